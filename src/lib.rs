@@ -5,5 +5,7 @@
 //! and the bytecode VM, with a mio event loop underneath for asyncio.
 
 pub mod ast;
+pub mod diagnostics;
+pub mod lexer;
 pub mod span;
 pub mod bytecode;
