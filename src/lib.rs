@@ -9,3 +9,4 @@ pub mod diagnostics;
 pub mod lexer;
 pub mod span;
 pub mod bytecode;
+pub mod compiler;

@@ -4,6 +4,7 @@
 //! VM (which only reads it); neither knows the other.
 
 pub mod code;
+pub mod disasm;
 pub mod opcode;
 
 pub use code::{Code, CodeKind, Const, ExceptionEntry};

@@ -1,0 +1,1058 @@
+//! Symbol tables: where every name of every scope lives.
+//!
+//! A port of CPython 3.11's `symtable.c`. A first pass over the AST builds
+//! one [`Scope`] per module, class, function, lambda and comprehension and
+//! records how each name is used there (bound, used, declared global or
+//! nonlocal, a parameter, ...). A second pass ([`SymbolTable::build`] runs
+//! both) resolves every name to a [`NameScope`]:
+//!
+//! - names bound in a function are `Local`, or `Cell` when an inner function
+//!   uses them;
+//! - names a function uses but an enclosing function binds are `Free`, and
+//!   so are names only passing through a scope on their way to an inner one;
+//! - everything else is `GlobalImplicit` (globals, then builtins), or
+//!   `GlobalExplicit` under a `global` declaration.
+//!
+//! Class bodies are invisible to the functions inside them, except for the
+//! implicit `__class__` cell that methods using `super` or `__class__` refer
+//! to ([`Scope::needs_class_closure`]). Comprehensions are function scopes of
+//! their own whose first iterable is evaluated outside; an assignment
+//! expression inside one binds in the nearest enclosing function (or module).
+//! Private names (`__x` inside a class) are mangled here exactly as the
+//! compiler mangles them ([`mangle`]).
+//!
+//! Scopes are found again by the compiler through the address of the AST
+//! node that created them, so the AST must not move between the two passes.
+
+use crate::ast::{
+    Comprehension, DictItem, Expr, ExprKind, FStringPart, Ident, Keyword, Module, Parameters,
+    Stmt, StmtKind,
+};
+use crate::diagnostics::CompileError;
+use crate::span::Span;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+/// Index of a scope in [`SymbolTable::scopes`]; the module is 0.
+pub type ScopeId = usize;
+
+type Result<T> = std::result::Result<T, CompileError>;
+
+/// What created a scope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScopeKind {
+    Module,
+    Class,
+    Function,
+    Lambda,
+    Comprehension,
+}
+
+impl ScopeKind {
+    /// Functions, lambdas and comprehensions: names live in frame slots.
+    pub fn is_function_like(self) -> bool {
+        matches!(
+            self,
+            ScopeKind::Function | ScopeKind::Lambda | ScopeKind::Comprehension
+        )
+    }
+}
+
+/// Where a name lives, once resolved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameScope {
+    Local,
+    Cell,
+    Free,
+    GlobalExplicit,
+    GlobalImplicit,
+}
+
+/// Declared `global`.
+pub const DEF_GLOBAL: u16 = 1;
+/// Bound: assigned, deleted, a loop or `with`/`except` target, a def or class.
+pub const DEF_LOCAL: u16 = 2;
+/// A parameter.
+pub const DEF_PARAM: u16 = 4;
+/// Declared `nonlocal`.
+pub const DEF_NONLOCAL: u16 = 8;
+/// Read.
+pub const USE: u16 = 16;
+/// In a class: also free in a method, so the class passes the outer cell on.
+pub const DEF_FREE_CLASS: u16 = 32;
+/// Bound by an import.
+pub const DEF_IMPORT: u16 = 64;
+/// A simple annotated name (`x: int`).
+pub const DEF_ANNOT: u16 = 128;
+/// A comprehension iteration variable.
+pub const DEF_COMP_ITER: u16 = 256;
+/// Any binding.
+pub const DEF_BOUND: u16 = DEF_LOCAL | DEF_PARAM | DEF_IMPORT;
+
+/// One name of one scope.
+#[derive(Clone, Debug)]
+pub struct Symbol {
+    pub name: String,
+    pub flags: u16,
+    pub scope: Option<NameScope>,
+}
+
+/// One module, class, function, lambda or comprehension body.
+#[derive(Debug)]
+pub struct Scope {
+    pub kind: ScopeKind,
+    /// The scope's own name (`f`, `A`, `lambda`, `listcomp`, `top`).
+    pub name: String,
+    /// Symbols in order of first appearance.
+    pub symbols: Vec<Symbol>,
+    index: HashMap<String, usize>,
+    /// Parameter names in slot order: positional, keyword-only, `*args`,
+    /// `**kwargs` (mangled).
+    pub params: Vec<String>,
+    pub children: Vec<ScopeId>,
+    /// Contains `yield` or `yield from` (or is a generator expression).
+    pub is_generator: bool,
+    /// Contains `await`, `async for`, `async with` or an async
+    /// comprehension (or is an `async def`).
+    pub is_coroutine: bool,
+    /// A class whose methods use `__class__`: its body owns that cell.
+    pub needs_class_closure: bool,
+    pub span: Span,
+    comp_iter_target: bool,
+    comp_iter_expr: u32,
+}
+
+impl Scope {
+    fn new(kind: ScopeKind, name: &str, span: Span) -> Scope {
+        Scope {
+            kind,
+            name: name.to_string(),
+            symbols: Vec::new(),
+            index: HashMap::new(),
+            params: Vec::new(),
+            children: Vec::new(),
+            is_generator: false,
+            is_coroutine: false,
+            needs_class_closure: false,
+            span,
+            comp_iter_target: false,
+            comp_iter_expr: 0,
+        }
+    }
+
+    /// The symbol for `name` (already mangled), if the scope mentions it.
+    pub fn lookup(&self, name: &str) -> Option<&Symbol> {
+        self.index.get(name).map(|&i| &self.symbols[i])
+    }
+
+    /// The flags of `name`, 0 if unknown.
+    pub fn flags(&self, name: &str) -> u16 {
+        self.lookup(name).map_or(0, |s| s.flags)
+    }
+
+    /// Where `name` lives, if the scope mentions it.
+    pub fn scope_of(&self, name: &str) -> Option<NameScope> {
+        self.lookup(name).and_then(|s| s.scope)
+    }
+
+    /// Free variables in closure order (sorted by name, as CPython): names
+    /// resolved `Free`, and in a class, names it must pass on to methods.
+    pub fn free_vars(&self) -> Vec<String> {
+        let mut free: Vec<String> = self
+            .symbols
+            .iter()
+            .filter(|s| {
+                s.scope == Some(NameScope::Free)
+                    || (self.kind == ScopeKind::Class && s.flags & DEF_FREE_CLASS != 0)
+            })
+            .map(|s| s.name.clone())
+            .collect();
+        free.sort();
+        free
+    }
+
+    /// Locals that are not parameters, `Local` or `Cell`, in order of first
+    /// appearance (function-like scopes only).
+    pub fn other_locals(&self) -> Vec<String> {
+        self.symbols
+            .iter()
+            .filter(|s| matches!(s.scope, Some(NameScope::Local | NameScope::Cell)))
+            .filter(|s| s.flags & DEF_PARAM == 0)
+            .map(|s| s.name.clone())
+            .collect()
+    }
+
+    fn add(&mut self, name: &str, flag: u16) -> u16 {
+        match self.index.get(name) {
+            Some(&i) => {
+                self.symbols[i].flags |= flag;
+                self.symbols[i].flags
+            }
+            None => {
+                self.index.insert(name.to_string(), self.symbols.len());
+                self.symbols.push(Symbol {
+                    name: name.to_string(),
+                    flags: flag,
+                    scope: None,
+                });
+                flag
+            }
+        }
+    }
+}
+
+/// `__x` inside class `A` (or anything nested in it) becomes `_A__x`, as in
+/// CPython; dunder names, dotted names and classes named only with
+/// underscores are left alone.
+pub fn mangle<'n>(private: Option<&str>, name: &'n str) -> Cow<'n, str> {
+    let Some(class) = private else {
+        return Cow::Borrowed(name);
+    };
+    if !name.starts_with("__") || name.ends_with("__") || name.contains('.') {
+        return Cow::Borrowed(name);
+    }
+    let stripped = class.trim_start_matches('_');
+    if stripped.is_empty() {
+        return Cow::Borrowed(name);
+    }
+    Cow::Owned(format!("_{stripped}{name}"))
+}
+
+/// Kinds of AST node that open a scope, for the node-address key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum NodeKind {
+    Function,
+    Class,
+    Expr,
+}
+
+/// The scopes of one module.
+#[derive(Debug)]
+pub struct SymbolTable {
+    pub scopes: Vec<Scope>,
+    by_node: HashMap<(NodeKind, usize), ScopeId>,
+}
+
+impl SymbolTable {
+    /// Builds and resolves the scopes of `module`. `top_level_await`
+    /// allows `await`, `async for` and `async with` at module level (the
+    /// REPL), making the module a coroutine.
+    pub fn build(module: &Module, top_level_await: bool) -> Result<SymbolTable> {
+        let mut b = TableBuilder {
+            table: SymbolTable {
+                scopes: vec![Scope::new(ScopeKind::Module, "top", module.span)],
+                by_node: HashMap::new(),
+            },
+            stack: vec![0],
+            private: None,
+        };
+        for s in &module.body {
+            b.visit_stmt(s)?;
+        }
+        let mut table = b.table;
+        if table.scopes[0].is_coroutine && !top_level_await {
+            return Err(CompileError::syntax(
+                "'await' outside function",
+                first_await_span(module).unwrap_or(module.span),
+            ));
+        }
+        let mut free = HashSet::new();
+        table.analyze_block(0, None, &mut free, HashSet::new())?;
+        Ok(table)
+    }
+
+    /// The module scope.
+    pub fn root(&self) -> &Scope {
+        &self.scopes[0]
+    }
+
+    /// The scope opened by a `def` statement.
+    pub fn function_scope(&self, f: &crate::ast::FunctionDef) -> Option<ScopeId> {
+        self.by_node
+            .get(&(NodeKind::Function, f as *const _ as usize))
+            .copied()
+    }
+
+    /// The scope opened by a `class` statement.
+    pub fn class_scope(&self, c: &crate::ast::ClassDef) -> Option<ScopeId> {
+        self.by_node
+            .get(&(NodeKind::Class, c as *const _ as usize))
+            .copied()
+    }
+
+    /// The scope opened by a lambda or comprehension expression.
+    pub fn expr_scope(&self, e: &Expr) -> Option<ScopeId> {
+        self.by_node
+            .get(&(NodeKind::Expr, e as *const _ as usize))
+            .copied()
+    }
+
+    fn analyze_block(
+        &mut self,
+        id: ScopeId,
+        mut bound: Option<HashSet<String>>,
+        free: &mut HashSet<String>,
+        mut global: HashSet<String>,
+    ) -> Result<()> {
+        let kind = self.scopes[id].kind;
+        let mut local = HashSet::new();
+        let mut scopes: HashMap<String, NameScope> = HashMap::new();
+        let mut newglobal = HashSet::new();
+        let mut newbound = HashSet::new();
+        let mut newfree = HashSet::new();
+
+        // A class namespace is invisible to nested scopes: they see what
+        // the class itself sees.
+        if kind == ScopeKind::Class {
+            newglobal.extend(global.iter().cloned());
+            if let Some(b) = &bound {
+                newbound.extend(b.iter().cloned());
+            }
+        }
+        let names: Vec<(String, u16)> = self.scopes[id]
+            .symbols
+            .iter()
+            .map(|s| (s.name.clone(), s.flags))
+            .collect();
+        for (name, flags) in names {
+            let scope = analyze_name(&name, flags, &mut bound, &mut local, free, &mut global)
+                .map_err(|msg| CompileError::syntax(msg, self.scopes[id].span))?;
+            scopes.insert(name, scope);
+        }
+        if kind != ScopeKind::Class {
+            if kind.is_function_like() {
+                newbound.extend(local.iter().cloned());
+            }
+            if let Some(b) = &bound {
+                newbound.extend(b.iter().cloned());
+            }
+            newglobal.extend(global.iter().cloned());
+        } else {
+            newbound.insert("__class__".to_string());
+        }
+
+        let mut allfree = HashSet::new();
+        let children = self.scopes[id].children.clone();
+        for child in children {
+            let mut child_free = HashSet::new();
+            self.analyze_block(
+                child,
+                Some(newbound.clone()),
+                &mut child_free,
+                newglobal.clone(),
+            )?;
+            allfree.extend(child_free);
+        }
+        newfree.extend(allfree);
+
+        if kind.is_function_like() {
+            // Locals that inner scopes use become cells.
+            for (name, scope) in scopes.iter_mut() {
+                if *scope == NameScope::Local && newfree.remove(name) {
+                    *scope = NameScope::Cell;
+                }
+            }
+        } else if kind == ScopeKind::Class && newfree.remove("__class__") {
+            self.scopes[id].needs_class_closure = true;
+        }
+
+        let scope = &mut self.scopes[id];
+        for sym in scope.symbols.iter_mut() {
+            sym.scope = scopes.get(&sym.name).copied();
+        }
+        let mut pass_through: Vec<&String> = newfree.iter().collect();
+        pass_through.sort();
+        for name in pass_through {
+            if let Some(&i) = scope.index.get(name.as_str()) {
+                let sym = &mut scope.symbols[i];
+                if kind == ScopeKind::Class && sym.flags & (DEF_BOUND | DEF_GLOBAL) != 0 {
+                    sym.flags |= DEF_FREE_CLASS;
+                }
+                continue;
+            }
+            if !bound.as_ref().is_some_and(|b| b.contains(name.as_str())) {
+                continue; // a global
+            }
+            scope.add(name, 0);
+            if let Some(sym) = scope.symbols.last_mut() {
+                sym.scope = Some(NameScope::Free);
+            }
+        }
+        free.extend(newfree);
+        Ok(())
+    }
+}
+
+/// Resolves one name of a scope (CPython's `analyze_name`).
+fn analyze_name(
+    name: &str,
+    flags: u16,
+    bound: &mut Option<HashSet<String>>,
+    local: &mut HashSet<String>,
+    free: &mut HashSet<String>,
+    global: &mut HashSet<String>,
+) -> std::result::Result<NameScope, String> {
+    if flags & DEF_GLOBAL != 0 {
+        if flags & DEF_NONLOCAL != 0 {
+            return Err(format!("name '{name}' is nonlocal and global"));
+        }
+        global.insert(name.to_string());
+        if let Some(b) = bound {
+            b.remove(name);
+        }
+        return Ok(NameScope::GlobalExplicit);
+    }
+    if flags & DEF_NONLOCAL != 0 {
+        if !bound.as_ref().is_some_and(|b| b.contains(name)) {
+            return Err(format!("no binding for nonlocal '{name}' found"));
+        }
+        free.insert(name.to_string());
+        return Ok(NameScope::Free);
+    }
+    if flags & DEF_BOUND != 0 {
+        local.insert(name.to_string());
+        global.remove(name);
+        return Ok(NameScope::Local);
+    }
+    if bound.as_ref().is_some_and(|b| b.contains(name)) {
+        free.insert(name.to_string());
+        return Ok(NameScope::Free);
+    }
+    Ok(NameScope::GlobalImplicit)
+}
+
+/// Span of the first top-level `await`-like construct, for the error.
+fn first_await_span(module: &Module) -> Option<Span> {
+    module.body.iter().find_map(|s| match &s.kind {
+        StmtKind::For { is_async: true, .. } | StmtKind::With { is_async: true, .. } => {
+            Some(s.span)
+        }
+        _ => None,
+    })
+}
+
+/// The first pass: records every name use in its scope.
+struct TableBuilder {
+    table: SymbolTable,
+    stack: Vec<ScopeId>,
+    private: Option<String>,
+}
+
+impl TableBuilder {
+    fn cur(&mut self) -> &mut Scope {
+        let id = *self.stack.last().unwrap_or(&0);
+        &mut self.table.scopes[id]
+    }
+
+    fn cur_id(&self) -> ScopeId {
+        *self.stack.last().unwrap_or(&0)
+    }
+
+    fn mangled(&self, name: &str) -> String {
+        mangle(self.private.as_deref(), name).into_owned()
+    }
+
+    /// Records a use of `name` in the current scope.
+    fn add_def(&mut self, name: &str, flag: u16, span: Span) -> Result<()> {
+        let id = self.cur_id();
+        self.add_def_in(id, name, flag, span)
+    }
+
+    fn add_def_in(&mut self, id: ScopeId, name: &str, mut flag: u16, span: Span) -> Result<()> {
+        let name = self.mangled(name);
+        let scope = &mut self.table.scopes[id];
+        let old = scope.flags(&name);
+        if flag & DEF_PARAM != 0 && old & DEF_PARAM != 0 {
+            return Err(CompileError::syntax(
+                format!("duplicate argument '{name}' in function definition"),
+                span,
+            ));
+        }
+        if scope.comp_iter_target && flag & DEF_LOCAL != 0 {
+            if (old | flag) & (DEF_GLOBAL | DEF_NONLOCAL) != 0 {
+                return Err(CompileError::syntax(
+                    format!("comprehension inner loop cannot rebind assignment expression target '{name}'"),
+                    span,
+                ));
+            }
+            flag |= DEF_COMP_ITER;
+        }
+        scope.add(&name, flag);
+        Ok(())
+    }
+
+    fn enter(&mut self, kind: ScopeKind, name: &str, key: (NodeKind, usize), span: Span) {
+        let id = self.table.scopes.len();
+        self.table.scopes.push(Scope::new(kind, name, span));
+        let parent = self.cur_id();
+        self.table.scopes[parent].children.push(id);
+        self.table.by_node.insert(key, id);
+        self.stack.push(id);
+    }
+
+    fn exit(&mut self) {
+        self.stack.pop();
+    }
+
+    fn visit_body(&mut self, body: &[Stmt]) -> Result<()> {
+        for s in body {
+            self.visit_stmt(s)?;
+        }
+        Ok(())
+    }
+
+    fn visit_stmt(&mut self, s: &Stmt) -> Result<()> {
+        match &s.kind {
+            StmtKind::Expr(e) => self.visit_expr(e),
+            StmtKind::Assign { targets, value } => {
+                for t in targets {
+                    self.visit_target(t)?;
+                }
+                self.visit_expr(value)
+            }
+            StmtKind::AugAssign { target, value, .. } => {
+                self.visit_target(target)?;
+                self.visit_expr(value)
+            }
+            StmtKind::AnnAssign {
+                target,
+                value,
+                simple,
+                ..
+            } => {
+                if let ExprKind::Name(name) = &target.kind {
+                    let mangled = self.mangled(name);
+                    let cur = self.cur().flags(&mangled);
+                    if cur & (DEF_GLOBAL | DEF_NONLOCAL) != 0
+                        && self.cur_id() != 0
+                        && *simple
+                    {
+                        let what = if cur & DEF_GLOBAL != 0 {
+                            "global"
+                        } else {
+                            "nonlocal"
+                        };
+                        return Err(CompileError::syntax(
+                            format!("annotated name '{name}' can't be {what}"),
+                            target.span,
+                        ));
+                    }
+                    if *simple {
+                        self.add_def(name, DEF_ANNOT | DEF_LOCAL, target.span)?;
+                    } else if value.is_some() {
+                        self.add_def(name, DEF_LOCAL, target.span)?;
+                    }
+                } else {
+                    self.visit_target(target)?;
+                }
+                if let Some(v) = value {
+                    self.visit_expr(v)?;
+                }
+                Ok(())
+            }
+            StmtKind::If { test, body, orelse } | StmtKind::While { test, body, orelse } => {
+                self.visit_expr(test)?;
+                self.visit_body(body)?;
+                self.visit_body(orelse)
+            }
+            StmtKind::For {
+                is_async,
+                target,
+                iter,
+                body,
+                orelse,
+            } => {
+                if *is_async {
+                    self.cur().is_coroutine = true;
+                }
+                self.visit_target(target)?;
+                self.visit_expr(iter)?;
+                self.visit_body(body)?;
+                self.visit_body(orelse)
+            }
+            StmtKind::Break | StmtKind::Continue | StmtKind::Pass => Ok(()),
+            StmtKind::Return(v) => self.visit_opt(v.as_ref()),
+            StmtKind::FunctionDef(f) => {
+                self.add_def(&f.name.name, DEF_LOCAL, f.name.span)?;
+                self.visit_defaults(&f.params)?;
+                for d in &f.decorators {
+                    self.visit_expr(d)?;
+                }
+                self.enter(
+                    ScopeKind::Function,
+                    &f.name.name,
+                    (NodeKind::Function, &**f as *const _ as usize),
+                    s.span,
+                );
+                if f.is_async {
+                    self.cur().is_coroutine = true;
+                }
+                self.visit_params(&f.params)?;
+                self.visit_body(&f.body)?;
+                self.exit();
+                Ok(())
+            }
+            StmtKind::ClassDef(c) => {
+                self.add_def(&c.name.name, DEF_LOCAL, c.name.span)?;
+                for b in &c.bases {
+                    self.visit_expr(b)?;
+                }
+                self.visit_keywords(&c.keywords)?;
+                for d in &c.decorators {
+                    self.visit_expr(d)?;
+                }
+                self.enter(
+                    ScopeKind::Class,
+                    &c.name.name,
+                    (NodeKind::Class, &**c as *const _ as usize),
+                    s.span,
+                );
+                let saved = self.private.replace(c.name.name.clone());
+                let r = self.visit_body(&c.body);
+                self.private = saved;
+                self.exit();
+                r
+            }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                self.visit_body(body)?;
+                self.visit_body(orelse)?;
+                for h in handlers {
+                    self.visit_opt(h.typ.as_ref())?;
+                    if let Some(name) = &h.name {
+                        self.add_def(&name.name, DEF_LOCAL, name.span)?;
+                    }
+                    self.visit_body(&h.body)?;
+                }
+                self.visit_body(finalbody)
+            }
+            StmtKind::Raise { exc, cause } => {
+                self.visit_opt(exc.as_ref())?;
+                self.visit_opt(cause.as_ref())
+            }
+            StmtKind::With {
+                is_async,
+                items,
+                body,
+            } => {
+                if *is_async {
+                    self.cur().is_coroutine = true;
+                }
+                for item in items {
+                    self.visit_expr(&item.context)?;
+                    if let Some(t) = &item.target {
+                        self.visit_target(t)?;
+                    }
+                }
+                self.visit_body(body)
+            }
+            StmtKind::Global(names) => self.visit_declaration(names, DEF_GLOBAL, "global"),
+            StmtKind::Nonlocal(names) => {
+                if self.cur_id() == 0 {
+                    return Err(CompileError::syntax(
+                        "nonlocal declaration not allowed at module level",
+                        s.span,
+                    ));
+                }
+                self.visit_declaration(names, DEF_NONLOCAL, "nonlocal")
+            }
+            StmtKind::Delete(targets) => {
+                for t in targets {
+                    self.visit_target(t)?;
+                }
+                Ok(())
+            }
+            StmtKind::Assert { test, msg } => {
+                self.visit_expr(test)?;
+                self.visit_opt(msg.as_ref())
+            }
+            StmtKind::Import(aliases) => {
+                for a in aliases {
+                    match &a.asname {
+                        Some(asname) => self.add_def(&asname.name, DEF_IMPORT, asname.span)?,
+                        None => {
+                            let first = a.name.split('.').next().unwrap_or(&a.name);
+                            self.add_def(first, DEF_IMPORT, a.span)?;
+                        }
+                    }
+                }
+                Ok(())
+            }
+            StmtKind::ImportFrom { names, .. } => {
+                for a in names {
+                    if a.name == "*" {
+                        if self.cur().kind != ScopeKind::Module {
+                            return Err(CompileError::syntax(
+                                "import * only allowed at module level",
+                                s.span,
+                            ));
+                        }
+                        continue;
+                    }
+                    match &a.asname {
+                        Some(asname) => self.add_def(&asname.name, DEF_IMPORT, asname.span)?,
+                        None => self.add_def(&a.name, DEF_IMPORT, a.span)?,
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn visit_declaration(&mut self, names: &[Ident], flag: u16, word: &str) -> Result<()> {
+        for ident in names {
+            let mangled = self.mangled(&ident.name);
+            let cur = self.cur().flags(&mangled);
+            if cur & (DEF_PARAM | DEF_LOCAL | USE | DEF_ANNOT) != 0 {
+                let name = &ident.name;
+                let msg = if cur & DEF_PARAM != 0 {
+                    format!("name '{name}' is parameter and {word}")
+                } else if cur & USE != 0 {
+                    format!("name '{name}' is used prior to {word} declaration")
+                } else if cur & DEF_ANNOT != 0 {
+                    format!("annotated name '{name}' can't be {word}")
+                } else {
+                    format!("name '{name}' is assigned to before {word} declaration")
+                };
+                return Err(CompileError::syntax(msg, ident.span));
+            }
+            self.add_def(&ident.name, flag, ident.span)?;
+        }
+        Ok(())
+    }
+
+    fn visit_opt(&mut self, e: Option<&Expr>) -> Result<()> {
+        match e {
+            Some(e) => self.visit_expr(e),
+            None => Ok(()),
+        }
+    }
+
+    fn visit_keywords(&mut self, keywords: &[Keyword]) -> Result<()> {
+        for k in keywords {
+            self.visit_expr(&k.value)?;
+        }
+        Ok(())
+    }
+
+    /// Defaults are evaluated in the enclosing scope.
+    fn visit_defaults(&mut self, p: &Parameters) -> Result<()> {
+        for param in p.posonly.iter().chain(&p.args).chain(&p.kwonly) {
+            self.visit_opt(param.default.as_ref())?;
+        }
+        Ok(())
+    }
+
+    fn visit_params(&mut self, p: &Parameters) -> Result<()> {
+        let ordered = p
+            .posonly
+            .iter()
+            .chain(&p.args)
+            .chain(&p.kwonly)
+            .chain(&p.vararg)
+            .chain(&p.kwarg);
+        for param in ordered {
+            self.add_def(&param.name.name, DEF_PARAM, param.name.span)?;
+            let name = self.mangled(&param.name.name);
+            self.cur().params.push(name);
+        }
+        Ok(())
+    }
+
+    /// An assignment or deletion target.
+    fn visit_target(&mut self, e: &Expr) -> Result<()> {
+        match &e.kind {
+            ExprKind::Name(name) => self.add_def(name, DEF_LOCAL, e.span),
+            ExprKind::Attribute { value, .. } => self.visit_expr(value),
+            ExprKind::Subscript { value, slice } => {
+                self.visit_expr(value)?;
+                self.visit_expr(slice)
+            }
+            ExprKind::Tuple(elts) | ExprKind::List(elts) => {
+                for elt in elts {
+                    self.visit_target(elt)?;
+                }
+                Ok(())
+            }
+            ExprKind::Starred(value) => self.visit_target(value),
+            _ => self.visit_expr(e),
+        }
+    }
+
+    fn visit_expr(&mut self, e: &Expr) -> Result<()> {
+        match &e.kind {
+            ExprKind::BoolOp { values, .. } => {
+                for v in values {
+                    self.visit_expr(v)?;
+                }
+                Ok(())
+            }
+            ExprKind::NamedExpr { target, value } => {
+                if self.cur().comp_iter_expr > 0 {
+                    return Err(CompileError::syntax(
+                        "assignment expression cannot be used in a comprehension iterable expression",
+                        e.span,
+                    ));
+                }
+                if self.cur().kind == ScopeKind::Comprehension {
+                    self.extend_namedexpr_scope(target)?;
+                }
+                self.visit_expr(value)?;
+                self.add_def(&target.name, DEF_LOCAL, target.span)
+            }
+            ExprKind::BinOp { left, right, .. } => {
+                self.visit_expr(left)?;
+                self.visit_expr(right)
+            }
+            ExprKind::UnaryOp { operand, .. } => self.visit_expr(operand),
+            ExprKind::Lambda { params, body } => {
+                self.visit_defaults(params)?;
+                self.enter(
+                    ScopeKind::Lambda,
+                    "lambda",
+                    (NodeKind::Expr, e as *const _ as usize),
+                    e.span,
+                );
+                self.visit_params(params)?;
+                self.visit_expr(body)?;
+                self.exit();
+                Ok(())
+            }
+            ExprKind::IfExp { test, body, orelse } => {
+                self.visit_expr(test)?;
+                self.visit_expr(body)?;
+                self.visit_expr(orelse)
+            }
+            ExprKind::Dict(items) => {
+                for item in items {
+                    match item {
+                        DictItem::KeyValue(k, v) => {
+                            self.visit_expr(k)?;
+                            self.visit_expr(v)?;
+                        }
+                        DictItem::Unpack(m) => self.visit_expr(m)?,
+                    }
+                }
+                Ok(())
+            }
+            ExprKind::Set(elts) | ExprKind::List(elts) | ExprKind::Tuple(elts) => {
+                for elt in elts {
+                    self.visit_expr(elt)?;
+                }
+                Ok(())
+            }
+            ExprKind::ListComp { elt, generators } => {
+                self.visit_comprehension(e, "listcomp", generators, elt, None, false)
+            }
+            ExprKind::SetComp { elt, generators } => {
+                self.visit_comprehension(e, "setcomp", generators, elt, None, false)
+            }
+            ExprKind::DictComp {
+                key,
+                value,
+                generators,
+            } => self.visit_comprehension(e, "dictcomp", generators, key, Some(value), false),
+            ExprKind::GeneratorExp { elt, generators } => {
+                self.visit_comprehension(e, "genexpr", generators, elt, None, true)
+            }
+            ExprKind::Await(v) => {
+                self.visit_expr(v)?;
+                self.cur().is_coroutine = true;
+                Ok(())
+            }
+            ExprKind::Yield(v) => {
+                self.check_yield(e.span)?;
+                if let Some(v) = v {
+                    self.visit_expr(v)?;
+                }
+                self.cur().is_generator = true;
+                Ok(())
+            }
+            ExprKind::YieldFrom(v) => {
+                self.check_yield(e.span)?;
+                self.visit_expr(v)?;
+                self.cur().is_generator = true;
+                Ok(())
+            }
+            ExprKind::Compare {
+                left, comparators, ..
+            } => {
+                self.visit_expr(left)?;
+                for c in comparators {
+                    self.visit_expr(c)?;
+                }
+                Ok(())
+            }
+            ExprKind::Call {
+                func,
+                args,
+                keywords,
+            } => {
+                self.visit_expr(func)?;
+                for a in args {
+                    self.visit_expr(a)?;
+                }
+                self.visit_keywords(keywords)
+            }
+            ExprKind::FString(parts) => self.visit_fstring(parts),
+            ExprKind::Constant(_) => Ok(()),
+            ExprKind::Attribute { value, .. } => self.visit_expr(value),
+            ExprKind::Subscript { value, slice } => {
+                self.visit_expr(value)?;
+                self.visit_expr(slice)
+            }
+            ExprKind::Starred(value) => self.visit_expr(value),
+            ExprKind::Name(name) => {
+                self.add_def(name, USE, e.span)?;
+                if name == "super" && self.cur().kind.is_function_like() {
+                    self.add_def("__class__", USE, e.span)?;
+                }
+                Ok(())
+            }
+            ExprKind::Slice { lower, upper, step } => {
+                self.visit_opt(lower.as_deref())?;
+                self.visit_opt(upper.as_deref())?;
+                self.visit_opt(step.as_deref())
+            }
+        }
+    }
+
+    fn check_yield(&mut self, span: Span) -> Result<()> {
+        match self.cur().kind {
+            ScopeKind::Comprehension => Err(CompileError::syntax(
+                "'yield' inside comprehension",
+                span,
+            )),
+            ScopeKind::Module | ScopeKind::Class => {
+                Err(CompileError::syntax("'yield' outside function", span))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn visit_fstring(&mut self, parts: &[FStringPart]) -> Result<()> {
+        for part in parts {
+            if let FStringPart::Formatted {
+                value, format_spec, ..
+            } = part
+            {
+                self.visit_expr(value)?;
+                if let Some(spec) = format_spec {
+                    self.visit_fstring(spec)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_comprehension(
+        &mut self,
+        e: &Expr,
+        name: &str,
+        generators: &[Comprehension],
+        elt: &Expr,
+        value: Option<&Expr>,
+        is_generator: bool,
+    ) -> Result<()> {
+        let Some(outermost) = generators.first() else {
+            return Err(CompileError::syntax("comprehension without 'for'", e.span));
+        };
+        self.cur().comp_iter_expr += 1;
+        let r = self.visit_expr(&outermost.iter);
+        self.cur().comp_iter_expr -= 1;
+        r?;
+        self.enter(
+            ScopeKind::Comprehension,
+            name,
+            (NodeKind::Expr, e as *const _ as usize),
+            e.span,
+        );
+        if outermost.is_async {
+            self.cur().is_coroutine = true;
+        }
+        self.add_def(".0", DEF_PARAM, e.span)?;
+        self.cur().params.push(".0".to_string());
+        self.visit_comp_target(&outermost.target)?;
+        for cond in &outermost.ifs {
+            self.visit_expr(cond)?;
+        }
+        for gen in &generators[1..] {
+            self.visit_comp_target(&gen.target)?;
+            self.cur().comp_iter_expr += 1;
+            let r = self.visit_expr(&gen.iter);
+            self.cur().comp_iter_expr -= 1;
+            r?;
+            for cond in &gen.ifs {
+                self.visit_expr(cond)?;
+            }
+            if gen.is_async {
+                self.cur().is_coroutine = true;
+            }
+        }
+        if let Some(v) = value {
+            self.visit_expr(v)?;
+        }
+        self.visit_expr(elt)?;
+        self.cur().is_generator = is_generator;
+        let is_async = self.cur().is_coroutine && !is_generator;
+        self.exit();
+        if is_async {
+            self.cur().is_coroutine = true;
+        }
+        Ok(())
+    }
+
+    fn visit_comp_target(&mut self, target: &Expr) -> Result<()> {
+        self.cur().comp_iter_target = true;
+        let r = self.visit_target(target);
+        self.cur().comp_iter_target = false;
+        r
+    }
+
+    /// `name := value` inside a comprehension binds in the nearest
+    /// enclosing function or module (CPython's
+    /// `symtable_extend_namedexpr_scope`).
+    fn extend_namedexpr_scope(&mut self, target: &Ident) -> Result<()> {
+        let name = self.mangled(&target.name);
+        for &id in self.stack.clone().iter().rev() {
+            let scope = &self.table.scopes[id];
+            match scope.kind {
+                ScopeKind::Comprehension => {
+                    if scope.flags(&name) & DEF_COMP_ITER != 0 {
+                        return Err(CompileError::syntax(
+                            format!(
+                                "assignment expression cannot rebind comprehension iteration variable '{}'",
+                                target.name
+                            ),
+                            target.span,
+                        ));
+                    }
+                }
+                ScopeKind::Function | ScopeKind::Lambda => {
+                    let flag = if scope.flags(&name) & DEF_GLOBAL != 0 {
+                        DEF_GLOBAL
+                    } else {
+                        DEF_NONLOCAL
+                    };
+                    self.add_def(&target.name, flag, target.span)?;
+                    return self.add_def_in(id, &target.name, DEF_LOCAL, target.span);
+                }
+                ScopeKind::Module => {
+                    self.add_def(&target.name, DEF_GLOBAL, target.span)?;
+                    return self.add_def_in(id, &target.name, DEF_GLOBAL, target.span);
+                }
+                ScopeKind::Class => {
+                    return Err(CompileError::syntax(
+                        "assignment expression within a comprehension cannot be used in a class body",
+                        target.span,
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
