@@ -5,9 +5,11 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
+    // `use_cargo_dir_conventions` sets the input dir to `src/`, so the
+    // grammar dir must be set after it.
     lalrpop::Configuration::new()
-        .set_in_dir("grammar")
         .use_cargo_dir_conventions()
+        .set_in_dir("grammar")
         .emit_rerun_directives(true)
         .process()
         .expect("lalrpop grammar failed to compile");

@@ -421,6 +421,14 @@ impl<'a> Tokens<'a> {
             if let Err(e) = self.nest(&tok, start, end) {
                 return Some(Err(e));
             }
+            let mut tok = tok;
+            if self.base != 0 {
+                if let Token::Str(s) = &mut tok {
+                    if let super::StrToken::FString(pieces) = s.as_mut() {
+                        super::strings::shift_pieces(pieces, self.base as u32);
+                    }
+                }
+            }
             self.pending.push_back((self.base + start, tok, self.base + end));
         }
     }

@@ -47,6 +47,20 @@ pub struct FField {
     pub span: Span,
 }
 
+/// Moves every span in `pieces` right by `offset` (for literals lexed
+/// from a piece of a larger file).
+pub fn shift_pieces(pieces: &mut [FPiece], offset: u32) {
+    for p in pieces {
+        if let FPiece::Field(f) = p {
+            f.expr = f.expr.shifted(offset);
+            f.span = f.span.shifted(offset);
+            if let Some(spec) = &mut f.spec {
+                shift_pieces(spec, offset);
+            }
+        }
+    }
+}
+
 /// The 1-based line of byte offset `pos` in `src`.
 fn line_at(src: &str, pos: usize) -> usize {
     1 + src.as_bytes()[..pos.min(src.len())]

@@ -1,0 +1,616 @@
+//! Node builders called by the grammar's actions.
+//!
+//! Each function builds one AST node with its span. The fallible ones also
+//! make the checks CPython's parser makes on what it just recognised
+//! (assignment targets, the order of arguments and parameters), with
+//! CPython's messages; they run as the parser reduces, so these errors come
+//! out in source order together with plain syntax errors.
+
+use super::validate::{self, TargetKind};
+use crate::ast::*;
+use crate::diagnostics::CompileError;
+use crate::lexer::{NumberValue, Token};
+use crate::span::Span;
+use lalrpop_util::ParseError;
+use num_bigint::BigInt;
+
+/// What the grammar's entry point produced.
+pub enum Top {
+    Module(Vec<Stmt>),
+    Expr(Expr),
+}
+
+/// One item of a parameter list, in source order.
+pub enum ParamItem {
+    Plain(Param),
+    /// `*` or `*name`; the span covers the star.
+    Star(Option<Param>, Span),
+    DoubleStar(Param, Span),
+    Slash(Span),
+}
+
+/// One item of an argument list, in source order.
+pub enum ArgItem {
+    Positional(Expr),
+    /// `f(x for x in y)`: a bare generator expression.
+    Generator(Expr),
+    Star(Expr, Span),
+    DoubleStar(Expr, Span),
+    /// `name=value` (the left side is checked to be a name).
+    Keyword(Expr, Expr, Span),
+}
+
+type PResult<T> = Result<T, CompileError>;
+
+/// A span from lalrpop locations.
+pub fn sp(l: usize, r: usize) -> Span {
+    Span::new(l, r)
+}
+
+/// Wraps a check's error for lalrpop.
+pub fn user(error: CompileError) -> ParseError<usize, Token, CompileError> {
+    ParseError::User { error }
+}
+
+fn end_of(body: &[Stmt], default: u32) -> u32 {
+    body.last().map_or(default, |s| s.span.end)
+}
+
+pub fn number(v: NumberValue, l: usize, r: usize) -> Expr {
+    let c = match v {
+        NumberValue::Int(i) => Constant::Int(BigInt::from(i)),
+        NumberValue::BigInt(b) => Constant::Int(*b),
+        NumberValue::Float(f) => Constant::Float(f),
+    };
+    constant(c, l, r)
+}
+
+pub fn constant(c: Constant, l: usize, r: usize) -> Expr {
+    Expr::new(ExprKind::Constant(c), sp(l, r))
+}
+
+pub fn dotted(first: Box<str>, rest: Vec<Box<str>>) -> String {
+    let mut s = String::from(first);
+    for part in rest {
+        s.push('.');
+        s.push_str(&part);
+    }
+    s
+}
+
+/// `first` followed by `rest`.
+pub fn cons<T>(first: T, rest: Vec<T>) -> Vec<T> {
+    let mut v = Vec::with_capacity(rest.len() + 1);
+    v.push(first);
+    v.extend(rest);
+    v
+}
+
+pub fn tuple_of(first: Expr, rest: Vec<Expr>, l: usize, r: usize) -> Expr {
+    let mut v = Vec::with_capacity(rest.len() + 1);
+    v.push(first);
+    v.extend(rest);
+    Expr::new(ExprKind::Tuple(v), sp(l, r))
+}
+
+pub fn binop(a: Expr, op: BinOp, b: Expr, l: usize, r: usize) -> Expr {
+    Expr::new(
+        ExprKind::BinOp {
+            left: Box::new(a),
+            op,
+            right: Box::new(b),
+        },
+        sp(l, r),
+    )
+}
+
+pub fn unary(op: UnaryOp, e: Expr, l: usize, r: usize) -> Expr {
+    Expr::new(ExprKind::UnaryOp { op, operand: Box::new(e) }, sp(l, r))
+}
+
+pub fn boolop(op: BoolOp, first: Expr, rest: Vec<Expr>, l: usize, r: usize) -> Expr {
+    let mut values = Vec::with_capacity(rest.len() + 1);
+    values.push(first);
+    values.extend(rest);
+    Expr::new(ExprKind::BoolOp { op, values }, sp(l, r))
+}
+
+pub fn compare(left: Expr, rest: Vec<(CmpOp, Expr)>, l: usize, r: usize) -> Expr {
+    let (ops, comparators) = rest.into_iter().unzip();
+    Expr::new(
+        ExprKind::Compare {
+            left: Box::new(left),
+            ops,
+            comparators,
+        },
+        sp(l, r),
+    )
+}
+
+pub fn slice(lo: Option<Expr>, hi: Option<Expr>, st: Option<Expr>, l: usize, r: usize) -> Expr {
+    Expr::new(
+        ExprKind::Slice {
+            lower: lo.map(Box::new),
+            upper: hi.map(Box::new),
+            step: st.map(Box::new),
+        },
+        sp(l, r),
+    )
+}
+
+/// `( expr )`: the expression itself (its span excludes the parentheses).
+pub fn paren(e: Expr) -> PResult<Expr> {
+    if matches!(e.kind, ExprKind::Starred(_)) {
+        return Err(CompileError::syntax("cannot use starred expression here", e.span));
+    }
+    Ok(e)
+}
+
+fn no_starred_elt(e: &Expr) -> PResult<()> {
+    if matches!(e.kind, ExprKind::Starred(_)) {
+        return Err(CompileError::syntax(
+            "iterable unpacking cannot be used in comprehension",
+            e.span,
+        ));
+    }
+    Ok(())
+}
+
+pub fn genexp(e: Expr, c: Vec<Comprehension>, l: usize, r: usize) -> PResult<Expr> {
+    no_starred_elt(&e)?;
+    Ok(Expr::new(
+        ExprKind::GeneratorExp {
+            elt: Box::new(e),
+            generators: c,
+        },
+        sp(l, r),
+    ))
+}
+
+pub fn listcomp(e: Expr, c: Vec<Comprehension>, l: usize, r: usize) -> PResult<Expr> {
+    no_starred_elt(&e)?;
+    Ok(Expr::new(
+        ExprKind::ListComp {
+            elt: Box::new(e),
+            generators: c,
+        },
+        sp(l, r),
+    ))
+}
+
+pub fn setcomp(e: Expr, c: Vec<Comprehension>, l: usize, r: usize) -> PResult<Expr> {
+    no_starred_elt(&e)?;
+    Ok(Expr::new(
+        ExprKind::SetComp {
+            elt: Box::new(e),
+            generators: c,
+        },
+        sp(l, r),
+    ))
+}
+
+pub fn comprehension(is_async: bool, target: Expr, iter: Expr, ifs: Vec<Expr>) -> PResult<Comprehension> {
+    validate::check_target(&target, TargetKind::For)?;
+    Ok(Comprehension {
+        target,
+        iter,
+        ifs,
+        is_async,
+    })
+}
+
+pub fn lambda(items: Vec<ParamItem>, body: Expr, l: usize, r: usize) -> PResult<Expr> {
+    let params = params(items)?;
+    Ok(Expr::new(
+        ExprKind::Lambda {
+            params: Box::new(params),
+            body: Box::new(body),
+        },
+        sp(l, r),
+    ))
+}
+
+pub fn param(name: Ident, annotation: Option<Expr>, default: Option<Expr>, l: usize, r: usize) -> Param {
+    Param {
+        name,
+        annotation,
+        default,
+        span: sp(l, r),
+    }
+}
+
+/// Builds a parameter list from its items, with CPython's order checks.
+pub fn params(items: Vec<ParamItem>) -> PResult<Parameters> {
+    let mut p = Parameters::default();
+    let mut seen_slash = false;
+    let mut seen_star = false; // `*` or `*args`
+    let mut bare_star: Option<Span> = None;
+    let mut seen_default = false;
+    let mut seen_kwarg = false;
+    let mut kwonly_after_bare = false;
+    for item in items {
+        if seen_kwarg {
+            let span = match &item {
+                ParamItem::Plain(x) | ParamItem::DoubleStar(x, _) => x.span,
+                ParamItem::Star(_, s) | ParamItem::Slash(s) => *s,
+            };
+            return Err(CompileError::syntax("arguments cannot follow var-keyword argument", span));
+        }
+        match item {
+            ParamItem::Plain(x) => {
+                if seen_star {
+                    kwonly_after_bare = true;
+                    p.kwonly.push(x);
+                    continue;
+                }
+                if x.default.is_some() {
+                    seen_default = true;
+                } else if seen_default {
+                    return Err(CompileError::syntax(
+                        "non-default argument follows default argument",
+                        x.span,
+                    ));
+                }
+                p.args.push(x);
+            }
+            ParamItem::Slash(s) => {
+                if seen_slash {
+                    return Err(CompileError::syntax("/ may appear only once", s));
+                }
+                if seen_star {
+                    return Err(CompileError::syntax("/ must be ahead of *", s));
+                }
+                if p.args.is_empty() {
+                    return Err(CompileError::syntax("at least one argument must precede /", s));
+                }
+                seen_slash = true;
+                p.posonly = std::mem::take(&mut p.args);
+            }
+            ParamItem::Star(x, s) => {
+                if seen_star {
+                    return Err(CompileError::syntax("* argument may appear only once", s));
+                }
+                seen_star = true;
+                match x {
+                    Some(x) => p.vararg = Some(x),
+                    None => bare_star = Some(s),
+                }
+            }
+            ParamItem::DoubleStar(x, s) => {
+                if x.default.is_some() {
+                    return Err(CompileError::syntax("var-keyword argument cannot have default value", s));
+                }
+                if let Some(b) = bare_star {
+                    if !kwonly_after_bare {
+                        return Err(CompileError::syntax("named arguments must follow bare *", b));
+                    }
+                }
+                seen_kwarg = true;
+                p.kwarg = Some(x);
+            }
+        }
+    }
+    if let Some(b) = bare_star {
+        if !kwonly_after_bare && !seen_kwarg {
+            return Err(CompileError::syntax("named arguments must follow bare *", b));
+        }
+    }
+    Ok(p)
+}
+
+/// Builds a call, with CPython's argument-order checks.
+pub fn call(func: Expr, items: Vec<ArgItem>, paren_l: usize, l: usize, r: usize) -> PResult<Expr> {
+    let (args, keywords) = arguments(items, Some(Span::new(paren_l, r)))?;
+    Ok(Expr::new(
+        ExprKind::Call {
+            func: Box::new(func),
+            args,
+            keywords,
+        },
+        sp(l, r),
+    ))
+}
+
+/// Splits argument items into positional arguments and keywords.
+/// `parens` is the span of the call's parentheses: a sole generator
+/// argument takes it as its span, as in CPython.
+fn arguments(items: Vec<ArgItem>, parens: Option<Span>) -> PResult<(Vec<Expr>, Vec<Keyword>)> {
+    let count = items.len();
+    let mut args = Vec::new();
+    let mut keywords: Vec<Keyword> = Vec::new();
+    let mut seen_keyword = false;
+    let mut seen_kw_unpack = false;
+    for item in items {
+        match item {
+            ArgItem::Positional(e) => {
+                if seen_kw_unpack {
+                    return Err(CompileError::syntax(
+                        "positional argument follows keyword argument unpacking",
+                        e.span,
+                    ));
+                }
+                if seen_keyword {
+                    return Err(CompileError::syntax(
+                        "positional argument follows keyword argument",
+                        e.span,
+                    ));
+                }
+                args.push(e);
+            }
+            ArgItem::Generator(mut e) => {
+                if count > 1 {
+                    return Err(CompileError::syntax("Generator expression must be parenthesized", e.span));
+                }
+                if let Some(p) = parens {
+                    e.span = p;
+                }
+                args.push(e);
+            }
+            ArgItem::Star(e, s) => {
+                if seen_kw_unpack {
+                    return Err(CompileError::syntax(
+                        "iterable argument unpacking follows keyword argument unpacking",
+                        s,
+                    ));
+                }
+                args.push(Expr::new(ExprKind::Starred(Box::new(e)), s));
+            }
+            ArgItem::DoubleStar(e, s) => {
+                seen_kw_unpack = true;
+                keywords.push(Keyword {
+                    arg: None,
+                    value: e,
+                    span: s,
+                });
+            }
+            ArgItem::Keyword(k, v, s) => {
+                let arg = match k.kind {
+                    ExprKind::Name(name) => Ident { name, span: k.span },
+                    ExprKind::Constant(Constant::True | Constant::False | Constant::None) => {
+                        let what = validate::expr_name(&k);
+                        return Err(CompileError::syntax(format!("cannot assign to {what}"), k.span));
+                    }
+                    _ => {
+                        return Err(CompileError::syntax(
+                            "expression cannot contain assignment, perhaps you meant \"==\"?",
+                            Span::new(k.span.start as usize, v.span.end as usize),
+                        ))
+                    }
+                };
+                seen_keyword = true;
+                keywords.push(Keyword {
+                    arg: Some(arg),
+                    value: v,
+                    span: s,
+                });
+            }
+        }
+    }
+    Ok((args, keywords))
+}
+
+pub fn class(l: usize, name: Ident, args: Option<Vec<ArgItem>>, body: Vec<Stmt>) -> PResult<Stmt> {
+    let (bases, keywords) = arguments(args.unwrap_or_default(), None)?;
+    let end = end_of(&body, name.span.end);
+    Ok(Stmt::new(
+        StmtKind::ClassDef(Box::new(ClassDef {
+            name,
+            bases,
+            keywords,
+            body,
+            decorators: Vec::new(),
+        })),
+        Span::new(l, end as usize),
+    ))
+}
+
+pub fn function(
+    l: usize,
+    is_async: bool,
+    name: Ident,
+    params: Parameters,
+    returns: Option<Expr>,
+    body: Vec<Stmt>,
+) -> Stmt {
+    let end = end_of(&body, name.span.end);
+    Stmt::new(
+        StmtKind::FunctionDef(Box::new(FunctionDef {
+            is_async,
+            name,
+            params,
+            returns,
+            body,
+            decorators: Vec::new(),
+        })),
+        Span::new(l, end as usize),
+    )
+}
+
+pub fn decorate(decorators: Vec<Expr>, mut s: Stmt) -> Stmt {
+    match &mut s.kind {
+        StmtKind::FunctionDef(f) => f.decorators = decorators,
+        StmtKind::ClassDef(c) => c.decorators = decorators,
+        _ => {}
+    }
+    s
+}
+
+pub fn expr_stmt(e: Expr, l: usize, r: usize) -> PResult<Stmt> {
+    Ok(Stmt::new(StmtKind::Expr(e), sp(l, r)))
+}
+
+pub fn assign(first: (Expr, bool), rest: Vec<(Expr, bool)>, l: usize, r: usize) -> PResult<Stmt> {
+    let mut sides = Vec::with_capacity(rest.len() + 1);
+    sides.push(first);
+    sides.extend(rest);
+    let (value, _) = sides.pop().unwrap_or_else(|| (Expr::new(ExprKind::Tuple(Vec::new()), sp(l, r)), false));
+    let n = sides.len();
+    for (i, (t, bare_yield)) in sides.iter().enumerate() {
+        if *bare_yield {
+            return Err(CompileError::syntax("assignment to yield expression not possible", t.span));
+        }
+        // CPython words an invalid single target followed by the value as
+        // a probable comparison typo.
+        let next_is_value = i + 1 == n;
+        validate::check_assign_target(t, next_is_value && validate::is_bitwise_or_level(&value))?;
+    }
+    let targets = sides.into_iter().map(|(t, _)| t).collect();
+    Ok(Stmt::new(StmtKind::Assign { targets, value }, sp(l, r)))
+}
+
+pub fn aug_assign(target: Expr, op: BinOp, value: (Expr, bool), l: usize, r: usize) -> PResult<Stmt> {
+    if !matches!(
+        target.kind,
+        ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. }
+    ) {
+        return Err(CompileError::syntax(
+            format!(
+                "'{}' is an illegal expression for augmented assignment",
+                validate::expr_name(&target)
+            ),
+            target.span,
+        ));
+    }
+    Ok(Stmt::new(
+        StmtKind::AugAssign {
+            target,
+            op,
+            value: value.0,
+        },
+        sp(l, r),
+    ))
+}
+
+pub fn ann_assign(target: Expr, annotation: Expr, value: Option<(Expr, bool)>, l: usize, r: usize) -> PResult<Stmt> {
+    let simple = match &target.kind {
+        // Parenthesised names are not "simple" (their span starts later).
+        ExprKind::Name(_) => target.span.start as usize == l,
+        ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => false,
+        ExprKind::List(_) => {
+            return Err(CompileError::syntax("only single target (not list) can be annotated", target.span))
+        }
+        ExprKind::Tuple(_) => {
+            return Err(CompileError::syntax("only single target (not tuple) can be annotated", target.span))
+        }
+        _ => return Err(CompileError::syntax("illegal target for annotation", target.span)),
+    };
+    Ok(Stmt::new(
+        StmtKind::AnnAssign {
+            target,
+            annotation,
+            value: value.map(|v| v.0),
+            simple,
+        },
+        sp(l, r),
+    ))
+}
+
+pub fn delete(targets: Vec<Expr>, l: usize, r: usize) -> PResult<Stmt> {
+    for t in &targets {
+        validate::check_target(t, TargetKind::Del)?;
+    }
+    Ok(Stmt::new(StmtKind::Delete(targets), sp(l, r)))
+}
+
+pub fn import_from(m: (u32, Option<String>, usize, usize), names: Vec<Alias>, l: usize, r: usize) -> PResult<Stmt> {
+    let (level, module, ml, mr) = m;
+    if level > 0 {
+        return Err(CompileError::unsupported("relative imports", sp(ml, mr)));
+    }
+    Ok(Stmt::new(StmtKind::ImportFrom { module, names, level }, sp(l, r)))
+}
+
+type Elif = (usize, Expr, Vec<Stmt>);
+
+/// `if`/`elif`/`else`: each `elif` becomes an `If` in the previous
+/// branch's `orelse`, as in CPython's AST (built from the last one back).
+pub fn if_chain(l: usize, test: Expr, body: Vec<Stmt>, elifs: Vec<Elif>, orelse: Option<Vec<Stmt>>) -> Stmt {
+    let mut tail = orelse.unwrap_or_default();
+    for (el, t, b) in elifs.into_iter().rev() {
+        let end = end_of(&tail, end_of(&b, t.span.end));
+        tail = vec![Stmt::new(
+            StmtKind::If {
+                test: t,
+                body: b,
+                orelse: tail,
+            },
+            Span::new(el, end as usize),
+        )];
+    }
+    let end = end_of(&tail, end_of(&body, test.span.end));
+    Stmt::new(StmtKind::If { test, body, orelse: tail }, Span::new(l, end as usize))
+}
+
+pub fn while_stmt(l: usize, test: Expr, body: Vec<Stmt>, orelse: Option<Vec<Stmt>>) -> Stmt {
+    let orelse = orelse.unwrap_or_default();
+    let end = end_of(&orelse, end_of(&body, test.span.end));
+    Stmt::new(StmtKind::While { test, body, orelse }, Span::new(l, end as usize))
+}
+
+pub fn for_header(target: Expr, iter: Expr) -> PResult<(Expr, Expr)> {
+    validate::check_target(&target, TargetKind::For)?;
+    Ok((target, iter))
+}
+
+pub fn for_stmt(l: usize, is_async: bool, header: (Expr, Expr), body: Vec<Stmt>, orelse: Option<Vec<Stmt>>) -> Stmt {
+    let (target, iter) = header;
+    let orelse = orelse.unwrap_or_default();
+    let end = end_of(&orelse, end_of(&body, iter.span.end));
+    Stmt::new(
+        StmtKind::For {
+            is_async,
+            target,
+            iter,
+            body,
+            orelse,
+        },
+        Span::new(l, end as usize),
+    )
+}
+
+pub fn handler(l: usize, typ: Option<Expr>, name: Option<Ident>, body: Vec<Stmt>) -> ExceptHandler {
+    let end = end_of(&body, l as u32 + 6);
+    ExceptHandler {
+        typ,
+        name,
+        body,
+        span: Span::new(l, end as usize),
+    }
+}
+
+pub fn try_stmt(
+    l: usize,
+    body: Vec<Stmt>,
+    handlers: Vec<ExceptHandler>,
+    orelse: Option<Vec<Stmt>>,
+    finalbody: Option<Vec<Stmt>>,
+) -> Stmt {
+    let orelse = orelse.unwrap_or_default();
+    let finalbody = finalbody.unwrap_or_default();
+    let mut end = end_of(&body, l as u32 + 3);
+    end = handlers.last().map_or(end, |h| h.span.end);
+    end = end_of(&orelse, end);
+    end = end_of(&finalbody, end);
+    Stmt::new(
+        StmtKind::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+        },
+        Span::new(l, end as usize),
+    )
+}
+
+pub fn with_item(context: Expr, target: Expr) -> PResult<WithItem> {
+    validate::check_target(&target, TargetKind::Star)?;
+    Ok(WithItem {
+        context,
+        target: Some(target),
+    })
+}
+
+pub fn with_stmt(l: usize, is_async: bool, items: Vec<WithItem>, body: Vec<Stmt>) -> Stmt {
+    let end = end_of(&body, l as u32 + 4);
+    Stmt::new(StmtKind::With { is_async, items, body }, Span::new(l, end as usize))
+}
