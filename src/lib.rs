@@ -11,3 +11,5 @@ pub mod parser;
 pub mod span;
 pub mod bytecode;
 pub mod compiler;
+pub mod stdlib;
+pub mod vm;

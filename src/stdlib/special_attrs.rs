@@ -1,0 +1,199 @@
+//! Attributes the VM computes instead of storing: `__class__`, `__name__`,
+//! `__dict__`, `__doc__`, exception `args`, function and class metadata.
+
+use crate::vm::exceptions::ExcKind;
+use crate::vm::object::Object;
+use crate::vm::value::Value;
+use crate::vm::{PyResult, Vm};
+
+/// Looks up a computed attribute; None if `obj` has no such attribute.
+pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
+    if name == "__class__" {
+        return Ok(Some(Value::Obj(vm.class_of(obj))));
+    }
+    let Value::Obj(r) = obj else { return Ok(None) };
+    let v = match vm.heap.get(r) {
+        Object::Class(c) => match name {
+            "__name__" => c.name,
+            "__qualname__" => c.qualname,
+            "__module__" => c.module,
+            "__mro__" => {
+                let mro: Vec<Value> = c.mro.iter().map(|&k| Value::Obj(k)).collect();
+                vm.new_tuple(mro)
+            }
+            "__bases__" => {
+                let b: Vec<Value> = c.bases.iter().map(|&k| Value::Obj(k)).collect();
+                vm.new_tuple(b)
+            }
+            "__base__" => c.bases.first().map_or(Value::None, |&b| Value::Obj(b)),
+            "__doc__" => Value::None,
+            "__dict__" => {
+                let pairs: Vec<(Value, Value)> = c.dict.iter().map(|e| (e.key, e.value)).collect();
+                let d = vm.new_dict();
+                for (k, v) in pairs {
+                    vm.dict_set(d, k, v)?;
+                }
+                d
+            }
+            _ => return Ok(None),
+        },
+        Object::Function(f) => match name {
+            "__name__" => f.name,
+            "__qualname__" => f.qualname,
+            "__doc__" => f.doc,
+            "__module__" => f.module,
+            "__defaults__" => {
+                if f.defaults.is_empty() {
+                    Value::None
+                } else {
+                    let d = f.defaults.to_vec();
+                    vm.new_tuple(d)
+                }
+            }
+            "__kwdefaults__" => f.kwdefaults,
+            "__dict__" => {
+                let pairs = f.attrs.items.clone();
+                let d = vm.new_dict();
+                for (k, v) in pairs {
+                    vm.dict_set(d, k, v)?;
+                }
+                d
+            }
+            _ => return Ok(None),
+        },
+        Object::Builtin(b) => match name {
+            "__name__" | "__qualname__" => {
+                let n = b.name;
+                Value::Obj(vm.intern(n))
+            }
+            "__self__" => b.receiver,
+            "__doc__" => Value::None,
+            _ => return Ok(None),
+        },
+        Object::BoundMethod(m) => match name {
+            "__self__" => m.receiver,
+            "__func__" => m.func,
+            _ => {
+                let f = m.func;
+                let n = Value::Obj(vm.intern(name));
+                return vm.get_attr_opt(f, n);
+            }
+        },
+        Object::Module(m) => match name {
+            "__dict__" => Value::Obj(m.dict),
+            _ => return Ok(None),
+        },
+        Object::Generator(g) => match name {
+            "__name__" => g.name,
+            "__qualname__" => g.qualname,
+            _ => return Ok(None),
+        },
+        Object::Instance(inst) => match name {
+            "__dict__" => {
+                let pairs = inst.attrs.items.clone();
+                let d = vm.new_dict();
+                for (k, v) in pairs {
+                    vm.dict_set(d, k, v)?;
+                }
+                d
+            }
+            "args" | "__cause__" | "__context__" | "__suppress_context__" | "__traceback__" => {
+                let Some(data) = vm.exc_data(obj) else { return Ok(None) };
+                match name {
+                    "args" => data.args,
+                    "__cause__" => data.cause,
+                    "__context__" => data.context,
+                    "__suppress_context__" => Value::Bool(data.suppress_context),
+                    _ => Value::None,
+                }
+            }
+            "value" if vm.exc_matches(obj, ExcKind::StopIteration) => vm.stop_iteration_value(obj),
+            "code" if vm.exc_matches(obj, ExcKind::SystemExit) => {
+                let args = vm.exc_data(obj).map(|d| d.args).unwrap_or(Value::None);
+                let items = vm.seq_items(args).map(|s| s.to_vec()).unwrap_or_default();
+                match items.len() {
+                    0 => Value::None,
+                    1 => items[0],
+                    _ => args,
+                }
+            }
+            "__doc__" => Value::None,
+            _ => return Ok(None),
+        },
+        Object::Property(p) => match name {
+            "fget" => p[0],
+            "fset" => p[1],
+            "fdel" => p[2],
+            "__doc__" => p[3],
+            _ => return Ok(None),
+        },
+        Object::Slice(p) => match name {
+            "start" => p[0],
+            "stop" => p[1],
+            "step" => p[2],
+            _ => return Ok(None),
+        },
+        Object::Range(rg) => match name {
+            "start" => Value::Int(rg.start),
+            "stop" => Value::Int(rg.stop),
+            "step" => Value::Int(rg.step),
+            _ => return Ok(None),
+        },
+        _ => return Ok(None),
+    };
+    Ok(Some(v))
+}
+
+/// `repr()` of objects without a custom `__repr__`: functions, classes,
+/// modules, methods and the other built-in shapes.
+pub fn object_repr(vm: &mut Vm, v: Value) -> String {
+    let Value::Obj(r) = v else { return String::new() };
+    let addr = 0x7f00_0000_0000usize + r.index() * 16;
+    match vm.heap.get(r) {
+        Object::Function(f) => format!("<function {} at {addr:#x}>", vm.str_of(f.qualname)),
+        Object::Builtin(b) => {
+            if b.receiver.is_unbound() {
+                format!("<built-in function {}>", b.name)
+            } else {
+                let name = b.name;
+                let recv = b.receiver;
+                format!("<built-in method {name} of {} object at {addr:#x}>", vm.type_name(recv))
+            }
+        }
+        Object::Class(c) => {
+            let module = vm.str_of(c.module);
+            let q = vm.str_of(c.qualname);
+            if module == "builtins" {
+                format!("<class '{q}'>")
+            } else {
+                format!("<class '{module}.{q}'>")
+            }
+        }
+        Object::Module(m) => format!("<module '{}'>", vm.str_of(m.name)),
+        Object::BoundMethod(m) => {
+            let (f, recv) = (m.func, m.receiver);
+            let fname = match f {
+                Value::Obj(fr) => match vm.heap.get(fr) {
+                    Object::Function(func) => vm.str_of(func.qualname).to_string(),
+                    _ => "?".into(),
+                },
+                _ => "?".into(),
+            };
+            let rr = vm.repr_value(recv).unwrap_or_default();
+            format!("<bound method {fname} of {rr}>")
+        }
+        Object::Generator(g) => {
+            let what = match g.kind {
+                crate::bytecode::CodeKind::Coroutine => "coroutine",
+                crate::bytecode::CodeKind::AsyncGenerator => "async_generator",
+                _ => "generator",
+            };
+            format!("<{what} object {} at {addr:#x}>", vm.str_of(g.qualname))
+        }
+        Object::Cell(_) => format!("<cell at {addr:#x}>"),
+        _ => {
+            let tn = vm.type_name(v);
+            format!("<{tn} object at {addr:#x}>")
+        }
+    }
+}

@@ -1,0 +1,428 @@
+//! Constructors of the core built-in types (`int(x)`, `str(x)`, `list(x)`,
+//! ...), installed as each type's `__new__`.
+
+use super::builtins::{check_args, native, set_class_attr};
+use crate::vm::object::{Iter, Object, SetKind};
+use crate::vm::ops::arith::to_bigint;
+use crate::vm::value::{ObjRef, Value};
+use crate::vm::{PyResult, Vm};
+use num_bigint::BigInt;
+
+fn set_new(vm: &mut Vm, cls: ObjRef, f: crate::vm::object::NativeFn) {
+    let b = native(vm, "__new__", f);
+    let s = vm.alloc(Object::StaticMethod(b));
+    set_class_attr(vm, cls, "__new__", s);
+}
+
+pub fn install(vm: &mut Vm) {
+    let t = &vm.types;
+    let (int, float, str_, bool_, list, tuple, dict, set, frozenset, range, type_, bytes) = (
+        t.int, t.float, t.str_, t.bool_, t.list, t.tuple, t.dict, t.set, t.frozenset, t.range, t.type_, t.bytes,
+    );
+    set_new(vm, int, int_new);
+    set_new(vm, float, float_new);
+    set_new(vm, str_, str_new);
+    set_new(vm, bool_, bool_new);
+    set_new(vm, list, list_new);
+    set_new(vm, tuple, tuple_new);
+    set_new(vm, dict, dict_new);
+    set_new(vm, set, set_new_fn);
+    set_new(vm, frozenset, frozenset_new);
+    set_new(vm, range, range_new);
+    set_new(vm, type_, type_new);
+    set_new(vm, bytes, bytes_new);
+    let (en, zp, mp, fl, rv) = (vm.types.enumerate, vm.types.zip, vm.types.map, vm.types.filter, vm.types.reversed);
+    set_new(vm, en, enumerate_new);
+    set_new(vm, zp, zip_new);
+    set_new(vm, mp, map_new);
+    set_new(vm, fl, filter_new);
+    set_new(vm, rv, reversed_new);
+}
+
+fn int_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    let args = &args[1..];
+    let base = super::builtins::kwarg(vm, kw, "base").or(args.get(1).copied());
+    let Some(&v) = args.first() else { return Ok(Value::Int(0)) };
+    if let Some(b) = base {
+        let Value::Int(b) = b else { return Err(vm.type_error("'base' must be an integer")) };
+        let Some(s) = vm.as_str(v).map(|s| s.to_string()) else {
+            return Err(vm.type_error("int() can't convert non-string with explicit base"));
+        };
+        return parse_int(vm, &s, b as u32);
+    }
+    match v {
+        Value::Int(_) => Ok(v),
+        Value::Bool(b) => Ok(Value::Int(b as i64)),
+        Value::Float(f) => {
+            if f.is_nan() {
+                return Err(vm.value_error("cannot convert float NaN to integer"));
+            }
+            if f.is_infinite() {
+                return Err(vm.new_error(crate::vm::exceptions::ExcKind::OverflowError, "cannot convert float infinity to integer"));
+            }
+            let t = f.trunc();
+            if t.abs() < 9.0e18 {
+                Ok(Value::Int(t as i64))
+            } else {
+                use num_traits::FromPrimitive;
+                Ok(vm.new_bigint(BigInt::from_f64(t).unwrap_or_default()))
+            }
+        }
+        Value::Obj(r) => match vm.heap.get(r) {
+            Object::BigInt(_) => Ok(v),
+            Object::Str(s) => {
+                let s = s.s.to_string();
+                parse_int(vm, &s, 10)
+            }
+            _ => {
+                for name in ["__int__", "__index__", "__trunc__"] {
+                    if let Some(m) = vm.lookup_special(v, name) {
+                        return vm.call(m, &[], &[]);
+                    }
+                }
+                let msg = format!("int() argument must be a string, a bytes-like object or a real number, not '{}'", vm.type_name(v));
+                Err(vm.type_error(msg))
+            }
+        },
+        _ => {
+            let msg = format!("int() argument must be a string, a bytes-like object or a real number, not '{}'", vm.type_name(v));
+            Err(vm.type_error(msg))
+        }
+    }
+}
+
+/// Parses an int literal as `int(s, base)` does.
+pub fn parse_int(vm: &mut Vm, s: &str, base: u32) -> PyResult<Value> {
+    let t = s.trim();
+    let (neg, body) = match t.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let mut base = base;
+    let mut digits = body;
+    let lower = body.to_ascii_lowercase();
+    for (p, b) in [("0x", 16), ("0o", 8), ("0b", 2)] {
+        if lower.starts_with(p) && (base == b || base == 0) {
+            base = b;
+            digits = &body[2..];
+        }
+    }
+    if base == 0 {
+        base = 10;
+    }
+    let clean: String = digits.chars().filter(|&c| c != '_').collect();
+    let valid = !clean.is_empty()
+        && !digits.starts_with('_')
+        && !digits.ends_with('_')
+        && !digits.contains("__")
+        && (2..=36).contains(&base);
+    let parsed = if valid { BigInt::parse_bytes(clean.as_bytes(), base) } else { None };
+    match parsed {
+        Some(b) => Ok(vm.new_bigint(if neg { -b } else { b })),
+        None => {
+            let shown = crate::vm::ops::text::str_repr(s);
+            Err(vm.value_error(format!("invalid literal for int() with base {base}: {shown}")))
+        }
+    }
+}
+
+fn float_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    check_args(vm, "float", &args[1..], kw, 0, 1)?;
+    let Some(&v) = args.get(1) else { return Ok(Value::Float(0.0)) };
+    match v {
+        Value::Float(_) => Ok(v),
+        Value::Int(i) => Ok(Value::Float(i as f64)),
+        Value::Bool(b) => Ok(Value::Float(b as i64 as f64)),
+        Value::Obj(r) => match vm.heap.get(r) {
+            Object::BigInt(_) => Ok(Value::Float(crate::vm::ops::arith::to_f64(vm, v).unwrap())),
+            Object::Str(s) => {
+                let t = s.s.trim().replace('_', "");
+                let lower = t.to_ascii_lowercase();
+                let f = match lower.trim_start_matches(['+', '-']) {
+                    "inf" | "infinity" => Some(if lower.starts_with('-') { f64::NEG_INFINITY } else { f64::INFINITY }),
+                    "nan" => Some(f64::NAN),
+                    _ => t.parse::<f64>().ok(),
+                };
+                match f {
+                    Some(f) => Ok(Value::Float(f)),
+                    None => {
+                        let shown = crate::vm::ops::text::str_repr(&s.s);
+                        Err(vm.value_error(format!("could not convert string to float: {shown}")))
+                    }
+                }
+            }
+            _ => match vm.lookup_special(v, "__float__") {
+                Some(m) => vm.call(m, &[], &[]),
+                None => {
+                    let msg = format!("float() argument must be a string or a real number, not '{}'", vm.type_name(v));
+                    Err(vm.type_error(msg))
+                }
+            },
+        },
+        _ => {
+            let msg = format!("float() argument must be a string or a real number, not '{}'", vm.type_name(v));
+            Err(vm.type_error(msg))
+        }
+    }
+}
+
+fn str_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+    match args.get(1) {
+        None => Ok(vm.new_str("")),
+        Some(&v) => {
+            if args.len() > 2 {
+                if let Value::Obj(r) = v {
+                    if let Object::Bytes(b) = vm.heap.get(r) {
+                        let s = String::from_utf8_lossy(b).to_string();
+                        return Ok(vm.new_str(s));
+                    }
+                }
+            }
+            vm.to_str_value(v)
+        }
+    }
+}
+
+fn bool_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+    match args.get(1) {
+        None => Ok(Value::Bool(false)),
+        Some(&v) => vm.truthy(v).map(Value::Bool),
+    }
+}
+
+fn list_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+    let items = match args.get(1) {
+        None => Vec::new(),
+        Some(&v) => vm.collect_iterable(v)?,
+    };
+    Ok(vm.new_list(items))
+}
+
+fn tuple_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+    match args.get(1) {
+        None => Ok(vm.types.empty_tuple),
+        Some(&v) => {
+            if let Value::Obj(r) = v {
+                if let Object::Tuple(_) = vm.heap.get(r) {
+                    return Ok(v);
+                }
+            }
+            let items = vm.collect_iterable(v)?;
+            Ok(vm.new_tuple(items))
+        }
+    }
+}
+
+fn dict_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    let d = vm.new_dict();
+    vm.temp_roots.push(d);
+    let r = fill_dict(vm, d, args.get(1).copied(), kw);
+    vm.temp_roots.pop();
+    r.map(|_| d)
+}
+
+/// `dict(mapping_or_pairs, **kw)` / `d.update(...)`.
+pub fn fill_dict(vm: &mut Vm, d: Value, src: Option<Value>, kw: &[(Value, Value)]) -> PyResult<()> {
+    if let Some(src) = src {
+        let is_mapping = matches!(src, Value::Obj(r) if matches!(vm.heap.get(r), Object::Dict(_)))
+            || vm.lookup_special(src, "keys").is_some();
+        if is_mapping {
+            vm.dict_update(d, src, false)?;
+        } else {
+            let pairs = vm.collect_iterable(src)?;
+            vm.temp_roots.extend_from_slice(&pairs);
+            let n = pairs.len();
+            let mut result = Ok(());
+            for (i, p) in pairs.into_iter().enumerate() {
+                let kv = match vm.collect_iterable(p) {
+                    Ok(kv) => kv,
+                    Err(_) => {
+                        let msg = format!("cannot convert dictionary update sequence element #{i} to a sequence");
+                        result = Err(vm.type_error(msg));
+                        break;
+                    }
+                };
+                if kv.len() != 2 {
+                    let msg = format!("dictionary update sequence element #{i} has length {}; 2 is required", kv.len());
+                    result = Err(vm.value_error(msg));
+                    break;
+                }
+                if let Err(e) = vm.dict_set(d, kv[0], kv[1]) {
+                    result = Err(e);
+                    break;
+                }
+            }
+            let len = vm.temp_roots.len();
+            vm.temp_roots.truncate(len - n);
+            result?;
+        }
+    }
+    for &(k, v) in kw {
+        vm.dict_set(d, k, v)?;
+    }
+    Ok(())
+}
+
+fn set_new_fn(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+    let items = match args.get(1) {
+        None => Vec::new(),
+        Some(&v) => vm.collect_iterable(v)?,
+    };
+    vm.new_set_of(&items, SetKind::Set)
+}
+
+fn frozenset_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+    let items = match args.get(1) {
+        None => Vec::new(),
+        Some(&v) => vm.collect_iterable(v)?,
+    };
+    vm.new_set_of(&items, SetKind::FrozenSet)
+}
+
+fn range_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    let a = &args[1..];
+    if !kw.is_empty() {
+        return Err(vm.type_error("range() takes no keyword arguments"));
+    }
+    let mut n = [0i64; 3];
+    for (i, &v) in a.iter().enumerate().take(3) {
+        n[i] = match vm.to_index(v)? {
+            Some(x) => x,
+            None => {
+                let msg = format!("'{}' object cannot be interpreted as an integer", vm.type_name(v));
+                return Err(vm.type_error(msg));
+            }
+        };
+    }
+    let (start, stop, step) = match a.len() {
+        1 => (0, n[0], 1),
+        2 => (n[0], n[1], 1),
+        3 => (n[0], n[1], n[2]),
+        0 => return Err(vm.type_error("range expected at least 1 argument, got 0")),
+        k => return Err(vm.type_error(format!("range expected at most 3 arguments, got {k}"))),
+    };
+    if step == 0 {
+        return Err(vm.value_error("range() arg 3 must not be zero"));
+    }
+    Ok(super::builtins::new_range(vm, start, stop, step))
+}
+
+fn type_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+    match args.len() {
+        2 => Ok(Value::Obj(vm.class_of(args[1]))),
+        _ => Err(vm.type_error("type() takes 1 or 3 arguments")),
+    }
+}
+
+fn bytes_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+    let out: Vec<u8> = match args.get(1) {
+        None => Vec::new(),
+        Some(&Value::Int(n)) => {
+            if n < 0 {
+                return Err(vm.value_error("negative count"));
+            }
+            vec![0; n as usize]
+        }
+        Some(&v) => {
+            if let Some(s) = vm.as_str(v) {
+                let s = s.to_string();
+                if args.len() < 3 {
+                    return Err(vm.type_error("string argument without an encoding"));
+                }
+                s.into_bytes()
+            } else {
+                let items = vm.collect_iterable(v)?;
+                let mut out = Vec::with_capacity(items.len());
+                for it in items {
+                    match it {
+                        Value::Int(x) if (0..256).contains(&x) => out.push(x as u8),
+                        Value::Int(_) => return Err(vm.value_error("bytes must be in range(0, 256)")),
+                        _ => {
+                            let msg = format!("'{}' object cannot be interpreted as an integer", vm.type_name(it));
+                            return Err(vm.type_error(msg));
+                        }
+                    }
+                }
+                out
+            }
+        }
+    };
+    Ok(vm.alloc(Object::Bytes(out.into_boxed_slice())))
+}
+
+fn enumerate_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    let Some(&it) = args.get(1) else {
+        return Err(vm.type_error("enumerate() missing required argument 'iterable' (pos 1)"));
+    };
+    let start = super::builtins::kwarg(vm, kw, "start").or(args.get(2).copied()).unwrap_or(Value::Int(0));
+    if to_bigint(vm, start).is_none() {
+        let msg = format!("'{}' object cannot be interpreted as an integer", vm.type_name(start));
+        return Err(vm.type_error(msg));
+    }
+    let iter = vm.get_iter(it)?;
+    Ok(vm.alloc(Object::Iter(Box::new(Iter::Enumerate { iter, count: start }))))
+}
+
+fn zip_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+    let mut iters = Vec::new();
+    for &a in &args[1..] {
+        let it = vm.get_iter(a)?;
+        vm.temp_roots.push(it);
+        iters.push(it);
+    }
+    let n = iters.len();
+    let len = vm.temp_roots.len();
+    vm.temp_roots.truncate(len - n);
+    Ok(vm.alloc(Object::Iter(Box::new(Iter::Zip { iters: iters.into_boxed_slice() }))))
+}
+
+fn map_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+    if args.len() < 3 {
+        return Err(vm.type_error("map() must have at least two arguments."));
+    }
+    let mut iters = Vec::new();
+    for &a in &args[2..] {
+        let it = vm.get_iter(a)?;
+        vm.temp_roots.push(it);
+        iters.push(it);
+    }
+    let n = iters.len();
+    let len = vm.temp_roots.len();
+    vm.temp_roots.truncate(len - n);
+    Ok(vm.alloc(Object::Iter(Box::new(Iter::Map { func: args[1], iters: iters.into_boxed_slice() }))))
+}
+
+fn filter_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    check_args(vm, "filter", &args[1..], kw, 2, 2)?;
+    let iter = vm.get_iter(args[2])?;
+    Ok(vm.alloc(Object::Iter(Box::new(Iter::Filter { func: args[1], iter }))))
+}
+
+fn reversed_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    check_args(vm, "reversed", &args[1..], kw, 1, 1)?;
+    let seq = args[1];
+    let n = match seq {
+        Value::Obj(r) => match vm.heap.get(r) {
+            Object::List(l) => Some(l.len()),
+            Object::Tuple(t) => Some(t.len()),
+            _ => None,
+        },
+        _ => None,
+    };
+    if let Some(n) = n {
+        return Ok(vm.alloc(Object::Iter(Box::new(Iter::Reversed { seq, index: n }))));
+    }
+    if let Some(m) = vm.lookup_special(seq, "__reversed__") {
+        return vm.call(m, &[], &[]);
+    }
+    let items = match vm.collect_iterable(seq) {
+        Ok(items) => items,
+        Err(_) => {
+            let msg = format!("'{}' object is not reversible", vm.type_name(seq));
+            return Err(vm.type_error(msg));
+        }
+    };
+    let l = vm.new_list(items);
+    let n = vm.container_len(l);
+    Ok(vm.alloc(Object::Iter(Box::new(Iter::Reversed { seq: l, index: n }))))
+}

@@ -1,0 +1,575 @@
+//! Attribute and name lookup.
+//!
+//! Attribute lookup follows Python's rules: data descriptors (properties) on
+//! the type win, then the instance's own attributes, then other class
+//! attributes (functions become bound methods), then `__getattr__`.
+//! Attribute names are interned strings, so comparisons are by identity.
+
+use super::exceptions::ExcKind;
+use super::object::{BoundMethod, Builtin, Object};
+use super::value::{ObjRef, Value};
+use super::{PyErr, PyResult, Vm};
+
+impl Vm {
+    /// Looks `name` up along the MRO of `cls` (class attributes only).
+    pub fn class_lookup_ref(&self, cls: ObjRef, name: Value) -> Option<Value> {
+        let Object::Class(c) = self.heap.get(cls) else {
+            return None;
+        };
+        let (hash, text) = match name {
+            Value::Obj(r) => match self.heap.get(r) {
+                Object::Str(s) => (s.hash(), &*s.s),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        for &k in &c.mro {
+            if let Object::Class(kc) = self.heap.get(k) {
+                let found = kc.dict.find(hash, |key| {
+                    key.is(name) || self.as_str(key).is_some_and(|s| s == text)
+                });
+                if let Some(i) = found {
+                    return kc.dict.entry(i).map(|e| e.value);
+                }
+            }
+        }
+        None
+    }
+
+    /// Looks a name given as text up along the MRO of `cls`.
+    pub fn class_lookup(&mut self, cls: ObjRef, name: &str) -> Option<Value> {
+        let n = Value::Obj(self.intern(name));
+        self.class_lookup_ref(cls, n)
+    }
+
+    /// A special method of `v`'s type, bound to `v` (None if absent).
+    pub fn lookup_special(&mut self, v: Value, name: &str) -> Option<Value> {
+        let cls = self.class_of(v);
+        let f = self.class_lookup(cls, name)?;
+        Some(self.bind(f, v, cls))
+    }
+
+    /// Binds a class attribute to an instance (functions become methods).
+    fn bind(&mut self, attr: Value, obj: Value, cls: ObjRef) -> Value {
+        let Value::Obj(r) = attr else { return attr };
+        match self.heap.get(r) {
+            Object::Function(_) => self.alloc(Object::BoundMethod(BoundMethod {
+                func: attr,
+                receiver: obj,
+            })),
+            Object::Builtin(b) if b.receiver.is_unbound() => {
+                let (name, func, data) = (b.name, b.func, b.data);
+                self.alloc(Object::Builtin(Box::new(Builtin {
+                    name,
+                    func,
+                    receiver: obj,
+                    data,
+                })))
+            }
+            Object::ClassMethod(f) => {
+                let f = *f;
+                self.alloc(Object::BoundMethod(BoundMethod {
+                    func: f,
+                    receiver: Value::Obj(cls),
+                }))
+            }
+            Object::StaticMethod(f) => *f,
+            _ => attr,
+        }
+    }
+
+    /// `obj.name` where `name` is an interned string.
+    pub fn get_attr(&mut self, obj: Value, name: Value) -> PyResult<Value> {
+        match self.get_attr_opt(obj, name)? {
+            Some(v) => Ok(v),
+            None => {
+                if let Some(ga) = self.lookup_special(obj, "__getattr__") {
+                    return self.call(ga, &[name], &[]);
+                }
+                Err(self.attribute_error(obj, name))
+            }
+        }
+    }
+
+    /// `obj.name` with the name as text.
+    pub fn get_attr_str(&mut self, obj: Value, name: &str) -> PyResult<Value> {
+        let n = Value::Obj(self.intern(name));
+        self.get_attr(obj, n)
+    }
+
+    /// Attribute lookup without `__getattr__` and without raising for a
+    /// missing attribute.
+    pub fn get_attr_opt(&mut self, obj: Value, name: Value) -> PyResult<Option<Value>> {
+        let Value::Obj(name_ref) = name else {
+            return Ok(None);
+        };
+        // Modules and classes have their own namespaces.
+        if let Value::Obj(r) = obj {
+            match self.heap.get(r) {
+                Object::Module(m) => {
+                    let d = m.dict;
+                    if let Some(v) = self.dict_get(Value::Obj(d), name)? {
+                        return Ok(Some(v));
+                    }
+                }
+                Object::Class(_) => return self.class_get_attr(r, name),
+                Object::Instance(inst) => {
+                    let cls = inst.class;
+                    let found = inst.attrs.get(name_ref);
+                    let descr = self.class_lookup_ref(cls, name);
+                    if let Some(d) = descr {
+                        if self.is_data_descriptor(d) {
+                            return self.descriptor_get(d, obj, cls).map(Some);
+                        }
+                    }
+                    if let Some(v) = found {
+                        return Ok(Some(v));
+                    }
+                    if let Some(d) = descr {
+                        return self.descriptor_get(d, obj, cls).map(Some);
+                    }
+                    return self.special_attr(obj, name);
+                }
+                Object::Function(f) => {
+                    if let Some(v) = f.attrs.get(name_ref) {
+                        return Ok(Some(v));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let cls = self.class_of(obj);
+        if let Some(d) = self.class_lookup_ref(cls, name) {
+            return self.descriptor_get(d, obj, cls).map(Some);
+        }
+        self.special_attr(obj, name)
+    }
+
+    fn is_data_descriptor(&self, d: Value) -> bool {
+        matches!(d, Value::Obj(r) if matches!(self.heap.get(r), Object::Property(_)))
+    }
+
+    /// Applies the descriptor protocol to a class attribute found for `obj`.
+    fn descriptor_get(&mut self, d: Value, obj: Value, cls: ObjRef) -> PyResult<Value> {
+        if let Value::Obj(r) = d {
+            match self.heap.get(r) {
+                Object::Property(p) => {
+                    let fget = p[0];
+                    if fget.is_none() {
+                        return Err(self.new_error(
+                            ExcKind::AttributeError,
+                            "property has no getter",
+                        ));
+                    }
+                    return self.call(fget, &[obj], &[]);
+                }
+                Object::Instance(_) => {
+                    // A user-defined descriptor with `__get__`.
+                    let dcls = self.class_of(d);
+                    if let Some(get) = self.class_lookup(dcls, "__get__") {
+                        return self.call(get, &[d, obj, Value::Obj(cls)], &[]);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(self.bind(d, obj, cls))
+    }
+
+    /// Attribute lookup on a class object: along its MRO, binding
+    /// classmethods to the class; then the metaclass (`type`) attributes.
+    fn class_get_attr(&mut self, cls: ObjRef, name: Value) -> PyResult<Option<Value>> {
+        if let Some(v) = self.class_lookup_ref(cls, name) {
+            if let Value::Obj(r) = v {
+                match self.heap.get(r) {
+                    Object::ClassMethod(f) => {
+                        let f = *f;
+                        return Ok(Some(self.alloc(Object::BoundMethod(BoundMethod {
+                            func: f,
+                            receiver: Value::Obj(cls),
+                        }))));
+                    }
+                    Object::StaticMethod(f) => return Ok(Some(*f)),
+                    Object::Instance(_) => {
+                        let dcls = self.class_of(v);
+                        if let Some(get) = self.class_lookup(dcls, "__get__") {
+                            return self.call(get, &[v, Value::None, Value::Obj(cls)], &[]).map(Some);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            return Ok(Some(v));
+        }
+        let type_cls = self.types.type_;
+        if let Some(d) = self.class_lookup_ref(type_cls, name) {
+            return self.descriptor_get(d, Value::Obj(cls), type_cls).map(Some);
+        }
+        self.special_attr(Value::Obj(cls), name)
+    }
+
+    /// Attributes computed by the VM (`__class__`, `__name__`, `__dict__`, ...).
+    fn special_attr(&mut self, obj: Value, name: Value) -> PyResult<Option<Value>> {
+        let n = self.str_of(name).to_string();
+        crate::stdlib::special_attrs::get(self, obj, &n)
+    }
+
+    /// `obj.name = value`.
+    pub fn set_attr(&mut self, obj: Value, name: Value, value: Value) -> PyResult<()> {
+        let Value::Obj(name_ref) = name else {
+            return Err(self.type_error("attribute name must be string"));
+        };
+        let Value::Obj(r) = obj else {
+            return Err(self.attribute_error_set(obj, name));
+        };
+        match self.heap.get(r) {
+            Object::Instance(inst) => {
+                let cls = inst.class;
+                if let Some(Value::Obj(dr)) = self.class_lookup_ref(cls, name) {
+                    {
+                        if let Object::Property(p) = self.heap.get(dr) {
+                            let fset = p[1];
+                            if fset.is_none() {
+                                let cname = self.class_name(cls).to_string();
+                                let msg = format!(
+                                    "property '{}' of '{cname}' object has no setter",
+                                    self.str_of(name)
+                                );
+                                return Err(self.new_error(ExcKind::AttributeError, msg));
+                            }
+                            self.call(fset, &[obj, value], &[])?;
+                            return Ok(());
+                        }
+                    }
+                }
+                if let Some(sa) = self.class_lookup(cls, "__setattr__") {
+                    if !sa.is(self.object_setattr) {
+                        self.call(sa, &[obj, name, value], &[])?;
+                        return Ok(());
+                    }
+                }
+                if let Object::Instance(inst) = self.heap.get_mut(r) {
+                    inst.attrs.set(name_ref, value);
+                }
+                Ok(())
+            }
+            Object::Class(_) => {
+                self.namespace_set_class(r, name, value)?;
+                Ok(())
+            }
+            Object::Module(m) => {
+                let d = m.dict;
+                self.dict_set(Value::Obj(d), name, value)
+            }
+            Object::Function(_) => {
+                let n = self.str_of(name).to_string();
+                if let Object::Function(f) = self.heap.get_mut(r) {
+                    match n.as_str() {
+                        "__name__" => f.name = value,
+                        "__qualname__" => f.qualname = value,
+                        "__doc__" => f.doc = value,
+                        "__module__" => f.module = value,
+                        _ => f.attrs.set(name_ref, value),
+                    }
+                }
+                Ok(())
+            }
+            _ => Err(self.attribute_error_set(obj, name)),
+        }
+    }
+
+    /// `object.__setattr__(obj, name, value)`: plain instance store.
+    pub fn generic_setattr(&mut self, obj: Value, name: Value, value: Value) -> PyResult<()> {
+        match (obj, name) {
+            (Value::Obj(r), Value::Obj(n)) => {
+                let n = if self.lookup_interned(self.str_of(Value::Obj(n))) == Some(n) {
+                    n
+                } else {
+                    let s = self.str_of(Value::Obj(n)).to_string();
+                    self.intern(&s)
+                };
+                if let Object::Instance(inst) = self.heap.get_mut(r) {
+                    inst.attrs.set(n, value);
+                    return Ok(());
+                }
+                self.set_attr(obj, Value::Obj(n), value)
+            }
+            _ => Err(self.attribute_error_set(obj, name)),
+        }
+    }
+
+    fn namespace_set_class(&mut self, cls: ObjRef, name: Value, value: Value) -> PyResult<()> {
+        let hash = self.hash_value(name)?;
+        if let Object::Class(c) = self.heap.get(cls) {
+            let idx = c.dict.find(hash, |k| k.is(name) || self.values_eq_str(k, name));
+            if let Object::Class(c) = self.heap.get_mut(cls) {
+                match idx {
+                    Some(i) => c.dict.set_value(i, value),
+                    None => c.dict.insert_new(hash, name, value),
+                }
+                c.version += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// `del obj.name`.
+    pub fn del_attr(&mut self, obj: Value, name: Value) -> PyResult<()> {
+        let Value::Obj(name_ref) = name else {
+            return Err(self.attribute_error(obj, name));
+        };
+        if let Value::Obj(r) = obj {
+            match self.heap.get(r) {
+                Object::Instance(inst) => {
+                    let cls = inst.class;
+                    if let Some(Value::Obj(dr)) = self.class_lookup_ref(cls, name) {
+                        if let Object::Property(p) = self.heap.get(dr) {
+                            let fdel = p[2];
+                            if !fdel.is_none() {
+                                self.call(fdel, &[obj], &[])?;
+                                return Ok(());
+                            }
+                        }
+                    }
+                    if let Some(da) = self.class_lookup(cls, "__delattr__") {
+                        if !da.is(self.object_delattr) {
+                            self.call(da, &[obj, name], &[])?;
+                            return Ok(());
+                        }
+                    }
+                    if let Object::Instance(inst) = self.heap.get_mut(r) {
+                        if inst.attrs.remove(name_ref).is_some() {
+                            return Ok(());
+                        }
+                    }
+                }
+                Object::Class(_) => {
+                    let hash = self.hash_value(name)?;
+                    if let Object::Class(c) = self.heap.get(r) {
+                        if let Some(i) = c.dict.find(hash, |k| k.is(name)) {
+                            if let Object::Class(c) = self.heap.get_mut(r) {
+                                c.dict.remove_at(i);
+                                c.version += 1;
+                            }
+                            return Ok(());
+                        }
+                    }
+                }
+                Object::Module(m) => {
+                    let d = m.dict;
+                    return self.delete_name_in(Value::Obj(d), name);
+                }
+                Object::Function(_) => {
+                    if let Object::Function(f) = self.heap.get_mut(r) {
+                        if f.attrs.remove(name_ref).is_some() {
+                            return Ok(());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Err(self.attribute_error(obj, name))
+    }
+
+    /// `LoadMethod`: (function, receiver) for a method found on the type,
+    /// else (attribute, NULL).
+    pub(crate) fn load_method(&mut self, obj: Value, name: Value) -> PyResult<(Value, Value)> {
+        let cls = self.class_of(obj);
+        let plain_instance = match obj {
+            Value::Obj(r) => match self.heap.get(r) {
+                Object::Instance(inst) => {
+                    if let Value::Obj(n) = name {
+                        inst.attrs.get(n).is_none()
+                    } else {
+                        true
+                    }
+                }
+                Object::Module(_) | Object::Class(_) | Object::Function(_) => false,
+                _ => true,
+            },
+            _ => true,
+        };
+        if plain_instance {
+            if let Some(f) = self.class_lookup_ref(cls, name) {
+                if let Value::Obj(fr) = f {
+                    match self.heap.get(fr) {
+                        Object::Function(_) => return Ok((f, obj)),
+                        Object::Builtin(b) if b.receiver.is_unbound() => return Ok((f, obj)),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let v = self.get_attr(obj, name)?;
+        Ok((v, Value::Unbound))
+    }
+
+    /// `AttributeError: 'X' object has no attribute 'y'` (with CPython's
+    /// wording for modules and classes).
+    pub fn attribute_error(&mut self, obj: Value, name: Value) -> PyErr {
+        let n = self.str_of(name).to_string();
+        let msg = match obj {
+            Value::Obj(r) => match self.heap.get(r) {
+                Object::Module(m) => {
+                    format!("module '{}' has no attribute '{n}'", self.str_of(m.name))
+                }
+                Object::Class(c) => {
+                    format!("type object '{}' has no attribute '{n}'", self.str_of(c.name))
+                }
+                _ => format!("'{}' object has no attribute '{n}'", self.type_name(obj)),
+            },
+            _ => format!("'{}' object has no attribute '{n}'", self.type_name(obj)),
+        };
+        let e = self.new_error(ExcKind::AttributeError, msg);
+        self.set_exc_attr(e.0, "name", name);
+        self.set_exc_attr(e.0, "obj", obj);
+        e
+    }
+
+    fn attribute_error_set(&mut self, obj: Value, name: Value) -> PyErr {
+        let n = self.str_of(name).to_string();
+        let msg = format!("'{}' object has no attribute '{n}'", self.type_name(obj));
+        self.new_error(ExcKind::AttributeError, msg)
+    }
+
+    /// Sets a plain attribute on an exception instance (e.g. `name`).
+    pub fn set_exc_attr(&mut self, exc: Value, name: &str, v: Value) {
+        let n = self.intern(name);
+        if let Value::Obj(r) = exc {
+            if let Object::Instance(inst) = self.heap.get_mut(r) {
+                inst.attrs.set(n, v);
+            }
+        }
+    }
+
+    // ---- names -------------------------------------------------------------
+
+    /// A global name: the module namespace, then builtins.
+    #[inline]
+    pub(crate) fn load_global(&mut self, globals: ObjRef, name: Value) -> PyResult<Value> {
+        if let Some(v) = self.dict_get_str(globals, name) {
+            return Ok(v);
+        }
+        if let Some(v) = self.dict_get_str(self.builtins, name) {
+            return Ok(v);
+        }
+        Err(self.name_error(name))
+    }
+
+    /// `LoadName`: the frame's namespace, then globals, then builtins.
+    pub(crate) fn load_name(&mut self, fi: usize, name: Value) -> PyResult<Value> {
+        let frame = &self.fiber.frames[fi];
+        let (ns, globals) = (frame.locals, frame.globals);
+        if let Some(v) = self.namespace_get(ns, name)? {
+            return Ok(v);
+        }
+        self.load_global(globals, name)
+    }
+
+    pub fn name_error(&mut self, name: Value) -> PyErr {
+        let n = self.str_of(name).to_string();
+        let e = self.new_error(ExcKind::NameError, format!("name '{n}' is not defined"));
+        self.set_exc_attr(e.0, "name", name);
+        e
+    }
+
+    /// Reads from a namespace: a dict, or any mapping with `__getitem__`.
+    pub(crate) fn namespace_get(&mut self, ns: Value, name: Value) -> PyResult<Option<Value>> {
+        if let Value::Obj(r) = ns {
+            if matches!(self.heap.get(r), Object::Dict(_)) {
+                return Ok(self.dict_get_str(r, name));
+            }
+            if ns.is_none() {
+                return Ok(None);
+            }
+            match self.get_item(ns, name) {
+                Ok(v) => return Ok(Some(v)),
+                Err(e) if self.exc_matches(e.0, ExcKind::KeyError) => return Ok(None),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(None)
+    }
+
+    pub(crate) fn namespace_set(&mut self, ns: Value, name: Value, v: Value) -> PyResult<()> {
+        if let Value::Obj(r) = ns {
+            if matches!(self.heap.get(r), Object::Dict(_)) {
+                return self.dict_set_str(r, name, v);
+            }
+        }
+        self.set_item(ns, name, v)
+    }
+
+    /// `del name` in a namespace (NameError if absent).
+    pub(crate) fn delete_name_in(&mut self, ns: Value, name: Value) -> PyResult<()> {
+        if self.dict_remove(ns, name)?.is_none() {
+            return Err(self.name_error(name));
+        }
+        Ok(())
+    }
+
+    /// A builtin by name (for `LoadBuildClass` and library code).
+    pub fn builtin_value(&mut self, name: &str) -> PyResult<Value> {
+        let n = Value::Obj(self.intern(name));
+        match self.dict_get_str(self.builtins, n) {
+            Some(v) => Ok(v),
+            None => Err(self.name_error(n)),
+        }
+    }
+
+    /// Binds `name` in the builtins namespace.
+    pub fn set_builtin(&mut self, name: &str, v: Value) {
+        let n = Value::Obj(self.intern(name));
+        let b = self.builtins;
+        let _ = self.dict_set_str(b, n, v);
+    }
+
+    // ---- cells -------------------------------------------------------------
+
+    #[inline]
+    pub(crate) fn cell_get(&self, cell: Value) -> Value {
+        match cell {
+            Value::Obj(r) => match self.heap.get(r) {
+                Object::Cell(v) => *v,
+                _ => Value::Unbound,
+            },
+            _ => Value::Unbound,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn cell_set(&mut self, cell: Value, v: Value) {
+        if let Value::Obj(r) = cell {
+            if let Object::Cell(c) = self.heap.get_mut(r) {
+                *c = v;
+            }
+        }
+    }
+
+    #[cold]
+    pub(crate) fn unbound_local(&mut self, code: &crate::bytecode::Code, slot: u32) -> PyErr {
+        let name = &code.varnames[slot as usize];
+        self.new_error(
+            ExcKind::UnboundLocalError,
+            format!("cannot access local variable '{name}' where it is not associated with a value"),
+        )
+    }
+
+    #[cold]
+    pub(crate) fn unbound_deref(&mut self, code: &crate::bytecode::Code, slot: u32) -> PyErr {
+        let name = &code.varnames[slot as usize];
+        let free_start = code.nslots() - code.nfree as usize;
+        if (slot as usize) >= free_start {
+            self.new_error(
+                ExcKind::NameError,
+                format!("cannot access free variable '{name}' where it is not associated with a value in enclosing scope"),
+            )
+        } else {
+            self.new_error(
+                ExcKind::UnboundLocalError,
+                format!("cannot access local variable '{name}' where it is not associated with a value"),
+            )
+        }
+    }
+}

@@ -1,0 +1,982 @@
+//! Calling: the call instructions, argument binding, frames for aspy
+//! functions, calls from Rust into aspy code, and generator resumption.
+
+use super::exceptions::ExcKind;
+use super::frame::{Frame, FrameMode};
+use super::interp::{CallOutcome, Exit};
+use super::object::{
+    BoundMethod, Dict, Function, GenState, Generator, Instance, Layout, Object, Payload, VmCode,
+};
+use super::value::{ObjRef, Value};
+use super::{PyErr, PyResult, Vm};
+use crate::bytecode::opcode::{MAKE_FN_CLOSURE, MAKE_FN_DEFAULTS, MAKE_FN_KWDEFAULTS};
+use crate::bytecode::{CodeKind, Instr};
+use std::rc::Rc;
+
+/// What one resumption of a generator from Rust produced.
+pub enum GenStep {
+    Yield(Value),
+    Return(Value),
+}
+
+impl Vm {
+    /// `Call`, `CallMethod` and `CallKw`: the callee and arguments are on the
+    /// stack (see opcode.rs).
+    pub(crate) fn call_instr(
+        &mut self,
+        argc: usize,
+        kwnames: Option<Value>,
+        method: bool,
+    ) -> PyResult<CallOutcome> {
+        let len = self.fiber.stack.len();
+        let (func_pos, args_start, nargs) = if method {
+            let recv = self.fiber.stack[len - argc - 1];
+            if recv.is_unbound() {
+                (len - argc - 2, len - argc, argc)
+            } else {
+                (len - argc - 2, len - argc - 1, argc + 1)
+            }
+        } else {
+            (len - argc - 1, len - argc, argc)
+        };
+        let callee = self.fiber.stack[func_pos];
+        self.call_at(callee, func_pos, args_start, nargs, kwnames, false)
+    }
+
+    /// `CallEx`: `callable args_tuple [kwargs_dict]`.
+    pub(crate) fn call_ex_instr(&mut self, has_kwargs: bool) -> PyResult<CallOutcome> {
+        let kwargs = if has_kwargs {
+            self.fiber.stack.pop().unwrap()
+        } else {
+            Value::None
+        };
+        let args = self.fiber.stack.pop().unwrap();
+        let func_pos = self.fiber.stack.len() - 1;
+        // Keep the parts rooted while we spread them onto the stack.
+        self.temp_roots.push(args);
+        self.temp_roots.push(kwargs);
+        let pos = self.seq_items(args).map(|s| s.to_vec());
+        let pos = match pos {
+            Some(p) => p,
+            None => self.collect_iterable(args)?,
+        };
+        let nargs = pos.len();
+        self.fiber.stack.extend(pos);
+        let mut kwnames = None;
+        if let Value::Obj(r) = kwargs {
+            let entries: Vec<(Value, Value)> = match self.heap.get(r) {
+                Object::Dict(d) => d.iter().map(|e| (e.key, e.value)).collect(),
+                _ => Vec::new(),
+            };
+            if !entries.is_empty() {
+                let mut names = Vec::with_capacity(entries.len());
+                for (k, v) in entries {
+                    if self.as_str(k).is_none() {
+                        self.temp_roots.truncate(self.temp_roots.len() - 2);
+                        return Err(self.type_error("keywords must be strings"));
+                    }
+                    names.push(k);
+                    self.fiber.stack.push(v);
+                }
+                kwnames = Some(self.new_tuple(names));
+            }
+        }
+        self.temp_roots.truncate(self.temp_roots.len() - 2);
+        let total = self.fiber.stack.len() - func_pos - 1;
+        let callee = self.fiber.stack[func_pos];
+        let _ = nargs;
+        self.call_at(callee, func_pos, func_pos + 1, total, kwnames, false)
+    }
+
+    /// Calls `callee` whose arguments are `stack[args_start..args_start+nargs]`
+    /// (the last `len(kwnames)` of them keyword arguments). On return the
+    /// stack is cut back to `func_pos`. With `native`, aspy frames run to
+    /// completion in a nested loop instead of being left to the caller's loop.
+    pub(crate) fn call_at(
+        &mut self,
+        callee: Value,
+        func_pos: usize,
+        args_start: usize,
+        nargs: usize,
+        kwnames: Option<Value>,
+        native: bool,
+    ) -> PyResult<CallOutcome> {
+        let Value::Obj(r) = callee else {
+            return Err(self.not_callable(callee));
+        };
+        match self.heap.get(r) {
+            Object::Function(_) => {
+                let mode = if native {
+                    FrameMode::Native
+                } else {
+                    FrameMode::Call
+                };
+                self.call_function(r, func_pos, args_start, nargs, kwnames, mode)
+            }
+            Object::BoundMethod(BoundMethod { func, receiver }) => {
+                let (func, receiver) = (*func, *receiver);
+                let args_start = if args_start > func_pos + 1 {
+                    // `CallMethod` left a NULL slot: the receiver goes there.
+                    self.fiber.stack[args_start - 1] = receiver;
+                    args_start - 1
+                } else {
+                    self.fiber.stack.insert(args_start, receiver);
+                    args_start
+                };
+                self.fiber.stack[func_pos] = func;
+                self.call_at(func, func_pos, args_start, nargs + 1, kwnames, native)
+            }
+            Object::Builtin(b) => {
+                let (f, receiver) = (b.func, b.receiver);
+                let mut args: Vec<Value> = Vec::with_capacity(nargs + 1);
+                if !receiver.is_unbound() {
+                    args.push(receiver);
+                }
+                let kw = self.split_kwargs(args_start, nargs, kwnames, &mut args);
+                let v = self.call_native(f, callee, &args, &kw)?;
+                self.fiber.stack.truncate(func_pos);
+                Ok(CallOutcome::Done(v))
+            }
+            Object::Class(_) => self.call_class(r, func_pos, args_start, nargs, kwnames, native),
+            _ => {
+                // Instances and other objects with `__call__`.
+                let call = self.lookup_special(callee, "__call__");
+                match call {
+                    Some(m) => {
+                        self.fiber.stack.insert(args_start, callee);
+                        self.fiber.stack[func_pos] = m;
+                        self.call_at(m, func_pos, args_start, nargs + 1, kwnames, native)
+                    }
+                    None => Err(self.not_callable(callee)),
+                }
+            }
+        }
+    }
+
+    /// Runs a Rust function; `callee` stays rooted on the stack meanwhile.
+    #[inline]
+    fn call_native(
+        &mut self,
+        f: super::object::NativeFn,
+        _callee: Value,
+        args: &[Value],
+        kw: &[(Value, Value)],
+    ) -> PyResult<Value> {
+        f(self, args, kw)
+    }
+
+    /// Copies positional arguments into `out` and returns keyword pairs.
+    fn split_kwargs(
+        &mut self,
+        args_start: usize,
+        nargs: usize,
+        kwnames: Option<Value>,
+        out: &mut Vec<Value>,
+    ) -> Vec<(Value, Value)> {
+        let all = &self.fiber.stack[args_start..args_start + nargs];
+        let names: &[Value] = match kwnames {
+            Some(n) => self.seq_items(n).unwrap_or(&[]),
+            None => &[],
+        };
+        let npos = nargs - names.len();
+        out.extend_from_slice(&all[..npos]);
+        names
+            .iter()
+            .zip(&all[npos..])
+            .map(|(&k, &v)| (k, v))
+            .collect()
+    }
+
+    fn not_callable(&mut self, v: Value) -> PyErr {
+        let msg = format!("'{}' object is not callable", self.type_name(v));
+        self.type_error(msg)
+    }
+
+    /// Calls an aspy function: binds the arguments in place and pushes a
+    /// frame, or builds a generator/coroutine object.
+    fn call_function(
+        &mut self,
+        fref: ObjRef,
+        func_pos: usize,
+        args_start: usize,
+        nargs: usize,
+        kwnames: Option<Value>,
+        mode: FrameMode,
+    ) -> PyResult<CallOutcome> {
+        let Object::Function(f) = self.heap.get(fref) else {
+            unreachable!()
+        };
+        let code = f.code.clone();
+        let globals = f.globals;
+        let c = &*code.code;
+        let nslots = c.nslots();
+        let simple = kwnames.is_none()
+            && nargs == c.argcount as usize
+            && c.kwonlyargcount == 0
+            && !c.varargs
+            && !c.varkeywords;
+        if simple {
+            self.fiber.stack.resize(args_start + nslots, Value::Unbound);
+        } else {
+            let slots = self.bind_arguments(fref, args_start, nargs, kwnames)?;
+            self.fiber.stack.truncate(args_start);
+            self.fiber.stack.extend(slots);
+        }
+        self.init_cells(fref, &code, args_start);
+        if c.is_resumable() {
+            let stack: Vec<Value> = self.fiber.stack.drain(args_start..).collect();
+            self.fiber.stack.truncate(func_pos);
+            let gen = self.new_generator(fref, code, globals, stack);
+            return Ok(CallOutcome::Done(gen));
+        }
+        if self.fiber.frames.len() >= self.config.recursion_limit {
+            self.fiber.stack.truncate(func_pos);
+            return Err(self.new_error(
+                ExcKind::RecursionError,
+                "maximum recursion depth exceeded",
+            ));
+        }
+        self.fiber.frames.push(Frame {
+            code,
+            ip: 0,
+            base: args_start as u32,
+            ret_sp: func_pos as u32,
+            globals,
+            locals: Value::None,
+            mode,
+            generator: None,
+        });
+        if mode == FrameMode::Native {
+            let stop = self.fiber.frames.len() - 1;
+            return match self.run_nested(stop)? {
+                Exit::Return(v) => Ok(CallOutcome::Done(v)),
+                Exit::Yield(v) | Exit::Suspend(v) => Ok(CallOutcome::Done(v)),
+            };
+        }
+        Ok(CallOutcome::Pushed)
+    }
+
+    /// Runs the frames from `stop` up in a nested dispatch loop.
+    pub(crate) fn run_nested(&mut self, stop: usize) -> PyResult<Exit> {
+        if self.native_depth >= self.config.recursion_limit {
+            // Drop the frame we were about to run.
+            let fr = self.fiber.frames.pop().unwrap();
+            self.fiber.stack.truncate(fr.ret_sp as usize);
+            return Err(self.new_error(
+                ExcKind::RecursionError,
+                "maximum recursion depth exceeded",
+            ));
+        }
+        self.native_depth += 1;
+        let r = self.run_frames(stop);
+        self.native_depth -= 1;
+        r
+    }
+
+    /// Creates the cells of a new frame and copies in the closure.
+    fn init_cells(&mut self, fref: ObjRef, code: &Rc<VmCode>, base: usize) {
+        let c = &*code.code;
+        for &slot in &c.cell_slots {
+            let v = self.fiber.stack[base + slot as usize];
+            let cell = self.alloc(Object::Cell(v));
+            self.fiber.stack[base + slot as usize] = cell;
+        }
+        if c.nfree > 0 {
+            let first = c.nslots() - c.nfree as usize;
+            if let Object::Function(f) = self.heap.get(fref) {
+                for (k, &cell) in f.closure.iter().enumerate() {
+                    self.fiber.stack[base + first + k] = cell;
+                }
+            }
+        }
+    }
+
+    /// Builds the slot values for a call that is not the simple positional
+    /// case, raising CPython's TypeErrors for mismatches.
+    fn bind_arguments(
+        &mut self,
+        fref: ObjRef,
+        args_start: usize,
+        nargs: usize,
+        kwnames: Option<Value>,
+    ) -> PyResult<Vec<Value>> {
+        let Object::Function(f) = self.heap.get(fref) else {
+            unreachable!()
+        };
+        let code = f.code.code.clone();
+        let defaults = f.defaults.to_vec();
+        let kwdefaults = f.kwdefaults;
+        let qualname = self.str_of(f.qualname).to_string();
+        let mut pos: Vec<Value> = Vec::with_capacity(nargs);
+        let kw = self.split_kwargs(args_start, nargs, kwnames, &mut pos);
+        let npos = code.argcount as usize;
+        let nkwonly = code.kwonlyargcount as usize;
+        let mut slots = vec![Value::Unbound; code.nslots()];
+        let mut extra_slot = npos + nkwonly;
+        if pos.len() > npos && !code.varargs {
+            return Err(self.too_many_positional(&qualname, &code, defaults.len(), pos.len(), &kw));
+        }
+        for (i, &v) in pos.iter().take(npos).enumerate() {
+            slots[i] = v;
+        }
+        if code.varargs {
+            let rest = if pos.len() > npos {
+                pos[npos..].to_vec()
+            } else {
+                Vec::new()
+            };
+            slots[extra_slot] = self.new_tuple(rest);
+            extra_slot += 1;
+        }
+        let kwdict = if code.varkeywords {
+            let d = self.new_dict();
+            slots[extra_slot] = d;
+            Some(d)
+        } else {
+            None
+        };
+        let mut posonly_as_kw: Vec<String> = Vec::new();
+        for (k, v) in kw {
+            let name = self.str_of(k).to_string();
+            let idx = code.varnames[..npos + nkwonly]
+                .iter()
+                .position(|n| **n == *name);
+            match idx {
+                Some(i) if i >= code.posonlyargcount as usize => {
+                    if !slots[i].is_unbound() {
+                        return Err(self.type_error(format!(
+                            "{qualname}() got multiple values for argument '{name}'"
+                        )));
+                    }
+                    slots[i] = v;
+                }
+                _ => match kwdict {
+                    Some(d) => self.dict_set(d, k, v)?,
+                    None => {
+                        if idx.is_some() {
+                            posonly_as_kw.push(name);
+                            continue;
+                        }
+                        return Err(self.type_error(format!(
+                            "{qualname}() got an unexpected keyword argument '{name}'"
+                        )));
+                    }
+                },
+            }
+        }
+        if !posonly_as_kw.is_empty() {
+            return Err(self.type_error(format!(
+                "{qualname}() got some positional-only arguments passed as keyword arguments: '{}'",
+                posonly_as_kw.join(", ")
+            )));
+        }
+        let first_default = npos - defaults.len().min(npos);
+        let mut missing: Vec<String> = Vec::new();
+        for i in 0..npos {
+            if slots[i].is_unbound() {
+                if i >= first_default {
+                    slots[i] = defaults[i - first_default];
+                } else {
+                    missing.push(format!("'{}'", code.varnames[i]));
+                }
+            }
+        }
+        if !missing.is_empty() {
+            return Err(self.missing_args(&qualname, "positional", &missing));
+        }
+        for (i, slot) in slots.iter_mut().enumerate().skip(npos).take(nkwonly) {
+            if slot.is_unbound() {
+                let name = Value::Obj(self.intern(&code.varnames[i].clone()));
+                let d = if kwdefaults.is_none() {
+                    None
+                } else {
+                    self.dict_get(kwdefaults, name)?
+                };
+                match d {
+                    Some(v) => *slot = v,
+                    None => missing.push(format!("'{}'", code.varnames[i])),
+                }
+            }
+        }
+        if !missing.is_empty() {
+            return Err(self.missing_args(&qualname, "keyword-only", &missing));
+        }
+        Ok(slots)
+    }
+
+    fn too_many_positional(
+        &mut self,
+        qualname: &str,
+        code: &crate::bytecode::Code,
+        ndefaults: usize,
+        given: usize,
+        kw: &[(Value, Value)],
+    ) -> PyErr {
+        let npos = code.argcount as usize;
+        let takes = if ndefaults > 0 && ndefaults <= npos && ndefaults != 0 {
+            format!("from {} to {}", npos - ndefaults, npos)
+        } else {
+            npos.to_string()
+        };
+        let plural = if npos == 1 && ndefaults == 0 { "" } else { "s" };
+        let kwonly_given = kw
+            .iter()
+            .filter(|(k, _)| {
+                let n = self.str_of(*k);
+                code.varnames[npos..npos + code.kwonlyargcount as usize]
+                    .iter()
+                    .any(|v| **v == *n)
+            })
+            .count();
+        let was = if given == 1 { "was" } else { "were" };
+        let msg = if kwonly_given > 0 {
+            format!(
+                "{qualname}() takes {takes} positional argument{plural} but {given} positional argument{} (and {kwonly_given} keyword-only argument{}) were given",
+                if given == 1 { "" } else { "s" },
+                if kwonly_given == 1 { "" } else { "s" }
+            )
+        } else {
+            format!("{qualname}() takes {takes} positional argument{plural} but {given} {was} given")
+        };
+        self.type_error(msg)
+    }
+
+    fn missing_args(&mut self, qualname: &str, kind: &str, missing: &[String]) -> PyErr {
+        let n = missing.len();
+        let list = match n {
+            1 => missing[0].clone(),
+            2 => format!("{} and {}", missing[0], missing[1]),
+            _ => format!(
+                "{}, and {}",
+                missing[..n - 1].join(", "),
+                missing[n - 1]
+            ),
+        };
+        let plural = if n == 1 { "" } else { "s" };
+        self.type_error(format!(
+            "{qualname}() missing {n} required {kind} argument{plural}: {list}"
+        ))
+    }
+
+    /// Calling a class: make an instance and run `__init__`.
+    fn call_class(
+        &mut self,
+        cls: ObjRef,
+        func_pos: usize,
+        args_start: usize,
+        nargs: usize,
+        kwnames: Option<Value>,
+        native: bool,
+    ) -> PyResult<CallOutcome> {
+        let new = self.class_lookup(cls, "__new__");
+        let object_new = self.object_new;
+        let instance = match new {
+            Some(n) if !n.is(object_new) => {
+                // A custom or built-in `__new__`: call it with the class first.
+                let mut args = vec![Value::Obj(cls)];
+                let kw = self.split_kwargs(args_start, nargs, kwnames, &mut args);
+                let inst = self.call(n, &args, &kw)?;
+                if !self.is_instance(inst, cls) {
+                    self.fiber.stack.truncate(func_pos);
+                    return Ok(CallOutcome::Done(inst));
+                }
+                let is_builtin_new = matches!(n, Value::Obj(r) if matches!(self.heap.get(r), Object::Builtin(_)));
+                let user_init = self.class_lookup(cls, "__init__");
+                if is_builtin_new && user_init.is_some_and(|i| i.is(self.object_init)) {
+                    self.fiber.stack.truncate(func_pos);
+                    return Ok(CallOutcome::Done(inst));
+                }
+                inst
+            }
+            _ => self.new_instance(cls, args_start, nargs, kwnames),
+        };
+        let init = self.class_lookup(cls, "__init__");
+        let init = match init {
+            Some(i) if !i.is(self.object_init) => i,
+            _ => {
+                if nargs > 0 && new.is_none_or(|n| n.is(object_new)) {
+                    let excess = self.class_lookup(cls, "__init__").is_some_and(|i| i.is(self.object_init));
+                    if excess && !self.is_subclass(cls, self.types.exc(ExcKind::BaseException)) {
+                        let name = self.class_name(cls).to_string();
+                        self.fiber.stack.truncate(func_pos);
+                        return Err(self.type_error(format!("{name}() takes no arguments")));
+                    }
+                }
+                self.fiber.stack.truncate(func_pos);
+                return Ok(CallOutcome::Done(instance));
+            }
+        };
+        // Replace the class by the instance: it becomes `self`.
+        self.fiber.stack.insert(args_start, instance);
+        self.fiber.stack[func_pos] = init;
+        if let Value::Obj(ir) = init {
+            if !native && matches!(self.heap.get(ir), Object::Function(_)) {
+                let outcome =
+                    self.call_function(ir, func_pos, args_start, nargs + 1, kwnames, FrameMode::Init)?;
+                if let CallOutcome::Pushed = outcome {
+                    self.fiber.frames.last_mut().unwrap().locals = instance;
+                    return Ok(CallOutcome::Pushed);
+                }
+                // A generator `__init__`: it returned a generator, not None.
+                let msg = "__init__() should return None, not 'generator'";
+                return Err(self.type_error(msg));
+            }
+        }
+        self.temp_roots.push(instance);
+        let r = self.call_at(init, func_pos, args_start, nargs + 1, kwnames, true);
+        self.temp_roots.pop();
+        match r? {
+            CallOutcome::Done(v) if v.is_none() => Ok(CallOutcome::Done(instance)),
+            CallOutcome::Done(v) => {
+                let msg = format!("__init__() should return None, not '{}'", self.type_name(v));
+                Err(self.type_error(msg))
+            }
+            CallOutcome::Pushed => unreachable!("native calls complete"),
+        }
+    }
+
+    /// `object.__new__(cls)`: a bare instance (exceptions get their args).
+    fn new_instance(
+        &mut self,
+        cls: ObjRef,
+        args_start: usize,
+        nargs: usize,
+        kwnames: Option<Value>,
+    ) -> Value {
+        let layout = match self.heap.get(cls) {
+            Object::Class(c) => c.layout,
+            _ => Layout::Object,
+        };
+        let payload = if layout == Layout::Exception {
+            let mut pos = Vec::new();
+            let _ = self.split_kwargs(args_start, nargs, kwnames, &mut pos);
+            let args = self.new_tuple(pos);
+            Payload::Exception(Box::new(super::object::ExcData::new(args)))
+        } else {
+            Payload::None
+        };
+        self.alloc(Object::Instance(Instance {
+            class: cls,
+            attrs: Default::default(),
+            payload,
+        }))
+    }
+
+    /// Calls any callable from Rust and waits for the result.
+    pub fn call(&mut self, f: Value, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+        if let Value::Obj(r) = f {
+            if let Object::Builtin(b) = self.heap.get(r) {
+                let (func, receiver) = (b.func, b.receiver);
+                if receiver.is_unbound() {
+                    return func(self, args, kw);
+                }
+                let mut all = Vec::with_capacity(args.len() + 1);
+                all.push(receiver);
+                all.extend_from_slice(args);
+                return func(self, &all, kw);
+            }
+        }
+        let func_pos = self.fiber.stack.len();
+        self.fiber.stack.push(f);
+        self.fiber.stack.extend_from_slice(args);
+        let mut kwnames = None;
+        if !kw.is_empty() {
+            let names: Vec<Value> = kw.iter().map(|&(k, _)| k).collect();
+            self.fiber.stack.extend(kw.iter().map(|&(_, v)| v));
+            let t = self.new_tuple(names);
+            self.temp_roots.push(t);
+            kwnames = Some(t);
+        }
+        let n = args.len() + kw.len();
+        let r = self.call_at(f, func_pos, func_pos + 1, n, kwnames, true);
+        if kwnames.is_some() {
+            self.temp_roots.pop();
+        }
+        match r {
+            Ok(CallOutcome::Done(v)) => {
+                self.fiber.stack.truncate(func_pos);
+                Ok(v)
+            }
+            Ok(CallOutcome::Pushed) => unreachable!("native calls complete"),
+            Err(e) => {
+                self.fiber.stack.truncate(func_pos);
+                Err(e)
+            }
+        }
+    }
+
+    /// `MakeFunction`: pops defaults/kwdefaults/closure as flagged.
+    pub(crate) fn make_function(
+        &mut self,
+        code: Rc<VmCode>,
+        globals: ObjRef,
+        flags: u16,
+    ) -> PyResult<Value> {
+        let closure = if flags & MAKE_FN_CLOSURE != 0 {
+            let t = self.fiber.stack.pop().unwrap();
+            self.seq_items(t).map(|s| s.to_vec()).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let kwdefaults = if flags & MAKE_FN_KWDEFAULTS != 0 {
+            self.fiber.stack.pop().unwrap()
+        } else {
+            Value::None
+        };
+        let defaults = if flags & MAKE_FN_DEFAULTS != 0 {
+            let t = self.fiber.stack.pop().unwrap();
+            self.seq_items(t).map(|s| s.to_vec()).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let c = code.code.clone();
+        let name = Value::Obj(self.intern(&c.name));
+        let qualname = self.new_str(&*c.qualname);
+        let doc = match &c.docstring {
+            Some(d) => self.new_str(&**d),
+            None => Value::None,
+        };
+        let module = {
+            let key = Value::Obj(self.intern("__name__"));
+            self.dict_get(Value::Obj(globals), key)?.unwrap_or(Value::None)
+        };
+        Ok(self.alloc(Object::Function(Box::new(Function {
+            code,
+            globals,
+            name,
+            qualname,
+            defaults: defaults.into_boxed_slice(),
+            kwdefaults,
+            closure: closure.into_boxed_slice(),
+            doc,
+            module,
+            attrs: Default::default(),
+        }))))
+    }
+
+    fn new_generator(
+        &mut self,
+        fref: ObjRef,
+        code: Rc<VmCode>,
+        globals: ObjRef,
+        stack: Vec<Value>,
+    ) -> Value {
+        let (name, qualname) = match self.heap.get(fref) {
+            Object::Function(f) => (f.name, f.qualname),
+            _ => (Value::None, Value::None),
+        };
+        let kind = code.code.kind;
+        self.alloc(Object::Generator(Box::new(Generator {
+            kind,
+            state: GenState::Created,
+            frame: Some(Frame {
+                code,
+                ip: 0,
+                base: 0,
+                ret_sp: 0,
+                globals,
+                locals: Value::None,
+                mode: FrameMode::Call,
+                generator: None,
+            }),
+            stack,
+            handled: Value::None,
+            name,
+            qualname,
+            flags: 0,
+        })))
+    }
+
+    /// Pushes a suspended generator's frame onto the current fiber, in
+    /// `mode`, delivering `sent` (or raising `throw` inside it: the error is
+    /// returned for the caller to unwind, with the frame already pushed).
+    pub(crate) fn resume_generator(
+        &mut self,
+        g: ObjRef,
+        sent: Value,
+        throw: Option<Value>,
+        mode: FrameMode,
+    ) -> PyResult<()> {
+        let Object::Generator(gen) = self.heap.get_mut(g) else {
+            unreachable!()
+        };
+        match gen.state {
+            GenState::Running => {
+                let what = generator_word(gen.kind);
+                let msg = format!("{what} already executing");
+                return Err(self.value_error(msg));
+            }
+            GenState::Finished => {
+                let kind = gen.kind;
+                if let Some(exc) = throw {
+                    return Err(PyErr(exc));
+                }
+                return Err(match kind {
+                    CodeKind::Coroutine => self.new_error(
+                        ExcKind::RuntimeError,
+                        "cannot reuse already awaited coroutine",
+                    ),
+                    _ => self.stop_iteration(Value::None),
+                });
+            }
+            GenState::Created => {
+                if let Some(exc) = throw {
+                    gen.state = GenState::Finished;
+                    gen.frame = None;
+                    gen.stack.clear();
+                    return Err(PyErr(exc));
+                }
+                if !sent.is_none() {
+                    let what = generator_word(gen.kind);
+                    let msg = format!("can't send non-None value to a just-started {what}");
+                    return Err(self.type_error(msg));
+                }
+            }
+            GenState::Suspended => {}
+        }
+        let was_created = gen.state == GenState::Created;
+        gen.state = GenState::Running;
+        let mut frame = gen.frame.take().unwrap();
+        let saved = std::mem::take(&mut gen.stack);
+        std::mem::swap(&mut gen.handled, &mut self.fiber.handled);
+        let base = self.fiber.stack.len();
+        frame.base = base as u32;
+        frame.ret_sp = base as u32;
+        frame.mode = mode;
+        frame.generator = Some(g);
+        let at_send = !was_created
+            && frame.ip > 0
+            && matches!(frame.code.code.instrs[frame.ip as usize - 1], Instr::Send(_));
+        self.fiber.stack.extend(saved);
+        if self.fiber.frames.len() >= self.config.recursion_limit {
+            self.fiber.frames.push(frame);
+            return Err(self.new_error(ExcKind::RecursionError, "maximum recursion depth exceeded"));
+        }
+        self.fiber.frames.push(frame);
+        if let Some(exc) = throw {
+            if at_send {
+                // Delegating: throw into the sub-generator if it is one.
+                let sub = *self.fiber.stack.last().unwrap();
+                if let Value::Obj(sr) = sub {
+                    if let Object::Generator(sg) = self.heap.get(sr) {
+                        if sg.state == GenState::Suspended {
+                            return self.resume_generator(sr, Value::None, Some(exc), FrameMode::Delegate);
+                        }
+                    }
+                }
+            }
+            return Err(PyErr(exc));
+        }
+        if !was_created {
+            if at_send {
+                self.fiber.frames.last_mut().unwrap().ip -= 1;
+            }
+            self.fiber.stack.push(sent);
+        }
+        Ok(())
+    }
+
+    /// Resumes a generator from Rust (`next`, `send`, `throw`).
+    pub fn gen_resume(&mut self, g: ObjRef, sent: Value, throw: Option<Value>) -> PyResult<GenStep> {
+        let stop = self.fiber.frames.len();
+        if let Err(e) = self.resume_generator(g, sent, throw, FrameMode::NativeResume) {
+            if self.fiber.frames.len() > stop {
+                self.unwind(e, stop)?;
+            } else {
+                return Err(e);
+            }
+        }
+        match self.run_nested(stop)? {
+            Exit::Yield(v) => Ok(GenStep::Yield(v)),
+            Exit::Return(v) => Ok(GenStep::Return(v)),
+            Exit::Suspend(v) => Ok(GenStep::Yield(v)),
+        }
+    }
+
+    /// The top frame yields `v` (from `YieldValue`, or a `Send` whose
+    /// sub-iterator yielded): deliver it to whoever resumed the chain.
+    pub(crate) fn yield_from_frame(&mut self, v: Value, stop: usize) -> Option<Exit> {
+        let top = self.fiber.frames.len() - 1;
+        let mut h = top;
+        while self.fiber.frames[h].mode == FrameMode::Delegate && h > 0 {
+            h -= 1;
+        }
+        let head_mode = self.fiber.frames[h].mode;
+        if head_mode == FrameMode::TaskRoot {
+            return Some(Exit::Suspend(v));
+        }
+        let _ = stop;
+        for _ in h..=top {
+            self.suspend_top_frame();
+        }
+        match head_mode {
+            FrameMode::ForIter => {
+                self.fiber.stack.push(v);
+                None
+            }
+            _ => Some(Exit::Yield(v)),
+        }
+    }
+
+    /// Moves the top frame (a generator's) back into its generator object.
+    fn suspend_top_frame(&mut self) {
+        let frame = self.fiber.frames.pop().unwrap();
+        let saved: Vec<Value> = self.fiber.stack.drain(frame.base as usize..).collect();
+        let Some(g) = frame.generator else { return };
+        let handled = self.fiber.handled;
+        if let Object::Generator(gen) = self.heap.get_mut(g) {
+            gen.state = GenState::Suspended;
+            gen.stack = saved;
+            gen.frame = Some(frame);
+            self.fiber.handled = std::mem::replace(&mut gen.handled, handled);
+        }
+    }
+
+    /// A generator frame returned: mark it finished.
+    pub(crate) fn generator_finished(&mut self, g: ObjRef) {
+        let handled = self.fiber.handled;
+        if let Object::Generator(gen) = self.heap.get_mut(g) {
+            gen.state = GenState::Finished;
+            gen.frame = None;
+            gen.stack = Vec::new();
+            self.fiber.handled = std::mem::replace(&mut gen.handled, handled);
+        }
+    }
+
+    /// A generator frame raised `exc` out of itself: mark it finished and
+    /// apply PEP 479 (StopIteration becomes RuntimeError).
+    pub(crate) fn generator_died(&mut self, g: ObjRef, exc: Value) -> Value {
+        self.generator_finished(g);
+        let kind = match self.heap.get(g) {
+            Object::Generator(gen) => gen.kind,
+            _ => return exc,
+        };
+        let what = generator_word(kind);
+        let converted = if self.exc_matches(exc, ExcKind::StopIteration) {
+            Some(format!("{what} raised StopIteration"))
+        } else if kind == CodeKind::AsyncGenerator
+            && self.exc_matches(exc, ExcKind::StopAsyncIteration)
+        {
+            Some(format!("{what} raised StopAsyncIteration"))
+        } else {
+            None
+        };
+        match converted {
+            Some(msg) => {
+                let e = self.new_error(ExcKind::RuntimeError, msg).0;
+                if let Some(d) = self.exc_data_mut(e) {
+                    d.cause = exc;
+                    d.context = exc;
+                }
+                e
+            }
+            None => exc,
+        }
+    }
+
+    /// A `StopIteration(value)` exception.
+    pub fn stop_iteration(&mut self, value: Value) -> PyErr {
+        let cls = self.types.exc(ExcKind::StopIteration);
+        let args = if value.is_none() { vec![] } else { vec![value] };
+        let e = super::exceptions::new_exception(self, cls, args);
+        if let Some(d) = self.exc_data_mut(e) {
+            d.extra = value;
+        }
+        PyErr(e)
+    }
+
+    /// `Send(target)`: one delegation step of `yield from` / `await`.
+    pub(crate) fn send_instr(&mut self, stop: usize) -> PyResult<Option<Exit>> {
+        let value = self.fiber.stack.pop().unwrap();
+        let sub = *self.fiber.stack.last().unwrap();
+        if let Value::Obj(r) = sub {
+            if let Object::Generator(g) = self.heap.get(r) {
+                if g.state == GenState::Finished && g.kind != CodeKind::Coroutine {
+                    self.finish_send(Value::None);
+                    return Ok(None);
+                }
+                self.resume_generator(r, value, None, FrameMode::Delegate)?;
+                return Ok(None);
+            }
+            if let Some(hook) = self.await_hook {
+                if let Some(step) = hook(self, r, value)? {
+                    return Ok(match step {
+                        GenStep::Yield(y) => self.yield_from_frame(y, stop),
+                        GenStep::Return(v) => {
+                            self.finish_send(v);
+                            None
+                        }
+                    });
+                }
+            }
+        }
+        // Any other iterator: `send` or `__next__`.
+        self.temp_roots.push(sub);
+        let step = if value.is_none() {
+            self.iter_next_with_value(sub)
+        } else {
+            let m = self.get_attr_str(sub, "send");
+            match m {
+                Ok(m) => self.call(m, &[value], &[]).map(GenStep::Yield).or_else(|e| {
+                    if self.exc_matches(e.0, ExcKind::StopIteration) {
+                        Ok(GenStep::Return(self.stop_iteration_value(e.0)))
+                    } else {
+                        Err(e)
+                    }
+                }),
+                Err(e) => Err(e),
+            }
+        };
+        self.temp_roots.pop();
+        Ok(match step? {
+            GenStep::Yield(y) => self.yield_from_frame(y, stop),
+            GenStep::Return(v) => {
+                self.finish_send(v);
+                None
+            }
+        })
+    }
+
+    /// The delegation finished with `v`: replace the sub-iterator and jump.
+    fn finish_send(&mut self, v: Value) {
+        *self.fiber.stack.last_mut().unwrap() = v;
+        let frame = self.fiber.frames.last_mut().unwrap();
+        if let Some(t) = frame.code.code.instrs[frame.ip as usize - 1].jump_target() {
+            frame.ip = t;
+        }
+    }
+
+    /// The `value` of a StopIteration.
+    pub fn stop_iteration_value(&self, exc: Value) -> Value {
+        match self.exc_data(exc) {
+            Some(d) => {
+                if !d.extra.is_none() {
+                    d.extra
+                } else {
+                    self.seq_items(d.args)
+                        .and_then(|a| a.first().copied())
+                        .unwrap_or(Value::None)
+                }
+            }
+            None => Value::None,
+        }
+    }
+
+    /// A dict object from name/value pairs (for `**kwargs` in natives).
+    pub fn kwargs_dict(&mut self, kw: &[(Value, Value)]) -> PyResult<Value> {
+        let d = self.alloc(Object::Dict(Box::new(Dict::new())));
+        for &(k, v) in kw {
+            self.dict_set(d, k, v)?;
+        }
+        Ok(d)
+    }
+}
+
+/// "generator", "coroutine" or "async generator", for messages.
+pub fn generator_word(kind: CodeKind) -> &'static str {
+    match kind {
+        CodeKind::Coroutine => "coroutine",
+        CodeKind::AsyncGenerator => "async generator",
+        _ => "generator",
+    }
+}

@@ -1,0 +1,166 @@
+//! The heap: an arena of objects and a precise mark-and-sweep collector.
+//!
+//! Every heap object lives in one slot of `slots`; an [`ObjRef`] is a slot
+//! index. Freed slots go on a free list and are reused. There are no object
+//! headers: the mark bits live in a separate bit vector, so an object costs
+//! only its slot.
+//!
+//! Invariant (the rooting rule): the collector runs only at safe points of the
+//! dispatch loop (`Vm::maybe_collect`), and traces from the VM's roots: every
+//! fiber's value stack and frames, module and builtin namespaces, interned
+//! strings, the event loop's queues and `Vm::temp_roots`. Rust code that holds
+//! a `Value` in a local variable across a call back into aspy code (which can
+//! reach a safe point) must first push it onto `temp_roots`. Rust code that
+//! does not call back into aspy code needs no rooting.
+
+use super::object::Object;
+use super::value::{ObjRef, Value};
+
+/// The object arena and collector state.
+pub struct Heap {
+    slots: Vec<Option<Object>>,
+    free: Vec<u32>,
+    marks: Vec<u64>,
+    live: usize,
+    allocated_since_gc: usize,
+    threshold: usize,
+    /// Number of collections so far (for tests and `--stats`).
+    pub collections: usize,
+    /// When set, every safe point collects (a test mode that flushes out
+    /// rooting bugs).
+    pub stress: bool,
+    /// Upper bound on live objects (the embedding API's heap limit); 0 = none.
+    pub max_objects: usize,
+}
+
+const MIN_THRESHOLD: usize = 100_000;
+
+impl Default for Heap {
+    fn default() -> Self {
+        Heap::new()
+    }
+}
+
+impl Heap {
+    pub fn new() -> Heap {
+        Heap {
+            slots: Vec::new(),
+            free: Vec::new(),
+            marks: Vec::new(),
+            live: 0,
+            allocated_since_gc: 0,
+            threshold: MIN_THRESHOLD,
+            collections: 0,
+            stress: false,
+            max_objects: 0,
+        }
+    }
+
+    /// Stores `obj` in a free slot and returns its handle.
+    #[inline]
+    pub fn alloc(&mut self, obj: Object) -> ObjRef {
+        self.live += 1;
+        self.allocated_since_gc += 1;
+        if let Some(i) = self.free.pop() {
+            self.slots[i as usize] = Some(obj);
+            ObjRef(i)
+        } else {
+            let i = self.slots.len() as u32;
+            self.slots.push(Some(obj));
+            ObjRef(i)
+        }
+    }
+
+    /// The object behind a handle.
+    #[inline]
+    pub fn get(&self, r: ObjRef) -> &Object {
+        match self.slots.get(r.0 as usize) {
+            Some(Some(obj)) => obj,
+            _ => dangling(r),
+        }
+    }
+
+    /// The object behind a handle, mutably.
+    #[inline]
+    pub fn get_mut(&mut self, r: ObjRef) -> &mut Object {
+        match self.slots.get_mut(r.0 as usize) {
+            Some(Some(obj)) => obj,
+            _ => dangling(r),
+        }
+    }
+
+    /// Number of live objects (after the last collection, plus new ones).
+    pub fn live_objects(&self) -> usize {
+        self.live
+    }
+
+    /// Should the next safe point collect?
+    #[inline]
+    pub fn wants_collection(&self) -> bool {
+        self.allocated_since_gc >= self.threshold || self.stress
+    }
+
+    /// Marks everything reachable from `roots`, then frees the rest.
+    /// Returns the number of objects freed.
+    pub fn collect(&mut self, roots: impl IntoIterator<Item = Value>) -> usize {
+        self.marks.clear();
+        self.marks.resize(self.slots.len().div_ceil(64), 0);
+        let mut stack: Vec<ObjRef> = Vec::new();
+        for v in roots {
+            if let Value::Obj(r) = v {
+                self.mark_push(r, &mut stack);
+            }
+        }
+        self.drain(&mut stack);
+        self.sweep()
+    }
+
+    /// Marks `r` and schedules its children; used while tracing.
+    #[inline]
+    fn mark_push(&mut self, r: ObjRef, stack: &mut Vec<ObjRef>) {
+        let i = r.0 as usize;
+        let (word, bit) = (i / 64, 1u64 << (i % 64));
+        if self.marks[word] & bit == 0 {
+            self.marks[word] |= bit;
+            stack.push(r);
+        }
+    }
+
+    fn drain(&mut self, stack: &mut Vec<ObjRef>) {
+        let mut children: Vec<ObjRef> = Vec::new();
+        while let Some(r) = stack.pop() {
+            if let Some(Some(obj)) = self.slots.get(r.0 as usize) {
+                obj.trace(&mut |v| {
+                    if let Value::Obj(c) = v {
+                        children.push(c)
+                    }
+                });
+            }
+            for c in children.drain(..) {
+                self.mark_push(c, stack);
+            }
+        }
+    }
+
+    fn sweep(&mut self) -> usize {
+        let mut freed = 0;
+        for (i, slot) in self.slots.iter_mut().enumerate() {
+            if slot.is_some() && self.marks[i / 64] & (1u64 << (i % 64)) == 0 {
+                *slot = None;
+                self.free.push(i as u32);
+                freed += 1;
+            }
+        }
+        self.live -= freed;
+        self.allocated_since_gc = 0;
+        self.threshold = (self.live).max(MIN_THRESHOLD);
+        self.collections += 1;
+        freed
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn dangling(r: ObjRef) -> ! {
+    panic!("aspy internal error: dangling object handle {r:?} (a GC rooting bug)")
+}

@@ -1,0 +1,49 @@
+//! Loading compiled code into a VM: constants become values, names become
+//! interned strings. The resulting [`VmCode`] is shared by every function
+//! and frame made from it.
+
+use super::object::{Object, VmCode};
+use super::value::Value;
+use super::Vm;
+use crate::bytecode::{Code, Const};
+use std::rc::Rc;
+
+pub fn load_code(vm: &mut Vm, code: &Rc<Code>) -> Rc<VmCode> {
+    let consts = code.consts.iter().map(|c| const_value(vm, c)).collect();
+    let names = code
+        .names
+        .iter()
+        .map(|n| Value::Obj(vm.intern(n)))
+        .collect();
+    let children = code.children.iter().map(|c| load_code(vm, c)).collect();
+    Rc::new(VmCode {
+        code: code.clone(),
+        consts,
+        names,
+        children,
+    })
+}
+
+fn const_value(vm: &mut Vm, c: &Const) -> Value {
+    match c {
+        Const::None => Value::None,
+        Const::Bool(b) => Value::Bool(*b),
+        Const::Ellipsis => Value::Ellipsis,
+        Const::Int(i) => Value::Int(*i),
+        Const::BigInt(b) => vm.new_bigint((**b).clone()),
+        Const::Float(f) => Value::Float(*f),
+        Const::Str(s) => {
+            // Short identifier-like strings are interned, as CPython does.
+            if s.len() <= 40 && s.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                Value::Obj(vm.intern(s))
+            } else {
+                vm.new_str(&**s)
+            }
+        }
+        Const::Bytes(b) => vm.alloc(Object::Bytes(b.to_vec().into_boxed_slice())),
+        Const::Tuple(items) => {
+            let vals = items.iter().map(|c| const_value(vm, c)).collect();
+            vm.new_tuple(vals)
+        }
+    }
+}

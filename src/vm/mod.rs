@@ -1,0 +1,302 @@
+//! The virtual machine: one [`Vm`] value owns everything a running program
+//! has (heap, fibers, modules, interned names, the event loop's state), so a
+//! host can run several VMs side by side. There is no global mutable state.
+//!
+//! Submodules: `value` (the value type), `heap` (arena + collector),
+//! `object/` (object shapes), `frame` (frames and fibers), `interp` (the
+//! dispatch loop), `call` (calling conventions), `attr` (attribute lookup),
+//! `ops/` (operators, comparison, hashing, conversion to text, iteration),
+//! `types` (the built-in classes), `exceptions` (the exception hierarchy and
+//! tracebacks).
+
+pub mod attr;
+pub mod call;
+pub mod exceptions;
+pub mod frame;
+pub mod heap;
+pub mod interp;
+pub mod load;
+pub mod object;
+pub mod ops;
+pub mod types;
+pub mod value;
+
+use crate::bytecode::Code;
+use exceptions::ExcKind;
+use frame::Fiber;
+use heap::Heap;
+use object::{Dict, Object, StrObj};
+use rustc_hash::FxHashMap;
+use std::io::Write;
+use std::rc::Rc;
+use types::Types;
+pub use value::{ObjRef, Value};
+
+/// A raised Python exception: the exception instance.
+#[derive(Clone, Copy, Debug)]
+pub struct PyErr(pub Value);
+
+pub type PyResult<T> = Result<T, PyErr>;
+
+/// Settings a host or the CLI chooses before running code.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `sys.getrecursionlimit()`: maximum depth of aspy frames.
+    pub recursion_limit: usize,
+    /// `sys.argv`.
+    pub argv: Vec<String>,
+    /// Run the event loop on a virtual clock.
+    pub virtual_time: bool,
+    /// Directories searched by `import` for `name.aspy`.
+    pub path: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            recursion_limit: 1000,
+            argv: Vec::new(),
+            virtual_time: false,
+            path: Vec::new(),
+        }
+    }
+}
+
+pub struct Vm {
+    pub heap: Heap,
+    /// The fiber running now.
+    pub fiber: Fiber,
+    /// Fibers set aside while another runs (e.g. the main program while
+    /// `asyncio.run` drives tasks); they are GC roots.
+    pub parked: Vec<Fiber>,
+    /// Values Rust code holds across calls into aspy code (see `heap.rs`).
+    pub temp_roots: Vec<Value>,
+    pub types: Types,
+    /// The `builtins` namespace (a `Dict` object).
+    pub builtins: ObjRef,
+    /// `sys.modules`: name -> module (a `Dict` object).
+    pub modules: ObjRef,
+    interned: FxHashMap<Box<str>, ObjRef>,
+    pub config: Config,
+    /// Depth of nested dispatch loops (Rust recursion through aspy calls).
+    pub native_depth: usize,
+    /// Buffered standard output.
+    pub stdout: std::io::BufWriter<std::io::Stdout>,
+    /// Set by the SIGINT handler; checked at safe points.
+    pub interrupt: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// Set by `Reraise`: the exception already has this frame in its
+    /// traceback.
+    pub(crate) reraising: bool,
+    /// Per-module state of native library modules, keyed by module name.
+    pub module_state: FxHashMap<&'static str, Value>,
+    /// Containers whose repr is being computed (to print `[...]` for cycles).
+    pub(crate) repr_guard: Vec<Value>,
+    /// The default `object` methods, to recognise "not overridden" quickly.
+    pub object_new: Value,
+    pub object_init: Value,
+    pub object_setattr: Value,
+    pub object_delattr: Value,
+    pub object_hash: Value,
+    pub object_repr: Value,
+    pub object_str: Value,
+    /// Installed by the asyncio runtime: one `await` step on a native
+    /// awaitable (Future, Task, sleep). None if the object is not one.
+    pub await_hook: Option<AwaitHook>,
+}
+
+/// See [`Vm::await_hook`].
+pub type AwaitHook = fn(&mut Vm, ObjRef, Value) -> PyResult<Option<call::GenStep>>;
+
+impl Vm {
+    /// A fresh VM with the built-in types and functions installed.
+    pub fn new(config: Config) -> Vm {
+        let mut heap = Heap::new();
+        let types = Types::placeholder();
+        let builtins = heap.alloc(Object::Dict(Box::new(Dict::new())));
+        let modules = heap.alloc(Object::Dict(Box::new(Dict::new())));
+        let mut vm = Vm {
+            heap,
+            fiber: Fiber::default(),
+            parked: Vec::new(),
+            temp_roots: Vec::new(),
+            types,
+            builtins,
+            modules,
+            interned: FxHashMap::default(),
+            config,
+            native_depth: 0,
+            stdout: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()),
+            interrupt: None,
+            reraising: false,
+            module_state: FxHashMap::default(),
+            repr_guard: Vec::new(),
+            object_new: Value::None,
+            object_init: Value::None,
+            object_setattr: Value::None,
+            object_delattr: Value::None,
+            object_hash: Value::None,
+            object_repr: Value::None,
+            object_str: Value::None,
+            await_hook: None,
+        };
+        types::init(&mut vm);
+        crate::stdlib::builtins::install(&mut vm);
+        vm
+    }
+
+    // ---- allocation ------------------------------------------------------
+
+    #[inline]
+    pub fn alloc(&mut self, obj: Object) -> Value {
+        Value::Obj(self.heap.alloc(obj))
+    }
+
+    /// A new `str` value.
+    pub fn new_str(&mut self, s: impl Into<Box<str>>) -> Value {
+        self.alloc(Object::Str(StrObj::new(s)))
+    }
+
+    /// The interned `str` with this text (names, attribute keys).
+    pub fn intern(&mut self, s: &str) -> ObjRef {
+        if let Some(&r) = self.interned.get(s) {
+            return r;
+        }
+        let r = self.heap.alloc(Object::Str(StrObj::new(s)));
+        self.interned.insert(s.into(), r);
+        r
+    }
+
+    /// The interned string if one exists (a name never interned cannot be
+    /// an attribute name of anything).
+    pub fn lookup_interned(&self, s: &str) -> Option<ObjRef> {
+        self.interned.get(s).copied()
+    }
+
+    pub fn new_list(&mut self, items: Vec<Value>) -> Value {
+        self.alloc(Object::List(items))
+    }
+
+    pub fn new_tuple(&mut self, items: Vec<Value>) -> Value {
+        if items.is_empty() {
+            return self.types.empty_tuple;
+        }
+        self.alloc(Object::Tuple(items.into_boxed_slice()))
+    }
+
+    pub fn new_dict(&mut self) -> Value {
+        self.alloc(Object::Dict(Box::new(Dict::new())))
+    }
+
+    // ---- reading values --------------------------------------------------
+
+    /// The text of a `str` value, or None.
+    #[inline]
+    pub fn as_str(&self, v: Value) -> Option<&str> {
+        match v {
+            Value::Obj(r) => match self.heap.get(r) {
+                Object::Str(s) => Some(&s.s),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The text of a value known to be a `str` (empty string otherwise).
+    pub fn str_of(&self, v: Value) -> &str {
+        self.as_str(v).unwrap_or("")
+    }
+
+    /// The items of a tuple or list value.
+    pub fn seq_items(&self, v: Value) -> Option<&[Value]> {
+        match v {
+            Value::Obj(r) => match self.heap.get(r) {
+                Object::Tuple(t) => Some(t),
+                Object::List(l) => Some(l),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    // ---- garbage collection ----------------------------------------------
+
+    /// Collects garbage if the heap asks for it. Called only at safe points
+    /// of the dispatch loop, where every live value is reachable from roots.
+    #[inline]
+    pub fn maybe_collect(&mut self) {
+        if self.heap.wants_collection() {
+            self.collect_garbage();
+        }
+    }
+
+    /// A full collection from the VM's roots.
+    pub fn collect_garbage(&mut self) -> usize {
+        let mut roots: Vec<Value> = Vec::with_capacity(1024);
+        {
+            let mut push = |v: Value| roots.push(v);
+            self.fiber.trace(&mut push);
+            for f in &self.parked {
+                f.trace(&mut push);
+            }
+            self.temp_roots.iter().for_each(|&v| push(v));
+            push(Value::Obj(self.builtins));
+            push(Value::Obj(self.modules));
+            self.types.trace(&mut push);
+            self.interned.values().for_each(|&r| push(Value::Obj(r)));
+            self.module_state.values().for_each(|&v| push(v));
+            self.repr_guard.iter().for_each(|&v| push(v));
+        }
+        self.heap.collect(roots)
+    }
+
+    // ---- errors ------------------------------------------------------------
+
+    /// A new exception of a built-in kind with a message.
+    #[cold]
+    pub fn new_error(&mut self, kind: ExcKind, msg: impl Into<String>) -> PyErr {
+        let msg = self.new_str(msg.into());
+        let cls = self.types.exc(kind);
+        PyErr(exceptions::new_exception(self, cls, vec![msg]))
+    }
+
+    #[cold]
+    pub fn type_error(&mut self, msg: impl Into<String>) -> PyErr {
+        self.new_error(ExcKind::TypeError, msg)
+    }
+
+    #[cold]
+    pub fn value_error(&mut self, msg: impl Into<String>) -> PyErr {
+        self.new_error(ExcKind::ValueError, msg)
+    }
+
+    /// The class name of a value, as used in error messages.
+    pub fn type_name(&self, v: Value) -> String {
+        let cls = self.class_of(v);
+        self.class_name(cls).to_string()
+    }
+
+    /// The `__name__` of a class.
+    pub fn class_name(&self, cls: ObjRef) -> &str {
+        match self.heap.get(cls) {
+            Object::Class(c) => self.str_of(c.name),
+            _ => "?",
+        }
+    }
+
+    // ---- output ------------------------------------------------------------
+
+    /// Writes text to standard output (buffered).
+    pub fn write_stdout(&mut self, s: &str) {
+        let _ = self.stdout.write_all(s.as_bytes());
+    }
+
+    /// Flushes standard output.
+    pub fn flush_stdout(&mut self) {
+        let _ = self.stdout.flush();
+    }
+
+    /// Loads compiled code into this VM (constants become values).
+    pub fn load_code(&mut self, code: &Rc<Code>) -> Rc<object::VmCode> {
+        load::load_code(self, code)
+    }
+}

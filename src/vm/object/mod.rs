@@ -1,0 +1,199 @@
+//! Heap objects.
+//!
+//! [`Object`] is the closed set of object shapes the VM knows natively, one
+//! variant per shape; each variant's data type lives in its own file.
+//! Objects refer to each other only through [`Value`]s, and every object
+//! reports those references in [`Object::trace`], which the collector relies
+//! on: a reference not reported there is a use-after-free waiting to happen.
+//!
+//! Library types that need private state (deque, Future, Task, the random
+//! generator, ...) use [`Object::Native`] with a [`NativeObject`] payload.
+
+pub mod dict;
+pub mod function;
+pub mod generator;
+pub mod klass;
+pub mod native;
+pub mod string;
+
+pub use dict::Dict;
+pub use function::{BoundMethod, Builtin, Function, NativeFn, VmCode};
+pub use generator::{GenState, Generator};
+pub use klass::{AttrMap, Class, ExcData, Instance, Layout, Payload, TraceEntry};
+pub use native::NativeObject;
+pub use string::StrObj;
+
+use super::value::{ObjRef, Value};
+use num_bigint::BigInt;
+
+/// A heap object.
+pub enum Object {
+    Str(StrObj),
+    Bytes(Box<[u8]>),
+    BigInt(Box<BigInt>),
+    List(Vec<Value>),
+    Tuple(Box<[Value]>),
+    Dict(Box<Dict>),
+    /// A set or frozenset: a `Dict` whose values are unused.
+    Set(Box<Dict>, SetKind),
+    Range(Box<Range>),
+    Slice(Box<[Value; 3]>),
+    Function(Box<Function>),
+    BoundMethod(BoundMethod),
+    Builtin(Box<Builtin>),
+    Class(Box<Class>),
+    Instance(Instance),
+    Module(Box<Module>),
+    /// A closure cell; `Value::Unbound` when empty.
+    Cell(Value),
+    Generator(Box<Generator>),
+    Iter(Box<Iter>),
+    Property(Box<[Value; 4]>),
+    StaticMethod(Value),
+    ClassMethod(Value),
+    /// `super(type, obj)`: the class to start after, and the receiver.
+    Super(ObjRef, Value),
+    Native(Box<dyn NativeObject>),
+}
+
+/// Distinguishes `set` from `frozenset`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetKind {
+    Set,
+    FrozenSet,
+}
+
+/// `range(start, stop, step)` with i64 bounds.
+#[derive(Clone, Copy, Debug)]
+pub struct Range {
+    pub start: i64,
+    pub stop: i64,
+    pub step: i64,
+}
+
+impl Range {
+    /// Number of elements.
+    pub fn len(&self) -> i64 {
+        let (lo, hi, step) = (self.start as i128, self.stop as i128, self.step as i128);
+        let n = if step > 0 && lo < hi {
+            (hi - lo - 1) / step + 1
+        } else if step < 0 && lo > hi {
+            (lo - hi - 1) / (-step) + 1
+        } else {
+            0
+        };
+        n.min(i64::MAX as i128) as i64
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The i-th element (0 <= i < len).
+    pub fn at(&self, i: i64) -> i64 {
+        self.start + i * self.step
+    }
+}
+
+/// A module: its name and its namespace (a `Dict` object).
+pub struct Module {
+    pub name: Value,
+    pub dict: ObjRef,
+}
+
+/// Iterator state for the built-in iterable types.
+pub enum Iter {
+    /// Over a list or tuple (by index, so mutation during iteration is safe).
+    Seq { seq: Value, index: usize },
+    Range { next: i64, stop: i64, step: i64 },
+    /// Over a string, by character; `byte` is the byte offset of the next char.
+    Str { s: Value, byte: usize },
+    Bytes { b: Value, index: usize },
+    /// Over a dict's keys, values or items, or a set; `len` is the size when
+    /// iteration began (a change raises "changed size during iteration").
+    Dict {
+        dict: Value,
+        index: usize,
+        len: usize,
+        kind: DictIterKind,
+    },
+    Enumerate { iter: Value, count: Value },
+    Zip { iters: Box<[Value]> },
+    Map { func: Value, iters: Box<[Value]> },
+    Filter { func: Value, iter: Value },
+    Reversed { seq: Value, index: usize },
+    /// `iter(callable, sentinel)`.
+    Callable { func: Value, sentinel: Value },
+    /// Any other iterator implemented in Rust by a library module.
+    Exhausted,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DictIterKind {
+    Keys,
+    Values,
+    Items,
+}
+
+impl Object {
+    /// Reports every value this object refers to.
+    pub fn trace(&self, f: &mut dyn FnMut(Value)) {
+        match self {
+            Object::Str(_) | Object::Bytes(_) | Object::BigInt(_) | Object::Range(_) => {}
+            Object::List(items) => items.iter().for_each(|&v| f(v)),
+            Object::Tuple(items) => items.iter().for_each(|&v| f(v)),
+            Object::Dict(d) | Object::Set(d, _) => d.trace(f),
+            Object::Slice(parts) => parts.iter().for_each(|&v| f(v)),
+            Object::Function(func) => func.trace(f),
+            Object::BoundMethod(m) => {
+                f(m.func);
+                f(m.receiver);
+            }
+            Object::Builtin(b) => b.trace(f),
+            Object::Class(c) => c.trace(f),
+            Object::Instance(i) => i.trace(f),
+            Object::Module(m) => {
+                f(m.name);
+                f(Value::Obj(m.dict));
+            }
+            Object::Cell(v) | Object::StaticMethod(v) | Object::ClassMethod(v) => f(*v),
+            Object::Generator(g) => g.trace(f),
+            Object::Iter(it) => it.trace(f),
+            Object::Property(parts) => parts.iter().for_each(|&v| f(v)),
+            Object::Super(cls, obj) => {
+                f(Value::Obj(*cls));
+                f(*obj);
+            }
+            Object::Native(n) => n.trace(f),
+        }
+    }
+}
+
+impl Iter {
+    fn trace(&self, f: &mut dyn FnMut(Value)) {
+        match self {
+            Iter::Seq { seq, .. } | Iter::Reversed { seq, .. } => f(*seq),
+            Iter::Range { .. } | Iter::Exhausted => {}
+            Iter::Str { s, .. } => f(*s),
+            Iter::Bytes { b, .. } => f(*b),
+            Iter::Dict { dict, .. } => f(*dict),
+            Iter::Enumerate { iter, count } => {
+                f(*iter);
+                f(*count);
+            }
+            Iter::Zip { iters } => iters.iter().for_each(|&v| f(v)),
+            Iter::Map { func, iters } => {
+                f(*func);
+                iters.iter().for_each(|&v| f(v));
+            }
+            Iter::Filter { func, iter } => {
+                f(*func);
+                f(*iter);
+            }
+            Iter::Callable { func, sentinel } => {
+                f(*func);
+                f(*sentinel);
+            }
+        }
+    }
+}

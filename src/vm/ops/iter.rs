@@ -1,0 +1,332 @@
+//! Iteration: `iter()`, `next()` and collecting an iterable.
+
+use crate::vm::call::GenStep;
+use crate::vm::exceptions::ExcKind;
+use crate::vm::object::{DictIterKind, GenState, Iter, Object};
+use crate::vm::value::Value;
+use crate::vm::{PyResult, Vm};
+
+impl Vm {
+    /// `iter(v)`.
+    pub fn get_iter(&mut self, v: Value) -> PyResult<Value> {
+        if let Value::Obj(r) = v {
+            let it = match self.heap.get(r) {
+                Object::List(_) | Object::Tuple(_) => Iter::Seq { seq: v, index: 0 },
+                Object::Range(rg) => Iter::Range {
+                    next: rg.start,
+                    stop: rg.stop,
+                    step: rg.step,
+                },
+                Object::Str(_) => Iter::Str { s: v, byte: 0 },
+                Object::Bytes(_) => Iter::Bytes { b: v, index: 0 },
+                Object::Dict(d) | Object::Set(d, _) => Iter::Dict {
+                    dict: v,
+                    index: 0,
+                    len: d.len(),
+                    kind: DictIterKind::Keys,
+                },
+                Object::Iter(_) | Object::Generator(_) => return Ok(v),
+                _ => {
+                    if let Some(m) = self.lookup_special(v, "__iter__") {
+                        let it = self.call(m, &[], &[])?;
+                        if self.lookup_special(it, "__next__").is_none()
+                            && !matches!(it, Value::Obj(r) if matches!(self.heap.get(r), Object::Iter(_) | Object::Generator(_)))
+                        {
+                            let msg = format!(
+                                "iter() returned non-iterator of type '{}'",
+                                self.type_name(it)
+                            );
+                            return Err(self.type_error(msg));
+                        }
+                        return Ok(it);
+                    }
+                    if self.lookup_special(v, "__getitem__").is_some() {
+                        // The old sequence protocol: index until IndexError.
+                        let f = self.builtin_value("__seq_iter__")?;
+                        return self.call(f, &[v], &[]);
+                    }
+                    let msg = format!("'{}' object is not iterable", self.type_name(v));
+                    return Err(self.type_error(msg));
+                }
+            };
+            return Ok(self.alloc(Object::Iter(Box::new(it))));
+        }
+        let msg = format!("'{}' object is not iterable", self.type_name(v));
+        Err(self.type_error(msg))
+    }
+
+    /// `next(it)`: Some(value), or None when exhausted.
+    pub fn iter_next(&mut self, it: Value) -> PyResult<Option<Value>> {
+        match self.iter_next_with_value(it)? {
+            GenStep::Yield(v) => Ok(Some(v)),
+            GenStep::Return(_) => Ok(None),
+        }
+    }
+
+    /// `next(it)`, keeping a generator's return value.
+    pub fn iter_next_with_value(&mut self, it: Value) -> PyResult<GenStep> {
+        let Value::Obj(r) = it else {
+            let msg = format!("'{}' object is not an iterator", self.type_name(it));
+            return Err(self.type_error(msg));
+        };
+        match self.heap.get(r) {
+            Object::Iter(_) => return self.builtin_iter_next(r).map(|o| match o {
+                Some(v) => GenStep::Yield(v),
+                None => GenStep::Return(Value::None),
+            }),
+            Object::Generator(g) => {
+                if g.state == GenState::Finished {
+                    return Ok(GenStep::Return(Value::None));
+                }
+                return self.gen_resume(r, Value::None, None);
+            }
+            _ => {}
+        }
+        let Some(m) = self.lookup_special(it, "__next__") else {
+            let msg = format!("'{}' object is not an iterator", self.type_name(it));
+            return Err(self.type_error(msg));
+        };
+        match self.call(m, &[], &[]) {
+            Ok(v) => Ok(GenStep::Yield(v)),
+            Err(e) if self.exc_matches(e.0, ExcKind::StopIteration) => {
+                Ok(GenStep::Return(self.stop_iteration_value(e.0)))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn builtin_iter_next(&mut self, r: crate::vm::ObjRef) -> PyResult<Option<Value>> {
+        let Object::Iter(it) = self.heap.get(r) else { unreachable!() };
+        match &**it {
+            Iter::Seq { seq, index } => {
+                let (seq, index) = (*seq, *index);
+                let item = self.seq_items(seq).and_then(|s| s.get(index).copied());
+                if let Object::Iter(it) = self.heap.get_mut(r) {
+                    if let Iter::Seq { index, .. } = &mut **it {
+                        *index += 1;
+                    }
+                }
+                Ok(item)
+            }
+            Iter::Range { .. } => {
+                let Object::Iter(it) = self.heap.get_mut(r) else { unreachable!() };
+                let Iter::Range { next, stop, step } = &mut **it else { unreachable!() };
+                let cur = *next;
+                if (*step > 0 && cur < *stop) || (*step < 0 && cur > *stop) {
+                    *next = cur.wrapping_add(*step);
+                    Ok(Some(Value::Int(cur)))
+                } else {
+                    Ok(None)
+                }
+            }
+            Iter::Str { s, byte } => {
+                let (s, byte) = (*s, *byte);
+                let text = self.str_of(s);
+                match text[byte..].chars().next() {
+                    Some(c) => {
+                        let n = c.len_utf8();
+                        let mut buf = [0u8; 4];
+                        let cs = c.encode_utf8(&mut buf).to_string();
+                        if let Object::Iter(it) = self.heap.get_mut(r) {
+                            if let Iter::Str { byte, .. } = &mut **it {
+                                *byte += n;
+                            }
+                        }
+                        Ok(Some(Value::Obj(self.intern(&cs))))
+                    }
+                    None => Ok(None),
+                }
+            }
+            Iter::Bytes { b, index } => {
+                let (b, index) = (*b, *index);
+                let v = match b {
+                    Value::Obj(br) => match self.heap.get(br) {
+                        Object::Bytes(bytes) => bytes.get(index).copied(),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                if let Object::Iter(it) = self.heap.get_mut(r) {
+                    if let Iter::Bytes { index, .. } = &mut **it {
+                        *index += 1;
+                    }
+                }
+                Ok(v.map(|x| Value::Int(x as i64)))
+            }
+            Iter::Dict { dict, index, len, kind } => {
+                let (dict, index, len, kind) = (*dict, *index, *len, *kind);
+                let Value::Obj(dr) = dict else { return Ok(None) };
+                let (is_set, entry) = match self.heap.get(dr) {
+                    Object::Dict(d) => {
+                        if d.len() != len {
+                            return Err(self.new_error(
+                                ExcKind::RuntimeError,
+                                "dictionary changed size during iteration",
+                            ));
+                        }
+                        (false, d.next_from(index).map(|(i, e)| (i, *e)))
+                    }
+                    Object::Set(d, _) => {
+                        if d.len() != len {
+                            return Err(self.new_error(
+                                ExcKind::RuntimeError,
+                                "Set changed size during iteration",
+                            ));
+                        }
+                        (true, d.next_from(index).map(|(i, e)| (i, *e)))
+                    }
+                    _ => (false, None),
+                };
+                let Some((i, e)) = entry else {
+                    if let Object::Iter(it) = self.heap.get_mut(r) {
+                        if let Iter::Dict { len, .. } = &mut **it {
+                            *len = usize::MAX;
+                        }
+                    }
+                    return Ok(None);
+                };
+                if let Object::Iter(it) = self.heap.get_mut(r) {
+                    if let Iter::Dict { index, .. } = &mut **it {
+                        *index = i + 1;
+                    }
+                }
+                let _ = is_set;
+                Ok(Some(match kind {
+                    DictIterKind::Keys => e.key,
+                    DictIterKind::Values => e.value,
+                    DictIterKind::Items => self.new_tuple(vec![e.key, e.value]),
+                }))
+            }
+            Iter::Reversed { seq, index } => {
+                let (seq, index) = (*seq, *index);
+                if index == 0 {
+                    return Ok(None);
+                }
+                let item = self.seq_items(seq).and_then(|s| s.get(index - 1).copied());
+                if let Object::Iter(it) = self.heap.get_mut(r) {
+                    if let Iter::Reversed { index, .. } = &mut **it {
+                        *index -= 1;
+                    }
+                }
+                Ok(item)
+            }
+            Iter::Enumerate { iter, count } => {
+                let (iter, count) = (*iter, *count);
+                match self.iter_next(iter)? {
+                    Some(v) => {
+                        let next = self.binary_op(count, Value::Int(1), crate::bytecode::BinaryOp::Add)?;
+                        if let Object::Iter(it) = self.heap.get_mut(r) {
+                            if let Iter::Enumerate { count, .. } = &mut **it {
+                                *count = next;
+                            }
+                        }
+                        Ok(Some(self.new_tuple(vec![count, v])))
+                    }
+                    None => Ok(None),
+                }
+            }
+            Iter::Zip { iters } => {
+                let iters = iters.to_vec();
+                if iters.is_empty() {
+                    return Ok(None);
+                }
+                let mut out = Vec::with_capacity(iters.len());
+                for i in iters {
+                    match self.iter_next(i)? {
+                        Some(v) => {
+                            out.push(v);
+                            self.temp_roots.push(v);
+                        }
+                        None => {
+                            let n = out.len();
+                            self.temp_roots.truncate(self.temp_roots.len() - n);
+                            return Ok(None);
+                        }
+                    }
+                }
+                let n = out.len();
+                self.temp_roots.truncate(self.temp_roots.len() - n);
+                Ok(Some(self.new_tuple(out)))
+            }
+            Iter::Map { func, iters } => {
+                let (func, iters) = (*func, iters.to_vec());
+                let mut args = Vec::with_capacity(iters.len());
+                for i in iters {
+                    match self.iter_next(i)? {
+                        Some(v) => {
+                            args.push(v);
+                            self.temp_roots.push(v);
+                        }
+                        None => {
+                            let n = args.len();
+                            self.temp_roots.truncate(self.temp_roots.len() - n);
+                            return Ok(None);
+                        }
+                    }
+                }
+                let n = args.len();
+                let r = self.call(func, &args, &[]);
+                self.temp_roots.truncate(self.temp_roots.len() - n);
+                r.map(Some)
+            }
+            Iter::Filter { func, iter } => {
+                let (func, iter) = (*func, *iter);
+                loop {
+                    let Some(v) = self.iter_next(iter)? else { return Ok(None) };
+                    let keep = if func.is_none() {
+                        self.truthy(v)?
+                    } else {
+                        self.temp_roots.push(v);
+                        let r = self.call(func, &[v], &[]);
+                        self.temp_roots.pop();
+                        let r = r?;
+                        self.truthy(r)?
+                    };
+                    if keep {
+                        return Ok(Some(v));
+                    }
+                }
+            }
+            Iter::Callable { func, sentinel } => {
+                let (func, sentinel) = (*func, *sentinel);
+                let v = self.call(func, &[], &[])?;
+                if v.is(sentinel) || self.eq(v, sentinel)? {
+                    if let Object::Iter(it) = self.heap.get_mut(r) {
+                        **it = Iter::Exhausted;
+                    }
+                    return Ok(None);
+                }
+                Ok(Some(v))
+            }
+            Iter::Exhausted => Ok(None),
+        }
+    }
+
+    /// All items of an iterable, in order.
+    pub fn collect_iterable(&mut self, v: Value) -> PyResult<Vec<Value>> {
+        if let Some(items) = self.seq_items(v) {
+            return Ok(items.to_vec());
+        }
+        let it = self.get_iter(v)?;
+        // Accumulate into a rooted list so a collection mid-way keeps items.
+        let acc = self.new_list(Vec::new());
+        self.temp_roots.push(it);
+        self.temp_roots.push(acc);
+        let result = loop {
+            match self.iter_next(it) {
+                Ok(Some(x)) => {
+                    if let Value::Obj(r) = acc {
+                        if let Object::List(l) = self.heap.get_mut(r) {
+                            l.push(x);
+                        }
+                    }
+                }
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(e),
+            }
+        };
+        self.temp_roots.truncate(self.temp_roots.len() - 2);
+        result?;
+        Ok(self.seq_items(acc).map(|s| s.to_vec()).unwrap_or_default())
+    }
+}

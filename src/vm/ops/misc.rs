@@ -1,0 +1,298 @@
+//! Helpers for the exception, context-manager, await and import opcodes.
+
+use crate::bytecode::{Code, CodeKind};
+use crate::vm::exceptions::ExcKind;
+use crate::vm::object::{GenState, Object};
+use crate::vm::value::Value;
+use crate::vm::{PyErr, PyResult, Vm};
+
+impl Vm {
+    /// `RaiseVarargs(n)`: builds the exception to raise (as the error).
+    pub(crate) fn raise_varargs(&mut self, n: u32) -> PyErr {
+        match n {
+            0 => {
+                let h = self.fiber.handled;
+                if h.is_none() {
+                    return self.new_error(ExcKind::RuntimeError, "No active exception to reraise");
+                }
+                self.reraising = true;
+                PyErr(h)
+            }
+            _ => {
+                let cause = if n == 2 { self.fiber.stack.pop() } else { None };
+                let exc = self.fiber.stack.pop().unwrap_or(Value::None);
+                let exc = match self.make_exception(exc) {
+                    Ok(e) => e,
+                    Err(e) => return e,
+                };
+                if let Some(cause) = cause {
+                    let cause = if cause.is_none() {
+                        Value::None
+                    } else {
+                        match self.make_exception(cause) {
+                            Ok(c) => c,
+                            Err(_) => {
+                                return self.type_error(
+                                    "exception causes must derive from BaseException",
+                                )
+                            }
+                        }
+                    };
+                    if let Some(d) = self.exc_data_mut(exc) {
+                        d.cause = cause;
+                        d.suppress_context = true;
+                    }
+                }
+                self.set_context(exc);
+                PyErr(exc)
+            }
+        }
+    }
+
+    /// Sets `__context__` of a newly raised exception to the exception
+    /// being handled, if any (avoiding cycles).
+    pub fn set_context(&mut self, exc: Value) {
+        let handled = self.fiber.handled;
+        if handled.is_none() || handled.is(exc) {
+            return;
+        }
+        // Break a cycle: if exc is already in handled's context chain.
+        let mut cur = handled;
+        for _ in 0..100 {
+            let Some(d) = self.exc_data(cur) else { break };
+            let next = d.context;
+            if next.is(exc) {
+                if let Some(d) = self.exc_data_mut(cur) {
+                    d.context = Value::None;
+                }
+                break;
+            }
+            if next.is_none() {
+                break;
+            }
+            cur = next;
+        }
+        if let Some(d) = self.exc_data_mut(exc) {
+            if d.context.is_none() {
+                d.context = handled;
+            }
+        }
+    }
+
+    /// An exception instance from `raise X`: instances as is, classes called.
+    pub fn make_exception(&mut self, v: Value) -> PyResult<Value> {
+        if self.exc_data(v).is_some() {
+            return Ok(v);
+        }
+        if self.is_exception_class(v) {
+            let e = self.call(v, &[], &[])?;
+            if self.exc_data(e).is_some() {
+                return Ok(e);
+            }
+        }
+        Err(self.type_error("exceptions must derive from BaseException"))
+    }
+
+    /// `CheckExcMatch`.
+    pub(crate) fn exception_matches(&mut self, exc: Value, typ: Value) -> PyResult<bool> {
+        if let Some(items) = self.seq_items(typ) {
+            let items = items.to_vec();
+            for t in items {
+                if self.exception_matches(exc, t)? {
+                    return Ok(true);
+                }
+            }
+            return Ok(false);
+        }
+        if !self.is_exception_class(typ) {
+            return Err(self.type_error(
+                "catching classes that do not inherit from BaseException is not allowed",
+            ));
+        }
+        let Value::Obj(t) = typ else { unreachable!() };
+        Ok(self.is_instance(exc, t))
+    }
+
+    /// `BeforeWith`: (bound `__exit__`, result of `__enter__()`).
+    pub(crate) fn before_with(&mut self, mgr: Value) -> PyResult<(Value, Value)> {
+        let enter = self.lookup_special(mgr, "__enter__");
+        let exit = self.lookup_special(mgr, "__exit__");
+        let (Some(enter), Some(exit)) = (enter, exit) else {
+            let tn = self.type_name(mgr);
+            let msg = if self.lookup_special(mgr, "__aenter__").is_some() {
+                format!("'{tn}' object does not support the context manager protocol (missed __exit__ method)")
+            } else {
+                format!("'{tn}' object does not support the context manager protocol")
+            };
+            return Err(self.type_error(msg));
+        };
+        self.temp_roots.push(exit);
+        let r = self.call(enter, &[], &[]);
+        self.temp_roots.pop();
+        Ok((exit, r?))
+    }
+
+    /// `BeforeAsyncWith`: (bound `__aexit__`, awaitable of `__aenter__()`).
+    pub(crate) fn before_async_with(&mut self, mgr: Value) -> PyResult<(Value, Value)> {
+        let enter = self.lookup_special(mgr, "__aenter__");
+        let exit = self.lookup_special(mgr, "__aexit__");
+        let (Some(enter), Some(exit)) = (enter, exit) else {
+            let msg = format!(
+                "'{}' object does not support the asynchronous context manager protocol",
+                self.type_name(mgr)
+            );
+            return Err(self.type_error(msg));
+        };
+        self.temp_roots.push(exit);
+        let r = self.call(enter, &[], &[]);
+        self.temp_roots.pop();
+        let aw = self.get_awaitable(r?)?;
+        Ok((exit, aw))
+    }
+
+    /// `WithExceptStart`: `exit(type, exc, tb)`.
+    pub(crate) fn with_except_start(&mut self, exit: Value, exc: Value) -> PyResult<Value> {
+        let typ = Value::Obj(self.class_of(exc));
+        self.call(exit, &[typ, exc, Value::None], &[])
+    }
+
+    /// `GetAwaitable`.
+    pub(crate) fn get_awaitable(&mut self, v: Value) -> PyResult<Value> {
+        if let Value::Obj(r) = v {
+            match self.heap.get(r) {
+                Object::Generator(g) if g.kind == CodeKind::Coroutine => {
+                    if g.state == GenState::Finished {
+                        return Err(self.new_error(
+                            ExcKind::RuntimeError,
+                            "cannot reuse already awaited coroutine",
+                        ));
+                    }
+                    return Ok(v);
+                }
+                Object::Native(_) if self.await_hook.is_some() => {
+                    let cls = self.class_of(v);
+                    let key = self.lookup_interned("__await__");
+                    let has_await = key.is_some_and(|k| self.class_lookup_ref(cls, Value::Obj(k)).is_some());
+                    if !has_await {
+                        return Ok(v);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(m) = self.lookup_special(v, "__await__") {
+            let it = self.call(m, &[], &[])?;
+            if let Value::Obj(r) = it {
+                if let Object::Generator(g) = self.heap.get(r) {
+                    if g.kind == CodeKind::Coroutine {
+                        return Err(self.type_error("__await__() returned a coroutine"));
+                    }
+                }
+            }
+            return Ok(it);
+        }
+        let msg = format!(
+            "object {} can't be used in 'await' expression",
+            self.type_name(v)
+        );
+        Err(self.type_error(msg))
+    }
+
+    /// `GetYieldFromIter`.
+    pub(crate) fn get_yield_from_iter(&mut self, v: Value, code: &Code) -> PyResult<Value> {
+        if let Value::Obj(r) = v {
+            if let Object::Generator(g) = self.heap.get(r) {
+                if g.kind == CodeKind::Coroutine && code.kind != CodeKind::Coroutine {
+                    return Err(self.type_error(
+                        "cannot 'yield from' a coroutine object in a non-coroutine generator",
+                    ));
+                }
+                return Ok(v);
+            }
+        }
+        self.get_iter(v)
+    }
+
+    /// `GetAIter`.
+    pub(crate) fn get_aiter(&mut self, v: Value) -> PyResult<Value> {
+        match self.lookup_special(v, "__aiter__") {
+            Some(m) => self.call(m, &[], &[]),
+            None => {
+                let msg = format!(
+                    "'async for' requires an object with __aiter__ method, got {}",
+                    self.type_name(v)
+                );
+                Err(self.type_error(msg))
+            }
+        }
+    }
+
+    /// `GetANext`: the awaitable of `__anext__()`.
+    pub(crate) fn get_anext(&mut self, v: Value) -> PyResult<Value> {
+        match self.lookup_special(v, "__anext__") {
+            Some(m) => {
+                let aw = self.call(m, &[], &[])?;
+                self.get_awaitable(aw).map_err(|_| {
+                    let msg = format!(
+                        "'async for' received an invalid object from __anext__: {}",
+                        self.type_name(aw)
+                    );
+                    self.type_error(msg)
+                })
+            }
+            None => {
+                let msg = format!(
+                    "'async for' requires an iterator with __anext__ method, got {}",
+                    self.type_name(v)
+                );
+                Err(self.type_error(msg))
+            }
+        }
+    }
+
+    // ---- imports ---------------------------------------------------------
+
+    /// `ImportName`: the module named by a (dotted) name string.
+    pub(crate) fn import_module_value(&mut self, name: Value) -> PyResult<Value> {
+        let n = self.str_of(name).to_string();
+        crate::stdlib::import::import_module(self, &n)
+    }
+
+    /// `ImportFrom`.
+    pub(crate) fn import_from(&mut self, module: Value, name: Value) -> PyResult<Value> {
+        match self.get_attr_opt(module, name)? {
+            Some(v) => Ok(v),
+            None => {
+                // A submodule not yet imported.
+                let mname = self.get_attr_str(module, "__name__")?;
+                let full = format!("{}.{}", self.str_of(mname), self.str_of(name));
+                if let Ok(m) = crate::stdlib::import::import_module(self, &full) {
+                    return Ok(m);
+                }
+                let msg = format!(
+                    "cannot import name '{}' from '{}'",
+                    self.str_of(name),
+                    self.str_of(mname)
+                );
+                Err(self.new_error(ExcKind::ImportError, msg))
+            }
+        }
+    }
+
+    /// `ImportStar`: copies public names into the namespace.
+    pub(crate) fn import_star(&mut self, module: Value, ns: Value) -> PyResult<()> {
+        let Value::Obj(r) = module else { return Ok(()) };
+        let Object::Module(m) = self.heap.get(r) else { return Ok(()) };
+        let d = m.dict;
+        let pairs: Vec<(Value, Value)> = match self.heap.get(d) {
+            Object::Dict(t) => t.iter().map(|e| (e.key, e.value)).collect(),
+            _ => Vec::new(),
+        };
+        for (k, v) in pairs {
+            if !self.str_of(k).starts_with('_') {
+                self.namespace_set(ns, k, v)?;
+            }
+        }
+        Ok(())
+    }
+}

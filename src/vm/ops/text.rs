@@ -1,0 +1,365 @@
+//! Conversion to text: `repr()`, `str()` and f-string formatting, with
+//! CPython's exact output for every built-in type (floats included).
+
+use crate::vm::exceptions::ExcKind;
+use crate::vm::object::{Object, SetKind};
+use crate::vm::value::Value;
+use crate::vm::{PyResult, Vm};
+
+/// CPython's `repr(float)`: the shortest string that round-trips, in
+/// positional notation for exponents -4 <= e < 16, scientific otherwise.
+pub fn float_repr(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+    }
+    // Rust's `{:e}` gives the shortest round-trip digits.
+    let sci = format!("{:e}", f);
+    let (mant, exp) = sci.split_once('e').unwrap();
+    let exp: i32 = exp.parse().unwrap();
+    let neg = mant.starts_with('-');
+    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
+    let mut out = String::new();
+    if neg {
+        out.push('-');
+    }
+    if (-4..16).contains(&exp) {
+        if exp < 0 {
+            out.push_str("0.");
+            for _ in 0..(-exp - 1) {
+                out.push('0');
+            }
+            out.push_str(&digits);
+        } else {
+            let e = exp as usize;
+            if digits.len() > e + 1 {
+                out.push_str(&digits[..e + 1]);
+                out.push('.');
+                out.push_str(&digits[e + 1..]);
+            } else {
+                out.push_str(&digits);
+                for _ in digits.len()..e + 1 {
+                    out.push('0');
+                }
+                out.push_str(".0");
+            }
+        }
+    } else {
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        out.push('e');
+        out.push(if exp < 0 { '-' } else { '+' });
+        out.push_str(&format!("{:02}", exp.abs()));
+    }
+    out
+}
+
+/// CPython's `repr(str)`: single quotes unless the text has a single quote
+/// and no double quote; escapes for control characters.
+pub fn str_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if is_unprintable(c) => {
+                let n = c as u32;
+                if n <= 0xff {
+                    out.push_str(&format!("\\x{n:02x}"));
+                } else if n <= 0xffff {
+                    out.push_str(&format!("\\u{n:04x}"));
+                } else {
+                    out.push_str(&format!("\\U{n:08x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+fn is_unprintable(c: char) -> bool {
+    let n = c as u32;
+    (0x80..0xa0).contains(&n) || n == 0xad || (0xd800..0xe000).contains(&n) || n == 0x2028 || n == 0x2029
+        || (0xfff0..=0xffff).contains(&n) || c == '\u{200b}' || c == '\u{feff}'
+}
+
+/// CPython's `repr(bytes)`.
+pub fn bytes_repr(b: &[u8]) -> String {
+    let quote = if b.contains(&b'\'') && !b.contains(&b'"') { '"' } else { '\'' };
+    let mut out = String::from("b");
+    out.push(quote);
+    for &c in b {
+        match c {
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            c if c as char == quote => {
+                out.push('\\');
+                out.push(c as char);
+            }
+            0x20..=0x7e => out.push(c as char),
+            c => out.push_str(&format!("\\x{c:02x}")),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+impl Vm {
+    /// `repr(v)` as a Rust string.
+    pub fn repr_value(&mut self, v: Value) -> PyResult<String> {
+        match v {
+            Value::None => return Ok("None".into()),
+            Value::Bool(b) => return Ok(if b { "True" } else { "False" }.into()),
+            Value::Int(i) => return Ok(i.to_string()),
+            Value::Float(f) => return Ok(float_repr(f)),
+            Value::Ellipsis => return Ok("Ellipsis".into()),
+            Value::NotImplemented => return Ok("NotImplemented".into()),
+            Value::Unbound => return Ok("<unbound>".into()),
+            Value::Obj(_) => {}
+        }
+        let Value::Obj(r) = v else { unreachable!() };
+        match self.heap.get(r) {
+            Object::Str(s) => Ok(str_repr(&s.s)),
+            Object::BigInt(b) => Ok(b.to_string()),
+            Object::Bytes(b) => Ok(bytes_repr(b)),
+            Object::List(_) | Object::Tuple(_) | Object::Dict(_) | Object::Set(..) => {
+                self.container_repr(v)
+            }
+            Object::Range(rg) => Ok(if rg.step == 1 {
+                format!("range({}, {})", rg.start, rg.stop)
+            } else {
+                format!("range({}, {}, {})", rg.start, rg.stop, rg.step)
+            }),
+            Object::Slice(p) => {
+                let p = **p;
+                let a = self.repr_value(p[0])?;
+                let b = self.repr_value(p[1])?;
+                let c = self.repr_value(p[2])?;
+                Ok(format!("slice({a}, {b}, {c})"))
+            }
+            Object::Instance(_) | Object::Native(_) => {
+                let cls = self.class_of(v);
+                if let Some(m) = self.class_lookup(cls, "__repr__") {
+                    if !m.is(self.object_repr) {
+                        let r = self.call(m, &[v], &[])?;
+                        return match self.as_str(r) {
+                            Some(s) => Ok(s.to_string()),
+                            None => {
+                                let msg = format!(
+                                    "__repr__ returned non-string (type {})",
+                                    self.type_name(r)
+                                );
+                                Err(self.type_error(msg))
+                            }
+                        };
+                    }
+                }
+                Ok(self.default_repr(v))
+            }
+            _ => Ok(crate::stdlib::special_attrs::object_repr(self, v)),
+        }
+    }
+
+    /// `<__main__.A object at 0x...>`.
+    pub fn default_repr(&mut self, v: Value) -> String {
+        let cls = self.class_of(v);
+        let (module, qual) = match self.heap.get(cls) {
+            Object::Class(c) => (self.str_of(c.module).to_string(), self.str_of(c.qualname).to_string()),
+            _ => (String::new(), String::new()),
+        };
+        let addr = v.as_obj().map_or(0, |r| r.index()) * 16 + 0x7f0000000000;
+        if self.exc_data(v).is_some() {
+            let args = self.exc_data(v).map(|d| d.args).unwrap_or(Value::None);
+            let items = self.seq_items(args).map(|s| s.to_vec()).unwrap_or_default();
+            let inner = if items.len() == 1 {
+                self.repr_value(items[0]).unwrap_or_default()
+            } else {
+                let r = self.repr_value(args).unwrap_or_default();
+                r.trim_start_matches('(').trim_end_matches(')').trim_end_matches(',').to_string()
+            };
+            return format!("{qual}({inner})");
+        }
+        if module == "builtins" {
+            format!("<{qual} object at {addr:#x}>")
+        } else {
+            format!("<{module}.{qual} object at {addr:#x}>")
+        }
+    }
+
+    fn container_repr(&mut self, v: Value) -> PyResult<String> {
+        if self.repr_guard.iter().any(|g| g.is(v)) {
+            let Value::Obj(r) = v else { unreachable!() };
+            return Ok(match self.heap.get(r) {
+                Object::List(_) => "[...]",
+                Object::Dict(_) => "{...}",
+                _ => "(...)",
+            }
+            .into());
+        }
+        if self.repr_guard.len() > self.config.recursion_limit {
+            return Err(self.new_error(
+                ExcKind::RecursionError,
+                "maximum recursion depth exceeded while getting the repr of an object",
+            ));
+        }
+        self.repr_guard.push(v);
+        let r = self.container_repr_inner(v);
+        self.repr_guard.pop();
+        r
+    }
+
+    fn container_repr_inner(&mut self, v: Value) -> PyResult<String> {
+        let Value::Obj(r) = v else { unreachable!() };
+        let cls = self.class_of(v);
+        enum Kind {
+            List,
+            Tuple,
+            Dict,
+            Set(SetKind),
+        }
+        let (kind, items): (Kind, Vec<Value>) = match self.heap.get(r) {
+            Object::List(l) => (Kind::List, l.clone()),
+            Object::Tuple(t) => (Kind::Tuple, t.to_vec()),
+            Object::Dict(d) => (Kind::Dict, d.iter().flat_map(|e| [e.key, e.value]).collect()),
+            Object::Set(d, k) => (Kind::Set(*k), d.keys()),
+            _ => unreachable!(),
+        };
+        let mut parts: Vec<String> = Vec::with_capacity(items.len());
+        match kind {
+            Kind::Dict => {
+                for pair in items.chunks(2) {
+                    let k = self.repr_value(pair[0])?;
+                    let val = self.repr_value(pair[1])?;
+                    parts.push(format!("{k}: {val}"));
+                }
+            }
+            _ => {
+                for &it in &items {
+                    parts.push(self.repr_value(it)?);
+                }
+            }
+        }
+        let body = parts.join(", ");
+        Ok(match kind {
+            Kind::List => format!("[{body}]"),
+            Kind::Tuple => {
+                if parts.len() == 1 {
+                    format!("({body},)")
+                } else {
+                    format!("({body})")
+                }
+            }
+            Kind::Dict => format!("{{{body}}}"),
+            Kind::Set(k) => {
+                let name = self.class_name(cls).to_string();
+                match (k, parts.is_empty()) {
+                    (SetKind::Set, true) => format!("{name}()"),
+                    (SetKind::Set, false) => format!("{{{body}}}"),
+                    (SetKind::FrozenSet, true) => format!("{name}()"),
+                    (SetKind::FrozenSet, false) => format!("{name}({{{body}}})"),
+                }
+            }
+        })
+    }
+
+    /// `str(v)` as a Rust string.
+    pub fn str_value(&mut self, v: Value) -> PyResult<String> {
+        if let Value::Obj(r) = v {
+            match self.heap.get(r) {
+                Object::Str(s) => return Ok(s.s.to_string()),
+                Object::Instance(_) | Object::Native(_) => {
+                    let cls = self.class_of(v);
+                    if let Some(m) = self.class_lookup(cls, "__str__") {
+                        if !m.is(self.object_str) {
+                            let r = self.call(m, &[v], &[])?;
+                            return match self.as_str(r) {
+                                Some(s) => Ok(s.to_string()),
+                                None => {
+                                    let msg = format!(
+                                        "__str__ returned non-string (type {})",
+                                        self.type_name(r)
+                                    );
+                                    Err(self.type_error(msg))
+                                }
+                            };
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.repr_value(v)
+    }
+
+    /// `str(v)` as a value (returns `v` itself for exact strings).
+    pub fn to_str_value(&mut self, v: Value) -> PyResult<Value> {
+        if let Value::Obj(r) = v {
+            if let Object::Str(_) = self.heap.get(r) {
+                return Ok(v);
+            }
+        }
+        let s = self.str_value(v)?;
+        Ok(self.new_str(s))
+    }
+
+    /// `FormatValue`: conversion (0 none, 1 str, 2 repr, 3 ascii) then
+    /// `format(value, spec)`.
+    pub(crate) fn format_value(&mut self, v: Value, conv: u32, spec: Option<Value>) -> PyResult<Value> {
+        let v = match conv {
+            1 => self.to_str_value(v)?,
+            2 => {
+                let s = self.repr_value(v)?;
+                self.new_str(s)
+            }
+            3 => {
+                let s = self.repr_value(v)?;
+                let s = crate::stdlib::format::ascii_escape(&s);
+                self.new_str(s)
+            }
+            _ => v,
+        };
+        let spec_str = spec.map(|s| self.str_of(s).to_string()).unwrap_or_default();
+        if spec_str.is_empty() {
+            if let Value::Obj(r) = v {
+                if let Object::Str(_) = self.heap.get(r) {
+                    return Ok(v);
+                }
+            }
+        }
+        crate::stdlib::format::format_value(self, v, &spec_str)
+    }
+
+    /// `PrintExpr` (REPL): echo the repr of a non-None value, bind `_`.
+    pub(crate) fn print_expr(&mut self, v: Value) -> PyResult<()> {
+        if v.is_none() {
+            return Ok(());
+        }
+        let s = self.repr_value(v)?;
+        self.write_stdout(&s);
+        self.write_stdout("\n");
+        self.flush_stdout();
+        self.set_builtin("_", v);
+        Ok(())
+    }
+}
