@@ -152,7 +152,10 @@ impl<'a> Tokens<'a> {
             elifs: 0,
         });
         let tab_error = |s: &Self| {
-            CompileError::tab("inconsistent use of tabs and spaces in indentation", s.span(s.line_start, start))
+            CompileError::tab(
+                "inconsistent use of tabs and spaces in indentation",
+                s.span(s.line_start, start),
+            )
         };
         if col == top.col {
             if alt != top.alt {
@@ -172,13 +175,18 @@ impl<'a> Tokens<'a> {
                 return Err(tab_error(self));
             }
             self.indents.push(IndentLevel { col, alt, elifs: 0 });
-            self.pending.push_back((self.base + self.line_start, Token::Indent, self.base + start));
+            self.pending.push_back((
+                self.base + self.line_start,
+                Token::Indent,
+                self.base + start,
+            ));
         } else {
             while self.indents.len() > 1 && col < self.indents.last().map_or(0, |l| l.col) {
                 if let Some(l) = self.indents.pop() {
                     self.elifs_total -= l.elifs;
                 }
-                self.pending.push_back((self.base + start, Token::Dedent, self.base + start));
+                self.pending
+                    .push_back((self.base + start, Token::Dedent, self.base + start));
             }
             let top = *self.indents.last().unwrap_or(&IndentLevel {
                 col: 0,
@@ -205,7 +213,9 @@ impl<'a> Tokens<'a> {
                 if self.elifs_total > MAX_NESTING {
                     let end = start + 4;
                     return Err(self.err_syntax(
-                        format!("aspy does not support more than {MAX_NESTING} nested elif branches"),
+                        format!(
+                            "aspy does not support more than {MAX_NESTING} nested elif branches"
+                        ),
                         start,
                         end,
                     ));
@@ -249,9 +259,9 @@ impl<'a> Tokens<'a> {
                 let l = self.nest.pop().unwrap_or_default();
                 l.cur.max(l.max) + 2
             }
-            Comma | Assign | Semi | Newline | PlusEqual | MinusEqual | StarEqual | SlashEqual | DoubleSlashEqual
-            | PercentEqual | DoubleStarEqual | AtEqual | LShiftEqual | RShiftEqual | AmperEqual | VBarEqual
-            | CaretEqual => {
+            Comma | Assign | Semi | Newline | PlusEqual | MinusEqual | StarEqual | SlashEqual
+            | DoubleSlashEqual | PercentEqual | DoubleStarEqual | AtEqual | LShiftEqual
+            | RShiftEqual | AmperEqual | VBarEqual | CaretEqual => {
                 if let Some(l) = self.nest.last_mut() {
                     l.max = l.max.max(l.cur);
                     l.cur = 0;
@@ -300,7 +310,12 @@ impl<'a> Tokens<'a> {
             _ => b'}',
         };
         if c != want {
-            let line = |p: usize| self.src.as_bytes()[..p].iter().filter(|&&b| b == b'\n').count();
+            let line = |p: usize| {
+                self.src.as_bytes()[..p]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+            };
             let msg = if line(open_pos) != line(start) {
                 let abs_line = self.base_line() + line(open_pos) + 1;
                 format!(
@@ -429,7 +444,8 @@ impl<'a> Tokens<'a> {
                     }
                 }
             }
-            self.pending.push_back((self.base + start, tok, self.base + end));
+            self.pending
+                .push_back((self.base + start, tok, self.base + end));
         }
     }
 }
@@ -469,7 +485,20 @@ mod tests {
         let src = "if x:\n    y\n\n  # comment\n    z\nw\n";
         assert_eq!(
             kinds(src),
-            vec![If, name("x"), Colon, Newline, Indent, name("y"), Newline, name("z"), Newline, Dedent, name("w"), Newline]
+            vec![
+                If,
+                name("x"),
+                Colon,
+                Newline,
+                Indent,
+                name("y"),
+                Newline,
+                name("z"),
+                Newline,
+                Dedent,
+                name("w"),
+                Newline
+            ]
         );
     }
 
@@ -477,7 +506,22 @@ mod tests {
     fn final_line_without_newline_and_dedents_at_eof() {
         assert_eq!(
             kinds("if x:\n  if y:\n    z"),
-            vec![If, name("x"), Colon, Newline, Indent, If, name("y"), Colon, Newline, Indent, name("z"), Newline, Dedent, Dedent]
+            vec![
+                If,
+                name("x"),
+                Colon,
+                Newline,
+                Indent,
+                If,
+                name("y"),
+                Colon,
+                Newline,
+                Indent,
+                name("z"),
+                Newline,
+                Dedent,
+                Dedent
+            ]
         );
         assert_eq!(kinds(""), vec![]);
         assert_eq!(kinds("# only a comment\n\n"), vec![]);
@@ -485,24 +529,39 @@ mod tests {
 
     #[test]
     fn brackets_join_lines_and_continuations() {
-        assert_eq!(kinds("(a,\n   b)\n"), vec![LPar, name("a"), Comma, name("b"), RPar, Newline]);
+        assert_eq!(
+            kinds("(a,\n   b)\n"),
+            vec![LPar, name("a"), Comma, name("b"), RPar, Newline]
+        );
         assert_eq!(kinds("a = \\\n  1\n").len(), 4);
-        assert_eq!(kinds("a\r\nb\r\n"), vec![name("a"), Newline, name("b"), Newline]);
+        assert_eq!(
+            kinds("a\r\nb\r\n"),
+            vec![name("a"), Newline, name("b"), Newline]
+        );
     }
 
     #[test]
     fn tabs_count_to_multiples_of_eight() {
         // A tab and eight spaces are the same column, but ambiguous.
-        assert_eq!(err("if x:\n\ty\n        z\n").kind, crate::diagnostics::ErrorKind::Tab);
+        assert_eq!(
+            err("if x:\n\ty\n        z\n").kind,
+            crate::diagnostics::ErrorKind::Tab
+        );
         // Consistent tabs are fine.
         assert_eq!(kinds("if x:\n\ty\n\tz\n").len(), 10);
         // A form feed resets the column.
-        assert_eq!(kinds("x\n\x0cy\n"), vec![name("x"), Newline, name("y"), Newline]);
+        assert_eq!(
+            kinds("x\n\x0cy\n"),
+            vec![name("x"), Newline, name("y"), Newline]
+        );
     }
 
     #[test]
     fn indentation_errors() {
-        assert_eq!(err("if 1:\n  x\n y\n").message, "unindent does not match any outer indentation level");
+        assert_eq!(
+            err("if 1:\n  x\n y\n").message,
+            "unindent does not match any outer indentation level"
+        );
         let mut deep = String::new();
         for i in 0..101 {
             deep.push_str(&" ".repeat(i));
@@ -514,11 +573,20 @@ mod tests {
     #[test]
     fn bracket_errors() {
         assert_eq!(err(")").message, "unmatched ')'");
-        assert_eq!(err("(]").message, "closing parenthesis ']' does not match opening parenthesis '('");
-        assert_eq!(err("(\n]").message, "closing parenthesis ']' does not match opening parenthesis '(' on line 1");
+        assert_eq!(
+            err("(]").message,
+            "closing parenthesis ']' does not match opening parenthesis '('"
+        );
+        assert_eq!(
+            err("(\n]").message,
+            "closing parenthesis ']' does not match opening parenthesis '(' on line 1"
+        );
         assert_eq!(err("x = [1, 2").message, "'[' was never closed");
         assert_eq!(err(&"(".repeat(201)).message, "too many nested parentheses");
-        assert_eq!(kinds(&format!("{}x{}", "(".repeat(200), ")".repeat(200))).len(), 402);
+        assert_eq!(
+            kinds(&format!("{}x{}", "(".repeat(200), ")".repeat(200))).len(),
+            402
+        );
     }
 
     #[test]

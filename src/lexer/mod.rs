@@ -86,8 +86,13 @@ mod tests {
 
     #[test]
     fn null_bytes_and_bad_utf8() {
-        assert_eq!(tokenize("x\0").unwrap_err().message, "source code cannot contain null bytes");
+        assert_eq!(
+            tokenize("x\0").unwrap_err().message,
+            "source code cannot contain null bytes"
+        );
         let (_, e) = decode_source(b"x = 1\n#\xe9\n".to_vec(), "t.aspy").unwrap_err();
-        assert!(e.message.starts_with("Non-UTF-8 code starting with '\\xe9' in file t.aspy on line 2"));
+        assert!(e
+            .message
+            .starts_with("Non-UTF-8 code starting with '\\xe9' in file t.aspy on line 2"));
     }
 }

@@ -50,7 +50,10 @@ pub fn scan_number(src: &str, start: usize) -> Result<(usize, NumberValue), Comp
         }
     }
     if at(i) | 0x20 == b'j' {
-        return Err(CompileError::unsupported("complex numbers", Span::new(start, i + 1)));
+        return Err(CompileError::unsupported(
+            "complex numbers",
+            Span::new(start, i + 1),
+        ));
     }
     end_check(src, start, i, "decimal")?;
     let text = &src[start..i];
@@ -60,7 +63,10 @@ pub fn scan_number(src: &str, start: usize) -> Result<(usize, NumberValue), Comp
         return Ok((i, NumberValue::Float(v)));
     }
     let digits_text = &src[start..int_end];
-    if digits_text.len() > 1 && digits_text.starts_with('0') && digits_text.bytes().any(|c| c != b'0' && c != b'_') {
+    if digits_text.len() > 1
+        && digits_text.starts_with('0')
+        && digits_text.bytes().any(|c| c != b'0' && c != b'_')
+    {
         return Err(CompileError::syntax(
             "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers",
             Span::new(start, int_end),
@@ -98,7 +104,10 @@ fn digits(src: &str, mut i: usize, kind: &str) -> Result<usize, CompileError> {
                 i += 1;
                 continue;
             }
-            return Err(CompileError::syntax(format!("invalid {kind} literal"), Span::new(i, i + 1)));
+            return Err(CompileError::syntax(
+                format!("invalid {kind} literal"),
+                Span::new(i, i + 1),
+            ));
         }
         return Ok(i);
     }
@@ -151,13 +160,9 @@ fn scan_radix(src: &str, start: usize) -> Result<(usize, NumberValue), CompileEr
 
 /// The keywords CPython 3.11 accepts right after a number.
 fn keyword_follows(rest: &str) -> bool {
-    ["and", "else", "for", "if", "in", "is", "not", "or"].iter().any(|k| {
-        rest.starts_with(k)
-            && !rest[k.len()..]
-                .chars()
-                .next()
-                .is_some_and(is_id_continue)
-    })
+    ["and", "else", "for", "if", "in", "is", "not", "or"]
+        .iter()
+        .any(|k| rest.starts_with(k) && !rest[k.len()..].chars().next().is_some_and(is_id_continue))
 }
 
 /// A number must not run into a name.
@@ -171,7 +176,10 @@ fn end_check(src: &str, start: usize, i: usize, kind: &str) -> Result<(), Compil
 
 fn invalid(src: &str, start: usize, i: usize, kind: &str) -> CompileError {
     let _ = src;
-    CompileError::syntax(format!("invalid {kind} literal"), Span::new(start, i.max(start + 1)))
+    CompileError::syntax(
+        format!("invalid {kind} literal"),
+        Span::new(start, i.max(start + 1)),
+    )
 }
 
 #[cfg(test)]
@@ -197,7 +205,10 @@ mod tests {
         assert_eq!(num("00"), Ok(NumberValue::Int(0)));
         assert_eq!(num("18446744073709551615"), Ok(NumberValue::Int(u64::MAX)));
         let big = "18446744073709551616";
-        assert_eq!(num(big), Ok(NumberValue::BigInt(Box::new(big.parse().unwrap()))));
+        assert_eq!(
+            num(big),
+            Ok(NumberValue::BigInt(Box::new(big.parse().unwrap())))
+        );
         assert_eq!(
             num("0x1_0000_0000_0000_0000"),
             Ok(NumberValue::BigInt(Box::new(BigInt::from(u64::MAX) + 1)))
@@ -224,13 +235,19 @@ mod tests {
         assert_eq!(num("1e"), Err("invalid decimal literal".into()));
         assert_eq!(num("0x"), Err("invalid hexadecimal literal".into()));
         assert_eq!(num("0xg"), Err("invalid hexadecimal literal".into()));
-        assert_eq!(num("0b102"), Err("invalid digit '2' in binary literal".into()));
+        assert_eq!(
+            num("0b102"),
+            Err("invalid digit '2' in binary literal".into())
+        );
         assert_eq!(num("0o8"), Err("invalid digit '8' in octal literal".into()));
         assert_eq!(
             num("0123"),
             Err("leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers".into())
         );
-        assert_eq!(num("1j"), Err("aspy does not support complex numbers".into()));
+        assert_eq!(
+            num("1j"),
+            Err("aspy does not support complex numbers".into())
+        );
     }
 
     #[test]

@@ -6,8 +6,8 @@
 //! bytes literals accept ASCII characters only. An f-string is split here
 //! into [`FPiece`]s whose expression parts are spans into the file; the
 //! parser parses those spans (it owns the grammar), so every span of a
-//! nested expression points into the real file. `\N{...}` escapes are
-//! refused (aspy carries no Unicode name table).
+//! nested expression points into the real file. `\N{...}` escapes use
+//! the unicode_names2 table.
 
 use crate::diagnostics::CompileError;
 use crate::span::Span;
@@ -72,7 +72,11 @@ fn line_at(src: &str, pos: usize) -> usize {
 /// Scans the literal that starts at `start` in `src`; `head` is the length
 /// of its prefix plus the opening quote. Returns the end offset of the
 /// literal and its decoded value.
-pub fn scan_string(src: &str, start: usize, head: usize) -> Result<(usize, StrToken), CompileError> {
+pub fn scan_string(
+    src: &str,
+    start: usize,
+    head: usize,
+) -> Result<(usize, StrToken), CompileError> {
     let bytes = src.as_bytes();
     let quote_pos = start + head - 1;
     let q = bytes[quote_pos];
@@ -87,7 +91,8 @@ pub fn scan_string(src: &str, start: usize, head: usize) -> Result<(usize, StrTo
             _ => {}
         }
     }
-    let triple = bytes.len() >= quote_pos + 3 && bytes[quote_pos + 1] == q && bytes[quote_pos + 2] == q;
+    let triple =
+        bytes.len() >= quote_pos + 3 && bytes[quote_pos + 1] == q && bytes[quote_pos + 2] == q;
     let content_start = if triple { quote_pos + 3 } else { quote_pos + 1 };
     let mut i = content_start;
     let content_end;
@@ -95,7 +100,10 @@ pub fn scan_string(src: &str, start: usize, head: usize) -> Result<(usize, StrTo
         let Some(&b) = bytes.get(i) else {
             let last = src.len().saturating_sub(1);
             let (msg, line) = if triple {
-                ("unterminated triple-quoted string literal", line_at(src, last))
+                (
+                    "unterminated triple-quoted string literal",
+                    line_at(src, last),
+                )
             } else {
                 ("unterminated string literal", line_at(src, last))
             };
@@ -115,7 +123,10 @@ pub fn scan_string(src: &str, start: usize, head: usize) -> Result<(usize, StrTo
             }
             b'\n' | b'\r' if !triple => {
                 return Err(CompileError::syntax(
-                    format!("unterminated string literal (detected at line {})", line_at(src, i)),
+                    format!(
+                        "unterminated string literal (detected at line {})",
+                        line_at(src, i)
+                    ),
                     Span::new(start, start),
                 ));
             }
@@ -137,7 +148,14 @@ pub fn scan_string(src: &str, start: usize, head: usize) -> Result<(usize, StrTo
     }
     let end = i;
     let value = if is_bytes {
-        StrToken::Bytes(decode_bytes(src, start, content_start, content_end, raw, end)?)
+        StrToken::Bytes(decode_bytes(
+            src,
+            start,
+            content_start,
+            content_end,
+            raw,
+            end,
+        )?)
     } else if is_f {
         StrToken::FString(split_fstring(src, content_start, content_end, raw, 0)?)
     } else {
@@ -204,7 +222,11 @@ pub fn decode_str(src: &str, from: usize, to: usize, raw: bool) -> Result<String
                     _ => (8, "truncated \\UXXXXXXXX escape"),
                 };
                 let digits = &b[i + 2..];
-                let n = digits.iter().take(want).take_while(|d| d.is_ascii_hexdigit()).count();
+                let n = digits
+                    .iter()
+                    .take(want)
+                    .take_while(|d| d.is_ascii_hexdigit())
+                    .count();
                 let err = |msg: &str, last: usize| {
                     CompileError::syntax(
                         format!("(unicode error) 'unicodeescape' codec can't decode bytes in position {i}-{last}: {msg}"),
@@ -229,11 +251,9 @@ pub fn decode_str(src: &str, from: usize, to: usize, raw: bool) -> Result<String
                 i += 2 + want;
             }
             b'N' => {
-                let close = text[i..].find('}').map_or(i + 2, |p| i + p + 1);
-                return Err(CompileError::unsupported(
-                    "\\N{...} escapes",
-                    Span::new(from + i, from + close),
-                ));
+                let (ch, next) = named_escape(text, from, i)?;
+                out.push(ch);
+                i = next;
             }
             _ => {
                 // Invalid escape: kept verbatim, as CPython does.
@@ -243,6 +263,30 @@ pub fn decode_str(src: &str, from: usize, to: usize, raw: bool) -> Result<String
         }
     }
     Ok(out)
+}
+
+/// `\N{NAME}` at `i` in `text` (which starts at `from` in the file):
+/// the character and the offset after the escape.
+fn named_escape(text: &str, from: usize, i: usize) -> Result<(char, usize), CompileError> {
+    let err = |msg: &str, last: usize| {
+        CompileError::syntax(
+            format!("(unicode error) 'unicodeescape' codec can't decode bytes in position {i}-{last}: {msg}"),
+            Span::new(from + i, from + last + 1),
+        )
+    };
+    let rest = &text[i + 2..];
+    if !rest.starts_with('{') {
+        return Err(err("malformed \\N character escape", i + 1));
+    }
+    let Some(close) = rest.find('}') else {
+        return Err(err("malformed \\N character escape", text.len() - 1));
+    };
+    let name = &rest[1..close];
+    let last = i + 2 + close;
+    match unicode_names2::character(name) {
+        Some(c) if !name.is_empty() => Ok((c, last + 1)),
+        _ => Err(err("unknown Unicode character name", last)),
+    }
 }
 
 fn push_esc(out: &mut String, i: &mut usize, c: char) {
@@ -262,7 +306,14 @@ fn octal(b: &[u8]) -> (u32, usize) {
 }
 
 /// Decodes a bytes literal's content `src[from..to]`.
-fn decode_bytes(src: &str, start: usize, from: usize, to: usize, raw: bool, end: usize) -> Result<Vec<u8>, CompileError> {
+fn decode_bytes(
+    src: &str,
+    start: usize,
+    from: usize,
+    to: usize,
+    raw: bool,
+    end: usize,
+) -> Result<Vec<u8>, CompileError> {
     let b = &src.as_bytes()[from..to];
     if !b.is_ascii() {
         return Err(CompileError::syntax(
@@ -310,7 +361,8 @@ fn decode_bytes(src: &str, start: usize, from: usize, to: usize, raw: bool, end:
                 i += n - 1;
             }
             b'x' => {
-                let ok = b.len() >= i + 2 && b[i].is_ascii_hexdigit() && b[i + 1].is_ascii_hexdigit();
+                let ok =
+                    b.len() >= i + 2 && b[i].is_ascii_hexdigit() && b[i + 1].is_ascii_hexdigit();
                 if !ok {
                     return Err(CompileError::syntax(
                         format!("(value error) invalid \\x escape at position {}", i - 2),
@@ -332,7 +384,13 @@ fn decode_bytes(src: &str, start: usize, from: usize, to: usize, raw: bool, end:
 
 /// Splits the f-string content `src[from..to]` into literal pieces and
 /// fields. `level` is 0 for the string itself and 1 inside a format spec.
-pub fn split_fstring(src: &str, from: usize, to: usize, raw: bool, level: u32) -> Result<Vec<FPiece>, CompileError> {
+pub fn split_fstring(
+    src: &str,
+    from: usize,
+    to: usize,
+    raw: bool,
+    level: u32,
+) -> Result<Vec<FPiece>, CompileError> {
     let mut pieces = Vec::new();
     let mut pos = from;
     while pos < to {
@@ -383,7 +441,13 @@ enum Next {
 }
 
 /// Finds where the literal text starting at `pos` ends.
-fn find_literal(src: &str, pos: usize, to: usize, raw: bool, level: u32) -> Result<(usize, Next), CompileError> {
+fn find_literal(
+    src: &str,
+    pos: usize,
+    to: usize,
+    raw: bool,
+    level: u32,
+) -> Result<(usize, Next), CompileError> {
     let b = src.as_bytes();
     let mut i = pos;
     while i < to {
@@ -429,7 +493,13 @@ fn literal_text(src: &str, from: usize, to: usize, raw: bool) -> Result<String, 
 
 /// Scans a field starting at `open` (the `{`). Returns the field and the
 /// offset just after its closing `}`.
-fn scan_field(src: &str, open: usize, to: usize, raw: bool, level: u32) -> Result<(FField, usize), CompileError> {
+fn scan_field(
+    src: &str,
+    open: usize,
+    to: usize,
+    raw: bool,
+    level: u32,
+) -> Result<(FField, usize), CompileError> {
     let b = src.as_bytes();
     let expr_start = open + 1;
     let mut i = expr_start;
@@ -460,7 +530,10 @@ fn scan_field(src: &str, open: usize, to: usize, raw: bool, level: u32) -> Resul
                 let mut j = i + qlen;
                 loop {
                     if j >= to {
-                        return Err(CompileError::syntax("f-string: unterminated string", Span::new(i, i + 1)));
+                        return Err(CompileError::syntax(
+                            "f-string: unterminated string",
+                            Span::new(i, i + 1),
+                        ));
                     }
                     if b[j] == c && (!triple || (j + 2 < to && b[j + 1] == c && b[j + 2] == c)) {
                         break;
@@ -472,7 +545,10 @@ fn scan_field(src: &str, open: usize, to: usize, raw: bool, level: u32) -> Resul
             }
             b'(' | b'[' | b'{' => {
                 if stack.len() >= 200 {
-                    return Err(CompileError::syntax("f-string: too many nested parenthesis", Span::new(i, i + 1)));
+                    return Err(CompileError::syntax(
+                        "f-string: too many nested parenthesis",
+                        Span::new(i, i + 1),
+                    ));
                 }
                 stack.push((c, i));
             }
@@ -499,7 +575,9 @@ fn scan_field(src: &str, open: usize, to: usize, raw: bool, level: u32) -> Resul
                     Span::new(i, i + 1),
                 ))
             }
-            b'!' | b'=' | b'<' | b'>' if stack.is_empty() && b.get(i + 1) == Some(&b'=') && i + 1 < to => {
+            b'!' | b'=' | b'<' | b'>'
+                if stack.is_empty() && b.get(i + 1) == Some(&b'=') && i + 1 < to =>
+            {
                 i += 2;
                 continue;
             }
@@ -510,7 +588,10 @@ fn scan_field(src: &str, open: usize, to: usize, raw: bool, level: u32) -> Resul
         i += 1;
     }
     let expr_end = i;
-    if src[expr_start..expr_end].trim_matches([' ', '\t', '\n', '\r', '\x0c']).is_empty() {
+    if src[expr_start..expr_end]
+        .trim_matches([' ', '\t', '\n', '\r', '\x0c'])
+        .is_empty()
+    {
         return Err(CompileError::syntax(
             "f-string: empty expression not allowed",
             Span::new(open, expr_end + 1),
@@ -574,7 +655,13 @@ fn scan_field(src: &str, open: usize, to: usize, raw: bool, level: u32) -> Resul
 
 /// Splits a format spec starting at `from`; returns its pieces and the
 /// offset of the `}` that ends it.
-fn split_fstring_spec(src: &str, from: usize, to: usize, raw: bool, level: u32) -> Result<(Vec<FPiece>, usize), CompileError> {
+fn split_fstring_spec(
+    src: &str,
+    from: usize,
+    to: usize,
+    raw: bool,
+    level: u32,
+) -> Result<(Vec<FPiece>, usize), CompileError> {
     let mut pieces = Vec::new();
     let mut pos = from;
     loop {
@@ -654,21 +741,44 @@ mod tests {
         );
         let e = lit(r"b'\x4'").unwrap_err();
         assert_eq!(e.message, "(value error) invalid \\x escape at position 0");
-        assert_eq!(lit("b'é'").unwrap_err().message, "bytes can only contain ASCII literal characters");
+        assert_eq!(
+            lit("b'é'").unwrap_err().message,
+            "bytes can only contain ASCII literal characters"
+        );
+    }
+
+    #[test]
+    fn named_escapes() {
+        assert_eq!(s(r"'\N{BULLET}\N{latin small letter a}'"), "\u{2022}a");
+        let e = lit(r"'\N{foo}'").unwrap_err();
+        assert_eq!(
+            e.message,
+            "(unicode error) 'unicodeescape' codec can't decode bytes in position 0-6: unknown Unicode character name"
+        );
+        assert_eq!(f(r"f'\N{BULLET}{x}'").len(), 2);
     }
 
     #[test]
     fn bytes() {
-        assert_eq!(lit(r"b'a\x00\777\u1234'").unwrap(), StrToken::Bytes(b"a\x00\xff\\u1234".to_vec()));
+        assert_eq!(
+            lit(r"b'a\x00\777\u1234'").unwrap(),
+            StrToken::Bytes(b"a\x00\xff\\u1234".to_vec())
+        );
         assert_eq!(lit(r"Rb'\n'").unwrap(), StrToken::Bytes(b"\\n".to_vec()));
     }
 
     #[test]
     fn unterminated() {
         let e = lit("'abc\ndef'").unwrap_err();
-        assert_eq!(e.message, "unterminated string literal (detected at line 1)");
+        assert_eq!(
+            e.message,
+            "unterminated string literal (detected at line 1)"
+        );
         let e = lit("'''abc\n\n").unwrap_err();
-        assert_eq!(e.message, "unterminated triple-quoted string literal (detected at line 2)");
+        assert_eq!(
+            e.message,
+            "unterminated triple-quoted string literal (detected at line 2)"
+        );
     }
 
     fn f(src: &str) -> Vec<FPiece> {
@@ -718,10 +828,19 @@ mod tests {
         assert_eq!(msg("f'{ }'"), "f-string: empty expression not allowed");
         assert_eq!(msg("f'}'"), "f-string: single '}' is not allowed");
         assert_eq!(msg("f'{a'"), "f-string: expecting '}'");
-        assert_eq!(msg("f'{a!x}'"), "f-string: invalid conversion character: expected 's', 'r', or 'a'");
+        assert_eq!(
+            msg("f'{a!x}'"),
+            "f-string: invalid conversion character: expected 's', 'r', or 'a'"
+        );
         assert_eq!(msg("f'{a!r }'"), "f-string: expecting '}'");
-        assert_eq!(msg(r"f'{\'a\'}'"), "f-string expression part cannot include a backslash");
-        assert_eq!(msg("f'{a:{b:{c}}}'"), "f-string: expressions nested too deeply");
+        assert_eq!(
+            msg(r"f'{\'a\'}'"),
+            "f-string expression part cannot include a backslash"
+        );
+        assert_eq!(
+            msg("f'{a:{b:{c}}}'"),
+            "f-string: expressions nested too deeply"
+        );
         assert_eq!(msg("f'{#}'"), "f-string expression part cannot include '#'");
         assert_eq!(msg("f'{a)}'"), "f-string: unmatched ')'");
     }

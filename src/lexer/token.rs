@@ -342,7 +342,9 @@ fn lex_unicode_name(lex: &mut Lexer<'_, Token>) -> Result<Box<str>, RawError> {
 
 /// CPython's error for a character that starts no token.
 pub fn invalid_character(c: char, span: Span) -> crate::diagnostics::CompileError {
-    let printable = !(c.is_control() || c.is_whitespace() || matches!(c as u32, 0xA0 | 0x2000..=0x200F | 0x2028..=0x202F | 0xFEFF));
+    let printable = !(c.is_control()
+        || c.is_whitespace()
+        || matches!(c as u32, 0xA0 | 0x2000..=0x200F | 0x2028..=0x202F | 0xFEFF));
     let msg = if printable {
         format!("invalid character '{c}' (U+{:04X})", c as u32)
     } else {

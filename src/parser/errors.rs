@@ -17,15 +17,26 @@ use crate::lexer::{LexMode, Spanned, Token, Tokens};
 use crate::span::Span;
 use lalrpop_util::ParseError;
 
-pub(super) fn explain(text: &str, e: ParseError<usize, Token, CompileError>, place: Where) -> CompileError {
+pub(super) fn explain(
+    text: &str,
+    e: ParseError<usize, Token, CompileError>,
+    place: Where,
+) -> CompileError {
     let err = match e {
         ParseError::User { error } => return error,
-        ParseError::InvalidToken { location } => CompileError::syntax("invalid syntax", Span::new(location, location)),
-        ParseError::ExtraToken { token: (l, _, r) } => CompileError::syntax("invalid syntax", Span::new(l, r)),
-        ParseError::UnrecognizedEof { location, expected } => unexpected(text, None, location, &expected, place),
-        ParseError::UnrecognizedToken { token: (l, t, r), expected } => {
-            unexpected(text, Some(t), l, &expected, place).with_span_default(Span::new(l, r))
+        ParseError::InvalidToken { location } => {
+            CompileError::syntax("invalid syntax", Span::new(location, location))
         }
+        ParseError::ExtraToken { token: (l, _, r) } => {
+            CompileError::syntax("invalid syntax", Span::new(l, r))
+        }
+        ParseError::UnrecognizedEof { location, expected } => {
+            unexpected(text, None, location, &expected, place)
+        }
+        ParseError::UnrecognizedToken {
+            token: (l, t, r),
+            expected,
+        } => unexpected(text, Some(t), l, &expected, place).with_span_default(Span::new(l, r)),
     };
     match place {
         Where::FString(_) if !err.message.starts_with("f-string") => CompileError {
@@ -99,7 +110,11 @@ fn starts_expr(t: &Token) -> bool {
 /// The tokens of the logical line that contains offset `at`, up to it.
 fn line_tokens(text: &str, at: usize, place: Where) -> Vec<Spanned> {
     let (src, base, mode) = match place {
-        Where::FString(span) => (&text[span.start as usize..span.end as usize], span.start as usize, LexMode::Nested),
+        Where::FString(span) => (
+            &text[span.start as usize..span.end as usize],
+            span.start as usize,
+            LexMode::Nested,
+        ),
         Where::Eval => (text, 0, LexMode::Eval),
         Where::File => (text, 0, LexMode::File),
     };
@@ -160,7 +175,10 @@ fn block_owner(t: &Token) -> Option<&'static str> {
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    1 + text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count()
+    1 + text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
 }
 
 fn name_is(t: &Token, s: &str) -> bool {
@@ -168,7 +186,13 @@ fn name_is(t: &Token, s: &str) -> bool {
 }
 
 /// The error for an unexpected token `tok` (None: end of input) at `l`.
-fn unexpected(text: &str, tok: Option<Token>, l: usize, expected: &[String], place: Where) -> CompileError {
+fn unexpected(
+    text: &str,
+    tok: Option<Token>,
+    l: usize,
+    expected: &[String],
+    place: Where,
+) -> CompileError {
     let tok_span = match &tok {
         Some(_) => Span::default(),
         None => Span::new(l, l),
@@ -195,30 +219,50 @@ fn unexpected(text: &str, tok: Option<Token>, l: usize, expected: &[String], pla
     // Constructs outside the subset that CPython would parse.
     if let Some(first) = first {
         let line_end_colon = logical_line_ends_with_colon(text, l, place);
-        if name_is(first, "match") && (line.len() == 1 || line_end_colon) && !matches!(tok, Some(Token::Assign)) {
-            return CompileError::unsupported("match statements", Span::new(line_start, line_start + 5));
+        if name_is(first, "match")
+            && (line.len() == 1 || line_end_colon)
+            && !matches!(tok, Some(Token::Assign))
+        {
+            return CompileError::unsupported(
+                "match statements",
+                Span::new(line_start, line_start + 5),
+            );
         }
         if name_is(first, "type") && line.len() == 1 && matches!(tok, Some(Token::Name(_))) {
-            return CompileError::unsupported("type aliases (the type statement)", Span::new(line_start, line_start + 4));
+            return CompileError::unsupported(
+                "type aliases (the type statement)",
+                Span::new(line_start, line_start + 4),
+            );
         }
     }
     if matches!(tok, Some(Token::LSqb)) && line.len() >= 2 {
         let n = line.len();
-        if matches!(line[n - 1].1, Token::Name(_)) && matches!(line[n - 2].1, Token::Def | Token::Class) {
-            return CompileError::unsupported("type parameters (PEP 695 generics)", Span::new(l, l + 1));
+        if matches!(line[n - 1].1, Token::Name(_))
+            && matches!(line[n - 2].1, Token::Def | Token::Class)
+        {
+            return CompileError::unsupported(
+                "type parameters (PEP 695 generics)",
+                Span::new(l, l + 1),
+            );
         }
     }
 
     let depth_brackets = open_brackets(&line);
     let in_brackets = !depth_brackets.is_empty() || matches!(place, Where::FString(_));
     if matches!(tok, Some(Token::Assign)) {
-        let cond_stmt = matches!(first, Some(Token::If | Token::Elif | Token::While)) && depth_brackets.is_empty();
+        let cond_stmt = matches!(first, Some(Token::If | Token::Elif | Token::While))
+            && depth_brackets.is_empty();
         let in_display = matches!(depth_brackets.last(), Some(Token::LSqb | Token::LBrace));
         if cond_stmt || in_display {
-            return CompileError::syntax("invalid syntax. Maybe you meant '==' or ':=' instead of '='?", tok_span);
+            return CompileError::syntax(
+                "invalid syntax. Maybe you meant '==' or ':=' instead of '='?",
+                tok_span,
+            );
         }
     }
-    if has(expected, &quoted(":")) && !has(expected, &quoted(",")) || has(expected, &quoted(":")) && matches!(tok, Some(Token::Newline)) {
+    if has(expected, &quoted(":")) && !has(expected, &quoted(","))
+        || has(expected, &quoted(":")) && matches!(tok, Some(Token::Newline))
+    {
         let forced = matches!(prev, Some(Token::Else | Token::Try | Token::Finally))
             || matches!(first, Some(Token::Def)) && depth_brackets.is_empty();
         let header = matches!(
@@ -242,7 +286,10 @@ fn unexpected(text: &str, tok: Option<Token>, l: usize, expected: &[String], pla
             return CompileError::syntax("expected ':'", tok_span);
         }
     }
-    if has(expected, &quoted("(")) && line.len() >= 2 && matches!(line[line.len() - 2].1, Token::Def) {
+    if has(expected, &quoted("("))
+        && line.len() >= 2
+        && matches!(line[line.len() - 2].1, Token::Def)
+    {
         return CompileError::syntax("expected '('", tok_span);
     }
     if let (Some(f), Some(t)) = (first, &tok) {
@@ -256,7 +303,10 @@ fn unexpected(text: &str, tok: Option<Token>, l: usize, expected: &[String], pla
         }
     }
     if has(expected, &quoted("else")) && line.iter().skip(1).any(|t| matches!(t.1, Token::If)) {
-        let start = line.iter().find(|t| !matches!(t.1, Token::Name(_) | Token::Assign)).map_or(line_start, |_| line_start);
+        let start = line
+            .iter()
+            .find(|t| !matches!(t.1, Token::Name(_) | Token::Assign))
+            .map_or(line_start, |_| line_start);
         return CompileError::syntax("expected 'else' after 'if' expression", Span::new(start, l));
     }
     if has(expected, &quoted("except")) && has(expected, &quoted("finally")) {
@@ -266,7 +316,13 @@ fn unexpected(text: &str, tok: Option<Token>, l: usize, expected: &[String], pla
         let in_params = in_def_params(&line);
         let in_comprehension = line.iter().any(|t| matches!(t.1, Token::For));
         let legacy = matches!(p, Token::Name(_)) && matches!(t, Token::Str(_));
-        if in_brackets && ends_expr(p) && starts_expr(t) && !in_params && !in_comprehension && !legacy {
+        if in_brackets
+            && ends_expr(p)
+            && starts_expr(t)
+            && !in_params
+            && !in_comprehension
+            && !legacy
+        {
             let start = line.last().map_or(l, |x| x.0);
             return CompileError::syntax(
                 "invalid syntax. Perhaps you forgot a comma?",
@@ -328,7 +384,9 @@ fn in_def_params(line: &[Spanned]) -> bool {
         }
     }
     match stack.last() {
-        Some(&i) if i >= 2 => matches!(line[i - 2].1, Token::Def) && matches!(line[i].1, Token::LPar),
+        Some(&i) if i >= 2 => {
+            matches!(line[i - 2].1, Token::Def) && matches!(line[i].1, Token::LPar)
+        }
         _ => false,
     }
 }

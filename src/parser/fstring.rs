@@ -18,9 +18,15 @@ pub fn strings(src: &str, parts: Vec<(usize, Box<StrToken>, usize)>) -> Result<E
     let start = parts.first().map_or(0, |p| p.0);
     let end = parts.last().map_or(0, |p| p.2);
     let span = Span::new(start, end);
-    let bytes = parts.iter().filter(|p| matches!(*p.1, StrToken::Bytes(_))).count();
+    let bytes = parts
+        .iter()
+        .filter(|p| matches!(*p.1, StrToken::Bytes(_)))
+        .count();
     if bytes > 0 && bytes < parts.len() {
-        return Err(CompileError::syntax("cannot mix bytes and nonbytes literals", span));
+        return Err(CompileError::syntax(
+            "cannot mix bytes and nonbytes literals",
+            span,
+        ));
     }
     if bytes > 0 {
         let mut out = Vec::new();

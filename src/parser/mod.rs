@@ -26,7 +26,13 @@ use nodes::Top;
 use std::collections::VecDeque;
 
 lalrpop_util::lalrpop_mod!(
-    #[allow(clippy::all, clippy::pedantic, unused_parens, unused_imports, dead_code)]
+    #[allow(
+        clippy::all,
+        clippy::pedantic,
+        unused_parens,
+        unused_imports,
+        dead_code
+    )]
     grammar,
     "/aspy.rs"
 );
@@ -80,7 +86,13 @@ pub fn parse_expression(src: &SourceFile) -> Result<Expr, CompileError> {
 pub(crate) fn parse_fstring_expr(src: &str, span: Span) -> Result<Expr, CompileError> {
     let (start, end) = (span.start as usize, span.end as usize);
     let tokens = Tokens::new(&src[start..end], start, LexMode::Nested);
-    match run(src, Token::StartExpr, tokens, Some((start, end)), Where::FString(span))? {
+    match run(
+        src,
+        Token::StartExpr,
+        tokens,
+        Some((start, end)),
+        Where::FString(span),
+    )? {
         Top::Expr(e) => Ok(e),
         Top::Module(_) => Err(CompileError::syntax("f-string: invalid syntax", span)),
     }
@@ -104,10 +116,7 @@ fn run(
     let head = std::iter::once(Ok((0, start, 0)));
     let open = parens.map(|(s, _)| Ok((s, Token::LPar, s)));
     let close = parens.map(|(_, e)| Ok((e, Token::RPar, e)));
-    let stream = head
-        .chain(open)
-        .chain(WithParens::new(tokens))
-        .chain(close);
+    let stream = head.chain(open).chain(WithParens::new(tokens)).chain(close);
     grammar::TopParser::new()
         .parse(text, stream)
         .map_err(|e| errors::explain(text, e, place))
@@ -154,7 +163,12 @@ impl<I: Iterator<Item = Item>> WithParens<I> {
                         depth += 1;
                     } else if t.is_close_bracket() {
                         depth -= 1;
-                    } else if depth == 1 && matches!(t, Token::For | Token::Async | Token::ColonEqual | Token::Yield) {
+                    } else if depth == 1
+                        && matches!(
+                            t,
+                            Token::For | Token::Async | Token::ColonEqual | Token::Yield
+                        )
+                    {
                         plain = false;
                     }
                 }

@@ -93,6 +93,14 @@ pub fn tuple_of(first: Expr, rest: Vec<Expr>, l: usize, r: usize) -> Expr {
     Expr::new(ExprKind::Tuple(v), sp(l, r))
 }
 
+/// `a[x]`: the subscript itself, except that `a[*x]` is a 1-tuple.
+pub fn single_subscript(e: Expr, l: usize, r: usize) -> Expr {
+    if matches!(e.kind, ExprKind::Starred(_)) {
+        return Expr::new(ExprKind::Tuple(vec![e]), sp(l, r));
+    }
+    e
+}
+
 pub fn binop(a: Expr, op: BinOp, b: Expr, l: usize, r: usize) -> Expr {
     Expr::new(
         ExprKind::BinOp {
@@ -105,7 +113,13 @@ pub fn binop(a: Expr, op: BinOp, b: Expr, l: usize, r: usize) -> Expr {
 }
 
 pub fn unary(op: UnaryOp, e: Expr, l: usize, r: usize) -> Expr {
-    Expr::new(ExprKind::UnaryOp { op, operand: Box::new(e) }, sp(l, r))
+    Expr::new(
+        ExprKind::UnaryOp {
+            op,
+            operand: Box::new(e),
+        },
+        sp(l, r),
+    )
 }
 
 pub fn boolop(op: BoolOp, first: Expr, rest: Vec<Expr>, l: usize, r: usize) -> Expr {
@@ -141,7 +155,10 @@ pub fn slice(lo: Option<Expr>, hi: Option<Expr>, st: Option<Expr>, l: usize, r: 
 /// `( expr )`: the expression itself (its span excludes the parentheses).
 pub fn paren(e: Expr) -> PResult<Expr> {
     if matches!(e.kind, ExprKind::Starred(_)) {
-        return Err(CompileError::syntax("cannot use starred expression here", e.span));
+        return Err(CompileError::syntax(
+            "cannot use starred expression here",
+            e.span,
+        ));
     }
     Ok(e)
 }
@@ -189,7 +206,12 @@ pub fn setcomp(e: Expr, c: Vec<Comprehension>, l: usize, r: usize) -> PResult<Ex
     ))
 }
 
-pub fn comprehension(is_async: bool, target: Expr, iter: Expr, ifs: Vec<Expr>) -> PResult<Comprehension> {
+pub fn comprehension(
+    is_async: bool,
+    target: Expr,
+    iter: Expr,
+    ifs: Vec<Expr>,
+) -> PResult<Comprehension> {
     validate::check_target(&target, TargetKind::For)?;
     Ok(Comprehension {
         target,
@@ -210,7 +232,13 @@ pub fn lambda(items: Vec<ParamItem>, body: Expr, l: usize, r: usize) -> PResult<
     ))
 }
 
-pub fn param(name: Ident, annotation: Option<Expr>, default: Option<Expr>, l: usize, r: usize) -> Param {
+pub fn param(
+    name: Ident,
+    annotation: Option<Expr>,
+    default: Option<Expr>,
+    l: usize,
+    r: usize,
+) -> Param {
     Param {
         name,
         annotation,
@@ -234,7 +262,10 @@ pub fn params(items: Vec<ParamItem>) -> PResult<Parameters> {
                 ParamItem::Plain(x) | ParamItem::DoubleStar(x, _) => x.span,
                 ParamItem::Star(_, s) | ParamItem::Slash(s) => *s,
             };
-            return Err(CompileError::syntax("arguments cannot follow var-keyword argument", span));
+            return Err(CompileError::syntax(
+                "arguments cannot follow var-keyword argument",
+                span,
+            ));
         }
         match item {
             ParamItem::Plain(x) => {
@@ -261,7 +292,10 @@ pub fn params(items: Vec<ParamItem>) -> PResult<Parameters> {
                     return Err(CompileError::syntax("/ must be ahead of *", s));
                 }
                 if p.args.is_empty() {
-                    return Err(CompileError::syntax("at least one argument must precede /", s));
+                    return Err(CompileError::syntax(
+                        "at least one argument must precede /",
+                        s,
+                    ));
                 }
                 seen_slash = true;
                 p.posonly = std::mem::take(&mut p.args);
@@ -278,11 +312,17 @@ pub fn params(items: Vec<ParamItem>) -> PResult<Parameters> {
             }
             ParamItem::DoubleStar(x, s) => {
                 if x.default.is_some() {
-                    return Err(CompileError::syntax("var-keyword argument cannot have default value", s));
+                    return Err(CompileError::syntax(
+                        "var-keyword argument cannot have default value",
+                        s,
+                    ));
                 }
                 if let Some(b) = bare_star {
                     if !kwonly_after_bare {
-                        return Err(CompileError::syntax("named arguments must follow bare *", b));
+                        return Err(CompileError::syntax(
+                            "named arguments must follow bare *",
+                            b,
+                        ));
                     }
                 }
                 seen_kwarg = true;
@@ -292,7 +332,10 @@ pub fn params(items: Vec<ParamItem>) -> PResult<Parameters> {
     }
     if let Some(b) = bare_star {
         if !kwonly_after_bare && !seen_kwarg {
-            return Err(CompileError::syntax("named arguments must follow bare *", b));
+            return Err(CompileError::syntax(
+                "named arguments must follow bare *",
+                b,
+            ));
         }
     }
     Ok(p)
@@ -339,7 +382,10 @@ fn arguments(items: Vec<ArgItem>, parens: Option<Span>) -> PResult<(Vec<Expr>, V
             }
             ArgItem::Generator(mut e) => {
                 if count > 1 {
-                    return Err(CompileError::syntax("Generator expression must be parenthesized", e.span));
+                    return Err(CompileError::syntax(
+                        "Generator expression must be parenthesized",
+                        e.span,
+                    ));
                 }
                 if let Some(p) = parens {
                     e.span = p;
@@ -368,7 +414,10 @@ fn arguments(items: Vec<ArgItem>, parens: Option<Span>) -> PResult<(Vec<Expr>, V
                     ExprKind::Name(name) => Ident { name, span: k.span },
                     ExprKind::Constant(Constant::True | Constant::False | Constant::None) => {
                         let what = validate::expr_name(&k);
-                        return Err(CompileError::syntax(format!("cannot assign to {what}"), k.span));
+                        return Err(CompileError::syntax(
+                            format!("cannot assign to {what}"),
+                            k.span,
+                        ));
                     }
                     _ => {
                         return Err(CompileError::syntax(
@@ -443,11 +492,16 @@ pub fn assign(first: (Expr, bool), rest: Vec<(Expr, bool)>, l: usize, r: usize) 
     let mut sides = Vec::with_capacity(rest.len() + 1);
     sides.push(first);
     sides.extend(rest);
-    let (value, _) = sides.pop().unwrap_or_else(|| (Expr::new(ExprKind::Tuple(Vec::new()), sp(l, r)), false));
+    let (value, _) = sides
+        .pop()
+        .unwrap_or_else(|| (Expr::new(ExprKind::Tuple(Vec::new()), sp(l, r)), false));
     let n = sides.len();
     for (i, (t, bare_yield)) in sides.iter().enumerate() {
         if *bare_yield {
-            return Err(CompileError::syntax("assignment to yield expression not possible", t.span));
+            return Err(CompileError::syntax(
+                "assignment to yield expression not possible",
+                t.span,
+            ));
         }
         // CPython words an invalid single target followed by the value as
         // a probable comparison typo.
@@ -458,7 +512,13 @@ pub fn assign(first: (Expr, bool), rest: Vec<(Expr, bool)>, l: usize, r: usize) 
     Ok(Stmt::new(StmtKind::Assign { targets, value }, sp(l, r)))
 }
 
-pub fn aug_assign(target: Expr, op: BinOp, value: (Expr, bool), l: usize, r: usize) -> PResult<Stmt> {
+pub fn aug_assign(
+    target: Expr,
+    op: BinOp,
+    value: (Expr, bool),
+    l: usize,
+    r: usize,
+) -> PResult<Stmt> {
     if !matches!(
         target.kind,
         ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. }
@@ -481,18 +541,35 @@ pub fn aug_assign(target: Expr, op: BinOp, value: (Expr, bool), l: usize, r: usi
     ))
 }
 
-pub fn ann_assign(target: Expr, annotation: Expr, value: Option<(Expr, bool)>, l: usize, r: usize) -> PResult<Stmt> {
+pub fn ann_assign(
+    target: Expr,
+    annotation: Expr,
+    value: Option<(Expr, bool)>,
+    l: usize,
+    r: usize,
+) -> PResult<Stmt> {
     let simple = match &target.kind {
         // Parenthesised names are not "simple" (their span starts later).
         ExprKind::Name(_) => target.span.start as usize == l,
         ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => false,
         ExprKind::List(_) => {
-            return Err(CompileError::syntax("only single target (not list) can be annotated", target.span))
+            return Err(CompileError::syntax(
+                "only single target (not list) can be annotated",
+                target.span,
+            ))
         }
         ExprKind::Tuple(_) => {
-            return Err(CompileError::syntax("only single target (not tuple) can be annotated", target.span))
+            return Err(CompileError::syntax(
+                "only single target (not tuple) can be annotated",
+                target.span,
+            ))
         }
-        _ => return Err(CompileError::syntax("illegal target for annotation", target.span)),
+        _ => {
+            return Err(CompileError::syntax(
+                "illegal target for annotation",
+                target.span,
+            ))
+        }
     };
     Ok(Stmt::new(
         StmtKind::AnnAssign {
@@ -512,19 +589,37 @@ pub fn delete(targets: Vec<Expr>, l: usize, r: usize) -> PResult<Stmt> {
     Ok(Stmt::new(StmtKind::Delete(targets), sp(l, r)))
 }
 
-pub fn import_from(m: (u32, Option<String>, usize, usize), names: Vec<Alias>, l: usize, r: usize) -> PResult<Stmt> {
+pub fn import_from(
+    m: (u32, Option<String>, usize, usize),
+    names: Vec<Alias>,
+    l: usize,
+    r: usize,
+) -> PResult<Stmt> {
     let (level, module, ml, mr) = m;
     if level > 0 {
         return Err(CompileError::unsupported("relative imports", sp(ml, mr)));
     }
-    Ok(Stmt::new(StmtKind::ImportFrom { module, names, level }, sp(l, r)))
+    Ok(Stmt::new(
+        StmtKind::ImportFrom {
+            module,
+            names,
+            level,
+        },
+        sp(l, r),
+    ))
 }
 
 type Elif = (usize, Expr, Vec<Stmt>);
 
 /// `if`/`elif`/`else`: each `elif` becomes an `If` in the previous
 /// branch's `orelse`, as in CPython's AST (built from the last one back).
-pub fn if_chain(l: usize, test: Expr, body: Vec<Stmt>, elifs: Vec<Elif>, orelse: Option<Vec<Stmt>>) -> Stmt {
+pub fn if_chain(
+    l: usize,
+    test: Expr,
+    body: Vec<Stmt>,
+    elifs: Vec<Elif>,
+    orelse: Option<Vec<Stmt>>,
+) -> Stmt {
     let mut tail = orelse.unwrap_or_default();
     for (el, t, b) in elifs.into_iter().rev() {
         let end = end_of(&tail, end_of(&b, t.span.end));
@@ -538,13 +633,23 @@ pub fn if_chain(l: usize, test: Expr, body: Vec<Stmt>, elifs: Vec<Elif>, orelse:
         )];
     }
     let end = end_of(&tail, end_of(&body, test.span.end));
-    Stmt::new(StmtKind::If { test, body, orelse: tail }, Span::new(l, end as usize))
+    Stmt::new(
+        StmtKind::If {
+            test,
+            body,
+            orelse: tail,
+        },
+        Span::new(l, end as usize),
+    )
 }
 
 pub fn while_stmt(l: usize, test: Expr, body: Vec<Stmt>, orelse: Option<Vec<Stmt>>) -> Stmt {
     let orelse = orelse.unwrap_or_default();
     let end = end_of(&orelse, end_of(&body, test.span.end));
-    Stmt::new(StmtKind::While { test, body, orelse }, Span::new(l, end as usize))
+    Stmt::new(
+        StmtKind::While { test, body, orelse },
+        Span::new(l, end as usize),
+    )
 }
 
 pub fn for_header(target: Expr, iter: Expr) -> PResult<(Expr, Expr)> {
@@ -552,7 +657,13 @@ pub fn for_header(target: Expr, iter: Expr) -> PResult<(Expr, Expr)> {
     Ok((target, iter))
 }
 
-pub fn for_stmt(l: usize, is_async: bool, header: (Expr, Expr), body: Vec<Stmt>, orelse: Option<Vec<Stmt>>) -> Stmt {
+pub fn for_stmt(
+    l: usize,
+    is_async: bool,
+    header: (Expr, Expr),
+    body: Vec<Stmt>,
+    orelse: Option<Vec<Stmt>>,
+) -> Stmt {
     let (target, iter) = header;
     let orelse = orelse.unwrap_or_default();
     let end = end_of(&orelse, end_of(&body, iter.span.end));
@@ -612,5 +723,12 @@ pub fn with_item(context: Expr, target: Expr) -> PResult<WithItem> {
 
 pub fn with_stmt(l: usize, is_async: bool, items: Vec<WithItem>, body: Vec<Stmt>) -> Stmt {
     let end = end_of(&body, l as u32 + 4);
-    Stmt::new(StmtKind::With { is_async, items, body }, Span::new(l, end as usize))
+    Stmt::new(
+        StmtKind::With {
+            is_async,
+            items,
+            body,
+        },
+        Span::new(l, end as usize),
+    )
 }

@@ -96,8 +96,15 @@ fn invalid_target(e: &Expr, kind: TargetKind) -> Option<&Expr> {
 /// Checks a `for`, `with ... as`, comprehension or `del` target.
 pub fn check_target(e: &Expr, kind: TargetKind) -> Result<(), CompileError> {
     if let Some(bad) = invalid_target(e, kind) {
-        let verb = if kind == TargetKind::Del { "delete" } else { "assign to" };
-        return Err(CompileError::syntax(format!("cannot {verb} {}", expr_name(bad)), bad.span));
+        let verb = if kind == TargetKind::Del {
+            "delete"
+        } else {
+            "assign to"
+        };
+        return Err(CompileError::syntax(
+            format!("cannot {verb} {}", expr_name(bad)),
+            bad.span,
+        ));
     }
     Ok(())
 }
@@ -109,7 +116,10 @@ fn is_bitwise_or(e: &Expr) -> bool {
         e.kind,
         ExprKind::Compare { .. }
             | ExprKind::BoolOp { .. }
-            | ExprKind::UnaryOp { op: UnaryOp::Not, .. }
+            | ExprKind::UnaryOp {
+                op: UnaryOp::Not,
+                ..
+            }
             | ExprKind::IfExp { .. }
             | ExprKind::Lambda { .. }
             | ExprKind::Starred(_)
@@ -123,12 +133,16 @@ fn is_bitwise_or(e: &Expr) -> bool {
 /// True when the source of `e` starts with a `bitwise_or` expression.
 pub fn is_bitwise_or_level(e: &Expr) -> bool {
     match &e.kind {
-        ExprKind::UnaryOp { op: UnaryOp::Not, .. }
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not, ..
+        }
         | ExprKind::Lambda { .. }
         | ExprKind::Starred(_)
         | ExprKind::Yield(_)
         | ExprKind::YieldFrom(_) => false,
-        ExprKind::Tuple(v) => v.first().is_none_or(|x| x.span.start < e.span.start || is_bitwise_or_level(x)),
+        ExprKind::Tuple(v) => v
+            .first()
+            .is_none_or(|x| x.span.start < e.span.start || is_bitwise_or_level(x)),
         _ => true,
     }
 }
@@ -184,9 +198,14 @@ const NONLOCAL: u8 = 32;
 enum ScopeKind {
     Module,
     Class,
-    Function { is_async: bool },
+    Function {
+        is_async: bool,
+    },
     /// The name is what CPython calls it in messages ("list comprehension").
-    Comprehension { name: &'static str, is_genexp: bool },
+    Comprehension {
+        name: &'static str,
+        is_genexp: bool,
+    },
 }
 
 struct Scope {
@@ -237,7 +256,11 @@ impl Checker {
     }
 
     fn push_scope(&mut self, kind: ScopeKind) {
-        let parent = if self.scopes.is_empty() { None } else { Some(self.cur) };
+        let parent = if self.scopes.is_empty() {
+            None
+        } else {
+            Some(self.cur)
+        };
         self.scopes.push(Scope {
             kind,
             parent,
@@ -289,7 +312,10 @@ impl Checker {
     }
 
     fn in_async_function(&self) -> bool {
-        matches!(self.scopes[self.cur].kind, ScopeKind::Function { is_async: true })
+        matches!(
+            self.scopes[self.cur].kind,
+            ScopeKind::Function { is_async: true }
+        )
     }
 
     // ---------------------------------------------------------- names
@@ -309,22 +335,53 @@ impl Checker {
     fn declare(&mut self, global: bool, ids: &[Ident], span: Span) {
         let kind = self.scopes[self.cur].kind;
         if !global && kind == ScopeKind::Module {
-            self.error(SYMTABLE, "nonlocal declaration not allowed at module level", span);
+            self.error(
+                SYMTABLE,
+                "nonlocal declaration not allowed at module level",
+                span,
+            );
             return;
         }
         for id in ids {
-            let cur = self.scopes[self.cur].names.get(&id.name).copied().unwrap_or(0);
+            let cur = self.scopes[self.cur]
+                .names
+                .get(&id.name)
+                .copied()
+                .unwrap_or(0);
             let word = if global { "global" } else { "nonlocal" };
             if cur & PARAM != 0 {
-                self.error(SYMTABLE, format!("name '{}' is parameter and {word}", id.name), span);
+                self.error(
+                    SYMTABLE,
+                    format!("name '{}' is parameter and {word}", id.name),
+                    span,
+                );
             } else if cur & USE != 0 {
-                self.error(SYMTABLE, format!("name '{}' is used prior to {word} declaration", id.name), span);
+                self.error(
+                    SYMTABLE,
+                    format!("name '{}' is used prior to {word} declaration", id.name),
+                    span,
+                );
             } else if cur & ANNOT != 0 {
-                self.error(SYMTABLE, format!("annotated name '{}' can't be {word}", id.name), span);
+                self.error(
+                    SYMTABLE,
+                    format!("annotated name '{}' can't be {word}", id.name),
+                    span,
+                );
             } else if cur & DEF != 0 {
-                self.error(SYMTABLE, format!("name '{}' is assigned to before {word} declaration", id.name), span);
+                self.error(
+                    SYMTABLE,
+                    format!(
+                        "name '{}' is assigned to before {word} declaration",
+                        id.name
+                    ),
+                    span,
+                );
             } else if global && cur & NONLOCAL != 0 || !global && cur & GLOBAL != 0 {
-                self.error(SYMTABLE, format!("name '{}' is nonlocal and global", id.name), span);
+                self.error(
+                    SYMTABLE,
+                    format!("name '{}' is nonlocal and global", id.name),
+                    span,
+                );
             }
             self.note(&id.name, if global { GLOBAL } else { NONLOCAL });
             if !global {
@@ -356,7 +413,11 @@ impl Checker {
                     p = s.parent;
                 }
                 if !found {
-                    self.error(RESOLVE, format!("no binding for nonlocal '{name}' found"), span);
+                    self.error(
+                        RESOLVE,
+                        format!("no binding for nonlocal '{name}' found"),
+                        span,
+                    );
                 }
             }
         }
@@ -415,8 +476,16 @@ impl Checker {
                 if let (ExprKind::Name(n), true) = (&target.kind, *simple) {
                     let cur = self.scopes[self.cur].names.get(n).copied().unwrap_or(0);
                     if cur & (GLOBAL | NONLOCAL) != 0 {
-                        let word = if cur & GLOBAL != 0 { "global" } else { "nonlocal" };
-                        self.error(SYMTABLE, format!("annotated name '{n}' can't be {word}"), target.span);
+                        let word = if cur & GLOBAL != 0 {
+                            "global"
+                        } else {
+                            "nonlocal"
+                        };
+                        self.error(
+                            SYMTABLE,
+                            format!("annotated name '{n}' can't be {word}"),
+                            target.span,
+                        );
                     }
                     self.note(n, ANNOT | DEF);
                     if n == "__debug__" {
@@ -502,7 +571,11 @@ impl Checker {
                     self.expr(e);
                 }
             }
-            StmtKind::With { is_async, items, body } => {
+            StmtKind::With {
+                is_async,
+                items,
+                body,
+            } => {
                 if *is_async {
                     self.async_stmt("'async with' outside async function", s.span);
                 }
@@ -562,11 +635,18 @@ impl Checker {
             .chain(&p.kwonly)
             .chain(&p.kwarg);
         for x in all {
-            let seen = self.scopes[self.cur].names.get(&x.name.name).copied().unwrap_or(0);
+            let seen = self.scopes[self.cur]
+                .names
+                .get(&x.name.name)
+                .copied()
+                .unwrap_or(0);
             if seen & PARAM != 0 {
                 self.error(
                     SYMTABLE,
-                    format!("duplicate argument '{}' in function definition", x.name.name),
+                    format!(
+                        "duplicate argument '{}' in function definition",
+                        x.name.name
+                    ),
                     x.name.span,
                 );
             }
@@ -614,7 +694,9 @@ impl Checker {
             self.expr(r);
         }
         self.store(&f.name.name, f.name.span);
-        self.push_scope(ScopeKind::Function { is_async: f.is_async });
+        self.push_scope(ScopeKind::Function {
+            is_async: f.is_async,
+        });
         self.params(&f.params);
         self.stmts(&f.body);
         self.pop_scope();
@@ -645,7 +727,11 @@ impl Checker {
                     .iter()
                     .any(|p| p.arg.as_ref().is_some_and(|p| p.name == a.name));
                 if repeated {
-                    self.error(COMPILER, format!("keyword argument repeated: {}", a.name), k.span);
+                    self.error(
+                        COMPILER,
+                        format!("keyword argument repeated: {}", a.name),
+                        k.span,
+                    );
                 }
             }
             self.expr(&k.value);
@@ -658,9 +744,16 @@ impl Checker {
         match &t.kind {
             ExprKind::Name(n) => self.store(n, t.span),
             ExprKind::Tuple(v) | ExprKind::List(v) => {
-                let stars = v.iter().filter(|x| matches!(x.kind, ExprKind::Starred(_))).count();
+                let stars = v
+                    .iter()
+                    .filter(|x| matches!(x.kind, ExprKind::Starred(_)))
+                    .count();
                 if stars > 1 {
-                    self.error(COMPILER, "multiple starred expressions in assignment", t.span);
+                    self.error(
+                        COMPILER,
+                        "multiple starred expressions in assignment",
+                        t.span,
+                    );
                 }
                 for x in v {
                     match &x.kind {
@@ -670,7 +763,11 @@ impl Checker {
                 }
             }
             ExprKind::Starred(inner) => {
-                self.error(COMPILER, "starred assignment target must be in a list or tuple", t.span);
+                self.error(
+                    COMPILER,
+                    "starred assignment target must be in a list or tuple",
+                    t.span,
+                );
                 self.target(inner);
             }
             ExprKind::Attribute { value, .. } => self.expr(value),
@@ -748,9 +845,17 @@ impl Checker {
             ExprKind::SetComp { elt, generators } => {
                 self.comprehension("set comprehension", false, &[elt], generators, e.span)
             }
-            ExprKind::DictComp { key, value, generators } => {
-                self.comprehension("dict comprehension", false, &[key, value], generators, e.span)
-            }
+            ExprKind::DictComp {
+                key,
+                value,
+                generators,
+            } => self.comprehension(
+                "dict comprehension",
+                false,
+                &[key, value],
+                generators,
+                e.span,
+            ),
             ExprKind::GeneratorExp { elt, generators } => {
                 self.comprehension("generator expression", true, &[elt], generators, e.span)
             }
@@ -768,13 +873,19 @@ impl Checker {
                 self.yield_expr(e.span, true);
                 self.value(v);
             }
-            ExprKind::Compare { left, comparators, .. } => {
+            ExprKind::Compare {
+                left, comparators, ..
+            } => {
                 self.value(left);
                 for c in comparators {
                     self.value(c);
                 }
             }
-            ExprKind::Call { func, args, keywords } => {
+            ExprKind::Call {
+                func,
+                args,
+                keywords,
+            } => {
                 self.value(func);
                 self.elements(args);
                 self.keywords(keywords);
@@ -804,7 +915,10 @@ impl Checker {
 
     fn fstring(&mut self, parts: &[FStringPart]) {
         for p in parts {
-            if let FStringPart::Formatted { value, format_spec, .. } = p {
+            if let FStringPart::Formatted {
+                value, format_spec, ..
+            } = p
+            {
                 self.value(value);
                 if let Some(spec) = format_spec {
                     self.fstring(spec);
