@@ -5,11 +5,12 @@
 //! and the bytecode VM, with a mio event loop underneath for asyncio.
 
 pub mod ast;
+pub mod bytecode;
+pub mod compiler;
 pub mod diagnostics;
 pub mod lexer;
 pub mod parser;
+pub mod run;
 pub mod span;
-pub mod bytecode;
-pub mod compiler;
 pub mod stdlib;
 pub mod vm;

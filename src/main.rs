@@ -15,7 +15,11 @@ use std::process::ExitCode;
 
 /// Command-line options.
 #[derive(Parser, Debug)]
-#[command(name = "aspy", version, about = "Run aspy scripts (a Python-like async scripting language)")]
+#[command(
+    name = "aspy",
+    version,
+    about = "Run aspy scripts (a Python-like async scripting language)"
+)]
 struct Cli {
     /// Run CODE instead of a file (the remaining arguments go to sys.argv).
     #[arg(short = 'c', value_name = "CODE", conflicts_with = "file")]
@@ -46,7 +50,11 @@ struct Cli {
     file: Option<String>,
 
     /// Arguments passed to the script (sys.argv[1:]).
-    #[arg(value_name = "ARGS", trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(
+        value_name = "ARGS",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
     args: Vec<String>,
 }
 
@@ -182,11 +190,30 @@ fn dump(src: &SourceFile, what: Dump) -> u8 {
 /// Runs a program. Until the VM exists this parses, reports syntax errors
 /// and stops; the VM replaces the body.
 fn run(src: &SourceFile, opts: RunOptions) -> u8 {
-    let _ = opts;
-    if let Err(e) = aspy::parser::parse_module(src, aspy::parser::ParseMode::File) {
-        report(&e, src);
-        return 1;
+    let dir = std::path::Path::new(&src.name)
+        .parent()
+        .map(|p| p.to_string_lossy().to_string())
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| ".".to_string());
+    let config = aspy::vm::Config {
+        argv: opts.argv,
+        virtual_time: opts.virtual_time,
+        path: vec![dir],
+        ..Default::default()
+    };
+    let _ = opts.sandbox;
+    let text = src.text.clone();
+    let name = src.name.clone();
+    // The VM runs on a thread with a large stack: native code that calls
+    // back into aspy code (sort keys, __repr__, ...) nests Rust frames.
+    let handle = std::thread::Builder::new()
+        .stack_size(512 << 20)
+        .spawn(move || {
+            let file = SourceFile::new(name, text);
+            aspy::run::run_script(&file, config)
+        });
+    match handle.map(|h| h.join()) {
+        Ok(Ok(status)) => status.clamp(0, 255) as u8,
+        _ => 70,
     }
-    eprintln!("aspy: the VM is not built yet");
-    2
 }

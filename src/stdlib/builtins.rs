@@ -44,7 +44,14 @@ pub fn def(vm: &mut Vm, name: &'static str, func: NativeFn) {
 }
 
 /// TypeError unless exactly `n` positional arguments and no keywords.
-pub fn check_args(vm: &mut Vm, name: &str, args: &[Value], kw: &[(Value, Value)], min: usize, max: usize) -> PyResult<()> {
+pub fn check_args(
+    vm: &mut Vm,
+    name: &str,
+    args: &[Value],
+    kw: &[(Value, Value)],
+    min: usize,
+    max: usize,
+) -> PyResult<()> {
     if !kw.is_empty() {
         return Err(vm.type_error(format!("{name}() takes no keyword arguments")));
     }
@@ -53,12 +60,23 @@ pub fn check_args(vm: &mut Vm, name: &str, args: &[Value], kw: &[(Value, Value)]
             match min {
                 0 => format!("{name}() takes no arguments ({} given)", args.len()),
                 1 => format!("{name}() takes exactly one argument ({} given)", args.len()),
-                _ => format!("{name}() takes exactly {min} arguments ({} given)", args.len()),
+                _ => format!(
+                    "{name}() takes exactly {min} arguments ({} given)",
+                    args.len()
+                ),
             }
         } else if args.len() < min {
-            format!("{name} expected at least {min} argument{}, got {}", if min == 1 { "" } else { "s" }, args.len())
+            format!(
+                "{name} expected at least {min} argument{}, got {}",
+                if min == 1 { "" } else { "s" },
+                args.len()
+            )
         } else {
-            format!("{name} expected at most {max} argument{}, got {}", if max == 1 { "" } else { "s" }, args.len())
+            format!(
+                "{name} expected at most {max} argument{}, got {}",
+                if max == 1 { "" } else { "s" },
+                args.len()
+            )
         };
         return Err(vm.type_error(msg));
     }
@@ -67,7 +85,9 @@ pub fn check_args(vm: &mut Vm, name: &str, args: &[Value], kw: &[(Value, Value)]
 
 /// Finds a keyword argument by name.
 pub fn kwarg(vm: &Vm, kw: &[(Value, Value)], name: &str) -> Option<Value> {
-    kw.iter().find(|(k, _)| vm.str_of(*k) == name).map(|&(_, v)| v)
+    kw.iter()
+        .find(|(k, _)| vm.str_of(*k) == name)
+        .map(|&(_, v)| v)
 }
 
 pub fn install(vm: &mut Vm) {
@@ -241,7 +261,10 @@ fn object_ne(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Va
 }
 
 fn object_format(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    let spec = args.get(1).map(|&s| vm.str_of(s).to_string()).unwrap_or_default();
+    let spec = args
+        .get(1)
+        .map(|&s| vm.str_of(s).to_string())
+        .unwrap_or_default();
     if !spec.is_empty() {
         let msg = format!(
             "unsupported format string passed to {}.__format__",
@@ -284,7 +307,10 @@ fn build_class(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<V
     for (k, _) in kw {
         let k = vm.str_of(*k).to_string();
         if k == "metaclass" {
-            return Err(vm.new_error(ExcKind::NotImplementedError, "aspy does not support metaclasses"));
+            return Err(vm.new_error(
+                ExcKind::NotImplementedError,
+                "aspy does not support metaclasses",
+            ));
         }
     }
     if bases.is_empty() {
@@ -306,13 +332,19 @@ fn build_class(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<V
         }
     }
     let Some(mro_tail) = vm.compute_mro(&bases) else {
-        let names: Vec<String> = bases.iter().map(|&b| vm.class_name(b).to_string()).collect();
+        let names: Vec<String> = bases
+            .iter()
+            .map(|&b| vm.class_name(b).to_string())
+            .collect();
         return Err(vm.type_error(format!(
             "Cannot create a consistent method resolution order (MRO) for bases {}",
             names.join(", ")
         )));
     };
-    let layout = if bases.iter().any(|&b| matches!(vm.heap.get(b), Object::Class(c) if c.layout == Layout::Exception)) {
+    let layout = if bases
+        .iter()
+        .any(|&b| matches!(vm.heap.get(b), Object::Class(c) if c.layout == Layout::Exception))
+    {
         Layout::Exception
     } else {
         Layout::Object
@@ -392,7 +424,9 @@ fn run_class_body(vm: &mut Vm, body: Value, ns: Value) -> PyResult<Value> {
     let func_pos = vm.fiber.stack.len();
     vm.fiber.stack.push(body);
     let base = vm.fiber.stack.len();
-    vm.fiber.stack.resize(base + code.code.nslots(), Value::Unbound);
+    vm.fiber
+        .stack
+        .resize(base + code.code.nslots(), Value::Unbound);
     // Cells and free variables (the class body may close over outer names).
     for &slot in &code.code.cell_slots {
         let cell = vm.alloc(Object::Cell(Value::Unbound));
@@ -439,7 +473,8 @@ fn print(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> 
                     sep = match vm.as_str(v) {
                         Some(s) => s.to_string(),
                         None => {
-                            let msg = format!("sep must be None or a string, not {}", vm.type_name(v));
+                            let msg =
+                                format!("sep must be None or a string, not {}", vm.type_name(v));
                             return Err(vm.type_error(msg));
                         }
                     }
@@ -450,7 +485,8 @@ fn print(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> 
                     end = match vm.as_str(v) {
                         Some(s) => s.to_string(),
                         None => {
-                            let msg = format!("end must be None or a string, not {}", vm.type_name(v));
+                            let msg =
+                                format!("end must be None or a string, not {}", vm.type_name(v));
                             return Err(vm.type_error(msg));
                         }
                     }
@@ -501,9 +537,12 @@ impl Vm {
     pub fn len_of(&mut self, v: Value) -> PyResult<usize> {
         if let Value::Obj(r) = v {
             match self.heap.get(r) {
-                Object::Str(_) | Object::List(_) | Object::Tuple(_) | Object::Dict(_) | Object::Set(..) | Object::Bytes(_) => {
-                    return Ok(self.container_len(v))
-                }
+                Object::Str(_)
+                | Object::List(_)
+                | Object::Tuple(_)
+                | Object::Dict(_)
+                | Object::Set(..)
+                | Object::Bytes(_) => return Ok(self.container_len(v)),
                 Object::Range(rg) => return Ok(rg.len() as usize),
                 _ => {}
             }
@@ -515,7 +554,10 @@ impl Vm {
                 Value::Int(_) => Err(self.value_error("__len__() should return >= 0")),
                 Value::Bool(b) => Ok(b as usize),
                 _ => {
-                    let msg = format!("'{}' object cannot be interpreted as an integer", self.type_name(n));
+                    let msg = format!(
+                        "'{}' object cannot be interpreted as an integer",
+                        self.type_name(n)
+                    );
                     Err(self.type_error(msg))
                 }
             };
@@ -583,7 +625,10 @@ fn next(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     check_args(vm, "next", args, kw, 1, 2)?;
     let it = args[0];
     let is_iter = match it {
-        Value::Obj(r) => matches!(vm.heap.get(r), Object::Iter(_) | Object::Generator(_)) || vm.lookup_special(it, "__next__").is_some(),
+        Value::Obj(r) => {
+            matches!(vm.heap.get(r), Object::Iter(_) | Object::Generator(_))
+                || vm.lookup_special(it, "__next__").is_some()
+        }
         _ => false,
     };
     if !is_iter {
@@ -617,7 +662,10 @@ fn callable(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Valu
     let v = args[0];
     let r = match v {
         Value::Obj(r) => match vm.heap.get(r) {
-            Object::Function(_) | Object::Builtin(_) | Object::BoundMethod(_) | Object::Class(_) => true,
+            Object::Function(_)
+            | Object::Builtin(_)
+            | Object::BoundMethod(_)
+            | Object::Class(_) => true,
             _ => vm.lookup_special(v, "__call__").is_some(),
         },
         _ => false,
@@ -633,7 +681,10 @@ fn attr_name(vm: &mut Vm, v: Value, fname: &str) -> PyResult<Value> {
             Ok(Value::Obj(vm.intern(&s)))
         }
         None => {
-            let msg = format!("{fname}(): attribute name must be string, not '{}'", vm.type_name(v));
+            let msg = format!(
+                "{fname}(): attribute name must be string, not '{}'",
+                vm.type_name(v)
+            );
             Err(vm.type_error(msg))
         }
     }

@@ -96,8 +96,14 @@ fn group(digits: &str, sep: char, every: usize) -> String {
 
 /// Pads `body` (with `sign` prefix) to the spec's width.
 fn pad(spec: &Spec, sign: &str, body: &str, default_align: char) -> String {
-    let fill = spec.fill.unwrap_or(if spec.zero && spec.align.is_none() { '0' } else { ' ' });
-    let align = spec.align.unwrap_or(if spec.zero { '=' } else { default_align });
+    let fill = spec.fill.unwrap_or(if spec.zero && spec.align.is_none() {
+        '0'
+    } else {
+        ' '
+    });
+    let align = spec
+        .align
+        .unwrap_or(if spec.zero { '=' } else { default_align });
     let len = sign.chars().count() + body.chars().count();
     if len >= spec.width {
         return format!("{sign}{body}");
@@ -142,10 +148,23 @@ fn format_float(f: f64, spec: &Spec, ty: char) -> String {
             'e' | 'E' => exp_format(a, prec),
             'g' | 'G' | 'n' => {
                 let p = if prec == 0 { 1 } else { prec };
-                let e = if a == 0.0 { 0 } else { exp_format(a, p - 1).split('e').nth(1).unwrap().parse::<i32>().unwrap() };
+                let e = if a == 0.0 {
+                    0
+                } else {
+                    exp_format(a, p - 1)
+                        .split('e')
+                        .nth(1)
+                        .unwrap()
+                        .parse::<i32>()
+                        .unwrap()
+                };
                 if e >= -4 && e < p as i32 {
                     let s = format!("{:.*}", (p as i32 - 1 - e).max(0) as usize, a);
-                    if spec.alt { s } else { strip_zeros(&s) }
+                    if spec.alt {
+                        s
+                    } else {
+                        strip_zeros(&s)
+                    }
                 } else {
                     let s = exp_format(a, p - 1);
                     if spec.alt {
@@ -159,10 +178,23 @@ fn format_float(f: f64, spec: &Spec, ty: char) -> String {
             _ => {
                 // No type with a precision: like 'g' but at least one digit after the point.
                 let p = prec.max(1);
-                let e = if a == 0.0 { 0 } else { exp_format(a, p - 1).split('e').nth(1).unwrap().parse::<i32>().unwrap() };
+                let e = if a == 0.0 {
+                    0
+                } else {
+                    exp_format(a, p - 1)
+                        .split('e')
+                        .nth(1)
+                        .unwrap()
+                        .parse::<i32>()
+                        .unwrap()
+                };
                 if e >= -4 && e < p as i32 {
                     let s = strip_zeros(&format!("{:.*}", (p as i32 - 1 - e).max(0) as usize, a));
-                    if s.contains('.') { s } else { format!("{s}.0") }
+                    if s.contains('.') {
+                        s
+                    } else {
+                        format!("{s}.0")
+                    }
                 } else {
                     let s = exp_format(a, p - 1);
                     let (m, x) = s.split_once('e').unwrap();
@@ -236,7 +268,9 @@ pub fn format_value(vm: &mut Vm, v: Value, spec_str: &str) -> PyResult<Value> {
             None => format_float(f, &spec, 'r'),
             Some(t @ ('f' | 'F' | 'e' | 'E' | 'g' | 'G' | '%' | 'n')) => format_float(f, &spec, t),
             Some(t) => {
-                return Err(vm.value_error(format!("Unknown format code '{t}' for object of type 'float'")))
+                return Err(vm.value_error(format!(
+                    "Unknown format code '{t}' for object of type 'float'"
+                )))
             }
         }
     } else if is_int {
@@ -261,14 +295,28 @@ pub fn format_value(vm: &mut Vm, v: Value, spec_str: &str) -> PyResult<Value> {
                     Some('b') => (m.to_str_radix(2), "0b"),
                     Some(t) => {
                         let tn = vm.type_name(v);
-                        return Err(vm.value_error(format!("Unknown format code '{t}' for object of type '{tn}'")));
+                        return Err(vm.value_error(format!(
+                            "Unknown format code '{t}' for object of type '{tn}'"
+                        )));
                     }
                 };
                 let digits = match spec.grouping {
-                    Some(g) => group(&digits, g, if matches!(ty, Some('x' | 'X' | 'o' | 'b')) { 4 } else { 3 }),
+                    Some(g) => group(
+                        &digits,
+                        g,
+                        if matches!(ty, Some('x' | 'X' | 'o' | 'b')) {
+                            4
+                        } else {
+                            3
+                        },
+                    ),
                     None => digits,
                 };
-                let sign = format!("{}{}", sign_str(neg, &spec), if spec.alt { prefix } else { "" });
+                let sign = format!(
+                    "{}{}",
+                    sign_str(neg, &spec),
+                    if spec.alt { prefix } else { "" }
+                );
                 pad(&spec, &sign, &digits, '>')
             }
         }
@@ -277,7 +325,9 @@ pub fn format_value(vm: &mut Vm, v: Value, spec_str: &str) -> PyResult<Value> {
         if let Some(t) = spec.ty {
             if t != 's' {
                 let tn = vm.type_name(v);
-                return Err(vm.value_error(format!("Unknown format code '{t}' for object of type '{tn}'")));
+                return Err(vm.value_error(format!(
+                    "Unknown format code '{t}' for object of type '{tn}'"
+                )));
             }
         }
         if spec.sign.is_some() {
@@ -296,7 +346,9 @@ pub fn format_value(vm: &mut Vm, v: Value, spec_str: &str) -> PyResult<Value> {
 pub fn percent_format(vm: &mut Vm, fmt: Value, args: Value) -> PyResult<Value> {
     let f = vm.str_of(fmt).to_string();
     let items: Vec<Value> = match args {
-        Value::Obj(r) if matches!(vm.heap.get(r), Object::Tuple(_)) => vm.seq_items(args).unwrap().to_vec(),
+        Value::Obj(r) if matches!(vm.heap.get(r), Object::Tuple(_)) => {
+            vm.seq_items(args).unwrap().to_vec()
+        }
         _ => vec![args],
     };
     let mut out = String::new();
@@ -336,7 +388,10 @@ pub fn percent_format(vm: &mut Vm, fmt: Value, args: Value) -> PyResult<Value> {
                     _ => arg,
                 };
                 if to_bigint(vm, n).is_none() {
-                    let msg = format!("%{conv} format: a real number is required, not {}", vm.type_name(arg));
+                    let msg = format!(
+                        "%{conv} format: a real number is required, not {}",
+                        vm.type_name(arg)
+                    );
                     return Err(vm.type_error(msg));
                 }
                 let s = vm.new_str(format!("{flags}d"));

@@ -35,7 +35,9 @@ fn abs(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
 }
 
 fn sum(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let start = super::builtins::kwarg(vm, kw, "start").or(args.get(1).copied()).unwrap_or(Value::Int(0));
+    let start = super::builtins::kwarg(vm, kw, "start")
+        .or(args.get(1).copied())
+        .unwrap_or(Value::Int(0));
     if args.is_empty() {
         return Err(vm.type_error("sum() takes at least 1 positional argument (0 given)"));
     }

@@ -10,7 +10,10 @@ use crate::vm::{PyResult, Vm};
 pub fn new_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
     let d = vm.heap.alloc(Object::Dict(Box::new(Dict::new())));
     let name_v = vm.new_str(name);
-    let m = vm.alloc(Object::Module(Box::new(Module { name: name_v, dict: d })));
+    let m = vm.alloc(Object::Module(Box::new(Module {
+        name: name_v,
+        dict: d,
+    })));
     let key = Value::Obj(vm.intern("__name__"));
     vm.dict_set(Value::Obj(d), key, name_v)?;
     let modules = Value::Obj(vm.modules);
@@ -32,7 +35,7 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
         .find(|(n, _)| *n == name)
         .map(|(_, s)| *s)
     {
-        let _ = src;
+        return crate::run::exec_module_source(vm, name, &format!("<aspy stdlib {name}>"), src);
     }
     let file = format!("{}.aspy", name.replace('.', "/"));
     let dirs = vm.config.path.clone();
@@ -40,10 +43,13 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
         let path = std::path::Path::new(&dir).join(&file);
         if let Ok(text) = std::fs::read_to_string(&path) {
             let shown = path.to_string_lossy().to_string();
-            let _ = (shown, text);
+            return crate::run::exec_module_source(vm, name, &shown, &text);
         }
     }
-    let e = vm.new_error(ExcKind::ModuleNotFoundError, format!("No module named '{name}'"));
+    let e = vm.new_error(
+        ExcKind::ModuleNotFoundError,
+        format!("No module named '{name}'"),
+    );
     let n = vm.new_str(name);
     vm.set_exc_attr(e.0, "name", n);
     Err(e)

@@ -98,7 +98,9 @@ pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
                 d
             }
             "args" | "__cause__" | "__context__" | "__suppress_context__" | "__traceback__" => {
-                let Some(data) = vm.exc_data(obj) else { return Ok(None) };
+                let Some(data) = vm.exc_data(obj) else {
+                    return Ok(None);
+                };
                 match name {
                     "args" => data.args,
                     "__cause__" => data.cause,
@@ -147,7 +149,9 @@ pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
 /// `repr()` of objects without a custom `__repr__`: functions, classes,
 /// modules, methods and the other built-in shapes.
 pub fn object_repr(vm: &mut Vm, v: Value) -> String {
-    let Value::Obj(r) = v else { return String::new() };
+    let Value::Obj(r) = v else {
+        return String::new();
+    };
     let addr = 0x7f00_0000_0000usize + r.index() * 16;
     match vm.heap.get(r) {
         Object::Function(f) => format!("<function {} at {addr:#x}>", vm.str_of(f.qualname)),
@@ -157,7 +161,10 @@ pub fn object_repr(vm: &mut Vm, v: Value) -> String {
             } else {
                 let name = b.name;
                 let recv = b.receiver;
-                format!("<built-in method {name} of {} object at {addr:#x}>", vm.type_name(recv))
+                format!(
+                    "<built-in method {name} of {} object at {addr:#x}>",
+                    vm.type_name(recv)
+                )
             }
         }
         Object::Class(c) => {

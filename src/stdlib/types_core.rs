@@ -17,7 +17,18 @@ fn set_new(vm: &mut Vm, cls: ObjRef, f: crate::vm::object::NativeFn) {
 pub fn install(vm: &mut Vm) {
     let t = &vm.types;
     let (int, float, str_, bool_, list, tuple, dict, set, frozenset, range, type_, bytes) = (
-        t.int, t.float, t.str_, t.bool_, t.list, t.tuple, t.dict, t.set, t.frozenset, t.range, t.type_, t.bytes,
+        t.int,
+        t.float,
+        t.str_,
+        t.bool_,
+        t.list,
+        t.tuple,
+        t.dict,
+        t.set,
+        t.frozenset,
+        t.range,
+        t.type_,
+        t.bytes,
     );
     set_new(vm, int, int_new);
     set_new(vm, float, float_new);
@@ -31,7 +42,13 @@ pub fn install(vm: &mut Vm) {
     set_new(vm, range, range_new);
     set_new(vm, type_, type_new);
     set_new(vm, bytes, bytes_new);
-    let (en, zp, mp, fl, rv) = (vm.types.enumerate, vm.types.zip, vm.types.map, vm.types.filter, vm.types.reversed);
+    let (en, zp, mp, fl, rv) = (
+        vm.types.enumerate,
+        vm.types.zip,
+        vm.types.map,
+        vm.types.filter,
+        vm.types.reversed,
+    );
     set_new(vm, en, enumerate_new);
     set_new(vm, zp, zip_new);
     set_new(vm, mp, map_new);
@@ -42,9 +59,13 @@ pub fn install(vm: &mut Vm) {
 fn int_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let args = &args[1..];
     let base = super::builtins::kwarg(vm, kw, "base").or(args.get(1).copied());
-    let Some(&v) = args.first() else { return Ok(Value::Int(0)) };
+    let Some(&v) = args.first() else {
+        return Ok(Value::Int(0));
+    };
     if let Some(b) = base {
-        let Value::Int(b) = b else { return Err(vm.type_error("'base' must be an integer")) };
+        let Value::Int(b) = b else {
+            return Err(vm.type_error("'base' must be an integer"));
+        };
         let Some(s) = vm.as_str(v).map(|s| s.to_string()) else {
             return Err(vm.type_error("int() can't convert non-string with explicit base"));
         };
@@ -58,7 +79,10 @@ fn int_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
                 return Err(vm.value_error("cannot convert float NaN to integer"));
             }
             if f.is_infinite() {
-                return Err(vm.new_error(crate::vm::exceptions::ExcKind::OverflowError, "cannot convert float infinity to integer"));
+                return Err(vm.new_error(
+                    crate::vm::exceptions::ExcKind::OverflowError,
+                    "cannot convert float infinity to integer",
+                ));
             }
             let t = f.trunc();
             if t.abs() < 9.0e18 {
@@ -85,7 +109,10 @@ fn int_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
             }
         },
         _ => {
-            let msg = format!("int() argument must be a string, a bytes-like object or a real number, not '{}'", vm.type_name(v));
+            let msg = format!(
+                "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+                vm.type_name(v)
+            );
             Err(vm.type_error(msg))
         }
     }
@@ -116,19 +143,27 @@ pub fn parse_int(vm: &mut Vm, s: &str, base: u32) -> PyResult<Value> {
         && !digits.ends_with('_')
         && !digits.contains("__")
         && (2..=36).contains(&base);
-    let parsed = if valid { BigInt::parse_bytes(clean.as_bytes(), base) } else { None };
+    let parsed = if valid {
+        BigInt::parse_bytes(clean.as_bytes(), base)
+    } else {
+        None
+    };
     match parsed {
         Some(b) => Ok(vm.new_bigint(if neg { -b } else { b })),
         None => {
             let shown = crate::vm::ops::text::str_repr(s);
-            Err(vm.value_error(format!("invalid literal for int() with base {base}: {shown}")))
+            Err(vm.value_error(format!(
+                "invalid literal for int() with base {base}: {shown}"
+            )))
         }
     }
 }
 
 fn float_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     check_args(vm, "float", &args[1..], kw, 0, 1)?;
-    let Some(&v) = args.get(1) else { return Ok(Value::Float(0.0)) };
+    let Some(&v) = args.get(1) else {
+        return Ok(Value::Float(0.0));
+    };
     match v {
         Value::Float(_) => Ok(v),
         Value::Int(i) => Ok(Value::Float(i as f64)),
@@ -139,7 +174,11 @@ fn float_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
                 let t = s.s.trim().replace('_', "");
                 let lower = t.to_ascii_lowercase();
                 let f = match lower.trim_start_matches(['+', '-']) {
-                    "inf" | "infinity" => Some(if lower.starts_with('-') { f64::NEG_INFINITY } else { f64::INFINITY }),
+                    "inf" | "infinity" => Some(if lower.starts_with('-') {
+                        f64::NEG_INFINITY
+                    } else {
+                        f64::INFINITY
+                    }),
                     "nan" => Some(f64::NAN),
                     _ => t.parse::<f64>().ok(),
                 };
@@ -154,13 +193,19 @@ fn float_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
             _ => match vm.lookup_special(v, "__float__") {
                 Some(m) => vm.call(m, &[], &[]),
                 None => {
-                    let msg = format!("float() argument must be a string or a real number, not '{}'", vm.type_name(v));
+                    let msg = format!(
+                        "float() argument must be a string or a real number, not '{}'",
+                        vm.type_name(v)
+                    );
                     Err(vm.type_error(msg))
                 }
             },
         },
         _ => {
-            let msg = format!("float() argument must be a string or a real number, not '{}'", vm.type_name(v));
+            let msg = format!(
+                "float() argument must be a string or a real number, not '{}'",
+                vm.type_name(v)
+            );
             Err(vm.type_error(msg))
         }
     }
@@ -237,13 +282,18 @@ pub fn fill_dict(vm: &mut Vm, d: Value, src: Option<Value>, kw: &[(Value, Value)
                 let kv = match vm.collect_iterable(p) {
                     Ok(kv) => kv,
                     Err(_) => {
-                        let msg = format!("cannot convert dictionary update sequence element #{i} to a sequence");
+                        let msg = format!(
+                            "cannot convert dictionary update sequence element #{i} to a sequence"
+                        );
                         result = Err(vm.type_error(msg));
                         break;
                     }
                 };
                 if kv.len() != 2 {
-                    let msg = format!("dictionary update sequence element #{i} has length {}; 2 is required", kv.len());
+                    let msg = format!(
+                        "dictionary update sequence element #{i} has length {}; 2 is required",
+                        kv.len()
+                    );
                     result = Err(vm.value_error(msg));
                     break;
                 }
@@ -289,7 +339,10 @@ fn range_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
         n[i] = match vm.to_index(v)? {
             Some(x) => x,
             None => {
-                let msg = format!("'{}' object cannot be interpreted as an integer", vm.type_name(v));
+                let msg = format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    vm.type_name(v)
+                );
                 return Err(vm.type_error(msg));
             }
         };
@@ -336,9 +389,14 @@ fn bytes_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Va
                 for it in items {
                     match it {
                         Value::Int(x) if (0..256).contains(&x) => out.push(x as u8),
-                        Value::Int(_) => return Err(vm.value_error("bytes must be in range(0, 256)")),
+                        Value::Int(_) => {
+                            return Err(vm.value_error("bytes must be in range(0, 256)"))
+                        }
                         _ => {
-                            let msg = format!("'{}' object cannot be interpreted as an integer", vm.type_name(it));
+                            let msg = format!(
+                                "'{}' object cannot be interpreted as an integer",
+                                vm.type_name(it)
+                            );
                             return Err(vm.type_error(msg));
                         }
                     }
@@ -354,13 +412,21 @@ fn enumerate_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult
     let Some(&it) = args.get(1) else {
         return Err(vm.type_error("enumerate() missing required argument 'iterable' (pos 1)"));
     };
-    let start = super::builtins::kwarg(vm, kw, "start").or(args.get(2).copied()).unwrap_or(Value::Int(0));
+    let start = super::builtins::kwarg(vm, kw, "start")
+        .or(args.get(2).copied())
+        .unwrap_or(Value::Int(0));
     if to_bigint(vm, start).is_none() {
-        let msg = format!("'{}' object cannot be interpreted as an integer", vm.type_name(start));
+        let msg = format!(
+            "'{}' object cannot be interpreted as an integer",
+            vm.type_name(start)
+        );
         return Err(vm.type_error(msg));
     }
     let iter = vm.get_iter(it)?;
-    Ok(vm.alloc(Object::Iter(Box::new(Iter::Enumerate { iter, count: start }))))
+    Ok(vm.alloc(Object::Iter(Box::new(Iter::Enumerate {
+        iter,
+        count: start,
+    }))))
 }
 
 fn zip_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
@@ -373,7 +439,9 @@ fn zip_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Valu
     let n = iters.len();
     let len = vm.temp_roots.len();
     vm.temp_roots.truncate(len - n);
-    Ok(vm.alloc(Object::Iter(Box::new(Iter::Zip { iters: iters.into_boxed_slice() }))))
+    Ok(vm.alloc(Object::Iter(Box::new(Iter::Zip {
+        iters: iters.into_boxed_slice(),
+    }))))
 }
 
 fn map_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
@@ -389,13 +457,19 @@ fn map_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Valu
     let n = iters.len();
     let len = vm.temp_roots.len();
     vm.temp_roots.truncate(len - n);
-    Ok(vm.alloc(Object::Iter(Box::new(Iter::Map { func: args[1], iters: iters.into_boxed_slice() }))))
+    Ok(vm.alloc(Object::Iter(Box::new(Iter::Map {
+        func: args[1],
+        iters: iters.into_boxed_slice(),
+    }))))
 }
 
 fn filter_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     check_args(vm, "filter", &args[1..], kw, 2, 2)?;
     let iter = vm.get_iter(args[2])?;
-    Ok(vm.alloc(Object::Iter(Box::new(Iter::Filter { func: args[1], iter }))))
+    Ok(vm.alloc(Object::Iter(Box::new(Iter::Filter {
+        func: args[1],
+        iter,
+    }))))
 }
 
 fn reversed_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {

@@ -156,10 +156,9 @@ impl Vm {
                 Object::Property(p) => {
                     let fget = p[0];
                     if fget.is_none() {
-                        return Err(self.new_error(
-                            ExcKind::AttributeError,
-                            "property has no getter",
-                        ));
+                        return Err(
+                            self.new_error(ExcKind::AttributeError, "property has no getter")
+                        );
                     }
                     return self.call(fget, &[obj], &[]);
                 }
@@ -193,7 +192,9 @@ impl Vm {
                     Object::Instance(_) => {
                         let dcls = self.class_of(v);
                         if let Some(get) = self.class_lookup(dcls, "__get__") {
-                            return self.call(get, &[v, Value::None, Value::Obj(cls)], &[]).map(Some);
+                            return self
+                                .call(get, &[v, Value::None, Value::Obj(cls)], &[])
+                                .map(Some);
                         }
                     }
                     _ => {}
@@ -301,7 +302,9 @@ impl Vm {
     fn namespace_set_class(&mut self, cls: ObjRef, name: Value, value: Value) -> PyResult<()> {
         let hash = self.hash_value(name)?;
         if let Object::Class(c) = self.heap.get(cls) {
-            let idx = c.dict.find(hash, |k| k.is(name) || self.values_eq_str(k, name));
+            let idx = c
+                .dict
+                .find(hash, |k| k.is(name) || self.values_eq_str(k, name));
             if let Object::Class(c) = self.heap.get_mut(cls) {
                 match idx {
                     Some(i) => c.dict.set_value(i, value),
@@ -415,7 +418,10 @@ impl Vm {
                     format!("module '{}' has no attribute '{n}'", self.str_of(m.name))
                 }
                 Object::Class(c) => {
-                    format!("type object '{}' has no attribute '{n}'", self.str_of(c.name))
+                    format!(
+                        "type object '{}' has no attribute '{n}'",
+                        self.str_of(c.name)
+                    )
                 }
                 _ => format!("'{}' object has no attribute '{n}'", self.type_name(obj)),
             },
@@ -552,7 +558,9 @@ impl Vm {
         let name = &code.varnames[slot as usize];
         self.new_error(
             ExcKind::UnboundLocalError,
-            format!("cannot access local variable '{name}' where it is not associated with a value"),
+            format!(
+                "cannot access local variable '{name}' where it is not associated with a value"
+            ),
         )
     }
 
@@ -568,7 +576,9 @@ impl Vm {
         } else {
             self.new_error(
                 ExcKind::UnboundLocalError,
-                format!("cannot access local variable '{name}' where it is not associated with a value"),
+                format!(
+                    "cannot access local variable '{name}' where it is not associated with a value"
+                ),
             )
         }
     }

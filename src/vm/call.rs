@@ -231,10 +231,7 @@ impl Vm {
         }
         if self.fiber.frames.len() >= self.config.recursion_limit {
             self.fiber.stack.truncate(func_pos);
-            return Err(self.new_error(
-                ExcKind::RecursionError,
-                "maximum recursion depth exceeded",
-            ));
+            return Err(self.new_error(ExcKind::RecursionError, "maximum recursion depth exceeded"));
         }
         self.fiber.frames.push(Frame {
             code,
@@ -262,10 +259,7 @@ impl Vm {
             // Drop the frame we were about to run.
             let fr = self.fiber.frames.pop().unwrap();
             self.fiber.stack.truncate(fr.ret_sp as usize);
-            return Err(self.new_error(
-                ExcKind::RecursionError,
-                "maximum recursion depth exceeded",
-            ));
+            return Err(self.new_error(ExcKind::RecursionError, "maximum recursion depth exceeded"));
         }
         self.native_depth += 1;
         let r = self.run_frames(stop);
@@ -436,7 +430,9 @@ impl Vm {
                 if kwonly_given == 1 { "" } else { "s" }
             )
         } else {
-            format!("{qualname}() takes {takes} positional argument{plural} but {given} {was} given")
+            format!(
+                "{qualname}() takes {takes} positional argument{plural} but {given} {was} given"
+            )
         };
         self.type_error(msg)
     }
@@ -446,11 +442,7 @@ impl Vm {
         let list = match n {
             1 => missing[0].clone(),
             2 => format!("{} and {}", missing[0], missing[1]),
-            _ => format!(
-                "{}, and {}",
-                missing[..n - 1].join(", "),
-                missing[n - 1]
-            ),
+            _ => format!("{}, and {}", missing[..n - 1].join(", "), missing[n - 1]),
         };
         let plural = if n == 1 { "" } else { "s" };
         self.type_error(format!(
@@ -468,7 +460,13 @@ impl Vm {
         kwnames: Option<Value>,
         native: bool,
     ) -> PyResult<CallOutcome> {
-        let new = self.class_lookup(cls, "__new__");
+        let new = self.class_lookup(cls, "__new__").map(|n| match n {
+            Value::Obj(r) => match self.heap.get(r) {
+                Object::StaticMethod(f) if !n.is(self.object_new) => *f,
+                _ => n,
+            },
+            _ => n,
+        });
         let object_new = self.object_new;
         let instance = match new {
             Some(n) if !n.is(object_new) => {
@@ -480,7 +478,8 @@ impl Vm {
                     self.fiber.stack.truncate(func_pos);
                     return Ok(CallOutcome::Done(inst));
                 }
-                let is_builtin_new = matches!(n, Value::Obj(r) if matches!(self.heap.get(r), Object::Builtin(_)));
+                let is_builtin_new =
+                    matches!(n, Value::Obj(r) if matches!(self.heap.get(r), Object::Builtin(_)));
                 let user_init = self.class_lookup(cls, "__init__");
                 if is_builtin_new && user_init.is_some_and(|i| i.is(self.object_init)) {
                     self.fiber.stack.truncate(func_pos);
@@ -495,7 +494,9 @@ impl Vm {
             Some(i) if !i.is(self.object_init) => i,
             _ => {
                 if nargs > 0 && new.is_none_or(|n| n.is(object_new)) {
-                    let excess = self.class_lookup(cls, "__init__").is_some_and(|i| i.is(self.object_init));
+                    let excess = self
+                        .class_lookup(cls, "__init__")
+                        .is_some_and(|i| i.is(self.object_init));
                     if excess && !self.is_subclass(cls, self.types.exc(ExcKind::BaseException)) {
                         let name = self.class_name(cls).to_string();
                         self.fiber.stack.truncate(func_pos);
@@ -511,8 +512,14 @@ impl Vm {
         self.fiber.stack[func_pos] = init;
         if let Value::Obj(ir) = init {
             if !native && matches!(self.heap.get(ir), Object::Function(_)) {
-                let outcome =
-                    self.call_function(ir, func_pos, args_start, nargs + 1, kwnames, FrameMode::Init)?;
+                let outcome = self.call_function(
+                    ir,
+                    func_pos,
+                    args_start,
+                    nargs + 1,
+                    kwnames,
+                    FrameMode::Init,
+                )?;
                 if let CallOutcome::Pushed = outcome {
                     self.fiber.frames.last_mut().unwrap().locals = instance;
                     return Ok(CallOutcome::Pushed);
@@ -638,7 +645,8 @@ impl Vm {
         };
         let module = {
             let key = Value::Obj(self.intern("__name__"));
-            self.dict_get(Value::Obj(globals), key)?.unwrap_or(Value::None)
+            self.dict_get(Value::Obj(globals), key)?
+                .unwrap_or(Value::None)
         };
         Ok(self.alloc(Object::Function(Box::new(Function {
             code,
@@ -746,7 +754,10 @@ impl Vm {
         frame.generator = Some(g);
         let at_send = !was_created
             && frame.ip > 0
-            && matches!(frame.code.code.instrs[frame.ip as usize - 1], Instr::Send(_));
+            && matches!(
+                frame.code.code.instrs[frame.ip as usize - 1],
+                Instr::Send(_)
+            );
         self.fiber.stack.extend(saved);
         if self.fiber.frames.len() >= self.config.recursion_limit {
             self.fiber.frames.push(frame);
@@ -760,7 +771,12 @@ impl Vm {
                 if let Value::Obj(sr) = sub {
                     if let Object::Generator(sg) = self.heap.get(sr) {
                         if sg.state == GenState::Suspended {
-                            return self.resume_generator(sr, Value::None, Some(exc), FrameMode::Delegate);
+                            return self.resume_generator(
+                                sr,
+                                Value::None,
+                                Some(exc),
+                                FrameMode::Delegate,
+                            );
                         }
                     }
                 }
@@ -777,7 +793,12 @@ impl Vm {
     }
 
     /// Resumes a generator from Rust (`next`, `send`, `throw`).
-    pub fn gen_resume(&mut self, g: ObjRef, sent: Value, throw: Option<Value>) -> PyResult<GenStep> {
+    pub fn gen_resume(
+        &mut self,
+        g: ObjRef,
+        sent: Value,
+        throw: Option<Value>,
+    ) -> PyResult<GenStep> {
         let stop = self.fiber.frames.len();
         if let Err(e) = self.resume_generator(g, sent, throw, FrameMode::NativeResume) {
             if self.fiber.frames.len() > stop {
@@ -917,13 +938,16 @@ impl Vm {
         } else {
             let m = self.get_attr_str(sub, "send");
             match m {
-                Ok(m) => self.call(m, &[value], &[]).map(GenStep::Yield).or_else(|e| {
-                    if self.exc_matches(e.0, ExcKind::StopIteration) {
-                        Ok(GenStep::Return(self.stop_iteration_value(e.0)))
-                    } else {
-                        Err(e)
-                    }
-                }),
+                Ok(m) => self
+                    .call(m, &[value], &[])
+                    .map(GenStep::Yield)
+                    .or_else(|e| {
+                        if self.exc_matches(e.0, ExcKind::StopIteration) {
+                            Ok(GenStep::Return(self.stop_iteration_value(e.0)))
+                        } else {
+                            Err(e)
+                        }
+                    }),
                 Err(e) => Err(e),
             }
         };

@@ -169,7 +169,12 @@ impl Vm {
     }
 
     /// Records that `exc` passed through instruction `ip` of `code`.
-    pub fn add_traceback(&mut self, exc: Value, code: &std::rc::Rc<crate::bytecode::Code>, ip: u32) {
+    pub fn add_traceback(
+        &mut self,
+        exc: Value,
+        code: &std::rc::Rc<crate::bytecode::Code>,
+        ip: u32,
+    ) {
         if let Some(data) = self.exc_data_mut(exc) {
             data.traceback.push(TraceEntry {
                 code: code.clone(),
@@ -191,7 +196,9 @@ impl Vm {
             }
             seen.push(cur);
             chain.push((cur, link));
-            let Some(data) = self.exc_data(cur) else { break };
+            let Some(data) = self.exc_data(cur) else {
+                break;
+            };
             if !data.cause.is_none() {
                 link = "\nThe above exception was the direct cause of the following exception:\n\n";
                 cur = data.cause;

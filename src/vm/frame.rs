@@ -79,7 +79,6 @@ pub struct Fiber {
     pub handled: Value,
 }
 
-
 impl Fiber {
     pub fn trace(&self, f: &mut dyn FnMut(Value)) {
         self.stack.iter().for_each(|&v| f(v));

@@ -648,8 +648,7 @@ impl Vm {
                     }
                     Instr::EndAsyncFor => {
                         let exc = pop!();
-                        if self.exc_matches(exc, super::exceptions::ExcKind::StopAsyncIteration)
-                        {
+                        if self.exc_matches(exc, super::exceptions::ExcKind::StopAsyncIteration) {
                             self.fiber.stack.pop();
                         } else {
                             save_ip!();

@@ -219,9 +219,10 @@ impl Vm {
             if seqs.is_empty() {
                 return Some(out);
             }
-            let candidate = seqs.iter().map(|s| s[0]).find(|&c| {
-                seqs.iter().all(|s| !s[1..].contains(&c))
-            })?;
+            let candidate = seqs
+                .iter()
+                .map(|s| s[0])
+                .find(|&c| seqs.iter().all(|s| !s[1..].contains(&c)))?;
             out.push(candidate);
             for s in seqs.iter_mut() {
                 if s[0] == candidate {

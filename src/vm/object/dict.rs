@@ -111,10 +111,7 @@ impl Dict {
     /// Removes the entry at `idx` and returns it.
     pub fn remove_at(&mut self, idx: usize) -> Option<Entry> {
         let e = self.entries.get_mut(idx)?.take()?;
-        if let Ok(found) = self
-            .table
-            .find_entry(e.hash as u64, |&i| i as usize == idx)
-        {
+        if let Ok(found) = self.table.find_entry(e.hash as u64, |&i| i as usize == idx) {
             found.remove();
         }
         self.len -= 1;

@@ -104,11 +104,24 @@ pub struct Module {
 /// Iterator state for the built-in iterable types.
 pub enum Iter {
     /// Over a list or tuple (by index, so mutation during iteration is safe).
-    Seq { seq: Value, index: usize },
-    Range { next: i64, stop: i64, step: i64 },
+    Seq {
+        seq: Value,
+        index: usize,
+    },
+    Range {
+        next: i64,
+        stop: i64,
+        step: i64,
+    },
     /// Over a string, by character; `byte` is the byte offset of the next char.
-    Str { s: Value, byte: usize },
-    Bytes { b: Value, index: usize },
+    Str {
+        s: Value,
+        byte: usize,
+    },
+    Bytes {
+        b: Value,
+        index: usize,
+    },
     /// Over a dict's keys, values or items, or a set; `len` is the size when
     /// iteration began (a change raises "changed size during iteration").
     Dict {
@@ -117,13 +130,30 @@ pub enum Iter {
         len: usize,
         kind: DictIterKind,
     },
-    Enumerate { iter: Value, count: Value },
-    Zip { iters: Box<[Value]> },
-    Map { func: Value, iters: Box<[Value]> },
-    Filter { func: Value, iter: Value },
-    Reversed { seq: Value, index: usize },
+    Enumerate {
+        iter: Value,
+        count: Value,
+    },
+    Zip {
+        iters: Box<[Value]>,
+    },
+    Map {
+        func: Value,
+        iters: Box<[Value]>,
+    },
+    Filter {
+        func: Value,
+        iter: Value,
+    },
+    Reversed {
+        seq: Value,
+        index: usize,
+    },
     /// `iter(callable, sentinel)`.
-    Callable { func: Value, sentinel: Value },
+    Callable {
+        func: Value,
+        sentinel: Value,
+    },
     /// Any other iterator implemented in Rust by a library module.
     Exhausted,
 }

@@ -59,7 +59,10 @@ impl StrObj {
         if self.is_ascii() {
             i
         } else {
-            self.s.char_indices().nth(i).map_or(self.s.len(), |(b, _)| b)
+            self.s
+                .char_indices()
+                .nth(i)
+                .map_or(self.s.len(), |(b, _)| b)
         }
     }
 }

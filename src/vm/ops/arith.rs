@@ -60,7 +60,10 @@ fn int_true_div(x: i64, y: i64) -> f64 {
 
 fn big_true_div(x: &BigInt, y: &BigInt) -> f64 {
     // Good enough for huge operands: scale to keep 64 significant bits.
-    let (xf, yf) = (x.to_f64().unwrap_or(f64::INFINITY), y.to_f64().unwrap_or(f64::INFINITY));
+    let (xf, yf) = (
+        x.to_f64().unwrap_or(f64::INFINITY),
+        y.to_f64().unwrap_or(f64::INFINITY),
+    );
     if xf.is_finite() && yf.is_finite() {
         return xf / yf;
     }
@@ -226,7 +229,13 @@ impl Vm {
         self.dunder_binary(a, b, op, true)
     }
 
-    fn dunder_binary(&mut self, a: Value, b: Value, op: BinaryOp, inplace: bool) -> PyResult<Value> {
+    fn dunder_binary(
+        &mut self,
+        a: Value,
+        b: Value,
+        op: BinaryOp,
+        inplace: bool,
+    ) -> PyResult<Value> {
         let (name, rname, _) = dunder_names(op);
         let ca = self.class_of(a);
         let cb = self.class_of(b);
@@ -270,7 +279,11 @@ impl Vm {
             } else {
                 op_symbol(op).to_string()
             };
-            let sym = if op == BinaryOp::Pow && inplace { "**=".to_string() } else { sym };
+            let sym = if op == BinaryOp::Pow && inplace {
+                "**=".to_string()
+            } else {
+                sym
+            };
             format!("unsupported operand type(s) for {sym}: '{ta}' and '{tb}'")
         };
         Err(self.type_error(msg))
@@ -312,16 +325,17 @@ impl Vm {
             BinaryOp::Mul => x * y,
             BinaryOp::TrueDiv => {
                 if y == 0.0 {
-                    return Err(self.new_error(ExcKind::ZeroDivisionError, "float division by zero"));
+                    return Err(
+                        self.new_error(ExcKind::ZeroDivisionError, "float division by zero")
+                    );
                 }
                 x / y
             }
             BinaryOp::FloorDiv => {
                 if y == 0.0 {
-                    return Err(self.new_error(
-                        ExcKind::ZeroDivisionError,
-                        "float floor division by zero",
-                    ));
+                    return Err(
+                        self.new_error(ExcKind::ZeroDivisionError, "float floor division by zero")
+                    );
                 }
                 float_divmod(x, y).0
             }
@@ -356,7 +370,10 @@ impl Vm {
         }
         let r = x.powf(y);
         if r.is_infinite() && x.is_finite() && y.is_finite() {
-            return Err(self.new_error(ExcKind::OverflowError, "(34, 'Numerical result out of range')"));
+            return Err(self.new_error(
+                ExcKind::OverflowError,
+                "(34, 'Numerical result out of range')",
+            ));
         }
         Ok(Value::Float(r))
     }
@@ -399,12 +416,19 @@ impl Vm {
                             "0.0 cannot be raised to a negative power",
                         ));
                     }
-                    let (xf, yf) = (x.to_f64().unwrap_or(f64::INFINITY), y.to_f64().unwrap_or(f64::NEG_INFINITY));
+                    let (xf, yf) = (
+                        x.to_f64().unwrap_or(f64::INFINITY),
+                        y.to_f64().unwrap_or(f64::NEG_INFINITY),
+                    );
                     return self.float_pow(xf, yf);
                 }
                 let Some(e) = y.to_u32() else {
                     if x.abs() <= BigInt::from(1) {
-                        let r = if x.is_negative() && y.is_odd() { x } else { x.abs() };
+                        let r = if x.is_negative() && y.is_odd() {
+                            x
+                        } else {
+                            x.abs()
+                        };
                         return Ok(self.new_bigint(r));
                     }
                     return Err(self.new_error(ExcKind::MemoryError, ""));
@@ -419,7 +443,9 @@ impl Vm {
                     return Err(self.value_error("negative shift count"));
                 }
                 let Some(s) = y.to_usize() else {
-                    return Err(self.new_error(ExcKind::OverflowError, "too many digits in integer"));
+                    return Err(
+                        self.new_error(ExcKind::OverflowError, "too many digits in integer")
+                    );
                 };
                 if s > 1 << 30 {
                     return Err(self.new_error(ExcKind::MemoryError, ""));

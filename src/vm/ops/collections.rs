@@ -90,7 +90,11 @@ impl Vm {
     /// Removes `key`, returning its value.
     pub fn dict_remove(&mut self, d: Value, key: Value) -> PyResult<Option<Value>> {
         let idx = self.dict_lookup(d, key)?;
-        Ok(idx.and_then(|i| self.table_mut(d).and_then(|t| t.remove_at(i)).map(|e| e.value)))
+        Ok(idx.and_then(|i| {
+            self.table_mut(d)
+                .and_then(|t| t.remove_at(i))
+                .map(|e| e.value)
+        }))
     }
 
     /// Fast lookup of a string key in a namespace dict (no callbacks).
@@ -222,7 +226,10 @@ impl Vm {
                     Ok(k) => k,
                     Err(_) => {
                         let msg = if no_dup {
-                            format!("argument after ** must be a mapping, not {}", self.type_name(m))
+                            format!(
+                                "argument after ** must be a mapping, not {}",
+                                self.type_name(m)
+                            )
                         } else {
                             format!("'{}' object is not a mapping", self.type_name(m))
                         };

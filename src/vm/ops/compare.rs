@@ -36,13 +36,15 @@ pub fn rich_compare(vm: &mut Vm, a: Value, b: Value, op: CompareOp) -> PyResult<
     if let Some(o) = vm.numeric_cmp(a, b) {
         return Ok(Value::Bool(op_from_ordering(op, o)));
     }
-    let nan_involved = matches!(a, Value::Float(f) if f.is_nan()) || matches!(b, Value::Float(f) if f.is_nan());
-    if nan_involved && (vm.numeric_cmp(a, Value::Int(0)).is_some() || vm.numeric_cmp(b, Value::Int(0)).is_some()) {
+    let nan_involved =
+        matches!(a, Value::Float(f) if f.is_nan()) || matches!(b, Value::Float(f) if f.is_nan());
+    if nan_involved
+        && (vm.numeric_cmp(a, Value::Int(0)).is_some()
+            || vm.numeric_cmp(b, Value::Int(0)).is_some())
+    {
         return Ok(Value::Bool(op == CompareOp::Ne));
     }
-    let user = |vm: &Vm, v: Value| {
-        matches!(v, Value::Obj(r) if matches!(vm.heap.get(r), Object::Instance(_) | Object::Native(_)))
-    };
+    let user = |vm: &Vm, v: Value| matches!(v, Value::Obj(r) if matches!(vm.heap.get(r), Object::Instance(_) | Object::Native(_)));
     if !user(vm, a) && !user(vm, b) {
         if let Some(r) = builtin_compare(vm, a, b, op)? {
             return Ok(Value::Bool(r));
@@ -91,7 +93,9 @@ pub fn rich_compare(vm: &mut Vm, a: Value, b: Value, op: CompareOp) -> PyResult<
                     }
                 }
             }
-            Ok(Value::Bool(!(a.is(b) || vm.native_eq(a, b).unwrap_or(false))))
+            Ok(Value::Bool(
+                !(a.is(b) || vm.native_eq(a, b).unwrap_or(false)),
+            ))
         }
         _ => {
             let msg = format!(

@@ -61,7 +61,11 @@ pub fn hash_float(f: f64) -> i64 {
             x -= MODULUS;
         }
     }
-    let e = if e >= 0 { e % 61 } else { 61 - 1 - ((-1 - e) % 61) };
+    let e = if e >= 0 {
+        e % 61
+    } else {
+        61 - 1 - ((-1 - e) % 61)
+    };
     x = ((x << e) & MODULUS) | (x >> (61 - e));
     let h = x as i64 * sign;
     if h == -1 {
@@ -130,14 +134,12 @@ impl Vm {
                                 return match r {
                                     Value::Int(i) => Ok(if i == -1 { -2 } else { i }),
                                     Value::Bool(b) => Ok(b as i64),
-                                    _ => {
-                                        match to_bigint(self, r) {
-                                            Some(b) => Ok(hash_bigint(&b)),
-                                            None => Err(self.type_error(
-                                                "__hash__ method should return an integer",
-                                            )),
-                                        }
-                                    }
+                                    _ => match to_bigint(self, r) {
+                                        Some(b) => Ok(hash_bigint(&b)),
+                                        None => Err(self.type_error(
+                                            "__hash__ method should return an integer",
+                                        )),
+                                    },
                                 };
                             }
                         }
@@ -205,7 +207,9 @@ impl Vm {
                     (Object::Dict(_), Object::Dict(_)) | (Object::Set(..), Object::Set(..)) => None,
                     (Object::Range(p), Object::Range(q)) => Some(
                         (p.is_empty() && q.is_empty())
-                            || (p.len() == q.len() && p.start == q.start && (p.len() == 1 || p.step == q.step)),
+                            || (p.len() == q.len()
+                                && p.start == q.start
+                                && (p.len() == 1 || p.step == q.step)),
                     ),
                     (Object::BoundMethod(p), Object::BoundMethod(q)) => {
                         Some(p.func.is(q.func) && p.receiver.is(q.receiver))
@@ -365,7 +369,11 @@ impl Vm {
                 Object::Range(rg) => {
                     let rg = **rg;
                     if let Value::Int(x) = needle {
-                        let (lo, hi) = if rg.step > 0 { (rg.start, rg.stop) } else { (rg.stop + 1, rg.start + 1) };
+                        let (lo, hi) = if rg.step > 0 {
+                            (rg.start, rg.stop)
+                        } else {
+                            (rg.stop + 1, rg.start + 1)
+                        };
                         return Ok(x >= lo && x < hi && (x - rg.start) % rg.step == 0);
                     }
                 }
@@ -374,8 +382,9 @@ impl Vm {
                     return match needle {
                         Value::Int(x) => Ok(b.contains(&(x as u8)) && (0..256).contains(&x)),
                         Value::Obj(nr) => match self.heap.get(nr) {
-                            Object::Bytes(n) => Ok(n.is_empty()
-                                || b.windows(n.len()).any(|w| w == &n[..])),
+                            Object::Bytes(n) => {
+                                Ok(n.is_empty() || b.windows(n.len()).any(|w| w == &n[..]))
+                            }
                             _ => Err(self.type_error("a bytes-like object is required")),
                         },
                         _ => Err(self.type_error("a bytes-like object is required")),

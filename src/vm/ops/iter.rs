@@ -70,10 +70,12 @@ impl Vm {
             return Err(self.type_error(msg));
         };
         match self.heap.get(r) {
-            Object::Iter(_) => return self.builtin_iter_next(r).map(|o| match o {
-                Some(v) => GenStep::Yield(v),
-                None => GenStep::Return(Value::None),
-            }),
+            Object::Iter(_) => {
+                return self.builtin_iter_next(r).map(|o| match o {
+                    Some(v) => GenStep::Yield(v),
+                    None => GenStep::Return(Value::None),
+                })
+            }
             Object::Generator(g) => {
                 if g.state == GenState::Finished {
                     return Ok(GenStep::Return(Value::None));
@@ -96,7 +98,9 @@ impl Vm {
     }
 
     fn builtin_iter_next(&mut self, r: crate::vm::ObjRef) -> PyResult<Option<Value>> {
-        let Object::Iter(it) = self.heap.get(r) else { unreachable!() };
+        let Object::Iter(it) = self.heap.get(r) else {
+            unreachable!()
+        };
         match &**it {
             Iter::Seq { seq, index } => {
                 let (seq, index) = (*seq, *index);
@@ -109,8 +113,12 @@ impl Vm {
                 Ok(item)
             }
             Iter::Range { .. } => {
-                let Object::Iter(it) = self.heap.get_mut(r) else { unreachable!() };
-                let Iter::Range { next, stop, step } = &mut **it else { unreachable!() };
+                let Object::Iter(it) = self.heap.get_mut(r) else {
+                    unreachable!()
+                };
+                let Iter::Range { next, stop, step } = &mut **it else {
+                    unreachable!()
+                };
                 let cur = *next;
                 if (*step > 0 && cur < *stop) || (*step < 0 && cur > *stop) {
                     *next = cur.wrapping_add(*step);
@@ -153,9 +161,16 @@ impl Vm {
                 }
                 Ok(v.map(|x| Value::Int(x as i64)))
             }
-            Iter::Dict { dict, index, len, kind } => {
+            Iter::Dict {
+                dict,
+                index,
+                len,
+                kind,
+            } => {
                 let (dict, index, len, kind) = (*dict, *index, *len, *kind);
-                let Value::Obj(dr) = dict else { return Ok(None) };
+                let Value::Obj(dr) = dict else {
+                    return Ok(None);
+                };
                 let (is_set, entry) = match self.heap.get(dr) {
                     Object::Dict(d) => {
                         if d.len() != len {
@@ -214,7 +229,8 @@ impl Vm {
                 let (iter, count) = (*iter, *count);
                 match self.iter_next(iter)? {
                     Some(v) => {
-                        let next = self.binary_op(count, Value::Int(1), crate::bytecode::BinaryOp::Add)?;
+                        let next =
+                            self.binary_op(count, Value::Int(1), crate::bytecode::BinaryOp::Add)?;
                         if let Object::Iter(it) = self.heap.get_mut(r) {
                             if let Iter::Enumerate { count, .. } = &mut **it {
                                 *count = next;
@@ -272,7 +288,9 @@ impl Vm {
             Iter::Filter { func, iter } => {
                 let (func, iter) = (*func, *iter);
                 loop {
-                    let Some(v) = self.iter_next(iter)? else { return Ok(None) };
+                    let Some(v) = self.iter_next(iter)? else {
+                        return Ok(None);
+                    };
                     let keep = if func.is_none() {
                         self.truthy(v)?
                     } else {

@@ -32,9 +32,8 @@ impl Vm {
                         match self.make_exception(cause) {
                             Ok(c) => c,
                             Err(_) => {
-                                return self.type_error(
-                                    "exception causes must derive from BaseException",
-                                )
+                                return self
+                                    .type_error("exception causes must derive from BaseException")
                             }
                         }
                     };
@@ -172,7 +171,8 @@ impl Vm {
                 Object::Native(_) if self.await_hook.is_some() => {
                     let cls = self.class_of(v);
                     let key = self.lookup_interned("__await__");
-                    let has_await = key.is_some_and(|k| self.class_lookup_ref(cls, Value::Obj(k)).is_some());
+                    let has_await =
+                        key.is_some_and(|k| self.class_lookup_ref(cls, Value::Obj(k)).is_some());
                     if !has_await {
                         return Ok(v);
                     }
@@ -282,7 +282,9 @@ impl Vm {
     /// `ImportStar`: copies public names into the namespace.
     pub(crate) fn import_star(&mut self, module: Value, ns: Value) -> PyResult<()> {
         let Value::Obj(r) = module else { return Ok(()) };
-        let Object::Module(m) = self.heap.get(r) else { return Ok(()) };
+        let Object::Module(m) = self.heap.get(r) else {
+            return Ok(());
+        };
         let d = m.dict;
         let pairs: Vec<(Value, Value)> = match self.heap.get(d) {
             Object::Dict(t) => t.iter().map(|e| (e.key, e.value)).collect(),

@@ -251,24 +251,32 @@ impl Vm {
                     let len = l.len();
                     if self.is_slice(key) {
                         let si = self.slice_indices(key, len)?;
-                        let Object::List(l) = self.heap.get(r) else { unreachable!() };
+                        let Object::List(l) = self.heap.get(r) else {
+                            unreachable!()
+                        };
                         let out: Vec<Value> = si.indices().map(|i| l[i]).collect();
                         return Ok(self.new_list(out));
                     }
                     let j = self.seq_index(key, len, "list")?;
-                    let Object::List(l) = self.heap.get(r) else { unreachable!() };
+                    let Object::List(l) = self.heap.get(r) else {
+                        unreachable!()
+                    };
                     return Ok(l[j]);
                 }
                 Object::Tuple(t) => {
                     let len = t.len();
                     if self.is_slice(key) {
                         let si = self.slice_indices(key, len)?;
-                        let Object::Tuple(t) = self.heap.get(r) else { unreachable!() };
+                        let Object::Tuple(t) = self.heap.get(r) else {
+                            unreachable!()
+                        };
                         let out: Vec<Value> = si.indices().map(|i| t[i]).collect();
                         return Ok(self.new_tuple(out));
                     }
                     let j = self.seq_index(key, len, "tuple")?;
-                    let Object::Tuple(t) = self.heap.get(r) else { unreachable!() };
+                    let Object::Tuple(t) = self.heap.get(r) else {
+                        unreachable!()
+                    };
                     return Ok(t[j]);
                 }
                 Object::Dict(_) => {
@@ -286,7 +294,9 @@ impl Vm {
                     let n = s.nchars;
                     if self.is_slice(key) {
                         let si = self.slice_indices(key, n)?;
-                        let Object::Str(s) = self.heap.get(r) else { unreachable!() };
+                        let Object::Str(s) = self.heap.get(r) else {
+                            unreachable!()
+                        };
                         let out: String = if s.is_ascii() && si.step == 1 {
                             let a = si.start.max(0) as usize;
                             s.s[a..a + si.len].to_string()
@@ -297,7 +307,9 @@ impl Vm {
                         return Ok(self.new_str(out));
                     }
                     let j = self.seq_index(key, n, "string")?;
-                    let Object::Str(s) = self.heap.get(r) else { unreachable!() };
+                    let Object::Str(s) = self.heap.get(r) else {
+                        unreachable!()
+                    };
                     let ch = s.char_at(j);
                     let mut buf = [0u8; 4];
                     let text: &str = ch.encode_utf8(&mut buf);
@@ -310,12 +322,16 @@ impl Vm {
                     let n = b.len();
                     if self.is_slice(key) {
                         let si = self.slice_indices(key, n)?;
-                        let Object::Bytes(b) = self.heap.get(r) else { unreachable!() };
+                        let Object::Bytes(b) = self.heap.get(r) else {
+                            unreachable!()
+                        };
                         let out: Vec<u8> = si.indices().map(|i| b[i]).collect();
                         return Ok(self.alloc(Object::Bytes(out.into_boxed_slice())));
                     }
                     let j = self.seq_index(key, n, "index")?;
-                    let Object::Bytes(b) = self.heap.get(r) else { unreachable!() };
+                    let Object::Bytes(b) = self.heap.get(r) else {
+                        unreachable!()
+                    };
                     return Ok(Value::Int(b[j] as i64));
                 }
                 Object::Range(rg) => {
@@ -394,9 +410,9 @@ impl Vm {
     fn list_set_slice(&mut self, l: Value, key: Value, value: Value) -> PyResult<()> {
         let items = match self.seq_items(value) {
             Some(s) => s.to_vec(),
-            None => self.collect_iterable(value).map_err(|_| {
-                self.type_error("must assign iterable to extended slice")
-            })?,
+            None => self
+                .collect_iterable(value)
+                .map_err(|_| self.type_error("must assign iterable to extended slice"))?,
         };
         let len = self.container_len(l);
         let si = self.slice_indices(key, len)?;
@@ -478,15 +494,17 @@ impl Vm {
 
     /// Unpacks `seq` for an assignment: exactly `before` items, or with a
     /// starred target `before` items, a list, and `after` items.
-    pub fn unpack(&mut self, seq: Value, before: usize, after: Option<usize>) -> PyResult<Vec<Value>> {
+    pub fn unpack(
+        &mut self,
+        seq: Value,
+        before: usize,
+        after: Option<usize>,
+    ) -> PyResult<Vec<Value>> {
         let items = match self.seq_items(seq) {
             Some(s) => s.to_vec(),
             None => {
                 if self.get_iter(seq).is_err() {
-                    let msg = format!(
-                        "cannot unpack non-iterable {} object",
-                        self.type_name(seq)
-                    );
+                    let msg = format!("cannot unpack non-iterable {} object", self.type_name(seq));
                     return Err(self.type_error(msg));
                 }
                 self.collect_iterable(seq)?

@@ -16,7 +16,11 @@ pub fn float_repr(f: f64) -> String {
         return if f > 0.0 { "inf".into() } else { "-inf".into() };
     }
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if f.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     // Rust's `{:e}` gives the shortest round-trip digits.
     let sci = format!("{:e}", f);
@@ -65,7 +69,11 @@ pub fn float_repr(f: f64) -> String {
 /// CPython's `repr(str)`: single quotes unless the text has a single quote
 /// and no double quote; escapes for control characters.
 pub fn str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {
@@ -78,7 +86,9 @@ pub fn str_repr(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c if is_unprintable(c) => {
                 let n = c as u32;
                 if n <= 0xff {
@@ -98,13 +108,23 @@ pub fn str_repr(s: &str) -> String {
 
 fn is_unprintable(c: char) -> bool {
     let n = c as u32;
-    (0x80..0xa0).contains(&n) || n == 0xad || (0xd800..0xe000).contains(&n) || n == 0x2028 || n == 0x2029
-        || (0xfff0..=0xffff).contains(&n) || c == '\u{200b}' || c == '\u{feff}'
+    (0x80..0xa0).contains(&n)
+        || n == 0xad
+        || (0xd800..0xe000).contains(&n)
+        || n == 0x2028
+        || n == 0x2029
+        || (0xfff0..=0xffff).contains(&n)
+        || c == '\u{200b}'
+        || c == '\u{feff}'
 }
 
 /// CPython's `repr(bytes)`.
 pub fn bytes_repr(b: &[u8]) -> String {
-    let quote = if b.contains(&b'\'') && !b.contains(&b'"') { '"' } else { '\'' };
+    let quote = if b.contains(&b'\'') && !b.contains(&b'"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::from("b");
     out.push(quote);
     for &c in b {
@@ -185,7 +205,10 @@ impl Vm {
     pub fn default_repr(&mut self, v: Value) -> String {
         let cls = self.class_of(v);
         let (module, qual) = match self.heap.get(cls) {
-            Object::Class(c) => (self.str_of(c.module).to_string(), self.str_of(c.qualname).to_string()),
+            Object::Class(c) => (
+                self.str_of(c.module).to_string(),
+                self.str_of(c.qualname).to_string(),
+            ),
             _ => (String::new(), String::new()),
         };
         let addr = v.as_obj().map_or(0, |r| r.index()) * 16 + 0x7f0000000000;
@@ -196,7 +219,10 @@ impl Vm {
                 self.repr_value(items[0]).unwrap_or_default()
             } else {
                 let r = self.repr_value(args).unwrap_or_default();
-                r.trim_start_matches('(').trim_end_matches(')').trim_end_matches(',').to_string()
+                r.trim_start_matches('(')
+                    .trim_end_matches(')')
+                    .trim_end_matches(',')
+                    .to_string()
             };
             return format!("{qual}({inner})");
         }
@@ -241,7 +267,10 @@ impl Vm {
         let (kind, items): (Kind, Vec<Value>) = match self.heap.get(r) {
             Object::List(l) => (Kind::List, l.clone()),
             Object::Tuple(t) => (Kind::Tuple, t.to_vec()),
-            Object::Dict(d) => (Kind::Dict, d.iter().flat_map(|e| [e.key, e.value]).collect()),
+            Object::Dict(d) => (
+                Kind::Dict,
+                d.iter().flat_map(|e| [e.key, e.value]).collect(),
+            ),
             Object::Set(d, k) => (Kind::Set(*k), d.keys()),
             _ => unreachable!(),
         };
@@ -290,7 +319,27 @@ impl Vm {
                 Object::Str(s) => return Ok(s.s.to_string()),
                 Object::Instance(_) | Object::Native(_) => {
                     let cls = self.class_of(v);
-                    if let Some(m) = self.class_lookup(cls, "__str__") {
+                    let m = self.class_lookup(cls, "__str__");
+                    if m.is_none_or(|m| m.is(self.object_str)) {
+                        if let Some(d) = self.exc_data(v) {
+                            let args = self
+                                .seq_items(d.args)
+                                .map(|a| a.to_vec())
+                                .unwrap_or_default();
+                            return match args.len() {
+                                0 => Ok(String::new()),
+                                1 if self.exc_matches(v, ExcKind::KeyError) => {
+                                    self.repr_value(args[0])
+                                }
+                                1 => self.str_value(args[0]),
+                                _ => {
+                                    let t = self.new_tuple(args);
+                                    self.repr_value(t)
+                                }
+                            };
+                        }
+                    }
+                    if let Some(m) = m {
                         if !m.is(self.object_str) {
                             let r = self.call(m, &[v], &[])?;
                             return match self.as_str(r) {
@@ -325,7 +374,12 @@ impl Vm {
 
     /// `FormatValue`: conversion (0 none, 1 str, 2 repr, 3 ascii) then
     /// `format(value, spec)`.
-    pub(crate) fn format_value(&mut self, v: Value, conv: u32, spec: Option<Value>) -> PyResult<Value> {
+    pub(crate) fn format_value(
+        &mut self,
+        v: Value,
+        conv: u32,
+        spec: Option<Value>,
+    ) -> PyResult<Value> {
         let v = match conv {
             1 => self.to_str_value(v)?,
             2 => {

@@ -1,0 +1,147 @@
+//! Running source text: parse, compile, load into the VM and execute a
+//! module body; rendering of uncaught exceptions and compile errors.
+
+use crate::compiler::{compile_module, CompileMode};
+use crate::parser::{parse_module, ParseMode};
+use crate::span::SourceFile;
+use crate::vm::exceptions::ExcKind;
+use crate::vm::frame::{Frame, FrameMode};
+use crate::vm::interp::Exit;
+use crate::vm::object::Object;
+use crate::vm::value::Value;
+use crate::vm::{PyErr, PyResult, Vm};
+
+/// Compiles `src` and runs it as the body of module `name`, which is
+/// registered in `sys.modules` first (so circular imports see it).
+pub fn exec_module_source(vm: &mut Vm, name: &str, filename: &str, src: &str) -> PyResult<Value> {
+    let file = SourceFile::new(filename, src);
+    let module_ast = match parse_module(&file, ParseMode::File) {
+        Ok(m) => m,
+        Err(e) => {
+            let kind = match e.kind {
+                crate::diagnostics::ErrorKind::Syntax => ExcKind::SyntaxError,
+                crate::diagnostics::ErrorKind::Indentation => ExcKind::IndentationError,
+                crate::diagnostics::ErrorKind::Tab => ExcKind::TabError,
+            };
+            let (line, _) = file.line_col(e.span.start);
+            return Err(vm.new_error(kind, format!("{} ({filename}, line {line})", e.message)));
+        }
+    };
+    let code = match compile_module(&module_ast, file.clone(), CompileMode::File) {
+        Ok(c) => c,
+        Err(e) => return Err(vm.new_error(ExcKind::SyntaxError, e.message)),
+    };
+    let module = crate::stdlib::import::new_module(vm, name)?;
+    let Value::Obj(mr) = module else {
+        unreachable!()
+    };
+    let Object::Module(m) = vm.heap.get(mr) else {
+        unreachable!()
+    };
+    let globals = m.dict;
+    let file_key = Value::Obj(vm.intern("__file__"));
+    let file_v = vm.new_str(filename);
+    vm.dict_set(Value::Obj(globals), file_key, file_v)?;
+    let builtins_key = Value::Obj(vm.intern("__builtins__"));
+    let b = Value::Obj(vm.builtins);
+    vm.dict_set(Value::Obj(globals), builtins_key, b)?;
+    run_module_code(vm, &code, globals, module)?;
+    Ok(module)
+}
+
+/// Runs a compiled module body in `globals` and waits for it to finish.
+pub fn run_module_code(
+    vm: &mut Vm,
+    code: &std::rc::Rc<crate::bytecode::Code>,
+    globals: crate::vm::ObjRef,
+    keep_alive: Value,
+) -> PyResult<()> {
+    let vcode = vm.load_code(code);
+    let ret_sp = vm.fiber.stack.len();
+    vm.fiber.stack.push(keep_alive);
+    let base = vm.fiber.stack.len();
+    vm.fiber.stack.resize(base + code.nslots(), Value::Unbound);
+    vm.fiber.frames.push(Frame {
+        code: vcode,
+        ip: 0,
+        base: base as u32,
+        ret_sp: ret_sp as u32,
+        globals,
+        locals: Value::Obj(globals),
+        mode: FrameMode::Native,
+        generator: None,
+    });
+    let stop = vm.fiber.frames.len() - 1;
+    match vm.run_nested(stop)? {
+        Exit::Return(_) | Exit::Yield(_) | Exit::Suspend(_) => Ok(()),
+    }
+}
+
+/// The outcome of running a script: the process exit status.
+pub fn report_uncaught(vm: &mut Vm, err: PyErr) -> i32 {
+    vm.flush_stdout();
+    let exc = err.0;
+    if vm.exc_matches(exc, ExcKind::SystemExit) {
+        let code = crate::stdlib::special_attrs::get(vm, exc, "code")
+            .ok()
+            .flatten()
+            .unwrap_or(Value::None);
+        return match code {
+            Value::None => 0,
+            Value::Int(i) => i as i32,
+            Value::Bool(b) => b as i32,
+            other => {
+                let s = vm.str_value(other).unwrap_or_default();
+                eprintln!("{s}");
+                1
+            }
+        };
+    }
+    let text = vm.format_exception(exc);
+    eprint!("{text}");
+    1
+}
+
+/// Runs a script as `__main__` in a fresh VM and returns the exit status.
+/// Compile errors are rendered as diagnostics on stderr (status 1).
+pub fn run_script(src: &SourceFile, config: crate::vm::Config) -> i32 {
+    let module_ast = match parse_module(src, ParseMode::File) {
+        Ok(m) => m,
+        Err(e) => {
+            eprint!("{}", e.render(src));
+            return 1;
+        }
+    };
+    let code = match compile_module(
+        &module_ast,
+        SourceFile::new(src.name.clone(), src.text.clone()),
+        CompileMode::File,
+    ) {
+        Ok(c) => c,
+        Err(e) => {
+            eprint!("{}", e.render(src));
+            return 1;
+        }
+    };
+    let mut vm = Vm::new(config);
+    let result = (|| -> PyResult<()> {
+        let module = crate::stdlib::import::new_module(&mut vm, "__main__")?;
+        let Value::Obj(mr) = module else {
+            unreachable!()
+        };
+        let Object::Module(m) = vm.heap.get(mr) else {
+            unreachable!()
+        };
+        let globals = m.dict;
+        let file_key = Value::Obj(vm.intern("__file__"));
+        let file_v = vm.new_str(&*src.name);
+        vm.dict_set(Value::Obj(globals), file_key, file_v)?;
+        run_module_code(&mut vm, &code, globals, module)
+    })();
+    let status = match result {
+        Ok(()) => 0,
+        Err(e) => report_uncaught(&mut vm, e),
+    };
+    vm.flush_stdout();
+    status
+}
