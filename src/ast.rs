@@ -33,7 +33,10 @@ pub enum StmtKind {
     /// An expression evaluated for its effect.
     Expr(Expr),
     /// `t1 = t2 = value`: `targets` in source order.
-    Assign { targets: Vec<Expr>, value: Expr },
+    Assign {
+        targets: Vec<Expr>,
+        value: Expr,
+    },
     /// `target op= value`.
     AugAssign {
         target: Expr,
@@ -189,15 +192,24 @@ pub struct Expr {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     /// `a and b and c` / `a or b`.
-    BoolOp { op: BoolOp, values: Vec<Expr> },
+    BoolOp {
+        op: BoolOp,
+        values: Vec<Expr>,
+    },
     /// `target := value`.
-    NamedExpr { target: Ident, value: Box<Expr> },
+    NamedExpr {
+        target: Ident,
+        value: Box<Expr>,
+    },
     BinOp {
         left: Box<Expr>,
         op: BinOp,
         right: Box<Expr>,
     },
-    UnaryOp { op: UnaryOp, operand: Box<Expr> },
+    UnaryOp {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
     Lambda {
         params: Box<Parameters>,
         body: Box<Expr>,
@@ -248,9 +260,15 @@ pub enum ExprKind {
     /// An f-string, possibly concatenated with plain string literals.
     FString(Vec<FStringPart>),
     Constant(Constant),
-    Attribute { value: Box<Expr>, attr: Ident },
+    Attribute {
+        value: Box<Expr>,
+        attr: Ident,
+    },
     /// `value[slice]`; `a[i, j]` has a `Tuple` slice, `a[i:j]` a `Slice`.
-    Subscript { value: Box<Expr>, slice: Box<Expr> },
+    Subscript {
+        value: Box<Expr>,
+        slice: Box<Expr>,
+    },
     /// `*value` in a display, call or assignment target.
     Starred(Box<Expr>),
     Name(String),

@@ -118,11 +118,10 @@ impl CompileError {
     pub fn render(&self, src: &SourceFile) -> String {
         let mut out = String::new();
         let report = Report::new(self, src);
-        let handler = miette::GraphicalReportHandler::new_themed(
-            miette::GraphicalTheme::unicode_nocolor(),
-        )
-        .with_width(100)
-        .with_links(false);
+        let handler =
+            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+                .with_width(100)
+                .with_links(false);
         if handler.render_report(&mut out, &report).is_err() {
             out.clear();
         }
@@ -191,10 +190,9 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(miette::LabeledSpan::new_with_span(
-            Some(self.label.clone()),
-            self.span,
-        ))))
+        Some(Box::new(std::iter::once(
+            miette::LabeledSpan::new_with_span(Some(self.label.clone()), self.span),
+        )))
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
@@ -221,9 +219,18 @@ mod tests {
 
     #[test]
     fn kinds_print_as_python_classes() {
-        let e = CompileError::tab("inconsistent use of tabs and spaces in indentation", Span::default());
-        assert_eq!(e.last_line(), "TabError: inconsistent use of tabs and spaces in indentation");
+        let e = CompileError::tab(
+            "inconsistent use of tabs and spaces in indentation",
+            Span::default(),
+        );
+        assert_eq!(
+            e.last_line(),
+            "TabError: inconsistent use of tabs and spaces in indentation"
+        );
         let e = CompileError::unsupported("match statements", Span::default());
-        assert_eq!(e.to_string(), "SyntaxError: aspy does not support match statements");
+        assert_eq!(
+            e.to_string(),
+            "SyntaxError: aspy does not support match statements"
+        );
     }
 }

@@ -10,7 +10,9 @@
 //! tests snapshot it.
 
 use super::code::{Code, Const};
-use super::opcode::{BinaryOp, CompareOp, Instr, MAKE_FN_CLOSURE, MAKE_FN_DEFAULTS, MAKE_FN_KWDEFAULTS};
+use super::opcode::{
+    BinaryOp, CompareOp, Instr, MAKE_FN_CLOSURE, MAKE_FN_DEFAULTS, MAKE_FN_KWDEFAULTS,
+};
 use std::collections::HashSet;
 use std::fmt::Write;
 
@@ -38,7 +40,11 @@ fn disassemble_into(code: &Code, out: &mut String) {
         } else {
             String::new()
         };
-        let marker = if targets.contains(&(i as u32)) { ">>" } else { "" };
+        let marker = if targets.contains(&(i as u32)) {
+            ">>"
+        } else {
+            ""
+        };
         let operand = operand(code, *instr);
         let text = format!(
             "{line_col:>4} {marker:>2} {i:>4} {:<18} {operand}",
@@ -128,7 +134,10 @@ fn operand(code: &Code, instr: Instr) -> String {
     };
     match instr {
         LoadConst(i) => {
-            let c = code.consts.get(i as usize).map_or("?".to_string(), const_repr);
+            let c = code
+                .consts
+                .get(i as usize)
+                .map_or("?".to_string(), const_repr);
             format!("{i} ({c})")
         }
         LoadSmallInt(v) => v.to_string(),
@@ -181,8 +190,8 @@ fn plain_operand(instr: Instr) -> String {
     match instr {
         BuildSlice(n) | Copy(n) | Swap(n) | Call(n) | CallMethod(n) | CallKw(n) | CallEx(n)
         | BuildTuple(n) | BuildList(n) | BuildSet(n) | BuildMap(n) | BuildString(n)
-        | ListAppend(n) | SetAdd(n) | MapAdd(n) | ListExtend(n) | SetUpdate(n)
-        | DictUpdate(n) | DictMerge(n) | UnpackSequence(n) | RaiseVarargs(n) => n.to_string(),
+        | ListAppend(n) | SetAdd(n) | MapAdd(n) | ListExtend(n) | SetUpdate(n) | DictUpdate(n)
+        | DictMerge(n) | UnpackSequence(n) | RaiseVarargs(n) => n.to_string(),
         _ => String::new(),
     }
 }

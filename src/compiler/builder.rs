@@ -233,7 +233,9 @@ impl Builder {
                 return Err(format!("stack underflow after instruction {from}"));
             }
             match depth.get(to) {
-                None => Err(format!("control falls off the end after instruction {from}")),
+                None => Err(format!(
+                    "control falls off the end after instruction {from}"
+                )),
                 Some(None) => {
                     depth[to] = Some(d);
                     work.push(to);
@@ -258,11 +260,8 @@ impl Builder {
                 let hd = match handler_depth[h as usize] {
                     Some(hd) => hd,
                     None => {
-                        let setup = depth
-                            .get(handler.setup)
-                            .copied()
-                            .flatten()
-                            .ok_or_else(|| {
+                        let setup =
+                            depth.get(handler.setup).copied().flatten().ok_or_else(|| {
                                 format!("handler of instruction {i} set up in unreached code")
                             })?;
                         let hd = setup + handler.adjust;
@@ -378,8 +377,8 @@ pub(crate) fn stack_effect(instr: Instr) -> (Option<i32>, Option<i32>) {
     let fall = |e: i32| (Some(e), None);
     match instr {
         LoadConst(_) | LoadNone | LoadSmallInt(_) | LoadLocal(_) | LoadDeref(_)
-        | LoadClosure(_) | LoadGlobal(_) | LoadName(_) | LoadClassDeref(_)
-        | LoadAssertionError | LoadBuildClass => fall(1),
+        | LoadClosure(_) | LoadGlobal(_) | LoadName(_) | LoadClassDeref(_) | LoadAssertionError
+        | LoadBuildClass => fall(1),
         StoreLocal(_) | StoreDeref(_) | StoreGlobal(_) | StoreName(_) => fall(-1),
         DeleteLocal(_) | DeleteDeref(_) | DeleteGlobal(_) | DeleteName(_) => fall(0),
         LoadAttr(_) => fall(0),
@@ -411,8 +410,9 @@ pub(crate) fn stack_effect(instr: Instr) -> (Option<i32>, Option<i32>) {
         BuildTuple(n) | BuildList(n) | BuildSet(n) | BuildString(n) => fall(1 - n as i32),
         BuildMap(n) => fall(1 - 2 * n as i32),
         ListToTuple => fall(0),
-        ListAppend(_) | SetAdd(_) | ListExtend(_) | SetUpdate(_) | DictUpdate(_)
-        | DictMerge(_) => fall(-1),
+        ListAppend(_) | SetAdd(_) | ListExtend(_) | SetUpdate(_) | DictUpdate(_) | DictMerge(_) => {
+            fall(-1)
+        }
         MapAdd(_) => fall(-2),
         FormatValue(flags) => fall(if flags & 4 != 0 { -1 } else { 0 }),
         UnpackSequence(n) => fall(n as i32 - 1),

@@ -152,7 +152,12 @@ impl<'a> Compiler<'a> {
 
     /// A list, tuple or set display (or a call's positional tuple, with
     /// `pushed` items already on the stack), CPython's `starunpack_helper`.
-    pub(super) fn starunpack(&mut self, elts: &'a [Expr], pushed: u32, kind: Display) -> Result<()> {
+    pub(super) fn starunpack(
+        &mut self,
+        elts: &'a [Expr],
+        pushed: u32,
+        kind: Display,
+    ) -> Result<()> {
         let big = elts.len() + pushed as usize > STACK_USE_GUIDELINE;
         let seen_star = elts.iter().any(is_starred);
         let span = self.u.b.span;

@@ -81,9 +81,8 @@ impl<'a> Compiler<'a> {
     /// `preserve_tos`: a value (to return) is on top and must stay there.
     fn unwind_fblock(&mut self, block: FBlock<'a>, preserve_tos: bool) -> Result<()> {
         match block.kind {
-            FBlockKind::WhileLoop { .. }
-            | FBlockKind::TryExcept
-            | FBlockKind::ExceptionHandler => {}
+            FBlockKind::WhileLoop { .. } | FBlockKind::TryExcept | FBlockKind::ExceptionHandler => {
+            }
             FBlockKind::ForLoop { .. } => {
                 if preserve_tos {
                     self.emit(Instr::Swap(2));
@@ -141,7 +140,12 @@ impl<'a> Compiler<'a> {
     /// Unwinds the frame blocks (all of them, or up to the innermost loop
     /// when `to_loop`), then runs `finish` to emit the jump or return, with
     /// the handlers of the blocks left still closed. Returns the loop found.
-    pub(super) fn unwind_and<F>(&mut self, preserve_tos: bool, to_loop: bool, finish: F) -> Result<()>
+    pub(super) fn unwind_and<F>(
+        &mut self,
+        preserve_tos: bool,
+        to_loop: bool,
+        finish: F,
+    ) -> Result<()>
     where
         F: FnOnce(&mut Self, Option<FBlock<'a>>) -> Result<()>,
     {
@@ -176,10 +180,12 @@ impl<'a> Compiler<'a> {
 
     pub(super) fn compile_break(&mut self, span: Span) -> Result<()> {
         self.unwind_and(false, true, |c, found| match found {
-            Some(block @ FBlock {
-                kind: FBlockKind::WhileLoop { exit, .. } | FBlockKind::ForLoop { exit, .. },
-                ..
-            }) => {
+            Some(
+                block @ FBlock {
+                    kind: FBlockKind::WhileLoop { exit, .. } | FBlockKind::ForLoop { exit, .. },
+                    ..
+                },
+            ) => {
                 c.unwind_fblock(block, false)?;
                 c.u.b.jump(Instr::Jump, exit);
                 Ok(())

@@ -222,7 +222,12 @@ impl<'a> Compiler<'a> {
 
     /// `a < b < c` evaluates `b` once: `a b Swap Copy Compare
     /// JumpIfFalseOrPop cleanup c Compare Jump end cleanup: Swap Pop end:`.
-    fn compile_compare(&mut self, left: &'a Expr, ops: &[CmpOp], comparators: &'a [Expr]) -> Result<()> {
+    fn compile_compare(
+        &mut self,
+        left: &'a Expr,
+        ops: &[CmpOp],
+        comparators: &'a [Expr],
+    ) -> Result<()> {
         let (Some((last_op, first_ops)), Some((last, middle))) =
             (ops.split_last(), comparators.split_last())
         else {

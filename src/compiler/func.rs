@@ -208,14 +208,23 @@ impl<'a> Compiler<'a> {
                 key,
                 value,
                 generators,
-            } => (CompKind::Dict, "<dictcomp>", generators, &**key, Some(&**value)),
+            } => (
+                CompKind::Dict,
+                "<dictcomp>",
+                generators,
+                &**key,
+                Some(&**value),
+            ),
             ExprKind::GeneratorExp { elt, generators } => {
                 (CompKind::Generator, "<genexpr>", generators, &**elt, None)
             }
             _ => return self.error("internal compiler error: not a comprehension", e.span),
         };
         let Some(scope_id) = self.table.expr_scope(e) else {
-            return self.error("internal compiler error: comprehension without scope", e.span);
+            return self.error(
+                "internal compiler error: comprehension without scope",
+                e.span,
+            );
         };
         let Some(outermost) = generators.first() else {
             return self.error("comprehension without 'for'", e.span);

@@ -64,7 +64,13 @@ pub fn compile_module(
         table: &table,
         source,
         mode,
-        u: Unit::new(0, UnitKind::Module, "<module>", "<module>".into(), module.span),
+        u: Unit::new(
+            0,
+            UnitKind::Module,
+            "<module>",
+            "<module>".into(),
+            module.span,
+        ),
         parents: Vec::new(),
     };
     c.compile_module_body(module)
@@ -425,7 +431,10 @@ impl<'a> Compiler<'a> {
 
     /// For module and class bodies: stores a leading string literal as
     /// `__doc__` and returns the remaining statements.
-    fn docstring_prologue(&mut self, body: &'a [crate::ast::Stmt]) -> Result<&'a [crate::ast::Stmt]> {
+    fn docstring_prologue(
+        &mut self,
+        body: &'a [crate::ast::Stmt],
+    ) -> Result<&'a [crate::ast::Stmt]> {
         let Some(doc) = docstring_of(body) else {
             return Ok(body);
         };

@@ -25,8 +25,8 @@
 //! node that created them, so the AST must not move between the two passes.
 
 use crate::ast::{
-    Comprehension, DictItem, Expr, ExprKind, FStringPart, Ident, Keyword, Module, Parameters,
-    Stmt, StmtKind,
+    Comprehension, DictItem, Expr, ExprKind, FStringPart, Ident, Keyword, Module, Parameters, Stmt,
+    StmtKind,
 };
 use crate::diagnostics::CompileError;
 use crate::span::Span;
@@ -523,10 +523,7 @@ impl TableBuilder {
                 if let ExprKind::Name(name) = &target.kind {
                     let mangled = self.mangled(name);
                     let cur = self.cur().flags(&mangled);
-                    if cur & (DEF_GLOBAL | DEF_NONLOCAL) != 0
-                        && self.cur_id() != 0
-                        && *simple
-                    {
+                    if cur & (DEF_GLOBAL | DEF_NONLOCAL) != 0 && self.cur_id() != 0 && *simple {
                         let what = if cur & DEF_GLOBAL != 0 {
                             "global"
                         } else {
@@ -923,10 +920,9 @@ impl TableBuilder {
 
     fn check_yield(&mut self, span: Span) -> Result<()> {
         match self.cur().kind {
-            ScopeKind::Comprehension => Err(CompileError::syntax(
-                "'yield' inside comprehension",
-                span,
-            )),
+            ScopeKind::Comprehension => {
+                Err(CompileError::syntax("'yield' inside comprehension", span))
+            }
             ScopeKind::Module | ScopeKind::Class => {
                 Err(CompileError::syntax("'yield' outside function", span))
             }

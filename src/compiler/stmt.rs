@@ -193,9 +193,10 @@ impl<'a> Compiler<'a> {
                 }
                 Ok(())
             }
-            ExprKind::Starred(_) => {
-                self.error("starred assignment target must be in a list or tuple", t.span)
-            }
+            ExprKind::Starred(_) => self.error(
+                "starred assignment target must be in a list or tuple",
+                t.span,
+            ),
             _ => self.error("cannot assign to expression", t.span),
         }
     }
@@ -215,10 +216,7 @@ impl<'a> Compiler<'a> {
             Some(i) => {
                 let after = elts.len() - i - 1;
                 if i >= 256 || after >= 1 << 24 {
-                    return self.error(
-                        "too many expressions in star-unpacking assignment",
-                        span,
-                    );
+                    return self.error("too many expressions in star-unpacking assignment", span);
                 }
                 self.emit(Instr::UnpackEx(i as u32 | (after as u32) << 8));
             }
@@ -231,17 +229,14 @@ impl<'a> Compiler<'a> {
         let saved = self.set_span(t.span);
         let r = match &t.kind {
             ExprKind::Name(name) => self.name_op(name, Ctx::Del),
-            ExprKind::Attribute { value, attr } => {
-                self.compile_expr(value).map(|()| {
-                    let i = self.name_index(&attr.name);
-                    self.emit(Instr::DeleteAttr(i));
-                })
-            }
-            ExprKind::Subscript { value, slice } => {
-                self.compile_expr(value)
-                    .and_then(|()| self.compile_expr(slice))
-                    .map(|()| self.emit(Instr::DeleteSubscr))
-            }
+            ExprKind::Attribute { value, attr } => self.compile_expr(value).map(|()| {
+                let i = self.name_index(&attr.name);
+                self.emit(Instr::DeleteAttr(i));
+            }),
+            ExprKind::Subscript { value, slice } => self
+                .compile_expr(value)
+                .and_then(|()| self.compile_expr(slice))
+                .map(|()| self.emit(Instr::DeleteSubscr)),
             ExprKind::Tuple(elts) | ExprKind::List(elts) => {
                 elts.iter().try_for_each(|e| self.delete_target(e))
             }
@@ -394,7 +389,10 @@ impl<'a> Compiler<'a> {
             self.set_span(a.span);
             let i = self.name_index(&a.name);
             self.emit(Instr::ImportFrom(i));
-            let store = a.asname.as_ref().map_or(a.name.as_str(), |n| n.name.as_str());
+            let store = a
+                .asname
+                .as_ref()
+                .map_or(a.name.as_str(), |n| n.name.as_str());
             self.name_op(store, Ctx::Store)?;
         }
         self.set_span(span);
