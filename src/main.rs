@@ -22,7 +22,7 @@ use std::process::ExitCode;
 )]
 struct Cli {
     /// Run CODE instead of a file (the remaining arguments go to sys.argv).
-    #[arg(short = 'c', value_name = "CODE", conflicts_with = "file")]
+    #[arg(short = 'c', value_name = "CODE")]
     code: Option<String>,
 
     /// Parse FILE and run every compile-time check; print nothing when clean.
@@ -85,6 +85,10 @@ fn main() -> ExitCode {
         check(&source)
     } else {
         let mut argv = vec![argv0];
+        if cli.code.is_some() {
+            // With -c, every positional argument belongs to the script.
+            argv.extend(cli.file.iter().cloned());
+        }
         argv.extend(cli.args.iter().cloned());
         run(
             &source,

@@ -535,6 +535,12 @@ fn scan_field(
                             Span::new(i, i + 1),
                         ));
                     }
+                    if b[j] == b'\\' {
+                        return Err(CompileError::syntax(
+                            "f-string expression part cannot include a backslash",
+                            Span::new(j, j + 1),
+                        ));
+                    }
                     if b[j] == c && (!triple || (j + 2 < to && b[j + 1] == c && b[j + 2] == c)) {
                         break;
                     }
