@@ -418,3 +418,41 @@ fn logical_line_ends_with_colon(text: &str, at: usize, place: Where) -> bool {
     }
     false
 }
+
+/// Adds a help line to the errors where a hint helps.
+pub(super) fn add_help(e: CompileError) -> CompileError {
+    if e.help.is_some() {
+        return e;
+    }
+    let m = e.message.as_str();
+    let help = if m == "expected ':'" {
+        "a compound statement's header ends with ':'"
+    } else if m.ends_with("Perhaps you forgot a comma?") {
+        "separate the items with ','"
+    } else if m.starts_with("unterminated string literal") {
+        "close the string with the quote it starts with, on the same line"
+    } else if m.starts_with("unterminated triple-quoted") {
+        "close the string with the same three quotes"
+    } else if m.ends_with("was never closed") {
+        "add the matching closing bracket"
+    } else if m.starts_with("inconsistent use of tabs") {
+        "indent with spaces only (tabs count as up to 8 columns)"
+    } else if m.starts_with("unindent does not match") {
+        "dedent to the column of an enclosing block"
+    } else if m.starts_with("expected an indented block") {
+        "indent the body of the block (4 spaces by convention)"
+    } else if m == "unexpected indent" {
+        "this line is indented more than the block it belongs to"
+    } else if m == "'await' outside async function" || m.ends_with("outside async function") {
+        "declare the enclosing function with 'async def'"
+    } else if m.starts_with("invalid character") || m.starts_with("invalid non-printable") {
+        "outside strings and comments, code is made of ASCII punctuation and identifiers"
+    } else if m.contains("Maybe you meant '==' or ':=' instead of '='?") {
+        "use '==' to compare, ':=' to assign inside an expression"
+    } else if m.starts_with("aspy does not support") {
+        "aspy runs a subset of Python 3.11; this construct is outside it"
+    } else {
+        return e;
+    };
+    e.with_help(help)
+}

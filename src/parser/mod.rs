@@ -50,6 +50,10 @@ type Item = Result<Spanned, CompileError>;
 
 /// Parses and checks a whole module.
 pub fn parse_module(src: &SourceFile, mode: ParseMode) -> Result<Module, CompileError> {
+    module(src, mode).map_err(errors::add_help)
+}
+
+fn module(src: &SourceFile, mode: ParseMode) -> Result<Module, CompileError> {
     let text = src.text.as_str();
     lexer::check_null_bytes(text)?;
     let tokens = Tokens::new(text, 0, LexMode::File);
@@ -70,6 +74,10 @@ pub fn parse_module(src: &SourceFile, mode: ParseMode) -> Result<Module, Compile
 
 /// Parses and checks a single expression (as `eval` does).
 pub fn parse_expression(src: &SourceFile) -> Result<Expr, CompileError> {
+    expression(src).map_err(errors::add_help)
+}
+
+fn expression(src: &SourceFile) -> Result<Expr, CompileError> {
     let text = src.text.as_str();
     lexer::check_null_bytes(text)?;
     let tokens = Tokens::new(text, 0, LexMode::Eval);

@@ -20,12 +20,13 @@ pub enum Top {
     Expr(Expr),
 }
 
-/// One item of a parameter list, in source order.
+/// One item of a parameter list, in source order. (Parameters are boxed
+/// to keep the parser's symbol type small: it is moved on every step.)
 pub enum ParamItem {
-    Plain(Param),
+    Plain(Box<Param>),
     /// `*` or `*name`; the span covers the star.
-    Star(Option<Param>, Span),
-    DoubleStar(Param, Span),
+    Star(Option<Box<Param>>, Span),
+    DoubleStar(Box<Param>, Span),
     Slash(Span),
 }
 
@@ -37,7 +38,7 @@ pub enum ArgItem {
     Star(Expr, Span),
     DoubleStar(Expr, Span),
     /// `name=value` (the left side is checked to be a name).
-    Keyword(Expr, Expr, Span),
+    Keyword(Box<(Expr, Expr)>, Span),
 }
 
 type PResult<T> = Result<T, CompileError>;
@@ -238,13 +239,18 @@ pub fn param(
     default: Option<Expr>,
     l: usize,
     r: usize,
-) -> Param {
-    Param {
+) -> Box<Param> {
+    Box::new(Param {
         name,
         annotation,
         default,
         span: sp(l, r),
-    }
+    })
+}
+
+/// The values of a list of boxes.
+pub fn unbox<T>(v: Vec<Box<T>>) -> Vec<T> {
+    v.into_iter().map(|b| *b).collect()
 }
 
 /// Builds a parameter list from its items, with CPython's order checks.
@@ -271,7 +277,7 @@ pub fn params(items: Vec<ParamItem>) -> PResult<Parameters> {
             ParamItem::Plain(x) => {
                 if seen_star {
                     kwonly_after_bare = true;
-                    p.kwonly.push(x);
+                    p.kwonly.push(*x);
                     continue;
                 }
                 if x.default.is_some() {
@@ -282,7 +288,7 @@ pub fn params(items: Vec<ParamItem>) -> PResult<Parameters> {
                         x.span,
                     ));
                 }
-                p.args.push(x);
+                p.args.push(*x);
             }
             ParamItem::Slash(s) => {
                 if seen_slash {
@@ -306,7 +312,7 @@ pub fn params(items: Vec<ParamItem>) -> PResult<Parameters> {
                 }
                 seen_star = true;
                 match x {
-                    Some(x) => p.vararg = Some(x),
+                    Some(x) => p.vararg = Some(*x),
                     None => bare_star = Some(s),
                 }
             }
@@ -326,7 +332,7 @@ pub fn params(items: Vec<ParamItem>) -> PResult<Parameters> {
                     }
                 }
                 seen_kwarg = true;
-                p.kwarg = Some(x);
+                p.kwarg = Some(*x);
             }
         }
     }
@@ -409,7 +415,8 @@ fn arguments(items: Vec<ArgItem>, parens: Option<Span>) -> PResult<(Vec<Expr>, V
                     span: s,
                 });
             }
-            ArgItem::Keyword(k, v, s) => {
+            ArgItem::Keyword(kv, s) => {
+                let (k, v) = *kv;
                 let arg = match k.kind {
                     ExprKind::Name(name) => Ident { name, span: k.span },
                     ExprKind::Constant(Constant::True | Constant::False | Constant::None) => {

@@ -208,10 +208,10 @@ enum ScopeKind {
     },
 }
 
-struct Scope {
+struct Scope<'a> {
     kind: ScopeKind,
     parent: Option<usize>,
-    names: FxHashMap<String, u8>,
+    names: FxHashMap<&'a str, u8>,
     nonlocals: Vec<(String, Span)>,
     /// Compiler state, per function: loops around the current statement
     /// and static blocks (for `too many statically nested blocks`).
@@ -224,12 +224,12 @@ struct Scope {
     /// The comprehension awaits (directly or through an inner one).
     is_async_comp: bool,
     /// Iteration variables of a comprehension.
-    iter_vars: Vec<String>,
+    iter_vars: Vec<&'a str>,
 }
 
-struct Checker {
+struct Checker<'a> {
     ctx: Context,
-    scopes: Vec<Scope>,
+    scopes: Vec<Scope<'a>>,
     cur: usize,
     /// Earliest error of each pass: symbol table visit, nonlocal
     /// resolution, compiler.
@@ -242,7 +242,7 @@ const SYMTABLE: usize = 0;
 const RESOLVE: usize = 1;
 const COMPILER: usize = 2;
 
-impl Checker {
+impl<'a> Checker<'a> {
     fn new(ctx: Context) -> Self {
         let mut c = Checker {
             ctx,
@@ -303,7 +303,7 @@ impl Checker {
         }
     }
 
-    fn scope(&mut self) -> &mut Scope {
+    fn scope(&mut self) -> &mut Scope<'a> {
         &mut self.scopes[self.cur]
     }
 
@@ -320,11 +320,11 @@ impl Checker {
 
     // ---------------------------------------------------------- names
 
-    fn note(&mut self, name: &str, flag: u8) {
-        *self.scope().names.entry(name.to_string()).or_insert(0) |= flag;
+    fn note(&mut self, name: &'a str, flag: u8) {
+        *self.scope().names.entry(name).or_insert(0) |= flag;
     }
 
-    fn store(&mut self, name: &str, span: Span) {
+    fn store(&mut self, name: &'a str, span: Span) {
         if name == "__debug__" {
             self.error(COMPILER, "cannot assign to __debug__", span);
         }
@@ -332,7 +332,7 @@ impl Checker {
         self.note(name, DEF);
     }
 
-    fn declare(&mut self, global: bool, ids: &[Ident], span: Span) {
+    fn declare(&mut self, global: bool, ids: &'a [Ident], span: Span) {
         let kind = self.scopes[self.cur].kind;
         if !global && kind == ScopeKind::Module {
             self.error(
@@ -345,7 +345,7 @@ impl Checker {
         for id in ids {
             let cur = self.scopes[self.cur]
                 .names
-                .get(&id.name)
+                .get(id.name.as_str())
                 .copied()
                 .unwrap_or(0);
             let word = if global { "global" } else { "nonlocal" };
@@ -403,7 +403,7 @@ impl Checker {
                         ScopeKind::Module => break,
                         ScopeKind::Class => {}
                         _ => {
-                            let f = s.names.get(&name).copied().unwrap_or(0);
+                            let f = s.names.get(name.as_str()).copied().unwrap_or(0);
                             if f & GLOBAL == 0 && f & (DEF | PARAM | NONLOCAL) != 0 {
                                 found = true;
                                 break;
@@ -425,14 +425,14 @@ impl Checker {
 
     // ---------------------------------------------------------- statements
 
-    fn stmts(&mut self, body: &[Stmt]) {
+    fn stmts(&mut self, body: &'a [Stmt]) {
         for s in body {
             self.stmt(s);
         }
     }
 
     /// A body that counts as one static block (loop, `with`, `try`).
-    fn block(&mut self, body: &[Stmt], weight: u32, span: Span) {
+    fn block(&mut self, body: &'a [Stmt], weight: u32, span: Span) {
         self.scope().blocks += weight;
         if self.scopes[self.cur].blocks > 20 {
             self.error(COMPILER, "too many statically nested blocks", span);
@@ -441,13 +441,13 @@ impl Checker {
         self.scope().blocks -= weight;
     }
 
-    fn loop_body(&mut self, body: &[Stmt], span: Span) {
+    fn loop_body(&mut self, body: &'a [Stmt], span: Span) {
         self.scope().loops += 1;
         self.block(body, 1, span);
         self.scope().loops -= 1;
     }
 
-    fn stmt(&mut self, s: &Stmt) {
+    fn stmt(&mut self, s: &'a Stmt) {
         match &s.kind {
             StmtKind::Expr(e) => self.expr(e),
             StmtKind::Assign { targets, value } => {
@@ -474,7 +474,7 @@ impl Checker {
                     self.expr(v);
                 }
                 if let (ExprKind::Name(n), true) = (&target.kind, *simple) {
-                    let cur = self.scopes[self.cur].names.get(n).copied().unwrap_or(0);
+                    let cur = self.scopes[self.cur].names.get(n.as_str()).copied().unwrap_or(0);
                     if cur & (GLOBAL | NONLOCAL) != 0 {
                         let word = if cur & GLOBAL != 0 {
                             "global"
@@ -626,7 +626,7 @@ impl Checker {
         }
     }
 
-    fn params(&mut self, p: &Parameters) {
+    fn params(&mut self, p: &'a Parameters) {
         let all = p
             .posonly
             .iter()
@@ -637,7 +637,7 @@ impl Checker {
         for x in all {
             let seen = self.scopes[self.cur]
                 .names
-                .get(&x.name.name)
+                .get(x.name.name.as_str())
                 .copied()
                 .unwrap_or(0);
             if seen & PARAM != 0 {
@@ -658,7 +658,7 @@ impl Checker {
     }
 
     /// Defaults and annotations are evaluated where the function is defined.
-    fn param_exprs(&mut self, p: &Parameters) {
+    fn param_exprs(&mut self, p: &'a Parameters) {
         let all = p
             .posonly
             .iter()
@@ -685,7 +685,7 @@ impl Checker {
         }
     }
 
-    fn function(&mut self, f: &FunctionDef, span: Span) {
+    fn function(&mut self, f: &'a FunctionDef, span: Span) {
         for d in &f.decorators {
             self.expr(d);
         }
@@ -703,7 +703,7 @@ impl Checker {
         let _ = span;
     }
 
-    fn class(&mut self, c: &ClassDef) {
+    fn class(&mut self, c: &'a ClassDef) {
         for d in &c.decorators {
             self.expr(d);
         }
@@ -717,7 +717,7 @@ impl Checker {
         self.pop_scope();
     }
 
-    fn keywords(&mut self, kws: &[Keyword]) {
+    fn keywords(&mut self, kws: &'a [Keyword]) {
         for (i, k) in kws.iter().enumerate() {
             if let Some(a) = &k.arg {
                 if a.name == "__debug__" {
@@ -740,7 +740,7 @@ impl Checker {
 
     // ---------------------------------------------------------- targets
 
-    fn target(&mut self, t: &Expr) {
+    fn target(&mut self, t: &'a Expr) {
         match &t.kind {
             ExprKind::Name(n) => self.store(n, t.span),
             ExprKind::Tuple(v) | ExprKind::List(v) => {
@@ -782,7 +782,7 @@ impl Checker {
     // ---------------------------------------------------------- expressions
 
     /// A value position where a bare starred expression is not allowed.
-    fn value(&mut self, e: &Expr) {
+    fn value(&mut self, e: &'a Expr) {
         if matches!(e.kind, ExprKind::Starred(_)) {
             self.error(COMPILER, "can't use starred expression here", e.span);
         }
@@ -790,7 +790,7 @@ impl Checker {
     }
 
     /// Elements of a display or call, where `*x` is allowed.
-    fn elements(&mut self, v: &[Expr]) {
+    fn elements(&mut self, v: &'a [Expr]) {
         for x in v {
             match &x.kind {
                 ExprKind::Starred(inner) => self.value(inner),
@@ -799,7 +799,7 @@ impl Checker {
         }
     }
 
-    fn expr(&mut self, e: &Expr) {
+    fn expr(&mut self, e: &'a Expr) {
         match &e.kind {
             ExprKind::BoolOp { values, .. } => {
                 for v in values {
@@ -913,7 +913,7 @@ impl Checker {
         }
     }
 
-    fn fstring(&mut self, parts: &[FStringPart]) {
+    fn fstring(&mut self, parts: &'a [FStringPart]) {
         for p in parts {
             if let FStringPart::Formatted {
                 value, format_spec, ..
@@ -961,7 +961,7 @@ impl Checker {
         }
     }
 
-    fn walrus(&mut self, target: &Ident) {
+    fn walrus(&mut self, target: &'a Ident) {
         if self.in_comp_iter > 0 {
             self.error(
                 SYMTABLE,
@@ -972,7 +972,7 @@ impl Checker {
         // Bind in the nearest enclosing non-comprehension scope.
         let mut i = self.cur;
         while let ScopeKind::Comprehension { .. } = self.scopes[i].kind {
-            if self.scopes[i].iter_vars.contains(&target.name) {
+            if self.scopes[i].iter_vars.contains(&target.name.as_str()) {
                 self.error(
                     SYMTABLE,
                     format!(
@@ -994,7 +994,7 @@ impl Checker {
         if target.name == "__debug__" {
             self.error(COMPILER, "cannot assign to __debug__", target.span);
         }
-        *self.scopes[i].names.entry(target.name.clone()).or_insert(0) |= DEF;
+        *self.scopes[i].names.entry(target.name.as_str()).or_insert(0) |= DEF;
         if i != self.cur {
             self.note(&target.name, USE);
         }
@@ -1004,8 +1004,8 @@ impl Checker {
         &mut self,
         name: &'static str,
         is_genexp: bool,
-        elts: &[&Expr],
-        generators: &[Comprehension],
+        elts: &[&'a Expr],
+        generators: &'a [Comprehension],
         span: Span,
     ) {
         // The first iterator is evaluated in the enclosing scope.
@@ -1058,9 +1058,9 @@ impl Checker {
         }
     }
 
-    fn comp_target(&mut self, t: &Expr) {
+    fn comp_target(&mut self, t: &'a Expr) {
         match &t.kind {
-            ExprKind::Name(n) => self.scope().iter_vars.push(n.clone()),
+            ExprKind::Name(n) => self.scope().iter_vars.push(n),
             ExprKind::Tuple(v) | ExprKind::List(v) => {
                 for x in v {
                     self.comp_target(x);
