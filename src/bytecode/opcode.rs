@@ -247,7 +247,8 @@ pub enum Instr {
     /// `__exit__`. TypeError if mgr does not support the protocol.
     BeforeWith,
     /// `mgr => exit awaitable`: `async with`; the awaitable is
-    /// `mgr.__aenter__()`, to be awaited by the following code.
+    /// `mgr.__aenter__()` already passed through `GetAwaitable`, so the
+    /// following code awaits it with just `LoadNone; Send`.
     BeforeAsyncWith,
     /// `exit prev_exc exc => exit prev_exc exc result` where result is
     /// `exit(type(exc), exc, exc.__traceback__)`.
@@ -271,7 +272,9 @@ pub enum Instr {
     GetAwaitable,
     /// `obj => async_iterator` (`obj.__aiter__()`).
     GetAIter,
-    /// `aiter => aiter awaitable` (`aiter.__anext__()`).
+    /// `aiter => aiter awaitable`: `aiter.__anext__()` already passed
+    /// through `GetAwaitable` (TypeError "'async for' received an invalid
+    /// object from __anext__" otherwise); awaited with `LoadNone; Send`.
     GetANext,
     /// `aiter exc =>`: ends an `async for` loop if exc is StopAsyncIteration,
     /// otherwise re-raises exc.

@@ -308,7 +308,7 @@ impl<'a> Compiler<'a> {
         self.set_span(stmt_span);
         self.u.b.push_handler(except, 0);
         self.emit(Instr::GetANext);
-        self.emit_await();
+        self.emit_send_none();
         self.u.b.pop_handler();
         self.store_target(target)?;
         self.compile_body(body)?;
@@ -326,6 +326,12 @@ impl<'a> Compiler<'a> {
     /// `GetAwaitable; LoadNone; Send(next)`: awaits the value on top.
     pub(super) fn emit_await(&mut self) {
         self.emit(Instr::GetAwaitable);
+        self.emit_send_none();
+    }
+
+    /// `LoadNone; Send(next)`: awaits an awaitable that `GetANext` or
+    /// `BeforeAsyncWith` already made ready for `Send`.
+    pub(super) fn emit_send_none(&mut self) {
         self.emit(Instr::LoadNone);
         self.emit_send();
     }
@@ -512,7 +518,7 @@ impl<'a> Compiler<'a> {
         self.set_span(span);
         if is_async {
             self.emit(Instr::BeforeAsyncWith);
-            self.emit_await();
+            self.emit_send_none();
         } else {
             self.emit(Instr::BeforeWith);
         }

@@ -307,7 +307,7 @@ impl<'a> Compiler<'a> {
         if gen.is_async {
             self.u.b.push_handler(anchor, 0);
             self.emit(Instr::GetANext);
-            self.emit_await();
+            self.emit_send_none();
             self.u.b.pop_handler();
         } else {
             self.u.b.jump(Instr::ForIter, anchor);
