@@ -12,7 +12,8 @@
 //! the unwinding scheme of `break`/`continue`/`return` and the handler
 //! layouts of `try`, `with` and `async for`.
 //!
-//! Files: `stmt.rs` (statements, assignment targets, imports), `control.rs`
+//! Files: `scope/` (symbol tables), `builder.rs` (emission, labels,
+//! exception table, stack depths), `stmt.rs` (statements, assignment targets, imports), `control.rs`
 //! (loops, `try`, `with`, the frame-block stack), `expr.rs` (expressions),
 //! `call.rs` (calls and displays), `func.rs` (functions, lambdas, classes,
 //! comprehensions).
