@@ -92,7 +92,7 @@ fn header(code: &Code, out: &mut String) {
         let _ = writeln!(out, "{args}");
     }
     if !code.varnames.is_empty() {
-        let first_free = code.varnames.len() - code.nfree as usize;
+        let first_free = code.varnames.len().saturating_sub(code.nfree as usize);
         let slots: Vec<String> = code
             .varnames
             .iter()

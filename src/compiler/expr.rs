@@ -169,10 +169,11 @@ impl<'a> Compiler<'a> {
 
     // ---- constants ---------------------------------------------------
 
-    /// The value of a constant expression: literals, a negated number, or
-    /// a tuple of constants.
+    /// The value of a constant expression: literals, a negated number, a
+    /// tuple of constants, or `__debug__` (always true: asserts are on).
     pub(super) fn constant_of(&self, e: &Expr) -> Option<Const> {
         match &e.kind {
+            ExprKind::Name(name) if name == "__debug__" => Some(Const::Bool(true)),
             ExprKind::Constant(c) => Some(match c {
                 Constant::None => Const::None,
                 Constant::True => Const::Bool(true),

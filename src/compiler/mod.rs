@@ -13,10 +13,10 @@
 //! layouts of `try`, `with` and `async for`.
 //!
 //! Files: `scope/` (symbol tables), `builder.rs` (emission, labels,
-//! exception table, stack depths), `stmt.rs` (statements, assignment targets, imports), `control.rs`
-//! (loops, `try`, `with`, the frame-block stack), `expr.rs` (expressions),
-//! `call.rs` (calls and displays), `func.rs` (functions, lambdas, classes,
-//! comprehensions).
+//! exception table, stack depths), `stmt.rs` (statements, assignment
+//! targets, imports), `control.rs` (loops, `try`, `with`, the frame-block
+//! stack), `expr.rs` (expressions), `call.rs` (calls and displays),
+//! `func.rs` (functions, lambdas, classes, comprehensions).
 //!
 //! Invariants: every instruction carries the span of the statement or
 //! expression that produced it; the builder verifies the stack discipline
