@@ -361,7 +361,7 @@ fn aspy_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
         let path = entry.path();
         if path.is_dir() {
             aspy_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "aspy") {
+        } else if path.extension().is_some_and(|e| e == "aspy" || e == "repl") {
             out.push(path);
         }
     }
@@ -381,7 +381,7 @@ fn conformance_programs_compile_to_well_formed_code() {
     for path in &files {
         let text = std::fs::read_to_string(path).unwrap();
         let name = path.display().to_string();
-        let repl = name.contains("repl_");
+        let repl = path.extension().is_some_and(|e| e == "repl");
         let file = SourceFile::new(name.clone(), text);
         let (pm, cm) = if repl {
             (ParseMode::Repl, CompileMode::Repl)
