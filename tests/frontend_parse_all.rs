@@ -1,7 +1,8 @@
 //! Every `.aspy` file of the repository (examples, tests, stdlib) must
 //! parse, except inputs meant to fail: `tests/frontend/bad/`,
 //! `tests/frontend/unsupported/`, and files whose first line is
-//! `# expect: SyntaxError`. A file may also be refused for using one of the
+//! `# expect: SyntaxError`. Files named `repl_*.aspy` are REPL entries
+//! (parsed with top-level `await` allowed). A file may also be refused for using one of the
 //! few constructs aspy deliberately leaves out of its subset (listed below);
 //! any other failure is a parser bug.
 
@@ -36,7 +37,9 @@ fn every_aspy_file_parses() {
             let result = match aspy::lexer::decode_source(bytes, &rel) {
                 Ok(text) => {
                     let src = SourceFile::new(rel.clone(), text);
-                    parse_module(&src, ParseMode::File).map(|_| ()).map_err(|e| e.render(&src))
+                    let repl = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("repl_"));
+                    let mode = if repl { ParseMode::Repl } else { ParseMode::File };
+                    parse_module(&src, mode).map(|_| ()).map_err(|e| e.render(&src))
                 }
                 Err((_, e)) => Err(e.to_string()),
             };

@@ -102,6 +102,51 @@ pub fn single_subscript(e: Expr, l: usize, r: usize) -> Expr {
     e
 }
 
+/// Precedence of a binary operator (higher binds tighter).
+fn precedence(op: BinOp) -> u8 {
+    match op {
+        BinOp::BitOr => 1,
+        BinOp::BitXor => 2,
+        BinOp::BitAnd => 3,
+        BinOp::LShift | BinOp::RShift => 4,
+        BinOp::Add | BinOp::Sub => 5,
+        BinOp::Pow => 7,
+        _ => 6,
+    }
+}
+
+/// Folds a flat chain `a op b op c ...` (all left-associative) into a tree
+/// by precedence, without recursion (shunting-yard). Entry `i > 0` holds
+/// the operator before operand `i`; each operand carries its extent
+/// including parentheses, which becomes the start or end of the node's
+/// span (as CPython's locations).
+pub fn fold_chain(chain: Vec<(BinOp, usize, Expr, usize)>) -> Expr {
+    let mut operands: Vec<(usize, Expr, usize)> = Vec::with_capacity(chain.len());
+    let mut ops: Vec<BinOp> = Vec::new();
+    fn reduce(operands: &mut Vec<(usize, Expr, usize)>, op: BinOp) {
+        if let (Some((_, b, r)), Some((l, a, _))) = (operands.pop(), operands.pop()) {
+            operands.push((l, binop(a, op, b, l, r), r));
+        }
+    }
+    for (i, (op, l, e, r)) in chain.into_iter().enumerate() {
+        if i > 0 {
+            while let Some(&top) = ops.last() {
+                if precedence(top) < precedence(op) {
+                    break;
+                }
+                ops.pop();
+                reduce(&mut operands, top);
+            }
+            ops.push(op);
+        }
+        operands.push((l, e, r));
+    }
+    while let Some(top) = ops.pop() {
+        reduce(&mut operands, top);
+    }
+    operands.pop().map(|(_, e, _)| e).unwrap_or_else(|| Expr::new(ExprKind::Tuple(Vec::new()), Span::default()))
+}
+
 pub fn binop(a: Expr, op: BinOp, b: Expr, l: usize, r: usize) -> Expr {
     Expr::new(
         ExprKind::BinOp {

@@ -175,6 +175,7 @@ pub enum Context {
 
 /// Runs every compile-time check on a parsed module.
 pub fn check_module(body: &[Stmt], ctx: Context) -> Result<(), CompileError> {
+    check_future(body)?;
     let mut c = Checker::new(ctx);
     c.stmts(body);
     c.finish()
@@ -185,6 +186,63 @@ pub fn check_expression(e: &Expr) -> Result<(), CompileError> {
     let mut c = Checker::new(Context::Eval);
     c.expr(e);
     c.finish()
+}
+
+/// The features `from __future__ import` accepts (CPython's future.c).
+const FUTURE_FEATURES: &[&str] = &[
+    "nested_scopes",
+    "generators",
+    "division",
+    "absolute_import",
+    "with_statement",
+    "print_function",
+    "unicode_literals",
+    "barry_as_FLUFL",
+    "generator_stop",
+    "annotations",
+];
+
+fn is_future_import(s: &Stmt) -> bool {
+    matches!(&s.kind, StmtKind::ImportFrom { module: Some(m), level: 0, .. } if m == "__future__")
+}
+
+/// `from __future__ import x`: only at the top of the module (after the
+/// docstring), and only known features. CPython checks this first.
+fn check_future(body: &[Stmt]) -> Result<(), CompileError> {
+    let mut at_top = true;
+    for (i, s) in body.iter().enumerate() {
+        let docstring = i == 0
+            && matches!(&s.kind, StmtKind::Expr(e) if matches!(e.kind, ExprKind::Constant(Constant::Str(_))));
+        if docstring {
+            continue;
+        }
+        let StmtKind::ImportFrom { names, .. } = &s.kind else {
+            at_top = false;
+            continue;
+        };
+        if !is_future_import(s) {
+            at_top = false;
+            continue;
+        }
+        for a in names {
+            if a.name == "braces" {
+                return Err(CompileError::syntax("not a chance", a.span));
+            }
+            if !FUTURE_FEATURES.contains(&a.name.as_str()) {
+                return Err(CompileError::syntax(
+                    format!("future feature {} is not defined", a.name),
+                    a.span,
+                ));
+            }
+        }
+        if !at_top {
+            return Err(CompileError::syntax(
+                "from __future__ imports must occur at the beginning of the file",
+                s.span,
+            ));
+        }
+    }
+    Ok(())
 }
 
 const USE: u8 = 1;
@@ -605,6 +663,13 @@ impl<'a> Checker<'a> {
                     self.expr(m);
                 }
             }
+            StmtKind::ImportFrom { .. } if is_future_import(s) && self.cur != 0 => {
+                self.error(
+                    COMPILER,
+                    "from __future__ imports must occur at the beginning of the file",
+                    s.span,
+                );
+            }
             StmtKind::Import(aliases) | StmtKind::ImportFrom { names: aliases, .. } => {
                 for a in aliases {
                     match &a.asname {
@@ -707,9 +772,7 @@ impl<'a> Checker<'a> {
         for d in &c.decorators {
             self.expr(d);
         }
-        for b in &c.bases {
-            self.expr(b);
-        }
+        self.elements(&c.bases);
         self.keywords(&c.keywords);
         self.store(&c.name.name, c.name.span);
         self.push_scope(ScopeKind::Class);
