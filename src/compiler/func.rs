@@ -68,10 +68,18 @@ impl<'a> Compiler<'a> {
         let code = self.exit_unit()?;
         self.set_span(span);
         self.make_function(code, flags)?;
-        for _ in &f.decorators {
+        self.apply_decorators(&f.decorators, span);
+        self.name_op(&f.name.name, Ctx::Store)
+    }
+
+    /// Calls the decorators (already on the stack) innermost first, each
+    /// call on its decorator's line, as tracebacks show it.
+    fn apply_decorators(&mut self, decorators: &[Expr], span: Span) {
+        for d in decorators.iter().rev() {
+            self.set_span(d.span);
             self.emit(Instr::Call(1));
         }
-        self.name_op(&f.name.name, Ctx::Store)
+        self.set_span(span);
     }
 
     pub(super) fn compile_lambda(
@@ -188,9 +196,7 @@ impl<'a> Compiler<'a> {
         self.load_str(&c.name.name);
         self.call_helper(span, 2, &c.bases, &c.keywords)?;
         self.set_span(span);
-        for _ in &c.decorators {
-            self.emit(Instr::Call(1));
-        }
+        self.apply_decorators(&c.decorators, span);
         self.name_op(&c.name.name, Ctx::Store)
     }
 
