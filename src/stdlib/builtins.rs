@@ -142,6 +142,12 @@ pub fn install(vm: &mut Vm) {
     def(vm, "delattr", delattr);
     super::types_core::install(vm);
     super::functions::install(vm);
+    super::str_methods::install(vm);
+    super::bytes_methods::install(vm);
+    super::number_methods::install(vm);
+    super::list_methods::install(vm);
+    super::dict_methods::install(vm);
+    super::set_methods::install(vm);
 }
 
 // ---- object -----------------------------------------------------------------

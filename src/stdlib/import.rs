@@ -30,6 +30,9 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
     if let Some((parent, _)) = name.rsplit_once('.') {
         import_module(vm, parent)?;
     }
+    if let Some(m) = crate::stdlib::modules::load(vm, name) {
+        return m;
+    }
     if let Some(src) = crate::stdlib::embedded::EMBEDDED
         .iter()
         .find(|(n, _)| *n == name)

@@ -605,7 +605,7 @@ impl Vm {
                     Instr::WithExceptStart => {
                         save_ip!();
                         let n = self.fiber.stack.len();
-                        let (exit, exc) = (self.fiber.stack[n - 4], self.fiber.stack[n - 1]);
+                        let (exit, exc) = (self.fiber.stack[n - 3], self.fiber.stack[n - 1]);
                         let r = tri!(self.with_except_start(exit, exc));
                         push!(r);
                     }
