@@ -444,8 +444,11 @@ impl<'a> Tokens<'a> {
                     }
                 }
             }
-            self.pending
-                .push_back((self.base + start, tok, self.base + end));
+            let item = (self.base + start, tok, self.base + end);
+            if self.pending.is_empty() {
+                return Some(Ok(item));
+            }
+            self.pending.push_back(item);
         }
     }
 }

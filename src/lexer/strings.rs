@@ -168,7 +168,7 @@ pub fn scan_string(
 /// when `raw`), normalizing line ends to `\n`.
 pub fn decode_str(src: &str, from: usize, to: usize, raw: bool) -> Result<String, CompileError> {
     let text = &src[from..to];
-    if !text.contains(['\\', '\r']) {
+    if !text.bytes().any(|b| b == b'\\' || b == b'\r') {
         return Ok(text.to_string());
     }
     let mut out = String::with_capacity(text.len());

@@ -252,7 +252,7 @@ fn unexpected(
     if matches!(tok, Some(Token::Assign)) {
         let cond_stmt = matches!(first, Some(Token::If | Token::Elif | Token::While))
             && depth_brackets.is_empty();
-        let in_display = matches!(depth_brackets.last(), Some(Token::LSqb | Token::LBrace));
+        let in_display = matches!(depth_brackets.last(), Some(Token::LSqb | Token::LBrace)) || in_group(&line);
         if cond_stmt || in_display {
             return CompileError::syntax(
                 "invalid syntax. Maybe you meant '==' or ':=' instead of '='?",
@@ -302,7 +302,40 @@ fn unexpected(
             );
         }
     }
-    if has(expected, &quoted("else")) && line.iter().skip(1).any(|t| matches!(t.1, Token::If)) {
+    if let Some(e) = parameter_mistake(&line, tok.as_ref(), prev, tok_span) {
+        return e;
+    }
+    if matches!(tok, Some(Token::ColonEqual)) {
+        let what = match prev {
+            Some(Token::True) => Some("True"),
+            Some(Token::False) => Some("False"),
+            Some(Token::None) => Some("None"),
+            _ => None,
+        };
+        if let Some(what) = what {
+            return CompileError::syntax(format!("cannot use assignment expressions with {what}"), tok_span);
+        }
+    }
+    if matches!(tok, Some(Token::For)) && matches!(depth_brackets.last(), Some(Token::LSqb | Token::LBrace)) {
+        if comma_at_innermost(&line) {
+            return CompileError::syntax(
+                "did you forget parentheses around the comprehension target?",
+                tok_span,
+            );
+        }
+    }
+    if matches!(tok, Some(Token::Newline | Token::Semi))
+        && matches!(prev, Some(Token::Comma))
+        && matches!(first, Some(Token::From))
+        && depth_brackets.is_empty()
+        && line.iter().any(|t| matches!(t.1, Token::Import))
+    {
+        return CompileError::syntax("trailing comma not allowed without surrounding parentheses", tok_span);
+    }
+    if has(expected, &quoted("else"))
+        && !matches!(tok, Some(Token::Colon))
+        && line.iter().skip(1).any(|t| matches!(t.1, Token::If))
+    {
         let start = line
             .iter()
             .find(|t| !matches!(t.1, Token::Name(_) | Token::Assign))
@@ -455,4 +488,91 @@ pub(super) fn add_help(e: CompileError) -> CompileError {
         return e;
     };
     e.with_help(help)
+}
+
+/// True when the innermost open bracket is a parenthesized group (not a
+/// call, not a `def`'s parameters).
+fn in_group(line: &[Spanned]) -> bool {
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, (_, t, _)) in line.iter().enumerate() {
+        if t.is_open_bracket() {
+            stack.push(i);
+        } else if t.is_close_bracket() {
+            stack.pop();
+        }
+    }
+    match stack.last() {
+        Some(&i) if matches!(line[i].1, Token::LPar) => i == 0 || !ends_expr(&line[i - 1].1),
+        _ => false,
+    }
+}
+
+/// True when a comma appears directly inside the innermost open bracket.
+fn comma_at_innermost(line: &[Spanned]) -> bool {
+    let mut depth = 0i32;
+    for (_, t, _) in line.iter().rev() {
+        if t.is_close_bracket() {
+            depth += 1;
+        } else if t.is_open_bracket() {
+            if depth == 0 {
+                return false;
+            }
+            depth -= 1;
+        } else if depth == 0 && matches!(t, Token::Comma) {
+            return true;
+        }
+    }
+    false
+}
+
+/// True inside a `lambda`'s parameter list.
+fn in_lambda_params(line: &[Spanned]) -> bool {
+    let mut open = 0;
+    for (_, t, _) in line {
+        match t {
+            Token::Lambda => open += 1,
+            Token::Colon if open > 0 => open -= 1,
+            _ => {}
+        }
+    }
+    open > 0
+}
+
+/// CPython's messages for malformed parameter lists.
+fn parameter_mistake(line: &[Spanned], tok: Option<&Token>, prev: Option<&Token>, span: Span) -> Option<CompileError> {
+    if !in_def_params(line) && !in_lambda_params(line) {
+        return None;
+    }
+    let tok = tok?;
+    if matches!(tok, Token::Star) && matches!(prev, Some(Token::Slash)) {
+        return Some(CompileError::syntax("expected comma between / and *", span));
+    }
+    if matches!(tok, Token::Comma | Token::RPar | Token::Colon) && matches!(prev, Some(Token::Assign)) {
+        return Some(CompileError::syntax("expected default value expression", span));
+    }
+    if matches!(tok, Token::Assign) {
+        // The current item: back to the last `,` or `(` at this depth.
+        let mut depth = 0i32;
+        let mut item_start = None;
+        for (i, (_, t, _)) in line.iter().enumerate().rev() {
+            if t.is_close_bracket() {
+                depth += 1;
+            } else if t.is_open_bracket() {
+                if depth == 0 {
+                    item_start = Some(i + 1);
+                    break;
+                }
+                depth -= 1;
+            } else if depth == 0 && matches!(t, Token::Comma | Token::Lambda) {
+                item_start = Some(i + 1);
+                break;
+            }
+        }
+        if let Some(i) = item_start {
+            if matches!(line.get(i).map(|t| &t.1), Some(Token::Star)) {
+                return Some(CompileError::syntax("var-positional argument cannot have default value", span));
+            }
+        }
+    }
+    None
 }

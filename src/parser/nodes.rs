@@ -79,6 +79,12 @@ pub fn dotted(first: Box<str>, rest: Vec<Box<str>>) -> String {
     s
 }
 
+/// Appends one line of simple statements to a statement list.
+pub fn push_line(v: &mut Vec<Stmt>, first: Box<Stmt>, rest: Vec<Box<Stmt>>) {
+    v.push(*first);
+    v.extend(rest.into_iter().map(|b| *b));
+}
+
 /// `first` followed by `rest`.
 pub fn cons<T>(first: T, rest: Vec<T>) -> Vec<T> {
     let mut v = Vec::with_capacity(rest.len() + 1);
@@ -393,7 +399,18 @@ pub fn params(items: Vec<ParamItem>) -> PResult<Parameters> {
 }
 
 /// Builds a call, with CPython's argument-order checks.
-pub fn call(func: Expr, items: Vec<ArgItem>, paren_l: usize, l: usize, r: usize) -> PResult<Expr> {
+pub fn call(src: &str, func: Expr, items: Vec<ArgItem>, paren_l: usize, l: usize, r: usize) -> PResult<Expr> {
+    // `f(x for x in y,)`: a trailing comma makes the generator one of
+    // several arguments for CPython.
+    if let [ArgItem::Generator(g)] = items.as_slice() {
+        let between = src.get(g.span.end as usize..r.saturating_sub(1)).unwrap_or("");
+        if has_comma_outside_comments(between) {
+            return Err(CompileError::syntax(
+                "Generator expression must be parenthesized",
+                g.span,
+            ));
+        }
+    }
     let (args, keywords) = arguments(items, Some(Span::new(paren_l, r)))?;
     Ok(Expr::new(
         ExprKind::Call {
@@ -403,6 +420,19 @@ pub fn call(func: Expr, items: Vec<ArgItem>, paren_l: usize, l: usize, r: usize)
         },
         sp(l, r),
     ))
+}
+
+fn has_comma_outside_comments(text: &str) -> bool {
+    let mut in_comment = false;
+    for c in text.chars() {
+        match c {
+            '#' => in_comment = true,
+            '\n' | '\r' => in_comment = false,
+            ',' if !in_comment => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Splits argument items into positional arguments and keywords.
@@ -462,6 +492,13 @@ fn arguments(items: Vec<ArgItem>, parens: Option<Span>) -> PResult<(Vec<Expr>, V
             }
             ArgItem::Keyword(kv, s) => {
                 let (k, v) = *kv;
+                if s.start != k.span.start {
+                    // `f((x)=1)`: the name is parenthesized.
+                    return Err(CompileError::syntax(
+                        "expression cannot contain assignment, perhaps you meant \"==\"?",
+                        Span::new(s.start as usize, v.span.end as usize),
+                    ));
+                }
                 let arg = match k.kind {
                     ExprKind::Name(name) => Ident { name, span: k.span },
                     ExprKind::Constant(Constant::True | Constant::False | Constant::None) => {
@@ -491,6 +528,9 @@ fn arguments(items: Vec<ArgItem>, parens: Option<Span>) -> PResult<(Vec<Expr>, V
 }
 
 pub fn class(l: usize, name: Ident, args: Option<Vec<ArgItem>>, body: Vec<Stmt>) -> PResult<Stmt> {
+    if let Some(ArgItem::Generator(g)) = args.iter().flatten().find(|a| matches!(a, ArgItem::Generator(_))) {
+        return Err(CompileError::syntax("invalid syntax", g.span));
+    }
     let (bases, keywords) = arguments(args.unwrap_or_default(), None)?;
     let end = end_of(&body, name.span.end);
     Ok(Stmt::new(

@@ -649,12 +649,7 @@ impl<'a> Checker<'a> {
             StmtKind::Nonlocal(ids) => self.declare(false, ids, s.span),
             StmtKind::Delete(targets) => {
                 for t in targets {
-                    self.target(t);
-                    if let ExprKind::Name(n) = &t.kind {
-                        if n == "__debug__" {
-                            self.error(COMPILER, "cannot delete __debug__", t.span);
-                        }
-                    }
+                    self.delete_target(t);
                 }
             }
             StmtKind::Assert { test, msg } => {
@@ -803,6 +798,21 @@ impl<'a> Checker<'a> {
 
     // ---------------------------------------------------------- targets
 
+    fn delete_target(&mut self, t: &'a Expr) {
+        match &t.kind {
+            ExprKind::Name(n) if n == "__debug__" => {
+                self.error(COMPILER, "cannot delete __debug__", t.span);
+            }
+            ExprKind::Name(n) => self.note(n, DEF),
+            ExprKind::Tuple(v) | ExprKind::List(v) => {
+                for x in v {
+                    self.delete_target(x);
+                }
+            }
+            _ => self.target(t),
+        }
+    }
+
     fn target(&mut self, t: &'a Expr) {
         match &t.kind {
             ExprKind::Name(n) => self.store(n, t.span),
@@ -833,7 +843,12 @@ impl<'a> Checker<'a> {
                 );
                 self.target(inner);
             }
-            ExprKind::Attribute { value, .. } => self.expr(value),
+            ExprKind::Attribute { value, attr } => {
+                if attr.name == "__debug__" {
+                    self.error(COMPILER, "cannot assign to __debug__", t.span);
+                }
+                self.expr(value);
+            }
             ExprKind::Subscript { value, slice } => {
                 self.expr(value);
                 self.expr(slice);
