@@ -7,6 +7,10 @@ use aspy::parser::{parse_module, ParseMode};
 use aspy::span::SourceFile;
 use std::time::{Duration, Instant};
 
+/// The same allocator as the `aspy` binary, so the numbers are the CLI's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn corpus() -> String {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/frontend/corpus");
     let mut files: Vec<_> = std::fs::read_dir(dir)
@@ -19,7 +23,11 @@ fn corpus() -> String {
     for f in files {
         let text = std::fs::read_to_string(&f).expect("corpus file");
         // One file has no final newline, another starts with a BOM.
-        unit.push_str(text.trim_start_matches('\u{feff}').replace("\r\n", "\n").trim_end());
+        unit.push_str(
+            text.trim_start_matches('\u{feff}')
+                .replace("\r\n", "\n")
+                .trim_end(),
+        );
         unit.push('\n');
     }
     let mut text = String::with_capacity(11 << 20);
@@ -54,6 +62,14 @@ fn main() {
         std::hint::black_box(m.body.len());
     });
     println!("input: {mb:.1} MB");
-    println!("lex:   {:>7.1} ms  {:>6.1} MB/s", lex.as_secs_f64() * 1e3, mb / lex.as_secs_f64());
-    println!("parse: {:>7.1} ms  {:>6.1} MB/s (lex + parse + checks)", parse.as_secs_f64() * 1e3, mb / parse.as_secs_f64());
+    println!(
+        "lex:   {:>7.1} ms  {:>6.1} MB/s",
+        lex.as_secs_f64() * 1e3,
+        mb / lex.as_secs_f64()
+    );
+    println!(
+        "parse: {:>7.1} ms  {:>6.1} MB/s (lex + parse + checks)",
+        parse.as_secs_f64() * 1e3,
+        mb / parse.as_secs_f64()
+    );
 }

@@ -13,6 +13,11 @@ use clap::{Parser, ValueEnum};
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
+/// mimalloc: the VM allocates many small short-lived blocks (frames' stacks,
+/// strings, lists); it is measurably faster than the system allocator here.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Command-line options.
 #[derive(Parser, Debug)]
 #[command(

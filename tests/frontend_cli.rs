@@ -22,7 +22,12 @@ fn aspy(args: &[&str], stdin: Option<&[u8]>) -> Output {
 }
 
 fn last_stderr_line(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).trim_end().lines().last().unwrap_or("").to_string()
+    String::from_utf8_lossy(&o.stderr)
+        .trim_end()
+        .lines()
+        .last()
+        .unwrap_or("")
+        .to_string()
 }
 
 fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
@@ -57,7 +62,10 @@ fn running_a_file_with_a_syntax_error_exits_1() {
     let p = temp_file("indent.aspy", b"if x:\n        a\n    b\n");
     let o = aspy(&[p.to_str().unwrap(), "arg1"], None);
     assert_eq!(o.status.code(), Some(1));
-    assert_eq!(last_stderr_line(&o), "IndentationError: unindent does not match any outer indentation level");
+    assert_eq!(
+        last_stderr_line(&o),
+        "IndentationError: unindent does not match any outer indentation level"
+    );
 }
 
 #[test]
@@ -89,7 +97,10 @@ fn code_and_stdin_sources() {
     assert_eq!(last_stderr_line(&o), "SyntaxError: '(' was never closed");
     let o = aspy(&["-"], Some(b"return 5\n"));
     assert_eq!(o.status.code(), Some(1));
-    assert_eq!(last_stderr_line(&o), "SyntaxError: 'return' outside function");
+    assert_eq!(
+        last_stderr_line(&o),
+        "SyntaxError: 'return' outside function"
+    );
 }
 
 #[test]
@@ -98,7 +109,10 @@ fn dump_tokens_and_ast() {
     let o = aspy(&["--dump", "tokens", p.to_str().unwrap()], None);
     assert_eq!(o.status.code(), Some(0));
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("Name(\"x\")") && out.contains("Newline"), "{out}");
+    assert!(
+        out.contains("Name(\"x\")") && out.contains("Newline"),
+        "{out}"
+    );
     let o = aspy(&["--dump", "ast", p.to_str().unwrap()], None);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("Assign {"), "{out}");

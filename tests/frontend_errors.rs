@@ -64,13 +64,19 @@ fn bad_inputs_match_cpython() {
 fn unsupported_constructs_are_refused() {
     check_dir("tests/frontend/unsupported", 6, false);
     for (name, _, expected) in cases("tests/frontend/unsupported") {
-        assert!(expected.starts_with("SyntaxError: aspy does not support "), "{name}: {expected}");
+        assert!(
+            expected.starts_with("SyntaxError: aspy does not support "),
+            "{name}: {expected}"
+        );
     }
 }
 
 #[test]
 fn soft_keywords_stay_names() {
-    let src = SourceFile::new("t", "match = 1\nmatch(x)\ntype = 2\nprint(type, match)\nmatch.x = [match]\n");
+    let src = SourceFile::new(
+        "t",
+        "match = 1\nmatch(x)\ntype = 2\nprint(type, match)\nmatch.x = [match]\n",
+    );
     parse_module(&src, ParseMode::File).expect("match and type are ordinary names");
 }
 
@@ -81,7 +87,10 @@ fn repl_mode_allows_top_level_await() {
     let err = parse_module(&src, ParseMode::File).unwrap_err();
     assert_eq!(err.message, "'await' outside function");
     let src = SourceFile::new("<stdin>", "def f():\n    await g()\n");
-    assert_eq!(parse_module(&src, ParseMode::Repl).unwrap_err().message, "'await' outside async function");
+    assert_eq!(
+        parse_module(&src, ParseMode::Repl).unwrap_err().message,
+        "'await' outside async function"
+    );
 }
 
 #[test]

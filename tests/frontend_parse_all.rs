@@ -28,8 +28,14 @@ fn every_aspy_file_parses() {
             if path.extension().is_none_or(|e| e != "aspy") {
                 continue;
             }
-            let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
-            if rel.starts_with("tests/frontend/bad/") || rel.starts_with("tests/frontend/unsupported/") {
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if rel.starts_with("tests/frontend/bad/")
+                || rel.starts_with("tests/frontend/unsupported/")
+            {
                 continue;
             }
             let bytes = std::fs::read(path).expect("read");
@@ -37,9 +43,17 @@ fn every_aspy_file_parses() {
             let result = match aspy::lexer::decode_source(bytes, &rel) {
                 Ok(text) => {
                     let src = SourceFile::new(rel.clone(), text);
-                    let repl = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("repl_"));
-                    let mode = if repl { ParseMode::Repl } else { ParseMode::File };
-                    parse_module(&src, mode).map(|_| ()).map_err(|e| e.render(&src))
+                    let repl = path
+                        .file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with("repl_"));
+                    let mode = if repl {
+                        ParseMode::Repl
+                    } else {
+                        ParseMode::File
+                    };
+                    parse_module(&src, mode)
+                        .map(|_| ())
+                        .map_err(|e| e.render(&src))
                 }
                 Err((_, e)) => Err(e.to_string()),
             };
@@ -56,5 +70,10 @@ fn every_aspy_file_parses() {
         }
     }
     assert!(checked > 0, "no .aspy files found");
-    assert!(failures.is_empty(), "{} file(s) failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} file(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -85,7 +85,12 @@ fn deepest_accepted_trees_are_safe() {
         format!("x = a{}\n", ".b".repeat(990)),
         format!("x = {}y\n", "lambda: ".repeat(450)),
         format!("if x: pass\n{}", "elif x: pass\n".repeat(990)),
-        format!("x = {}{}y{}\n", "[-(".repeat(60), "-".repeat(500), ")]".repeat(60)),
+        format!(
+            "x = {}{}y{}\n",
+            "[-(".repeat(60),
+            "-".repeat(500),
+            ")]".repeat(60)
+        ),
     ] {
         parse(&s).unwrap_or_else(|e| panic!("{}", e.message));
     }
@@ -100,7 +105,10 @@ fn deepest_accepted_trees_are_safe() {
 fn unbalanced_brackets() {
     assert_eq!(message("x = (1, 2"), "'(' was never closed");
     assert_eq!(message("x = 1]"), "unmatched ']'");
-    assert_eq!(message("x = {1: (2, 3}"), "closing parenthesis '}' does not match opening parenthesis '('");
+    assert_eq!(
+        message("x = {1: (2, 3}"),
+        "closing parenthesis '}' does not match opening parenthesis '('"
+    );
     assert_eq!(message(&")".repeat(1000)), "unmatched ')'");
 }
 
@@ -109,7 +117,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
 }
@@ -136,14 +147,18 @@ fn binary_garbage_never_panics() {
 #[test]
 fn token_soup_never_panics() {
     let vocab = [
-        "x", "1", "'s'", "f'{x}'", "(", ")", "[", "]", "{", "}", ":", ",", "=", "+", "-", "*", "**", "if", "else",
-        "for", "in", "def", "class", "lambda", "await", "async", "yield", "return", "with", "as", "\n", "    ",
-        "\t", "not", "and", ".", ";", "@", "\\\n", "#c\n", "...", "try", "except", "match", ":=", "f'{", "'''",
+        "x", "1", "'s'", "f'{x}'", "(", ")", "[", "]", "{", "}", ":", ",", "=", "+", "-", "*",
+        "**", "if", "else", "for", "in", "def", "class", "lambda", "await", "async", "yield",
+        "return", "with", "as", "\n", "    ", "\t", "not", "and", ".", ";", "@", "\\\n", "#c\n",
+        "...", "try", "except", "match", ":=", "f'{", "'''",
     ];
     let mut rng = Lcg(7);
     for _ in 0..3000 {
         let n = 1 + (rng.next() % 40) as usize;
-        let s: String = (0..n).map(|_| vocab[(rng.next() % vocab.len() as u64) as usize]).collect::<Vec<_>>().join(" ");
+        let s: String = (0..n)
+            .map(|_| vocab[(rng.next() % vocab.len() as u64) as usize])
+            .collect::<Vec<_>>()
+            .join(" ");
         let _ = parse(&s);
         let _ = aspy::parser::parse_expression(&SourceFile::new("e", s));
     }
@@ -151,8 +166,11 @@ fn token_soup_never_panics() {
 
 #[test]
 fn ten_megabyte_file() {
-    let unit = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/frontend/corpus/statements.aspy"))
-        .expect("corpus");
+    let unit = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/frontend/corpus/statements.aspy"
+    ))
+    .expect("corpus");
     let mut text = String::new();
     while text.len() < 10 * 1024 * 1024 {
         text.push_str(&unit);

@@ -43,9 +43,7 @@ pub fn scan_number(src: &str, start: usize) -> Result<(usize, NumberValue), Comp
         if at(j).is_ascii_digit() {
             i = digits(src, j, "decimal")?;
             is_float = true;
-        } else if !is_float && !keyword_follows(&src[i..]) {
-            return Err(invalid(src, start, i, "decimal"));
-        } else if is_float && !keyword_follows(&src[i..]) {
+        } else if !keyword_follows(&src[i..]) {
             return Err(invalid(src, start, i, "decimal"));
         }
     }

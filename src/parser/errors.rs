@@ -252,7 +252,8 @@ fn unexpected(
     if matches!(tok, Some(Token::Assign)) {
         let cond_stmt = matches!(first, Some(Token::If | Token::Elif | Token::While))
             && depth_brackets.is_empty();
-        let in_display = matches!(depth_brackets.last(), Some(Token::LSqb | Token::LBrace)) || in_group(&line);
+        let in_display =
+            matches!(depth_brackets.last(), Some(Token::LSqb | Token::LBrace)) || in_group(&line);
         if cond_stmt || in_display {
             return CompileError::syntax(
                 "invalid syntax. Maybe you meant '==' or ':=' instead of '='?",
@@ -313,16 +314,20 @@ fn unexpected(
             _ => None,
         };
         if let Some(what) = what {
-            return CompileError::syntax(format!("cannot use assignment expressions with {what}"), tok_span);
-        }
-    }
-    if matches!(tok, Some(Token::For)) && matches!(depth_brackets.last(), Some(Token::LSqb | Token::LBrace)) {
-        if comma_at_innermost(&line) {
             return CompileError::syntax(
-                "did you forget parentheses around the comprehension target?",
+                format!("cannot use assignment expressions with {what}"),
                 tok_span,
             );
         }
+    }
+    if matches!(tok, Some(Token::For))
+        && matches!(depth_brackets.last(), Some(Token::LSqb | Token::LBrace))
+        && comma_at_innermost(&line)
+    {
+        return CompileError::syntax(
+            "did you forget parentheses around the comprehension target?",
+            tok_span,
+        );
     }
     if matches!(tok, Some(Token::Newline | Token::Semi))
         && matches!(prev, Some(Token::Comma))
@@ -330,7 +335,10 @@ fn unexpected(
         && depth_brackets.is_empty()
         && line.iter().any(|t| matches!(t.1, Token::Import))
     {
-        return CompileError::syntax("trailing comma not allowed without surrounding parentheses", tok_span);
+        return CompileError::syntax(
+            "trailing comma not allowed without surrounding parentheses",
+            tok_span,
+        );
     }
     if has(expected, &quoted("else"))
         && !matches!(tok, Some(Token::Colon))
@@ -539,7 +547,12 @@ fn in_lambda_params(line: &[Spanned]) -> bool {
 }
 
 /// CPython's messages for malformed parameter lists.
-fn parameter_mistake(line: &[Spanned], tok: Option<&Token>, prev: Option<&Token>, span: Span) -> Option<CompileError> {
+fn parameter_mistake(
+    line: &[Spanned],
+    tok: Option<&Token>,
+    prev: Option<&Token>,
+    span: Span,
+) -> Option<CompileError> {
     if !in_def_params(line) && !in_lambda_params(line) {
         return None;
     }
@@ -547,8 +560,13 @@ fn parameter_mistake(line: &[Spanned], tok: Option<&Token>, prev: Option<&Token>
     if matches!(tok, Token::Star) && matches!(prev, Some(Token::Slash)) {
         return Some(CompileError::syntax("expected comma between / and *", span));
     }
-    if matches!(tok, Token::Comma | Token::RPar | Token::Colon) && matches!(prev, Some(Token::Assign)) {
-        return Some(CompileError::syntax("expected default value expression", span));
+    if matches!(tok, Token::Comma | Token::RPar | Token::Colon)
+        && matches!(prev, Some(Token::Assign))
+    {
+        return Some(CompileError::syntax(
+            "expected default value expression",
+            span,
+        ));
     }
     if matches!(tok, Token::Assign) {
         // The current item: back to the last `,` or `(` at this depth.
@@ -570,7 +588,10 @@ fn parameter_mistake(line: &[Spanned], tok: Option<&Token>, prev: Option<&Token>
         }
         if let Some(i) = item_start {
             if matches!(line.get(i).map(|t| &t.1), Some(Token::Star)) {
-                return Some(CompileError::syntax("var-positional argument cannot have default value", span));
+                return Some(CompileError::syntax(
+                    "var-positional argument cannot have default value",
+                    span,
+                ));
             }
         }
     }

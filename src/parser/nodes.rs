@@ -150,7 +150,10 @@ pub fn fold_chain(chain: Vec<(BinOp, usize, Expr, usize)>) -> Expr {
     while let Some(top) = ops.pop() {
         reduce(&mut operands, top);
     }
-    operands.pop().map(|(_, e, _)| e).unwrap_or_else(|| Expr::new(ExprKind::Tuple(Vec::new()), Span::default()))
+    operands
+        .pop()
+        .map(|(_, e, _)| e)
+        .unwrap_or_else(|| Expr::new(ExprKind::Tuple(Vec::new()), Span::default()))
 }
 
 pub fn binop(a: Expr, op: BinOp, b: Expr, l: usize, r: usize) -> Expr {
@@ -399,11 +402,20 @@ pub fn params(items: Vec<ParamItem>) -> PResult<Parameters> {
 }
 
 /// Builds a call, with CPython's argument-order checks.
-pub fn call(src: &str, func: Expr, items: Vec<ArgItem>, paren_l: usize, l: usize, r: usize) -> PResult<Expr> {
+pub fn call(
+    src: &str,
+    func: Expr,
+    items: Vec<ArgItem>,
+    paren_l: usize,
+    l: usize,
+    r: usize,
+) -> PResult<Expr> {
     // `f(x for x in y,)`: a trailing comma makes the generator one of
     // several arguments for CPython.
     if let [ArgItem::Generator(g)] = items.as_slice() {
-        let between = src.get(g.span.end as usize..r.saturating_sub(1)).unwrap_or("");
+        let between = src
+            .get(g.span.end as usize..r.saturating_sub(1))
+            .unwrap_or("");
         if has_comma_outside_comments(between) {
             return Err(CompileError::syntax(
                 "Generator expression must be parenthesized",
@@ -528,7 +540,11 @@ fn arguments(items: Vec<ArgItem>, parens: Option<Span>) -> PResult<(Vec<Expr>, V
 }
 
 pub fn class(l: usize, name: Ident, args: Option<Vec<ArgItem>>, body: Vec<Stmt>) -> PResult<Stmt> {
-    if let Some(ArgItem::Generator(g)) = args.iter().flatten().find(|a| matches!(a, ArgItem::Generator(_))) {
+    if let Some(ArgItem::Generator(g)) = args
+        .iter()
+        .flatten()
+        .find(|a| matches!(a, ArgItem::Generator(_)))
+    {
         return Err(CompileError::syntax("invalid syntax", g.span));
     }
     let (bases, keywords) = arguments(args.unwrap_or_default(), None)?;

@@ -532,7 +532,11 @@ impl<'a> Checker<'a> {
                     self.expr(v);
                 }
                 if let (ExprKind::Name(n), true) = (&target.kind, *simple) {
-                    let cur = self.scopes[self.cur].names.get(n.as_str()).copied().unwrap_or(0);
+                    let cur = self.scopes[self.cur]
+                        .names
+                        .get(n.as_str())
+                        .copied()
+                        .unwrap_or(0);
                     if cur & (GLOBAL | NONLOCAL) != 0 {
                         let word = if cur & GLOBAL != 0 {
                             "global"
@@ -1072,7 +1076,10 @@ impl<'a> Checker<'a> {
         if target.name == "__debug__" {
             self.error(COMPILER, "cannot assign to __debug__", target.span);
         }
-        *self.scopes[i].names.entry(target.name.as_str()).or_insert(0) |= DEF;
+        *self.scopes[i]
+            .names
+            .entry(target.name.as_str())
+            .or_insert(0) |= DEF;
         if i != self.cur {
             self.note(&target.name, USE);
         }

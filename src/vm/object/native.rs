@@ -15,3 +15,27 @@ pub trait NativeObject: Any {
     fn as_any(&self) -> &dyn Any;
     fn as_any_mut(&mut self) -> &mut dyn Any;
 }
+
+impl crate::vm::Vm {
+    /// The native payload of `v` if it is an `Object::Native` of type `T`.
+    pub fn native_ref<T: NativeObject>(&self, v: Value) -> Option<&T> {
+        match v {
+            Value::Obj(r) => match self.heap.get(r) {
+                crate::vm::object::Object::Native(n) => n.as_any().downcast_ref::<T>(),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The native payload of `v`, mutably.
+    pub fn native_mut<T: NativeObject>(&mut self, v: Value) -> Option<&mut T> {
+        match v {
+            Value::Obj(r) => match self.heap.get_mut(r) {
+                crate::vm::object::Object::Native(n) => n.as_any_mut().downcast_mut::<T>(),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
