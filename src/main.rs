@@ -208,6 +208,10 @@ fn run(src: &SourceFile, opts: RunOptions) -> u8 {
         argv: opts.argv,
         virtual_time: opts.virtual_time,
         path: vec![dir],
+        // ASPY_GC_STRESS=N: collect after every N allocations (testing aid).
+        gc_threshold: std::env::var("ASPY_GC_STRESS")
+            .ok()
+            .and_then(|s| s.parse().ok()),
         ..Default::default()
     };
     let _ = opts.sandbox;

@@ -24,6 +24,8 @@ pub struct Heap {
     live: usize,
     allocated_since_gc: usize,
     threshold: usize,
+    /// The least number of allocations between collections.
+    min_threshold: usize,
     /// Number of collections so far (for tests and `--stats`).
     pub collections: usize,
     /// When set, every safe point collects (a test mode that flushes out
@@ -50,6 +52,7 @@ impl Heap {
             live: 0,
             allocated_since_gc: 0,
             threshold: MIN_THRESHOLD,
+            min_threshold: MIN_THRESHOLD,
             collections: 0,
             stress: false,
             max_objects: 0,
@@ -87,6 +90,13 @@ impl Heap {
             Some(Some(obj)) => obj,
             _ => dangling(r),
         }
+    }
+
+    /// Collect after every `n` allocations at least (`n` = 1 collects at
+    /// nearly every safe point: a test mode that flushes out rooting bugs).
+    pub fn set_min_threshold(&mut self, n: usize) {
+        self.min_threshold = n.max(1);
+        self.threshold = self.min_threshold;
     }
 
     /// Number of live objects (after the last collection, plus new ones).
@@ -153,7 +163,7 @@ impl Heap {
         }
         self.live -= freed;
         self.allocated_since_gc = 0;
-        self.threshold = (self.live).max(MIN_THRESHOLD);
+        self.threshold = self.live.max(self.min_threshold);
         self.collections += 1;
         freed
     }

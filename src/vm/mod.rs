@@ -49,6 +49,9 @@ pub struct Config {
     pub virtual_time: bool,
     /// Directories searched by `import` for `name.aspy`.
     pub path: Vec<String>,
+    /// Collect garbage after this many allocations at least (None: the
+    /// default). Small values stress-test GC rooting.
+    pub gc_threshold: Option<usize>,
 }
 
 impl Default for Config {
@@ -58,6 +61,7 @@ impl Default for Config {
             argv: Vec::new(),
             virtual_time: false,
             path: Vec::new(),
+            gc_threshold: None,
         }
     }
 }
@@ -139,6 +143,9 @@ impl Vm {
             object_str: Value::None,
             await_hook: None,
         };
+        if let Some(n) = vm.config.gc_threshold {
+            vm.heap.set_min_threshold(n);
+        }
         types::init(&mut vm);
         crate::stdlib::builtins::install(&mut vm);
         vm
