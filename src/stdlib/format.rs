@@ -239,7 +239,9 @@ fn exp_format(a: f64, prec: usize) -> String {
 pub fn format_value(vm: &mut Vm, v: Value, spec_str: &str) -> PyResult<Value> {
     // User objects: `__format__`.
     if let Value::Obj(r) = v {
-        if matches!(vm.heap.get(r), Object::Instance(_) | Object::Native(_)) {
+        if matches!(vm.heap.get(r), Object::Instance(_) | Object::Native(_))
+            || vm.user_overrides(v, "__format__")
+        {
             if let Some(m) = vm.lookup_special(v, "__format__") {
                 let s = vm.new_str(spec_str);
                 return vm.call(m, &[s], &[]);

@@ -244,6 +244,7 @@ impl Vm {
             Value::Int(_) => t.int,
             Value::Float(_) => t.float,
             Value::Obj(r) => match self.heap.get(r) {
+                _ if self.heap.has_ext(r) => self.heap.ext(r).map_or(t.object, |e| e.class),
                 Object::Instance(i) => i.class,
                 Object::Str(_) => t.str_,
                 Object::List(_) => t.list,

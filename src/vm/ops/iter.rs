@@ -9,6 +9,9 @@ use crate::vm::{PyResult, Vm};
 impl Vm {
     /// `iter(v)`.
     pub fn get_iter(&mut self, v: Value) -> PyResult<Value> {
+        if self.user_overrides(v, "__iter__") {
+            return self.iter_via_dunder(v);
+        }
         if let Value::Obj(r) = v {
             let it = match self.heap.get(r) {
                 Object::List(_) | Object::Tuple(_) => Iter::Seq { seq: v, index: 0 },
@@ -26,30 +29,33 @@ impl Vm {
                     kind: DictIterKind::Keys,
                 },
                 Object::Iter(_) | Object::Generator(_) => return Ok(v),
-                _ => {
-                    if let Some(m) = self.lookup_special(v, "__iter__") {
-                        let it = self.call(m, &[], &[])?;
-                        if self.lookup_special(it, "__next__").is_none()
-                            && !matches!(it, Value::Obj(r) if matches!(self.heap.get(r), Object::Iter(_) | Object::Generator(_)))
-                        {
-                            let msg = format!(
-                                "iter() returned non-iterator of type '{}'",
-                                self.type_name(it)
-                            );
-                            return Err(self.type_error(msg));
-                        }
-                        return Ok(it);
-                    }
-                    if self.lookup_special(v, "__getitem__").is_some() {
-                        // The old sequence protocol: index until IndexError.
-                        let f = self.builtin_value("__seq_iter__")?;
-                        return self.call(f, &[v], &[]);
-                    }
-                    let msg = format!("'{}' object is not iterable", self.type_name(v));
-                    return Err(self.type_error(msg));
-                }
+                _ => return self.iter_via_dunder(v),
             };
             return Ok(self.alloc(Object::Iter(Box::new(it))));
+        }
+        let msg = format!("'{}' object is not iterable", self.type_name(v));
+        Err(self.type_error(msg))
+    }
+
+    /// `iter(v)` through `__iter__`, or the old `__getitem__` protocol.
+    fn iter_via_dunder(&mut self, v: Value) -> PyResult<Value> {
+        if let Some(m) = self.lookup_special(v, "__iter__") {
+            let it = self.call(m, &[], &[])?;
+            if self.lookup_special(it, "__next__").is_none()
+                && !matches!(it, Value::Obj(r) if matches!(self.heap.get(r), Object::Iter(_) | Object::Generator(_)))
+            {
+                let msg = format!(
+                    "iter() returned non-iterator of type '{}'",
+                    self.type_name(it)
+                );
+                return Err(self.type_error(msg));
+            }
+            return Ok(it);
+        }
+        if self.lookup_special(v, "__getitem__").is_some() {
+            // The old sequence protocol: index until IndexError.
+            let f = self.builtin_value("__seq_iter__")?;
+            return self.call(f, &[v], &[]);
         }
         let msg = format!("'{}' object is not iterable", self.type_name(v));
         Err(self.type_error(msg))

@@ -238,7 +238,7 @@ impl Vm {
 
     /// `container[key]`.
     pub fn get_item(&mut self, c: Value, key: Value) -> PyResult<Value> {
-        if let Value::Obj(r) = c {
+        if let (Value::Obj(r), false) = (c, self.user_overrides(c, "__getitem__")) {
             match self.heap.get(r) {
                 Object::List(l) => {
                     if let Value::Int(i) = key {
@@ -372,7 +372,7 @@ impl Vm {
 
     /// `container[key] = value`.
     pub fn set_item(&mut self, c: Value, key: Value, value: Value) -> PyResult<()> {
-        if let Value::Obj(r) = c {
+        if let (Value::Obj(r), false) = (c, self.user_overrides(c, "__setitem__")) {
             match self.heap.get(r) {
                 Object::List(l) => {
                     let len = l.len();
@@ -444,7 +444,7 @@ impl Vm {
 
     /// `del container[key]`.
     pub fn del_item(&mut self, c: Value, key: Value) -> PyResult<()> {
-        if let Value::Obj(r) = c {
+        if let (Value::Obj(r), false) = (c, self.user_overrides(c, "__delitem__")) {
             match self.heap.get(r) {
                 Object::List(l) => {
                     let len = l.len();

@@ -160,6 +160,7 @@ impl Vm {
         }
         let Value::Obj(r) = v else { unreachable!() };
         match self.heap.get(r) {
+            _ if self.user_overrides(v, "__repr__") => self.repr_via_dunder(v),
             Object::Str(s) => Ok(str_repr(&s.s)),
             Object::BigInt(b) => Ok(b.to_string()),
             Object::Bytes(b) => Ok(bytes_repr(b)),
@@ -178,27 +179,28 @@ impl Vm {
                 let c = self.repr_value(p[2])?;
                 Ok(format!("slice({a}, {b}, {c})"))
             }
-            Object::Instance(_) | Object::Native(_) => {
-                let cls = self.class_of(v);
-                if let Some(m) = self.class_lookup(cls, "__repr__") {
-                    if !m.is(self.object_repr) {
-                        let r = self.call(m, &[v], &[])?;
-                        return match self.as_str(r) {
-                            Some(s) => Ok(s.to_string()),
-                            None => {
-                                let msg = format!(
-                                    "__repr__ returned non-string (type {})",
-                                    self.type_name(r)
-                                );
-                                Err(self.type_error(msg))
-                            }
-                        };
-                    }
-                }
-                Ok(self.default_repr(v))
-            }
+            Object::Instance(_) | Object::Native(_) => self.repr_via_dunder(v),
             _ => Ok(crate::stdlib::special_attrs::object_repr(self, v)),
         }
+    }
+
+    /// The repr of a user object: its class's `__repr__`, or the default.
+    fn repr_via_dunder(&mut self, v: Value) -> PyResult<String> {
+        let cls = self.class_of(v);
+        if let Some(m) = self.class_lookup(cls, "__repr__") {
+            if !m.is(self.object_repr) {
+                let r = self.call(m, &[v], &[])?;
+                return match self.as_str(r) {
+                    Some(s) => Ok(s.to_string()),
+                    None => {
+                        let msg =
+                            format!("__repr__ returned non-string (type {})", self.type_name(r));
+                        Err(self.type_error(msg))
+                    }
+                };
+            }
+        }
+        Ok(self.default_repr(v))
     }
 
     /// `<__main__.A object at 0x...>`.
@@ -316,6 +318,18 @@ impl Vm {
     pub fn str_value(&mut self, v: Value) -> PyResult<String> {
         if let Value::Obj(r) = v {
             match self.heap.get(r) {
+                _ if self.user_overrides(v, "__str__") => {
+                    let m = self.ext_override(v, "__str__").unwrap_or(Value::None);
+                    let r = self.call(m, &[], &[])?;
+                    return match self.as_str(r) {
+                        Some(s) => Ok(s.to_string()),
+                        None => {
+                            let msg =
+                                format!("__str__ returned non-string (type {})", self.type_name(r));
+                            Err(self.type_error(msg))
+                        }
+                    };
+                }
                 Object::Str(s) => return Ok(s.s.to_string()),
                 Object::Instance(_) | Object::Native(_) => {
                     let cls = self.class_of(v);
