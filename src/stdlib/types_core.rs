@@ -41,7 +41,7 @@ pub fn install(vm: &mut Vm) {
     set_new(vm, frozenset, frozenset_new);
     set_new(vm, range, range_new);
     set_new(vm, type_, type_new);
-    set_new(vm, bytes, bytes_new);
+    set_new(vm, bytes, super::bytes_methods::bytes_new);
     let (en, zp, mp, fl, rv) = (
         vm.types.enumerate,
         vm.types.zip,
@@ -365,47 +365,6 @@ fn type_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Val
         2 => Ok(Value::Obj(vm.class_of(args[1]))),
         _ => Err(vm.type_error("type() takes 1 or 3 arguments")),
     }
-}
-
-fn bytes_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    let out: Vec<u8> = match args.get(1) {
-        None => Vec::new(),
-        Some(&Value::Int(n)) => {
-            if n < 0 {
-                return Err(vm.value_error("negative count"));
-            }
-            vec![0; n as usize]
-        }
-        Some(&v) => {
-            if let Some(s) = vm.as_str(v) {
-                let s = s.to_string();
-                if args.len() < 3 {
-                    return Err(vm.type_error("string argument without an encoding"));
-                }
-                s.into_bytes()
-            } else {
-                let items = vm.collect_iterable(v)?;
-                let mut out = Vec::with_capacity(items.len());
-                for it in items {
-                    match it {
-                        Value::Int(x) if (0..256).contains(&x) => out.push(x as u8),
-                        Value::Int(_) => {
-                            return Err(vm.value_error("bytes must be in range(0, 256)"))
-                        }
-                        _ => {
-                            let msg = format!(
-                                "'{}' object cannot be interpreted as an integer",
-                                vm.type_name(it)
-                            );
-                            return Err(vm.type_error(msg));
-                        }
-                    }
-                }
-                out
-            }
-        }
-    };
-    Ok(vm.alloc(Object::Bytes(out.into_boxed_slice())))
 }
 
 fn enumerate_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {

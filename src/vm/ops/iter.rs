@@ -18,7 +18,7 @@ impl Vm {
                     step: rg.step,
                 },
                 Object::Str(_) => Iter::Str { s: v, byte: 0 },
-                Object::Bytes(_) => Iter::Bytes { b: v, index: 0 },
+                Object::Bytes(_) | Object::ByteArray(_) => Iter::Bytes { b: v, index: 0 },
                 Object::Dict(d) | Object::Set(d, _) => Iter::Dict {
                     dict: v,
                     index: 0,
@@ -147,13 +147,7 @@ impl Vm {
             }
             Iter::Bytes { b, index } => {
                 let (b, index) = (*b, *index);
-                let v = match b {
-                    Value::Obj(br) => match self.heap.get(br) {
-                        Object::Bytes(bytes) => bytes.get(index).copied(),
-                        _ => None,
-                    },
-                    _ => None,
-                };
+                let v = self.as_bytes(b).and_then(|d| d.get(index).copied());
                 if let Object::Iter(it) = self.heap.get_mut(r) {
                     if let Iter::Bytes { index, .. } = &mut **it {
                         *index += 1;

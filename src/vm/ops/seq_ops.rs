@@ -40,11 +40,7 @@ pub fn sequence_binary(vm: &mut Vm, a: Value, b: Value, op: BinaryOp) -> PyResul
                     out.extend_from_slice(t);
                     Ok(Some(vm.new_tuple(out)))
                 }
-                (Object::Bytes(s), Object::Bytes(t)) => {
-                    let mut out = s.to_vec();
-                    out.extend_from_slice(t);
-                    Ok(Some(vm.alloc(Object::Bytes(out.into_boxed_slice()))))
-                }
+                (Object::Bytes(_) | Object::ByteArray(_), _) => vm.bytes_concat(a, b),
                 _ => Ok(None),
             }
         }
@@ -56,12 +52,13 @@ pub fn sequence_binary(vm: &mut Vm, a: Value, b: Value, op: BinaryOp) -> PyResul
             };
             repeat(vm, a, n)
         }
-        BinaryOp::Mod => {
-            if let Object::Str(_) = vm.heap.get(x) {
-                return crate::stdlib::format::percent_format(vm, a, b).map(Some);
+        BinaryOp::Mod => match vm.heap.get(x) {
+            Object::Str(_) => crate::stdlib::format::percent_format(vm, a, b).map(Some),
+            Object::Bytes(_) | Object::ByteArray(_) => {
+                crate::stdlib::bytes_search::bytes_percent(vm, a, b).map(Some)
             }
-            Ok(None)
-        }
+            _ => Ok(None),
+        },
         _ => Ok(None),
     }
 }
@@ -84,6 +81,7 @@ fn repeat(vm: &mut Vm, seq: Value, n: i64) -> PyResult<Option<Value>> {
         Object::List(l) => l.len(),
         Object::Tuple(t) => t.len(),
         Object::Bytes(b) => b.len(),
+        Object::ByteArray(b) => b.len(),
         _ => return Ok(None),
     };
     if len.saturating_mul(n) > (1 << 32) {
@@ -106,6 +104,10 @@ fn repeat(vm: &mut Vm, seq: Value, n: i64) -> PyResult<Option<Value>> {
             let out = b.repeat(n);
             vm.alloc(Object::Bytes(out.into_boxed_slice()))
         }
+        Object::ByteArray(b) => {
+            let out = b.repeat(n);
+            vm.alloc(Object::ByteArray(out))
+        }
         _ => return Ok(None),
     }))
 }
@@ -126,6 +128,19 @@ impl SliceIndices {
 }
 
 impl Vm {
+    /// The bytes of a `bytes` or `bytearray` value.
+    #[inline]
+    pub fn as_bytes(&self, v: Value) -> Option<&[u8]> {
+        match v {
+            Value::Obj(r) => match self.heap.get(r) {
+                Object::Bytes(b) => Some(b),
+                Object::ByteArray(b) => Some(b),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// An index operand as i64 (ints, bools, `__index__`).
     pub fn to_index(&mut self, v: Value) -> PyResult<Option<i64>> {
         Ok(match v {
@@ -318,22 +333,7 @@ impl Vm {
                     }
                     return Ok(self.alloc(Object::Str(StrObj::new(text))));
                 }
-                Object::Bytes(b) => {
-                    let n = b.len();
-                    if self.is_slice(key) {
-                        let si = self.slice_indices(key, n)?;
-                        let Object::Bytes(b) = self.heap.get(r) else {
-                            unreachable!()
-                        };
-                        let out: Vec<u8> = si.indices().map(|i| b[i]).collect();
-                        return Ok(self.alloc(Object::Bytes(out.into_boxed_slice())));
-                    }
-                    let j = self.seq_index(key, n, "index")?;
-                    let Object::Bytes(b) = self.heap.get(r) else {
-                        unreachable!()
-                    };
-                    return Ok(Value::Int(b[j] as i64));
-                }
+                Object::Bytes(_) | Object::ByteArray(_) => return self.bytes_get_item(c, key),
                 Object::Range(rg) => {
                     let rg = **rg;
                     let n = rg.len() as usize;
@@ -386,6 +386,7 @@ impl Vm {
                     return Ok(());
                 }
                 Object::Dict(_) => return self.dict_set(c, key, value),
+                Object::ByteArray(_) => return self.bytearray_set_item(c, key, value),
                 Object::Instance(_) | Object::Native(_) => {}
                 _ => {
                     let msg = format!(
@@ -471,6 +472,7 @@ impl Vm {
                     }
                     return Ok(());
                 }
+                Object::ByteArray(_) => return self.bytearray_del_item(c, key),
                 Object::Instance(_) | Object::Native(_) => {}
                 _ => {
                     let msg = format!(

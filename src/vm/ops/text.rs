@@ -163,6 +163,7 @@ impl Vm {
             Object::Str(s) => Ok(str_repr(&s.s)),
             Object::BigInt(b) => Ok(b.to_string()),
             Object::Bytes(b) => Ok(bytes_repr(b)),
+            Object::ByteArray(b) => Ok(format!("bytearray({})", bytes_repr(b))),
             Object::List(_) | Object::Tuple(_) | Object::Dict(_) | Object::Set(..) => {
                 self.container_repr(v)
             }
