@@ -76,7 +76,8 @@ fn search(
     rev: bool,
 ) -> PyResult<Option<usize>> {
     let recv = this(vm, args, m)?;
-    check(vm, "bytes", m, &args[1..], kw, Arity::Tuple(1, 3))?;
+    let t = tname(vm, recv);
+    check(vm, t, m, &args[1..], kw, Arity::Tuple(1, 3))?;
     let sub = needle(vm, args[1])?;
     let Some((s, e)) = window(vm, recv, args.get(2).copied(), args.get(3).copied())? else {
         return Ok(None);
@@ -116,7 +117,8 @@ fn rindex(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value>
 
 fn count(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let recv = this(vm, args, "count")?;
-    check(vm, "bytes", "count", &args[1..], kw, Arity::Tuple(1, 3))?;
+    let t = tname(vm, recv);
+    check(vm, t, "count", &args[1..], kw, Arity::Tuple(1, 3))?;
     let sub = needle(vm, args[1])?;
     let Some((s, e)) = window(vm, recv, args.get(2).copied(), args.get(3).copied())? else {
         return Ok(Value::Int(0));
@@ -138,7 +140,8 @@ fn affix_match(
     at_end: bool,
 ) -> PyResult<Value> {
     let recv = this(vm, args, m)?;
-    check(vm, "bytes", m, &args[1..], kw, Arity::Tuple(1, 3))?;
+    let t = tname(vm, recv);
+    check(vm, t, m, &args[1..], kw, Arity::Tuple(1, 3))?;
     let arg = args[1];
     let candidates: Vec<Value> = if vm.as_bytes(arg).is_some() {
         vec![arg]

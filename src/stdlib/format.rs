@@ -441,6 +441,9 @@ fn format_int(vm: &mut Vm, v: &BigInt, spec: &Spec, tname: &str) -> PyResult<Str
 
 /// Formats text per a parsed spec.
 fn format_str(vm: &mut Vm, s: &str, spec: &Spec, tname: &str) -> PyResult<String> {
+    if let (Some(g), None) = (spec.grouping, spec.ty) {
+        return Err(vm.value_error(format!("Cannot specify '{g}' with 's'.")));
+    }
     if let Some(t) = spec.ty.filter(|&t| t != 's') {
         return Err(vm.value_error(format!(
             "Unknown format code '{t}' for object of type '{tname}'"

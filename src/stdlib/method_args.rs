@@ -18,8 +18,7 @@ pub enum Arity {
     One,
     /// Positional-only with a range: "center expected at least 1 argument, got 0".
     Pos(usize, usize),
-    /// `PyArg_ParseTuple` style: "find() takes at least 1 argument (0 given)";
-    /// its keyword error omits the type name.
+    /// `PyArg_ParseTuple` style: "find() takes at least 1 argument (0 given)".
     Tuple(usize, usize),
 }
 
@@ -41,10 +40,7 @@ pub fn check(
     arity: Arity,
 ) -> PyResult<()> {
     if !kw.is_empty() {
-        let msg = match arity {
-            Arity::Tuple(..) => format!("{mname}() takes no keyword arguments"),
-            _ => format!("{tname}.{mname}() takes no keyword arguments"),
-        };
+        let msg = format!("{tname}.{mname}() takes no keyword arguments");
         return Err(vm.type_error(msg));
     }
     let n = args.len();

@@ -128,6 +128,8 @@ fn one_conversion(
         let key: String = f[start..i - 1].iter().collect();
         let key = vm.new_str(key);
         arg_override = Some(vm.get_item(mapping, key)?);
+        // As in CPython, positional conversions after a key find nothing.
+        a.next = a.items.len();
     }
     let mut c = Conv::default();
     while let Some(&ch) = f.get(i) {

@@ -321,6 +321,13 @@ impl Vm {
                         };
                         return Ok(self.new_str(out));
                     }
+                    if self.to_index(key)?.is_none() {
+                        let msg = format!(
+                            "string indices must be integers, not '{}'",
+                            self.type_name(key)
+                        );
+                        return Err(self.type_error(msg));
+                    }
                     let j = self.seq_index(key, n, "string")?;
                     let Object::Str(s) = self.heap.get(r) else {
                         unreachable!()

@@ -89,7 +89,7 @@ pub fn str_repr(s: &str) -> String {
             c if (c as u32) < 0x20 || c as u32 == 0x7f => {
                 out.push_str(&format!("\\x{:02x}", c as u32))
             }
-            c if is_unprintable(c) => {
+            c if !c.is_ascii() && !crate::stdlib::unicode::is_printable(c) => {
                 let n = c as u32;
                 if n <= 0xff {
                     out.push_str(&format!("\\x{n:02x}"));
@@ -104,18 +104,6 @@ pub fn str_repr(s: &str) -> String {
     }
     out.push(quote);
     out
-}
-
-fn is_unprintable(c: char) -> bool {
-    let n = c as u32;
-    (0x80..0xa0).contains(&n)
-        || n == 0xad
-        || (0xd800..0xe000).contains(&n)
-        || n == 0x2028
-        || n == 0x2029
-        || (0xfff0..=0xffff).contains(&n)
-        || c == '\u{200b}'
-        || c == '\u{feff}'
 }
 
 /// CPython's `repr(bytes)`.
