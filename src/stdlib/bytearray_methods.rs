@@ -59,15 +59,6 @@ pub fn vec_mut(vm: &mut Vm, v: Value) -> Option<&mut Vec<u8>> {
     }
 }
 
-/// The bytes of any value accepted where bytearray takes "bytes or an
-/// iterable of ints" (`extend`).
-fn bytes_of_iterable(vm: &mut Vm, v: Value) -> PyResult<Vec<u8>> {
-    if vm.as_str(v).is_some() {
-        return Err(vm.type_error("expected iterable of integers; got: 'str'"));
-    }
-    vm.bytes_from_iterable(v)
-}
-
 fn append(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let recv = this(vm, args, "append")?;
     check(vm, "bytearray", "append", &args[1..], kw, Arity::One)?;
@@ -82,12 +73,12 @@ fn extend(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value>
     let recv = this(vm, args, "extend")?;
     check(vm, "bytearray", "extend", &args[1..], kw, Arity::One)?;
     let src = args[1];
-    let ok = vm.as_bytes(src).is_some() || vm.as_str(src).is_none() && vm.get_iter(src).is_ok();
+    let ok = vm.as_bytes(src).is_some() || vm.get_iter(src).is_ok();
     if !ok {
         let msg = format!("can't extend bytearray with {}", vm.type_name(src));
         return Err(vm.type_error(msg));
     }
-    let more = bytes_of_iterable(vm, src)?;
+    let more = vm.bytes_from_iterable(src)?;
     if let Some(v) = vec_mut(vm, recv) {
         v.extend_from_slice(&more);
     }

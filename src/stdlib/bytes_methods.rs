@@ -60,6 +60,7 @@ pub fn install(vm: &mut Vm) {
     let f = vm.alloc(Object::StaticMethod(f));
     set_class_attr(vm, bytearray, "__new__", f);
     super::bytearray_methods::install(vm, bytearray);
+    super::bytes_operators::install(vm, bytes, bytearray);
 }
 
 // ---- shared helpers -----------------------------------------------------------
@@ -206,7 +207,10 @@ pub fn bytes_from_args(
                 "cannot fit 'int' into an index-sized integer",
             ));
         }
-        Value::Obj(r) if matches!(vm.heap.get(r), Object::Instance(_) | Object::Native(_)) => {
+        Value::Obj(r)
+            if name == "bytes"
+                && matches!(vm.heap.get(r), Object::Instance(_) | Object::Native(_)) =>
+        {
             if let Some(m) = vm.lookup_special(src, "__bytes__") {
                 let b = vm.call(m, &[], &[])?;
                 return match vm.as_bytes(b) {
@@ -285,6 +289,8 @@ fn hex(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
                     .map(|b| b.iter().map(|&c| c as char).collect()),
             };
             let Some(text) = text else {
+                // CPython measures the separator before checking its type.
+                vm.len_of(s)?;
                 return Err(vm.type_error("sep must be str or bytes."));
             };
             let mut it = text.chars();

@@ -204,3 +204,23 @@ pub fn adjust_indices(start: Option<i64>, end: Option<i64>, len: usize) -> (usiz
     let e = end.map_or(len, |e| from_end(e).min(len));
     (s as usize, e as usize)
 }
+
+/// Checks the arguments of an operator method such as `__add__` (a "slot
+/// wrapper" in CPython): exactly `n` positional arguments (`args` excludes
+/// the receiver), no keywords.
+pub fn check_wrapper(
+    vm: &mut Vm,
+    args: &[Value],
+    kw: &[(Value, Value)],
+    m: &str,
+    n: usize,
+) -> PyResult<()> {
+    if !kw.is_empty() {
+        return Err(vm.type_error(format!("wrapper {m}() takes no keyword arguments")));
+    }
+    if args.len() != n {
+        let msg = format!("expected {n} argument{}, got {}", plural(n), args.len());
+        return Err(vm.type_error(msg));
+    }
+    Ok(())
+}

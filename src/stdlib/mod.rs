@@ -5,6 +5,7 @@
 pub mod builtins;
 pub mod bytearray_methods;
 pub mod bytes_methods;
+pub mod bytes_operators;
 pub mod bytes_search;
 pub mod dict_methods;
 pub mod format;

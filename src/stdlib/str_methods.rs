@@ -689,7 +689,7 @@ fn fill_maketrans(vm: &mut Vm, d: Value, args: &[Value]) -> PyResult<()> {
 
 // ---- operator methods ---------------------------------------------------------------
 
-/// Checks a wrapper's argument count ("expected 1 argument, got 0").
+/// The receiver of an operator method, its arguments checked.
 fn wrapper_args(
     vm: &mut Vm,
     args: &[Value],
@@ -698,17 +698,7 @@ fn wrapper_args(
     n: usize,
 ) -> PyResult<Value> {
     let recv = this(vm, args, m)?;
-    if !kw.is_empty() {
-        return Err(vm.type_error(format!("wrapper {m}() takes no keyword arguments")));
-    }
-    if args.len() - 1 != n {
-        let msg = format!(
-            "expected {n} argument{}, got {}",
-            if n == 1 { "" } else { "s" },
-            args.len() - 1
-        );
-        return Err(vm.type_error(msg));
-    }
+    super::method_args::check_wrapper(vm, &args[1..], kw, m, n)?;
     Ok(recv)
 }
 

@@ -108,6 +108,15 @@ pub fn str_repr(s: &str) -> String {
 
 /// CPython's `repr(bytes)`.
 pub fn bytes_repr(b: &[u8]) -> String {
+    bytes_repr_in(b, false)
+}
+
+/// CPython's `repr(bytearray)`, which escapes `'` even inside double quotes.
+pub fn bytearray_repr(b: &[u8]) -> String {
+    format!("bytearray({})", bytes_repr_in(b, true))
+}
+
+fn bytes_repr_in(b: &[u8], always_escape_single: bool) -> String {
     let quote = if b.contains(&b'\'') && !b.contains(&b'"') {
         '"'
     } else {
@@ -121,7 +130,7 @@ pub fn bytes_repr(b: &[u8]) -> String {
             b'\n' => out.push_str("\\n"),
             b'\r' => out.push_str("\\r"),
             b'\t' => out.push_str("\\t"),
-            c if c as char == quote => {
+            c if c as char == quote || (always_escape_single && c == b'\'') => {
                 out.push('\\');
                 out.push(c as char);
             }
@@ -151,7 +160,7 @@ impl Vm {
             Object::Str(s) => Ok(str_repr(&s.s)),
             Object::BigInt(b) => Ok(b.to_string()),
             Object::Bytes(b) => Ok(bytes_repr(b)),
-            Object::ByteArray(b) => Ok(format!("bytearray({})", bytes_repr(b))),
+            Object::ByteArray(b) => Ok(bytearray_repr(b)),
             Object::List(_) | Object::Tuple(_) | Object::Dict(_) | Object::Set(..) => {
                 self.container_repr(v)
             }
