@@ -156,6 +156,37 @@ pub fn codec_args(
     Ok((codec, errors))
 }
 
+/// `str(object='')` and `str(bytes, encoding='utf-8', errors='strict')`.
+pub fn str_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    let [obj, enc, errors] = bind(vm, "str", &args[1..], kw, ["object", "encoding", "errors"])?;
+    let Some(obj) = obj else {
+        return Ok(vm.new_str(""));
+    };
+    if enc.is_none() && errors.is_none() {
+        return vm.to_str_value(obj);
+    }
+    if vm.as_bytes(obj).is_none() {
+        let msg = if vm.as_str(obj).is_some() {
+            "decoding str is not supported".to_string()
+        } else {
+            format!(
+                "decoding to str: need a bytes-like object, {} found",
+                vm.type_name(obj)
+            )
+        };
+        return Err(vm.type_error(msg));
+    }
+    let mut pass: Vec<(Value, Value)> = Vec::new();
+    for (k, v) in [("encoding", enc), ("errors", errors)] {
+        if let Some(v) = v {
+            pass.push((Value::Obj(vm.intern(k)), v));
+        }
+    }
+    let (codec, errors) = codec_args(vm, "str", &[], &pass)?;
+    let s = decode(vm, obj, codec, errors)?;
+    Ok(vm.new_str(s))
+}
+
 fn str_encode(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let recv = this(vm, args, "encode")?;
     let (codec, errors) = codec_args(vm, "encode", &args[1..], kw)?;

@@ -32,7 +32,7 @@ pub fn install(vm: &mut Vm) {
     );
     set_new(vm, int, int_new);
     set_new(vm, float, float_new);
-    set_new(vm, str_, str_new);
+    set_new(vm, str_, super::text_codecs::str_new);
     set_new(vm, bool_, bool_new);
     set_new(vm, list, list_new);
     set_new(vm, tuple, tuple_new);
@@ -207,23 +207,6 @@ fn float_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
                 vm.type_name(v)
             );
             Err(vm.type_error(msg))
-        }
-    }
-}
-
-fn str_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    match args.get(1) {
-        None => Ok(vm.new_str("")),
-        Some(&v) => {
-            if args.len() > 2 {
-                if let Value::Obj(r) = v {
-                    if let Object::Bytes(b) = vm.heap.get(r) {
-                        let s = String::from_utf8_lossy(b).to_string();
-                        return Ok(vm.new_str(s));
-                    }
-                }
-            }
-            vm.to_str_value(v)
         }
     }
 }

@@ -133,14 +133,22 @@ impl Vm {
                 match text[byte..].chars().next() {
                     Some(c) => {
                         let n = c.len_utf8();
-                        let mut buf = [0u8; 4];
-                        let cs = c.encode_utf8(&mut buf).to_string();
                         if let Object::Iter(it) = self.heap.get_mut(r) {
                             if let Iter::Str { byte, .. } = &mut **it {
                                 *byte += n;
                             }
                         }
-                        Ok(Some(Value::Obj(self.intern(&cs))))
+                        let mut buf = [0u8; 4];
+                        let cs: &str = c.encode_utf8(&mut buf);
+                        // ASCII characters are shared (like CPython's cache of
+                        // one-character strings); others are fresh objects, so
+                        // iterating text does not grow the intern table.
+                        Ok(Some(if c.is_ascii() {
+                            Value::Obj(self.intern(cs))
+                        } else {
+                            let obj = crate::vm::object::StrObj::with_nchars(cs.into(), 1);
+                            self.alloc(Object::Str(obj))
+                        }))
                     }
                     None => Ok(None),
                 }

@@ -112,6 +112,35 @@ fn repeat(vm: &mut Vm, seq: Value, n: i64) -> PyResult<Option<Value>> {
     }))
 }
 
+/// The characters of `s` a resolved slice selects.
+fn str_slice(s: &StrObj, si: &SliceIndices) -> String {
+    if si.len == 0 {
+        return String::new();
+    }
+    let start = si.start as usize;
+    if si.step == 1 {
+        let (a, b) = (s.byte_offset(start), s.byte_offset(start + si.len));
+        return s.s[a..b].to_string();
+    }
+    if s.is_ascii() {
+        let bytes = s.s.as_bytes();
+        return si.indices().map(|i| bytes[i] as char).collect();
+    }
+    let step = si.step.unsigned_abs() as usize;
+    if si.step > 0 {
+        let a = s.byte_offset(start);
+        s.s[a..].chars().step_by(step).take(si.len).collect()
+    } else {
+        let end = s.byte_offset(start + 1);
+        s.s[..end]
+            .chars()
+            .rev()
+            .step_by(step)
+            .take(si.len)
+            .collect()
+    }
+}
+
 /// Resolved slice bounds: start, stop, step and the number of elements.
 pub struct SliceIndices {
     pub start: i64,
@@ -312,14 +341,9 @@ impl Vm {
                         let Object::Str(s) = self.heap.get(r) else {
                             unreachable!()
                         };
-                        let out: String = if s.is_ascii() && si.step == 1 {
-                            let a = si.start.max(0) as usize;
-                            s.s[a..a + si.len].to_string()
-                        } else {
-                            let chars: Vec<char> = s.s.chars().collect();
-                            si.indices().map(|i| chars[i]).collect()
-                        };
-                        return Ok(self.new_str(out));
+                        let out = str_slice(s, &si);
+                        let obj = StrObj::with_nchars(out.into_boxed_str(), si.len);
+                        return Ok(self.alloc(Object::Str(obj)));
                     }
                     if self.to_index(key)?.is_none() {
                         let msg = format!(
