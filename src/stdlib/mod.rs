@@ -18,6 +18,7 @@ pub mod number_methods;
 pub mod percent_format;
 pub mod set_methods;
 pub mod special_attrs;
+pub mod str_case;
 pub mod str_format;
 pub mod str_methods;
 pub mod str_search;
