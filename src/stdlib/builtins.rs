@@ -102,6 +102,7 @@ pub fn install(vm: &mut Vm) {
         ("float", t.float),
         ("str", t.str_),
         ("bytes", t.bytes),
+        ("bytearray", t.bytearray),
         ("list", t.list),
         ("tuple", t.tuple),
         ("dict", t.dict),
@@ -533,7 +534,8 @@ impl Vm {
                 | Object::Tuple(_)
                 | Object::Dict(_)
                 | Object::Set(..)
-                | Object::Bytes(_) => return Ok(self.container_len(v)),
+                | Object::Bytes(_)
+                | Object::ByteArray(_) => return Ok(self.container_len(v)),
                 Object::Range(rg) => return Ok(rg.len() as usize),
                 _ => {}
             }

@@ -19,7 +19,7 @@ fn set_new(vm: &mut Vm, cls: ObjRef, f: crate::vm::object::NativeFn) {
 /// carrying the subclass (mutable containers start empty and are filled by
 /// their `__init__`, as in CPython).
 macro_rules! subclassable_new {
-    ($ty:ident, $ctor:ident) => {{
+    ($ty:ident, $ctor:path) => {{
         fn entry(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
             let base = vm.types.$ty;
             new_for_class(vm, base, $ctor, args, kw)
@@ -139,7 +139,7 @@ pub fn install(vm: &mut Vm) {
     );
     set_new(vm, int, int_new);
     set_new(vm, float, float_new);
-    set_new(vm, str_, subclassable_new!(str_, str_new));
+    set_new(vm, str_, subclassable_new!(str_, super::text_codecs::str_new));
     set_new(vm, bool_, bool_new);
     set_new(vm, list, subclassable_new!(list, list_new));
     set_new(vm, tuple, subclassable_new!(tuple, tuple_new));
@@ -148,7 +148,7 @@ pub fn install(vm: &mut Vm) {
     set_new(vm, frozenset, subclassable_new!(frozenset, frozenset_new));
     set_new(vm, range, range_new);
     set_new(vm, type_, type_new);
-    set_new(vm, bytes, subclassable_new!(bytes, bytes_new));
+    set_new(vm, bytes, subclassable_new!(bytes, super::bytes_methods::bytes_new));
     add_method(vm, list, "__init__", list_init);
     add_method(vm, dict, "__init__", dict_init);
     add_method(vm, set, "__init__", set_init);
@@ -321,23 +321,6 @@ fn float_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
     }
 }
 
-fn str_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    match args.get(1) {
-        None => Ok(vm.new_str("")),
-        Some(&v) => {
-            if args.len() > 2 {
-                if let Value::Obj(r) = v {
-                    if let Object::Bytes(b) = vm.heap.get(r) {
-                        let s = String::from_utf8_lossy(b).to_string();
-                        return Ok(vm.new_str(s));
-                    }
-                }
-            }
-            vm.to_str_value(v)
-        }
-    }
-}
-
 fn bool_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     match args.get(1) {
         None => Ok(Value::Bool(false)),
@@ -475,47 +458,6 @@ fn type_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Val
         2 => Ok(Value::Obj(vm.class_of(args[1]))),
         _ => Err(vm.type_error("type() takes 1 or 3 arguments")),
     }
-}
-
-fn bytes_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    let out: Vec<u8> = match args.get(1) {
-        None => Vec::new(),
-        Some(&Value::Int(n)) => {
-            if n < 0 {
-                return Err(vm.value_error("negative count"));
-            }
-            vec![0; n as usize]
-        }
-        Some(&v) => {
-            if let Some(s) = vm.as_str(v) {
-                let s = s.to_string();
-                if args.len() < 3 {
-                    return Err(vm.type_error("string argument without an encoding"));
-                }
-                s.into_bytes()
-            } else {
-                let items = vm.collect_iterable(v)?;
-                let mut out = Vec::with_capacity(items.len());
-                for it in items {
-                    match it {
-                        Value::Int(x) if (0..256).contains(&x) => out.push(x as u8),
-                        Value::Int(_) => {
-                            return Err(vm.value_error("bytes must be in range(0, 256)"))
-                        }
-                        _ => {
-                            let msg = format!(
-                                "'{}' object cannot be interpreted as an integer",
-                                vm.type_name(it)
-                            );
-                            return Err(vm.type_error(msg));
-                        }
-                    }
-                }
-                out
-            }
-        }
-    };
-    Ok(vm.alloc(Object::Bytes(out.into_boxed_slice())))
 }
 
 fn enumerate_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {

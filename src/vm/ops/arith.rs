@@ -202,6 +202,11 @@ impl Vm {
 
     /// `a op= b`: `__iop__` first, then the binary operator.
     pub fn inplace_op(&mut self, a: Value, b: Value, op: BinaryOp) -> PyResult<Value> {
+        if op == BinaryOp::Add {
+            if let Some(v) = self.bytearray_iadd(a, b)? {
+                return Ok(v);
+            }
+        }
         if let Value::Obj(r) = a {
             // Lists extend in place.
             if op == BinaryOp::Add {

@@ -127,7 +127,10 @@ fn builtin_compare(vm: &mut Vm, a: Value, b: Value, op: CompareOp) -> PyResult<O
     };
     match (vm.heap.get(x), vm.heap.get(y)) {
         (Object::Str(s), Object::Str(t)) => Ok(Some(op_from_ordering(op, s.s.cmp(&t.s)))),
-        (Object::Bytes(s), Object::Bytes(t)) => Ok(Some(op_from_ordering(op, s.cmp(t)))),
+        (Object::Bytes(_) | Object::ByteArray(_), Object::Bytes(_) | Object::ByteArray(_)) => {
+            let o = vm.as_bytes(a).cmp(&vm.as_bytes(b));
+            Ok(Some(op_from_ordering(op, o)))
+        }
         (Object::List(_), Object::List(_)) | (Object::Tuple(_), Object::Tuple(_)) => {
             seq_compare(vm, a, b, op).map(Some)
         }

@@ -119,7 +119,10 @@ impl Vm {
                         let h = h as i64;
                         return Ok(if h == -1 { 590923713 } else { h });
                     }
-                    Object::List(_) | Object::Dict(_) | Object::Set(_, SetKind::Set) => {
+                    Object::List(_)
+                    | Object::Dict(_)
+                    | Object::Set(_, SetKind::Set)
+                    | Object::ByteArray(_) => {
                         let msg = format!("unhashable type: '{}'", self.type_name(v));
                         return Err(self.type_error(msg));
                     }
@@ -204,6 +207,10 @@ impl Vm {
                     (Object::Str(s), Object::Str(t)) => Some(s.s == t.s),
                     (Object::BigInt(s), Object::BigInt(t)) => Some(s == t),
                     (Object::Bytes(s), Object::Bytes(t)) => Some(s == t),
+                    (
+                        Object::Bytes(_) | Object::ByteArray(_),
+                        Object::Bytes(_) | Object::ByteArray(_),
+                    ) => Some(self.as_bytes(a) == self.as_bytes(b)),
                     (Object::Tuple(s), Object::Tuple(t)) => self.native_seq_eq(s, t),
                     (Object::List(s), Object::List(t)) => self.native_seq_eq(s, t),
                     (Object::Instance(_), _) | (_, Object::Instance(_)) => None,
@@ -270,6 +277,7 @@ impl Vm {
                 Object::Tuple(t) => !t.is_empty(),
                 Object::Dict(d) | Object::Set(d, _) => !d.is_empty(),
                 Object::Bytes(b) => !b.is_empty(),
+                Object::ByteArray(b) => !b.is_empty(),
                 Object::BigInt(_) => true,
                 Object::Range(rg) => !rg.is_empty(),
                 Object::Instance(_) | Object::Native(_) => return self.truthy_via_dunder(v),
@@ -388,17 +396,24 @@ impl Vm {
                         return Ok(x >= lo && x < hi && (x - rg.start) % rg.step == 0);
                     }
                 }
-                Object::Bytes(b) => {
-                    let b = b.clone();
-                    return match needle {
-                        Value::Int(x) => Ok(b.contains(&(x as u8)) && (0..256).contains(&x)),
-                        Value::Obj(nr) => match self.heap.get(nr) {
-                            Object::Bytes(n) => {
-                                Ok(n.is_empty() || b.windows(n.len()).any(|w| w == &n[..]))
-                            }
-                            _ => Err(self.type_error("a bytes-like object is required")),
-                        },
-                        _ => Err(self.type_error("a bytes-like object is required")),
+                Object::Bytes(_) | Object::ByteArray(_) => {
+                    let hay = self.as_bytes(container).unwrap_or(&[]);
+                    if let Some(n) = self.as_bytes(needle) {
+                        return Ok(memchr::memmem::find(hay, n).is_some());
+                    }
+                    return match self.to_index(needle)? {
+                        Some(x) if (0..256).contains(&x) => {
+                            let hay = self.as_bytes(container).unwrap_or(&[]);
+                            Ok(hay.contains(&(x as u8)))
+                        }
+                        Some(_) => Err(self.value_error("byte must be in range(0, 256)")),
+                        None => {
+                            let msg = format!(
+                                "a bytes-like object is required, not '{}'",
+                                self.type_name(needle)
+                            );
+                            Err(self.type_error(msg))
+                        }
                     };
                 }
                 _ => {}

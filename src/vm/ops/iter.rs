@@ -21,7 +21,7 @@ impl Vm {
                     step: rg.step,
                 },
                 Object::Str(_) => Iter::Str { s: v, byte: 0 },
-                Object::Bytes(_) => Iter::Bytes { b: v, index: 0 },
+                Object::Bytes(_) | Object::ByteArray(_) => Iter::Bytes { b: v, index: 0 },
                 Object::Dict(d) | Object::Set(d, _) => Iter::Dict {
                     dict: v,
                     index: 0,
@@ -139,27 +139,29 @@ impl Vm {
                 match text[byte..].chars().next() {
                     Some(c) => {
                         let n = c.len_utf8();
-                        let mut buf = [0u8; 4];
-                        let cs = c.encode_utf8(&mut buf).to_string();
                         if let Object::Iter(it) = self.heap.get_mut(r) {
                             if let Iter::Str { byte, .. } = &mut **it {
                                 *byte += n;
                             }
                         }
-                        Ok(Some(Value::Obj(self.intern(&cs))))
+                        let mut buf = [0u8; 4];
+                        let cs: &str = c.encode_utf8(&mut buf);
+                        // ASCII characters are shared (like CPython's cache of
+                        // one-character strings); others are fresh objects, so
+                        // iterating text does not grow the intern table.
+                        Ok(Some(if c.is_ascii() {
+                            Value::Obj(self.intern(cs))
+                        } else {
+                            let obj = crate::vm::object::StrObj::with_nchars(cs.into(), 1);
+                            self.alloc(Object::Str(obj))
+                        }))
                     }
                     None => Ok(None),
                 }
             }
             Iter::Bytes { b, index } => {
                 let (b, index) = (*b, *index);
-                let v = match b {
-                    Value::Obj(br) => match self.heap.get(br) {
-                        Object::Bytes(bytes) => bytes.get(index).copied(),
-                        _ => None,
-                    },
-                    _ => None,
-                };
+                let v = self.as_bytes(b).and_then(|d| d.get(index).copied());
                 if let Object::Iter(it) = self.heap.get_mut(r) {
                     if let Iter::Bytes { index, .. } = &mut **it {
                         *index += 1;
