@@ -139,7 +139,11 @@ pub fn install(vm: &mut Vm) {
     );
     set_new(vm, int, int_new);
     set_new(vm, float, float_new);
-    set_new(vm, str_, subclassable_new!(str_, super::text_codecs::str_new));
+    set_new(
+        vm,
+        str_,
+        subclassable_new!(str_, super::text_codecs::str_new),
+    );
     set_new(vm, bool_, bool_new);
     set_new(vm, list, subclassable_new!(list, list_new));
     set_new(vm, tuple, subclassable_new!(tuple, tuple_new));
@@ -148,7 +152,11 @@ pub fn install(vm: &mut Vm) {
     set_new(vm, frozenset, subclassable_new!(frozenset, frozenset_new));
     set_new(vm, range, range_new);
     set_new(vm, type_, type_new);
-    set_new(vm, bytes, subclassable_new!(bytes, super::bytes_methods::bytes_new));
+    set_new(
+        vm,
+        bytes,
+        subclassable_new!(bytes, super::bytes_methods::bytes_new),
+    );
     add_method(vm, list, "__init__", list_init);
     add_method(vm, dict, "__init__", dict_init);
     add_method(vm, set, "__init__", set_init);
