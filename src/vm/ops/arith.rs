@@ -213,7 +213,7 @@ impl Vm {
                     return Ok(a);
                 }
             }
-            if let Object::Instance(_) = self.heap.get(r) {
+            if let Object::Instance(_) | Object::Native(_) = self.heap.get(r) {
                 let (_, _, iname) = dunder_names(op);
                 if let Some(m) = self.lookup_special(a, iname) {
                     let v = self.call(m, &[b], &[])?;

@@ -26,6 +26,7 @@ impl Vm {
                     kind: DictIterKind::Keys,
                 },
                 Object::Iter(_) | Object::Generator(_) => return Ok(v),
+                Object::Native(n) if n.next_fn().is_some() => return Ok(v),
                 _ => {
                     if let Some(m) = self.lookup_special(v, "__iter__") {
                         let it = self.call(m, &[], &[])?;
@@ -81,6 +82,14 @@ impl Vm {
                     return Ok(GenStep::Return(Value::None));
                 }
                 return self.gen_resume(r, Value::None, None);
+            }
+            Object::Native(n) => {
+                if let Some(next) = n.next_fn() {
+                    return next(self, r).map(|o| match o {
+                        Some(v) => GenStep::Yield(v),
+                        None => GenStep::Return(Value::None),
+                    });
+                }
             }
             _ => {}
         }
