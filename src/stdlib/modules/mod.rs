@@ -1,6 +1,9 @@
 //! Native library modules (written in Rust): looked up by name on import.
 
 pub mod collections;
+pub mod itertools;
+mod itertools_comb;
+mod itertools_group;
 pub mod support;
 
 use crate::vm::value::Value;
@@ -11,6 +14,7 @@ use crate::vm::{PyResult, Vm};
 pub fn load(vm: &mut Vm, name: &str) -> Option<PyResult<Value>> {
     match name {
         "_collections" => Some(collections::load(vm)),
+        "itertools" => Some(itertools::load(vm)),
         _ => None,
     }
 }
