@@ -4,6 +4,8 @@ pub mod collections;
 pub mod itertools;
 mod itertools_comb;
 mod itertools_group;
+pub mod json;
+mod json_decode;
 pub mod support;
 
 use crate::vm::value::Value;
@@ -15,6 +17,7 @@ pub fn load(vm: &mut Vm, name: &str) -> Option<PyResult<Value>> {
     match name {
         "_collections" => Some(collections::load(vm)),
         "itertools" => Some(itertools::load(vm)),
+        "_json" => Some(json::load(vm)),
         _ => None,
     }
 }
