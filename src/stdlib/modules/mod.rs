@@ -1,6 +1,7 @@
 //! Native library modules (written in Rust): looked up by name on import.
 
 pub mod collections;
+pub mod functools;
 pub mod itertools;
 mod itertools_comb;
 mod itertools_group;
@@ -16,6 +17,7 @@ use crate::vm::{PyResult, Vm};
 pub fn load(vm: &mut Vm, name: &str) -> Option<PyResult<Value>> {
     match name {
         "_collections" => Some(collections::load(vm)),
+        "_functools" => Some(functools::load(vm)),
         "itertools" => Some(itertools::load(vm)),
         "_json" => Some(json::load(vm)),
         _ => None,
