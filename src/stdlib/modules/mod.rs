@@ -7,6 +7,7 @@ mod itertools_comb;
 mod itertools_group;
 pub mod json;
 mod json_decode;
+pub mod operator;
 pub mod support;
 
 use crate::vm::value::Value;
@@ -20,6 +21,7 @@ pub fn load(vm: &mut Vm, name: &str) -> Option<PyResult<Value>> {
         "_functools" => Some(functools::load(vm)),
         "itertools" => Some(itertools::load(vm)),
         "_json" => Some(json::load(vm)),
+        "operator" => Some(operator::load(vm)),
         _ => None,
     }
 }
