@@ -27,9 +27,13 @@ pub struct Deque {
     state: u64,
 }
 
-impl_native!(Deque, |s, f| {
-    s.items.iter().for_each(|&v| f(v));
-});
+impl_native!(
+    Deque,
+    |s, f| {
+        s.items.iter().for_each(|&v| f(v));
+    },
+    len = |s| s.items.len()
+);
 
 /// An iterator over a deque, front to back or back to front.
 struct DequeIter {
@@ -115,7 +119,8 @@ fn is_deque(vm: &Vm, v: Value) -> bool {
     vm.native_ref::<Deque>(v).is_some()
 }
 
-/// Arity check with CPython's method wording (`deque.pop() takes no arguments`).
+/// Arity check with CPython's method wording (`deque.pop() takes no
+/// arguments`); the message is only built on failure.
 fn method_args(
     vm: &mut Vm,
     name: &str,
@@ -123,6 +128,9 @@ fn method_args(
     kw: &[(Value, Value)],
     n: usize,
 ) -> PyResult<()> {
+    if kw.is_empty() && args.len() == n + 1 {
+        return Ok(());
+    }
     check_args(vm, &format!("deque.{name}"), &args[1..], kw, n, n)
 }
 

@@ -15,9 +15,10 @@ use crate::vm::{PyResult, Vm};
 /// Implements [`NativeObject`](crate::vm::object::NativeObject) for a struct
 /// with a `class: ObjRef` field. `trace(self, f)` lists the values the
 /// struct holds besides its class; `next = path` makes it an iterator whose
-/// `__next__` step is that function.
+/// `__next__` step is that function; `len = |s| expr` gives its length.
 macro_rules! impl_native {
-    ($ty:ty, |$s:ident, $f:ident| $trace:block $(, next = $next:expr)?) => {
+    ($ty:ty, |$s:ident, $f:ident| $trace:block
+        $(, next = $next:expr)? $(, len = |$l:ident| $len:expr)?) => {
         impl $crate::vm::object::NativeObject for $ty {
             fn class(&self) -> $crate::vm::value::ObjRef {
                 self.class
@@ -36,6 +37,12 @@ macro_rules! impl_native {
             $(
                 fn next_fn(&self) -> Option<$crate::vm::object::NativeNextFn> {
                     Some($next)
+                }
+            )?
+            $(
+                fn native_len(&self) -> Option<usize> {
+                    let $l = self;
+                    Some($len)
                 }
             )?
         }

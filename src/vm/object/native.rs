@@ -25,6 +25,11 @@ pub trait NativeObject: Any {
     fn next_fn(&self) -> Option<NativeNextFn> {
         None
     }
+    /// For sized containers: the length, which `len()` and truth tests use
+    /// directly instead of calling `__len__`.
+    fn native_len(&self) -> Option<usize> {
+        None
+    }
 }
 
 impl Vm {

@@ -265,6 +265,7 @@ impl Vm {
                 Object::Bytes(b) => !b.is_empty(),
                 Object::BigInt(_) => true,
                 Object::Range(rg) => !rg.is_empty(),
+                Object::Native(n) if n.native_len().is_some() => n.native_len() != Some(0),
                 Object::Instance(_) | Object::Native(_) => {
                     if let Some(m) = self.lookup_special(v, "__bool__") {
                         let r = self.call(m, &[], &[])?;
