@@ -4,6 +4,7 @@ pub mod collections;
 pub mod functools;
 pub mod itertools;
 mod itertools_comb;
+mod itertools_filter;
 mod itertools_group;
 pub mod json;
 mod json_decode;
