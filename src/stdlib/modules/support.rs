@@ -306,8 +306,8 @@ pub fn bind<const N: usize>(
 }
 
 /// TypeError "`name` expected N argument(s), got M" unless `min <= n <= max`
-/// and no keywords (CPython's `_PyArg_CheckPositional` wording; `what`
-/// describes the keyword refusal).
+/// (CPython's `_PyArg_CheckPositional` wording), or "`name`() takes no
+/// keyword arguments" if any keyword was given.
 pub fn positional(
     vm: &mut Vm,
     name: &str,
