@@ -7,7 +7,7 @@
 //! tokens; names are checked against Python's identifier rules
 //! (XID_Start/XID_Continue) here; numbers and strings carry their decoded
 //! values, so the parser never looks at source text again. The type stays
-//! small (24 bytes): big payloads are boxed.
+//! small (16 bytes): names are thin shared strings, big payloads are boxed.
 
 use super::strings::{self, StrToken};
 use crate::span::Span;
@@ -53,7 +53,7 @@ pub enum Token {
     /// An identifier (keywords are their own tokens).
     #[regex(r"[A-Za-z_][A-Za-z0-9_]*", lex_ascii_name)]
     #[regex(r"[^\x00-\x7F]", lex_unicode_name)]
-    Name(Box<str>),
+    Name(crate::ast::Name),
     /// A string, bytes or f-string literal.
     #[regex(r#"([rRbBuUfF]|[rR][bBfF]|[bBfF][rR])?["']"#, lex_string)]
     Str(Box<StrToken>),
@@ -321,7 +321,7 @@ fn id_continue_len(rest: &str) -> usize {
         .map_or(rest.len(), |(i, _)| i)
 }
 
-fn lex_ascii_name(lex: &mut Lexer<'_, Token>) -> Box<str> {
+fn lex_ascii_name(lex: &mut Lexer<'_, Token>) -> crate::ast::Name {
     let rest = lex.remainder();
     if rest.as_bytes().first().is_some_and(|b| !b.is_ascii()) {
         let n = id_continue_len(rest);
@@ -330,7 +330,7 @@ fn lex_ascii_name(lex: &mut Lexer<'_, Token>) -> Box<str> {
     lex.slice().into()
 }
 
-fn lex_unicode_name(lex: &mut Lexer<'_, Token>) -> Result<Box<str>, RawError> {
+fn lex_unicode_name(lex: &mut Lexer<'_, Token>) -> Result<crate::ast::Name, RawError> {
     let c = lex.slice().chars().next().unwrap_or('\0');
     if !is_id_start(c) {
         return Err(RawError::at(invalid_character(c, span_of(lex))));

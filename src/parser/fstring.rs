@@ -66,6 +66,7 @@ pub fn strings(src: &str, parts: Vec<(usize, Box<StrToken>, usize)>) -> Result<E
             StrToken::Bytes(_) => {}
         }
     }
+    out.shrink_to_fit();
     Ok(Expr::new(ExprKind::FString(out), span))
 }
 
