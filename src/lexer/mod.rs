@@ -2,12 +2,14 @@
 //!
 //! Three layers: the logos automaton in [`token`] (one token at a time,
 //! whitespace and comments skipped), the literal scanners in [`strings`] and
-//! [`numbers`] (called from logos callbacks; they decode values), and the
+//! [`numbers`] (called from logos callbacks; they decode values) with the
+//! name table of [`names`] (each identifier allocated once), and the
 //! indentation layer in [`indent`] (logical lines, `Indent`/`Dedent`,
 //! brackets). The stream is lazy: the parser pulls tokens, so the first
 //! error in source order is the one reported, as in CPython.
 
 pub mod indent;
+pub mod names;
 pub mod numbers;
 pub mod strings;
 pub mod token;

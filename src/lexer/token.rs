@@ -32,6 +32,7 @@ impl RawError {
 /// A token of aspy source.
 #[derive(Logos, Clone, Debug, PartialEq)]
 #[logos(error = RawError)]
+#[logos(extras = super::names::Names)]
 #[logos(skip r"[ \t\x0C]+")]
 #[logos(skip(r"#[^\r\n]*", allow_greedy = true))]
 #[logos(skip r"\\(\r\n|\r|\n)")]
@@ -327,7 +328,8 @@ fn lex_ascii_name(lex: &mut Lexer<'_, Token>) -> crate::ast::Name {
         let n = id_continue_len(rest);
         lex.bump(n);
     }
-    lex.slice().into()
+    let text = lex.slice();
+    lex.extras.intern(text)
 }
 
 fn lex_unicode_name(lex: &mut Lexer<'_, Token>) -> Result<crate::ast::Name, RawError> {
@@ -337,7 +339,8 @@ fn lex_unicode_name(lex: &mut Lexer<'_, Token>) -> Result<crate::ast::Name, RawE
     }
     let n = id_continue_len(lex.remainder());
     lex.bump(n);
-    Ok(lex.slice().into())
+    let text = lex.slice();
+    Ok(lex.extras.intern(text))
 }
 
 /// CPython's error for a character that starts no token.
