@@ -73,6 +73,14 @@ mod tests {
     }
 
     #[test]
+    fn keyword_list_matches_the_automaton() {
+        for k in token::KEYWORDS {
+            let toks = tokenize(k).unwrap();
+            assert!(toks.len() == 2 && toks[0].1.is_keyword(), "{k}");
+        }
+    }
+
+    #[test]
     fn unicode_names_and_text() {
         let toks = tokenize("\u{feff}名字 = '中文' # 注释\ncafé = 1\n").unwrap();
         assert_eq!(toks[0].1, Token::Name("名字".into()));

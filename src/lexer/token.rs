@@ -305,6 +305,14 @@ impl Token {
     }
 }
 
+/// The keywords, as spelled in source (the tokens of [`Token::is_keyword`]).
+pub const KEYWORDS: [&str; 35] = [
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
+
 /// True for a character that may start an identifier.
 pub fn is_id_start(c: char) -> bool {
     c == '_' || unicode_ident::is_xid_start(c)
