@@ -14,6 +14,16 @@ use crate::lexer::token::KEYWORDS;
 use crate::lexer::{FPiece, StrToken};
 use crate::span::Span;
 
+/// A single literal (the common case: no list of parts to join).
+pub fn string(src: &str, l: usize, tok: StrToken, r: usize) -> Result<Expr, CompileError> {
+    let span = Span::new(l, r);
+    match tok {
+        StrToken::Str(s) => Ok(Expr::new(ExprKind::Constant(Constant::Str(s)), span)),
+        StrToken::Bytes(b) => Ok(Expr::new(ExprKind::Constant(Constant::Bytes(b)), span)),
+        f @ StrToken::FString(_) => strings(src, vec![(l, Box::new(f), r)]),
+    }
+}
+
 /// Joins adjacent literals `parts` (each with its span) into one expression.
 pub fn strings(src: &str, parts: Vec<(usize, Box<StrToken>, usize)>) -> Result<Expr, CompileError> {
     let start = parts.first().map_or(0, |p| p.0);

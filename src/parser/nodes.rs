@@ -80,8 +80,8 @@ pub fn dotted(first: Name, rest: Vec<Name>) -> String {
 }
 
 /// Appends one line of simple statements to a statement list.
-pub fn push_line(v: &mut impl Extend<Stmt>, first: Stmt, rest: Vec<Box<Stmt>>) {
-    v.extend(std::iter::once(first).chain(rest.into_iter().map(|b| *b)));
+pub fn push_line(v: &mut impl Extend<Stmt>, first: Stmt, rest: Vec<Stmt>) {
+    v.extend(std::iter::once(first).chain(rest));
 }
 
 /// A list of one item.
@@ -641,15 +641,19 @@ pub fn expr_stmt(e: Expr, l: usize, r: usize) -> PResult<Stmt> {
     Ok(Stmt::new(StmtKind::Expr(e), sp(l, r)))
 }
 
-pub fn assign(first: (Expr, bool), rest: Vec<(Expr, bool)>, l: usize, r: usize) -> PResult<Stmt> {
-    let mut sides = Vec::with_capacity(rest.len() + 1);
-    sides.push(first);
-    sides.extend(rest);
-    let (value, _) = sides
+pub fn assign(
+    first: (Expr, bool),
+    mut rest: Vec<(Expr, bool)>,
+    l: usize,
+    r: usize,
+) -> PResult<Stmt> {
+    // `first` and all of `rest` but its last side are the targets.
+    let (value, _) = rest
         .pop()
         .unwrap_or_else(|| (Expr::new(ExprKind::Tuple(Vec::new()), sp(l, r)), false));
-    let n = sides.len();
-    for (i, (t, bare_yield)) in sides.iter().enumerate() {
+    let n = rest.len() + 1;
+    let sides = std::iter::once(&first).chain(&rest);
+    for (i, (t, bare_yield)) in sides.enumerate() {
         if *bare_yield {
             return Err(CompileError::syntax(
                 "assignment to yield expression not possible",
@@ -661,7 +665,8 @@ pub fn assign(first: (Expr, bool), rest: Vec<(Expr, bool)>, l: usize, r: usize) 
         let next_is_value = i + 1 == n;
         validate::check_assign_target(t, next_is_value && validate::is_bitwise_or_level(&value))?;
     }
-    let targets = list(sides.into_iter().map(|(t, _)| t));
+    let mut targets = ThinVec::with_capacity(n);
+    targets.extend(std::iter::once(first).chain(rest).map(|(t, _)| t));
     Ok(Stmt::new(StmtKind::Assign { targets, value }, sp(l, r)))
 }
 
