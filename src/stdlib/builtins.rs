@@ -60,10 +60,7 @@ pub fn check_args(
             match min {
                 0 => format!("{name}() takes no arguments ({} given)", args.len()),
                 1 => format!("{name}() takes exactly one argument ({} given)", args.len()),
-                _ => format!(
-                    "{name}() takes exactly {min} arguments ({} given)",
-                    args.len()
-                ),
+                _ => format!("{name} expected {min} arguments, got {}", args.len()),
             }
         } else if args.len() < min {
             format!(
@@ -142,6 +139,10 @@ pub fn install(vm: &mut Vm) {
     def(vm, "delattr", delattr);
     super::types_core::install(vm);
     super::functions::install(vm);
+    super::builtins_numeric::install(vm);
+    super::builtins_text::install(vm);
+    super::builtins_introspect::install(vm);
+    super::descriptors::install(vm);
     super::str_methods::install(vm);
     super::bytes_methods::install(vm);
     super::number_methods::install(vm);
@@ -180,7 +181,9 @@ fn install_object(vm: &mut Vm) {
     add_method(vm, object, "__ne__", object_ne);
     add_method(vm, object, "__format__", object_format);
     add_method(vm, object, "__getattribute__", object_getattribute);
-    add_method(vm, object, "__init_subclass__", object_init_subclass);
+    let f = native(vm, "__init_subclass__", object_init_subclass);
+    let f = vm.alloc(Object::ClassMethod(f));
+    set_class_attr(vm, object, "__init_subclass__", f);
 }
 
 fn object_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
@@ -216,15 +219,8 @@ fn object_setattr(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResul
 
 fn object_delattr(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     check_args(vm, "__delattr__", args, kw, 2, 2)?;
-    let (obj, name) = (args[0], args[1]);
-    if let (Value::Obj(r), Value::Obj(n)) = (obj, name) {
-        if let Object::Instance(inst) = vm.heap.get_mut(r) {
-            if inst.attrs.remove(n).is_some() {
-                return Ok(Value::None);
-            }
-        }
-    }
-    Err(vm.attribute_error(obj, name))
+    vm.generic_delattr(args[0], args[1])?;
+    Ok(Value::None)
 }
 
 fn object_hash(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
@@ -289,7 +285,16 @@ fn object_getattribute(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> Py
     }
 }
 
-fn object_init_subclass(_vm: &mut Vm, _args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn object_init_subclass(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    if !kw.is_empty() {
+        let name = match args.first() {
+            Some(&Value::Obj(c)) => vm.class_name(c).to_string(),
+            _ => "object".to_string(),
+        };
+        return Err(vm.type_error(format!(
+            "{name}.__init_subclass__() takes no keyword arguments"
+        )));
+    }
     Ok(Value::None)
 }
 
@@ -301,8 +306,21 @@ fn build_class(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<V
         return Err(vm.type_error("__build_class__: not enough arguments"));
     }
     let (body, name) = (args[0], args[1]);
+    let bases = check_bases(vm, &args[2..], kw)?;
+    // Run the body with a fresh namespace; the class is made from it after.
+    let ns = vm.new_dict();
+    vm.temp_roots.push(ns);
+    let r =
+        run_class_body(vm, body, ns).and_then(|cell| create_class(vm, name, &bases, ns, cell, kw));
+    vm.temp_roots.pop();
+    r
+}
+
+/// Checks the bases of a new class (default: `object`) and refuses what
+/// aspy does not support (metaclasses, built-in base types).
+pub fn check_bases(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Vec<ObjRef>> {
     let mut bases: Vec<ObjRef> = Vec::new();
-    for &b in &args[2..] {
+    for &b in args {
         match b {
             Value::Obj(r) if matches!(vm.heap.get(r), Object::Class(_)) => bases.push(r),
             _ => {
@@ -337,7 +355,22 @@ fn build_class(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<V
             }
         }
     }
-    let Some(mro_tail) = vm.compute_mro(&bases) else {
+    Ok(bases)
+}
+
+/// Makes a class from its namespace `ns` (a dict), as `type.__new__`
+/// does: MRO, `__qualname__` and `__doc__` handling, the `__class__` cell
+/// of the body (`cell`, or None), `__set_name__`, then the parent's
+/// `__init_subclass__` with the class keywords.
+pub fn create_class(
+    vm: &mut Vm,
+    name: Value,
+    bases: &[ObjRef],
+    ns: Value,
+    cell: Value,
+    kw: &[(Value, Value)],
+) -> PyResult<Value> {
+    let Some(mro_tail) = vm.compute_mro(bases) else {
         let names: Vec<String> = bases
             .iter()
             .map(|&b| vm.class_name(b).to_string())
@@ -355,33 +388,48 @@ fn build_class(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<V
     } else {
         Layout::Object
     };
-    // Run the body with a fresh namespace.
-    let ns = vm.new_dict();
-    vm.temp_roots.push(ns);
-    let cell = run_class_body(vm, body, ns);
-    let cell = match cell {
-        Ok(c) => c,
-        Err(e) => {
-            vm.temp_roots.pop();
-            return Err(e);
-        }
-    };
+    let qual_key = Value::Obj(vm.intern("__qualname__"));
+    let module_key = Value::Obj(vm.intern("__module__"));
+    let doc_key = Value::Obj(vm.intern("__doc__"));
+    let qualname = vm.dict_get(ns, qual_key)?.unwrap_or(name);
+    if vm.as_str(qualname).is_none() {
+        let msg = format!(
+            "type __qualname__ must be a str, not {}",
+            vm.type_name(qualname)
+        );
+        return Err(vm.type_error(msg));
+    }
+    let module = vm.dict_get(ns, module_key)?.unwrap_or(Value::None);
     let mut dict = Dict::new();
     if let Object::Dict(d) = vm.heap.get(ns.as_obj().unwrap()) {
         for e in d.iter() {
+            if e.key.is(qual_key) {
+                continue;
+            }
             dict.insert_new(e.hash, e.key, e.value);
         }
     }
-    let qual_key = Value::Obj(vm.intern("__qualname__"));
-    let module_key = Value::Obj(vm.intern("__module__"));
-    let qualname = vm.dict_get(ns, qual_key)?.unwrap_or(name);
-    let module = vm.dict_get(ns, module_key)?.unwrap_or(Value::None);
-    vm.temp_roots.pop();
+    // `__init_subclass__` is implicitly a class method.
+    let init_sub = Value::Obj(vm.intern("__init_subclass__"));
+    let h = vm.hash_value(init_sub)?;
+    if let Some(i) = dict.find(h, |k| k.is(init_sub)) {
+        let f = dict.entry(i).map_or(Value::None, |e| e.value);
+        if matches!(f, Value::Obj(r) if matches!(vm.heap.get(r), Object::Function(_))) {
+            let cm = vm.alloc(Object::ClassMethod(f));
+            dict.set_value(i, cm);
+        }
+    }
+    if dict
+        .find(vm.hash_value(doc_key)?, |k| k.is(doc_key))
+        .is_none()
+    {
+        dict.insert_new(vm.hash_value(doc_key)?, doc_key, Value::None);
+    }
     let cls = vm.heap.alloc(Object::Class(Box::new(Class {
         name,
         qualname,
         module,
-        bases: bases.clone(),
+        bases: bases.to_vec(),
         mro: Vec::new(),
         dict,
         layout,
@@ -395,26 +443,54 @@ fn build_class(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<V
     if !cell.is_none() {
         vm.cell_set(cell, Value::Obj(cls));
     }
-    // `__init_subclass__` of the parent.
     vm.temp_roots.push(Value::Obj(cls));
-    let parent = bases[0];
-    let r = match vm.class_lookup(parent, "__init_subclass__") {
-        Some(f) if !matches!(f, Value::Obj(r) if matches!(vm.heap.get(r), Object::Builtin(_))) => {
-            let f = match f {
-                Value::Obj(r) => match vm.heap.get(r) {
-                    Object::ClassMethod(inner) => *inner,
-                    _ => f,
-                },
-                _ => f,
-            };
-            let kwargs: Vec<(Value, Value)> = kw.to_vec();
-            vm.call(f, &[Value::Obj(cls)], &kwargs).map(|_| ())
-        }
-        _ => Ok(()),
-    };
+    let r = set_names(vm, cls).and_then(|_| init_subclass(vm, cls, kw));
     vm.temp_roots.pop();
     r?;
     Ok(Value::Obj(cls))
+}
+
+/// Calls `__set_name__(cls, name)` on every namespace value that has it.
+fn set_names(vm: &mut Vm, cls: ObjRef) -> PyResult<()> {
+    let entries: Vec<(Value, Value)> = match vm.heap.get(cls) {
+        Object::Class(c) => c.dict.iter().map(|e| (e.key, e.value)).collect(),
+        _ => Vec::new(),
+    };
+    for (key, value) in entries {
+        let wants = matches!(value, Value::Obj(r) if matches!(vm.heap.get(r), Object::Instance(_) | Object::Property(_)));
+        if !wants {
+            continue;
+        }
+        let Some(m) = vm.lookup_special(value, "__set_name__") else {
+            continue;
+        };
+        if let Err(e) = vm.call(m, &[Value::Obj(cls), key], &[]) {
+            let msg = format!(
+                "Error calling __set_name__ on '{}' instance '{}' in '{}'",
+                vm.type_name(value),
+                vm.str_of(key),
+                vm.class_name(cls)
+            );
+            let err = vm.new_error(ExcKind::RuntimeError, msg);
+            if let Some(d) = vm.exc_data_mut(err.0) {
+                d.cause = e.0;
+                d.context = e.0;
+                d.suppress_context = true;
+            }
+            return Err(err);
+        }
+    }
+    Ok(())
+}
+
+/// The parent's `__init_subclass__` (found along the MRO after `cls`).
+fn init_subclass(vm: &mut Vm, cls: ObjRef, kw: &[(Value, Value)]) -> PyResult<()> {
+    let sup = vm.alloc(Object::Super(cls, Value::Obj(cls)));
+    vm.temp_roots.push(sup);
+    let name = Value::Obj(vm.intern("__init_subclass__"));
+    let r = vm.get_attr(sup, name).and_then(|f| vm.call(f, &[], kw));
+    vm.temp_roots.pop();
+    r.map(|_| ())
 }
 
 /// Runs a class body function with `ns` as its namespace; returns the
@@ -594,6 +670,9 @@ fn class_matches(vm: &mut Vm, cls: ObjRef, spec: Value, fname: &str) -> PyResult
     }
     match spec {
         Value::Obj(r) if matches!(vm.heap.get(r), Object::Class(_)) => Ok(vm.is_subclass(cls, r)),
+        _ if fname == "issubclass" => {
+            Err(vm.type_error("issubclass() arg 2 must be a class, a tuple of classes, or a union"))
+        }
         _ => Err(vm.type_error(format!(
             "{fname}() arg 2 must be a type, a tuple of types, or a union"
         ))),
@@ -680,17 +759,14 @@ fn callable(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Valu
 }
 
 /// An attribute-name argument as an interned string.
-fn attr_name(vm: &mut Vm, v: Value, fname: &str) -> PyResult<Value> {
+fn attr_name(vm: &mut Vm, v: Value) -> PyResult<Value> {
     match vm.as_str(v) {
         Some(s) => {
             let s = s.to_string();
             Ok(Value::Obj(vm.intern(&s)))
         }
         None => {
-            let msg = format!(
-                "{fname}(): attribute name must be string, not '{}'",
-                vm.type_name(v)
-            );
+            let msg = format!("attribute name must be string, not '{}'", vm.type_name(v));
             Err(vm.type_error(msg))
         }
     }
@@ -698,7 +774,7 @@ fn attr_name(vm: &mut Vm, v: Value, fname: &str) -> PyResult<Value> {
 
 fn getattr(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     check_args(vm, "getattr", args, kw, 2, 3)?;
-    let name = attr_name(vm, args[1], "getattr")?;
+    let name = attr_name(vm, args[1])?;
     match vm.get_attr(args[0], name) {
         Ok(v) => Ok(v),
         Err(e) if args.len() == 3 && vm.exc_matches(e.0, ExcKind::AttributeError) => Ok(args[2]),
@@ -708,14 +784,14 @@ fn getattr(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
 
 fn setattr(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     check_args(vm, "setattr", args, kw, 3, 3)?;
-    let name = attr_name(vm, args[1], "setattr")?;
+    let name = attr_name(vm, args[1])?;
     vm.set_attr(args[0], name, args[2])?;
     Ok(Value::None)
 }
 
 fn hasattr(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     check_args(vm, "hasattr", args, kw, 2, 2)?;
-    let name = attr_name(vm, args[1], "hasattr")?;
+    let name = attr_name(vm, args[1])?;
     match vm.get_attr(args[0], name) {
         Ok(_) => Ok(Value::Bool(true)),
         Err(e) if vm.exc_matches(e.0, ExcKind::AttributeError) => Ok(Value::Bool(false)),
@@ -725,7 +801,7 @@ fn hasattr(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
 
 fn delattr(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     check_args(vm, "delattr", args, kw, 2, 2)?;
-    let name = attr_name(vm, args[1], "delattr")?;
+    let name = attr_name(vm, args[1])?;
     vm.del_attr(args[0], name)?;
     Ok(Value::None)
 }

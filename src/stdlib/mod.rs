@@ -2,8 +2,13 @@
 //! methods, formatting, and importing. Modules written in aspy itself live
 //! in the top-level `stdlib/` folder and are embedded by `build.rs`.
 
+pub mod args;
 pub mod builtins;
+pub mod builtins_introspect;
+pub mod builtins_numeric;
+pub mod builtins_text;
 pub mod bytes_methods;
+pub mod descriptors;
 pub mod dict_methods;
 pub mod format;
 pub mod functions;

@@ -129,6 +129,15 @@ pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
             "__doc__" => p[3],
             _ => return Ok(None),
         },
+        Object::StaticMethod(f) | Object::ClassMethod(f) => match name {
+            "__func__" | "__wrapped__" => *f,
+            "__name__" | "__qualname__" | "__doc__" | "__module__" | "__annotations__" => {
+                let (f, n) = (*f, Value::Obj(vm.intern(name)));
+                return vm.get_attr_opt(f, n);
+            }
+            "__isabstractmethod__" => Value::Bool(false),
+            _ => return Ok(None),
+        },
         Object::Slice(p) => match name {
             "start" => p[0],
             "stop" => p[1],
@@ -161,11 +170,30 @@ pub fn object_repr(vm: &mut Vm, v: Value) -> String {
             } else {
                 let name = b.name;
                 let recv = b.receiver;
+                let raddr = recv
+                    .as_obj()
+                    .map_or(addr, |o| 0x7f00_0000_0000 + o.index() * 16);
                 format!(
-                    "<built-in method {name} of {} object at {addr:#x}>",
+                    "<built-in method {name} of {} object at {raddr:#x}>",
                     vm.type_name(recv)
                 )
             }
+        }
+        Object::Super(start, obj) => {
+            let (start, obj) = (*start, *obj);
+            let this = if obj.is_unbound() {
+                "NULL".to_string()
+            } else {
+                let owner = vm.super_self_class(obj);
+                format!("<{} object>", vm.class_name(owner))
+            };
+            format!("<super: <class '{}'>, {this}>", vm.class_name(start))
+        }
+        Object::StaticMethod(f) | Object::ClassMethod(f) => {
+            let f = *f;
+            let what = vm.type_name(v);
+            let inner = vm.repr_value(f).unwrap_or_default();
+            format!("<{what}({inner})>")
         }
         Object::Class(c) => {
             let module = vm.str_of(c.module);

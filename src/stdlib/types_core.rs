@@ -8,7 +8,8 @@ use crate::vm::value::{ObjRef, Value};
 use crate::vm::{PyResult, Vm};
 use num_bigint::BigInt;
 
-fn set_new(vm: &mut Vm, cls: ObjRef, f: crate::vm::object::NativeFn) {
+/// Installs `f` as the `__new__` (a static method) of a built-in class.
+pub fn set_new(vm: &mut Vm, cls: ObjRef, f: crate::vm::object::NativeFn) {
     let b = native(vm, "__new__", f);
     let s = vm.alloc(Object::StaticMethod(b));
     set_class_attr(vm, cls, "__new__", s);
@@ -363,6 +364,7 @@ fn range_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
 fn type_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     match args.len() {
         2 => Ok(Value::Obj(vm.class_of(args[1]))),
+        4 => super::descriptors::type_new3(vm, &args[1..], _kw),
         _ => Err(vm.type_error("type() takes 1 or 3 arguments")),
     }
 }

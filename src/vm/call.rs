@@ -139,8 +139,10 @@ impl Vm {
             }
             Object::Class(_) => self.call_class(r, func_pos, args_start, nargs, kwnames, native),
             _ => {
-                // Instances and other objects with `__call__`.
-                let call = self.lookup_special(callee, "__call__");
+                // Instances and other objects with `__call__` (the plain
+                // class attribute: the callee itself becomes `self`).
+                let cls = self.class_of(callee);
+                let call = self.class_lookup(cls, "__call__");
                 match call {
                     Some(m) => {
                         self.fiber.stack.insert(args_start, callee);

@@ -11,6 +11,7 @@
 
 pub mod attr;
 pub mod call;
+pub mod descr;
 pub mod exceptions;
 pub mod frame;
 pub mod heap;

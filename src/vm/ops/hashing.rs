@@ -118,7 +118,10 @@ impl Vm {
                         let h = h as i64;
                         return Ok(if h == -1 { 590923713 } else { h });
                     }
-                    Object::List(_) | Object::Dict(_) | Object::Set(_, SetKind::Set) => {
+                    Object::List(_)
+                    | Object::Dict(_)
+                    | Object::Set(_, SetKind::Set)
+                    | Object::Slice(_) => {
                         let msg = format!("unhashable type: '{}'", self.type_name(v));
                         return Err(self.type_error(msg));
                     }
@@ -202,6 +205,7 @@ impl Vm {
                     (Object::Bytes(s), Object::Bytes(t)) => Some(s == t),
                     (Object::Tuple(s), Object::Tuple(t)) => self.native_seq_eq(s, t),
                     (Object::List(s), Object::List(t)) => self.native_seq_eq(s, t),
+                    (Object::Slice(s), Object::Slice(t)) => self.native_seq_eq(&s[..], &t[..]),
                     (Object::Instance(_), _) | (_, Object::Instance(_)) => None,
                     (Object::Native(_), _) | (_, Object::Native(_)) => None,
                     (Object::Dict(_), Object::Dict(_)) | (Object::Set(..), Object::Set(..)) => None,
