@@ -11,6 +11,9 @@ pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
     if name == "__class__" {
         return Ok(Some(Value::Obj(vm.class_of(obj))));
     }
+    if let Some(v) = super::number_methods::number_attr(vm, obj, name) {
+        return Ok(Some(v));
+    }
     let Value::Obj(r) = obj else { return Ok(None) };
     let v = match vm.heap.get(r) {
         Object::Class(c) => match name {

@@ -121,6 +121,10 @@ fn int_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
 
 /// Parses an int literal as `int(s, base)` does.
 pub fn parse_int(vm: &mut Vm, s: &str, base: u32) -> PyResult<Value> {
+    if base != 0 && !(2..=36).contains(&base) {
+        return Err(vm.value_error("int() base must be >= 2 and <= 36, or 0"));
+    }
+    let given_base = base;
     let t = s.trim();
     let (neg, body) = match t.strip_prefix('-') {
         Some(b) => (true, b),
@@ -139,7 +143,15 @@ pub fn parse_int(vm: &mut Vm, s: &str, base: u32) -> PyResult<Value> {
         base = 10;
     }
     let clean: String = digits.chars().filter(|&c| c != '_').collect();
+    // Base 0 follows literal rules: no leading zeros in a decimal number.
+    let octal_like = given_base == 0
+        && base == 10
+        && clean.len() > 1
+        && clean.starts_with('0')
+        && clean.bytes().any(|b| b != b'0');
     let valid = !clean.is_empty()
+        && !octal_like
+        && clean.bytes().all(|b| b.is_ascii_alphanumeric())
         && !digits.starts_with('_')
         && !digits.ends_with('_')
         && !digits.contains("__")
@@ -154,7 +166,7 @@ pub fn parse_int(vm: &mut Vm, s: &str, base: u32) -> PyResult<Value> {
         None => {
             let shown = crate::vm::ops::text::str_repr(s);
             Err(vm.value_error(format!(
-                "invalid literal for int() with base {base}: {shown}"
+                "invalid literal for int() with base {given_base}: {shown}"
             )))
         }
     }
@@ -170,7 +182,10 @@ fn float_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
         Value::Int(i) => Ok(Value::Float(i as f64)),
         Value::Bool(b) => Ok(Value::Float(b as i64 as f64)),
         Value::Obj(r) => match vm.heap.get(r) {
-            Object::BigInt(_) => Ok(Value::Float(crate::vm::ops::arith::to_f64(vm, v).unwrap())),
+            Object::BigInt(b) => {
+                let b = (**b).clone();
+                super::number_methods::int_to_f64(vm, &b).map(Value::Float)
+            }
             Object::Str(s) => {
                 let t = s.s.trim().replace('_', "");
                 let lower = t.to_ascii_lowercase();

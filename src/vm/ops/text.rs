@@ -27,7 +27,8 @@ pub fn float_repr(f: f64) -> String {
     let (mant, exp) = sci.split_once('e').unwrap();
     let exp: i32 = exp.parse().unwrap();
     let neg = mant.starts_with('-');
-    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
+    let mut digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
+    prefer_even_on_tie(f.abs(), &mut digits, exp);
     let mut out = String::new();
     if neg {
         out.push('-');
@@ -64,6 +65,56 @@ pub fn float_repr(f: f64) -> String {
         out.push_str(&format!("{:02}", exp.abs()));
     }
     out
+}
+
+/// Among the shortest digit strings that round-trip, CPython's dtoa picks
+/// the one nearest the exact value and, on an exact tie, the one with an
+/// even last digit; Rust's shortest formatting may pick the odd one. Fixes
+/// `digits` (scientific exponent `exp`) for that case.
+fn prefer_even_on_tie(f: f64, digits: &mut String, exp: i32) {
+    use num_bigint::BigInt;
+    let last = digits.as_bytes()[digits.len() - 1];
+    if last.is_multiple_of(2) {
+        return;
+    }
+    let Ok(d) = digits.parse::<u64>() else { return };
+    // Decimal exponent of the last digit.
+    let k = exp as i64 - (digits.len() as i64 - 1);
+    let bits = f.to_bits();
+    let be = ((bits >> 52) & 0x7ff) as i64;
+    let frac = bits & ((1 << 52) - 1);
+    let (m, e) = if be == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1 << 52), be - 1075)
+    };
+    for alt in [d - 1, d + 1] {
+        if alt.to_string().len() != digits.len() {
+            continue;
+        }
+        // Is f exactly halfway between d and alt: (d + alt) * 10**k == 2f?
+        let mut lhs = BigInt::from(d + alt);
+        let mut rhs = BigInt::from(m);
+        let ten = BigInt::from(10);
+        if k >= 0 {
+            lhs *= num_traits::pow(ten, k as usize);
+        } else {
+            rhs *= num_traits::pow(ten, (-k) as usize);
+        }
+        if e + 1 >= 0 {
+            rhs <<= (e + 1) as usize;
+        } else {
+            lhs <<= (-(e + 1)) as usize;
+        }
+        if lhs != rhs {
+            continue;
+        }
+        let candidate = format!("{alt}e{k}");
+        if candidate.parse::<f64>() == Ok(f) {
+            *digits = alt.to_string();
+            return;
+        }
+    }
 }
 
 /// CPython's `repr(str)`: single quotes unless the text has a single quote
