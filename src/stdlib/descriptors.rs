@@ -32,6 +32,8 @@ pub fn install(vm: &mut Vm) {
     set_new(vm, sup, super_new);
     set_new(vm, slice, slice_new);
     add_method(vm, slice, "indices", slice_indices);
+    let type_ = vm.types.type_;
+    add_method(vm, type_, "mro", type_mro);
 }
 
 // ---- classmethod and staticmethod ---------------------------------------------------
@@ -269,7 +271,27 @@ fn slice_indices(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult
     Ok(vm.new_tuple(parts))
 }
 
-// ---- type(name, bases, dict) --------------------------------------------------------
+// ---- type(name, bases, dict) and type methods -----------------------------------------
+
+/// `cls.mro()`: the method resolution order as a list.
+fn type_mro(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    check_args(vm, "mro", args, kw, 1, 1)?;
+    let mro: Vec<Value> = match args[0] {
+        Value::Obj(r) => match vm.heap.get(r) {
+            Object::Class(c) => c.mro.iter().map(|&k| Value::Obj(k)).collect(),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    if mro.is_empty() {
+        let msg = format!(
+            "descriptor 'mro' for 'type' objects doesn't apply to a '{}' object",
+            vm.type_name(args[0])
+        );
+        return Err(vm.type_error(msg));
+    }
+    Ok(vm.new_list(mro))
+}
 
 /// `type(name, bases, dict)`: a new class from a namespace dict.
 pub fn type_new3(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {

@@ -54,6 +54,26 @@ pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
                 }
             }
             "__kwdefaults__" => f.kwdefaults,
+            "__globals__" => Value::Obj(f.globals),
+            "__closure__" => {
+                if f.closure.is_empty() {
+                    Value::None
+                } else {
+                    let cells = f.closure.to_vec();
+                    vm.new_tuple(cells)
+                }
+            }
+            "__annotations__" => {
+                if !f.annotations.is_none() {
+                    return Ok(Some(f.annotations));
+                }
+                // Created on first use and kept, as in CPython.
+                let d = vm.new_dict();
+                if let Object::Function(f) = vm.heap.get_mut(r) {
+                    f.annotations = d;
+                }
+                d
+            }
             "__dict__" => {
                 let pairs = f.attrs.items.clone();
                 let d = vm.new_dict();
@@ -84,6 +104,13 @@ pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
         },
         Object::Module(m) => match name {
             "__dict__" => Value::Obj(m.dict),
+            _ => return Ok(None),
+        },
+        Object::Cell(c) => match name {
+            "cell_contents" if !c.is_unbound() => *c,
+            "cell_contents" => {
+                return Err(vm.value_error("Cell is empty"));
+            }
             _ => return Ok(None),
         },
         Object::Generator(g) => match name {

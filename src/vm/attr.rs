@@ -239,19 +239,7 @@ impl Vm {
                 let d = m.dict;
                 self.dict_set(Value::Obj(d), name, value)
             }
-            Object::Function(_) => {
-                let n = self.str_of(name).to_string();
-                if let Object::Function(f) = self.heap.get_mut(r) {
-                    match n.as_str() {
-                        "__name__" => f.name = value,
-                        "__qualname__" => f.qualname = value,
-                        "__doc__" => f.doc = value,
-                        "__module__" => f.module = value,
-                        _ => f.attrs.set(name_ref, value),
-                    }
-                }
-                Ok(())
-            }
+            Object::Function(_) => self.set_function_attr(r, name, value),
             _ => Err(self.attribute_error_set(obj, name)),
         }
     }

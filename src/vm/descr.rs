@@ -158,6 +158,45 @@ impl Vm {
         }
     }
 
+    /// `function.name = value`, with CPython's checks for the computed
+    /// attributes (`__defaults__` must be a tuple or None, ...).
+    pub(crate) fn set_function_attr(&mut self, f: ObjRef, name: Value, value: Value) -> PyResult<()> {
+        let n = self.str_of(name).to_string();
+        let is = |vm: &Vm, cls: ObjRef| value.is_none() || vm.is_instance(value, cls);
+        let (tuple, dict, str_) = (self.types.tuple, self.types.dict, self.types.str_);
+        let defaults = match n.as_str() {
+            "__defaults__" if !is(self, tuple) => {
+                return Err(self.type_error("__defaults__ must be set to a tuple object"));
+            }
+            "__defaults__" => Some(self.seq_items(value).map(<[Value]>::to_vec).unwrap_or_default()),
+            "__kwdefaults__" | "__annotations__" if !is(self, dict) => {
+                let msg = format!("{n} must be set to a dict object");
+                return Err(self.type_error(msg));
+            }
+            "__name__" | "__qualname__" if !self.is_instance(value, str_) => {
+                let msg = format!("{n} must be set to a string object");
+                return Err(self.type_error(msg));
+            }
+            _ => None,
+        };
+        let Value::Obj(name_ref) = name else {
+            return Ok(());
+        };
+        if let Object::Function(func) = self.heap.get_mut(f) {
+            match n.as_str() {
+                "__name__" => func.name = value,
+                "__qualname__" => func.qualname = value,
+                "__doc__" => func.doc = value,
+                "__module__" => func.module = value,
+                "__kwdefaults__" => func.kwdefaults = value,
+                "__annotations__" => func.annotations = value,
+                "__defaults__" => func.defaults = defaults.unwrap_or_default().into_boxed_slice(),
+                _ => func.attrs.set(name_ref, value),
+            }
+        }
+        Ok(())
+    }
+
     /// `super_obj.name`: the MRO of the receiver's type after the super's
     /// class, then the super object's own attributes.
     pub(crate) fn super_get_attr(&mut self, sup: ObjRef, name: Value) -> PyResult<Option<Value>> {
