@@ -491,9 +491,7 @@ fn has_annotation(s: &crate::ast::Stmt) -> bool {
             handlers,
             orelse,
             finalbody,
-        } => {
-            any(body) || handlers.iter().any(|h| any(&h.body)) || any(orelse) || any(finalbody)
-        }
+        } => any(body) || handlers.iter().any(|h| any(&h.body)) || any(orelse) || any(finalbody),
         _ => false,
     }
 }

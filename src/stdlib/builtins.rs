@@ -582,6 +582,9 @@ fn print(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> 
             }
         }
     }
+    if !file.is_none() {
+        return print_to_file(vm, args, &sep, &end, file, flush);
+    }
     let mut out = String::new();
     for (i, &a) in args.iter().enumerate() {
         if i > 0 {
@@ -590,23 +593,44 @@ fn print(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> 
         out.push_str(&vm.str_value(a)?);
     }
     out.push_str(&end);
-    if file.is_none() {
-        vm.write_stdout(&out);
-        if flush {
-            vm.flush_stdout();
+    vm.write_stdout(&out);
+    if flush {
+        vm.flush_stdout();
+    }
+    Ok(Value::None)
+}
+
+/// `print(..., file=f)`: one `f.write` call per argument, separator and
+/// end, as CPython makes them.
+fn print_to_file(
+    vm: &mut Vm,
+    args: &[Value],
+    sep: &str,
+    end: &str,
+    file: Value,
+    flush: bool,
+) -> PyResult<Value> {
+    let w = vm.get_attr_str(file, "write")?;
+    vm.temp_roots.push(w);
+    let r = (|| {
+        for (i, &a) in args.iter().enumerate() {
+            if i > 0 {
+                let s = vm.new_str(sep);
+                vm.call(w, &[s], &[])?;
+            }
+            let s = vm.to_str_value(a)?;
+            vm.call(w, &[s], &[])?;
         }
-        Ok(Value::None)
-    } else {
-        let w = vm.get_attr_str(file, "write")?;
-        let s = vm.new_str(out);
+        let s = vm.new_str(end);
         vm.call(w, &[s], &[])?;
         if flush {
-            if let Ok(f) = vm.get_attr_str(file, "flush") {
-                vm.call(f, &[], &[])?;
-            }
+            let f = vm.get_attr_str(file, "flush")?;
+            vm.call(f, &[], &[])?;
         }
         Ok(Value::None)
-    }
+    })();
+    vm.temp_roots.pop();
+    r
 }
 
 fn len(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {

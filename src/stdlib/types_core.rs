@@ -446,18 +446,36 @@ fn enumerate_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult
     }))))
 }
 
-fn zip_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn zip_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    let mut strict = false;
+    for &(k, v) in kw {
+        if vm.str_of(k) != "strict" {
+            let msg = format!(
+                "zip() got an unexpected keyword argument '{}'",
+                vm.str_of(k)
+            );
+            return Err(vm.type_error(msg));
+        }
+        strict = vm.truthy(v)?;
+    }
+    let mark = vm.temp_roots.len();
     let mut iters = Vec::new();
     for &a in &args[1..] {
-        let it = vm.get_iter(a)?;
-        vm.temp_roots.push(it);
-        iters.push(it);
+        match vm.get_iter(a) {
+            Ok(it) => {
+                vm.temp_roots.push(it);
+                iters.push(it);
+            }
+            Err(e) => {
+                vm.temp_roots.truncate(mark);
+                return Err(e);
+            }
+        }
     }
-    let n = iters.len();
-    let len = vm.temp_roots.len();
-    vm.temp_roots.truncate(len - n);
+    vm.temp_roots.truncate(mark);
     Ok(vm.alloc(Object::Iter(Box::new(Iter::Zip {
         iters: iters.into_boxed_slice(),
+        strict,
     }))))
 }
 

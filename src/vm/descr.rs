@@ -160,7 +160,12 @@ impl Vm {
 
     /// `function.name = value`, with CPython's checks for the computed
     /// attributes (`__defaults__` must be a tuple or None, ...).
-    pub(crate) fn set_function_attr(&mut self, f: ObjRef, name: Value, value: Value) -> PyResult<()> {
+    pub(crate) fn set_function_attr(
+        &mut self,
+        f: ObjRef,
+        name: Value,
+        value: Value,
+    ) -> PyResult<()> {
         let n = self.str_of(name).to_string();
         let is = |vm: &Vm, cls: ObjRef| value.is_none() || vm.is_instance(value, cls);
         let (tuple, dict, str_) = (self.types.tuple, self.types.dict, self.types.str_);
@@ -168,7 +173,11 @@ impl Vm {
             "__defaults__" if !is(self, tuple) => {
                 return Err(self.type_error("__defaults__ must be set to a tuple object"));
             }
-            "__defaults__" => Some(self.seq_items(value).map(<[Value]>::to_vec).unwrap_or_default()),
+            "__defaults__" => Some(
+                self.seq_items(value)
+                    .map(<[Value]>::to_vec)
+                    .unwrap_or_default(),
+            ),
             "__kwdefaults__" | "__annotations__" if !is(self, dict) => {
                 let msg = format!("{n} must be set to a dict object");
                 return Err(self.type_error(msg));

@@ -515,7 +515,10 @@ impl Vm {
                     Instr::ListExtend(d) => {
                         let it = top!();
                         let l = self.fiber.stack[self.fiber.stack.len() - 1 - d as usize];
-                        tri!(self.list_extend(l, it));
+                        let r = self
+                            .list_extend(l, it)
+                            .map_err(|e| self.star_arg_error(e, None, it));
+                        tri!(r);
                         self.fiber.stack.pop();
                     }
                     Instr::SetUpdate(d) => {
@@ -531,9 +534,13 @@ impl Vm {
                         self.fiber.stack.pop();
                     }
                     Instr::DictMerge(d) => {
-                        let m = top!();
-                        let target = self.fiber.stack[self.fiber.stack.len() - 1 - d as usize];
-                        tri!(self.dict_update(target, m, true));
+                        // `callable args_tuple kwargs_dict .. m`: the callee
+                        // names itself in the errors.
+                        let n = self.fiber.stack.len();
+                        let m = self.fiber.stack[n - 1];
+                        let target = self.fiber.stack[n - 1 - d as usize];
+                        let callee = self.fiber.stack[n - 3 - d as usize];
+                        tri!(self.merge_call_kwargs(callee, target, m));
                         self.fiber.stack.pop();
                     }
                     Instr::FormatValue(flags) => {

@@ -135,8 +135,11 @@ pub enum Iter {
         iter: Value,
         count: Value,
     },
+    /// `zip(*iters, strict=...)`: strict raises ValueError on unequal
+    /// lengths.
     Zip {
         iters: Box<[Value]>,
+        strict: bool,
     },
     Map {
         func: Value,
@@ -212,7 +215,7 @@ impl Iter {
                 f(*iter);
                 f(*count);
             }
-            Iter::Zip { iters } => iters.iter().for_each(|&v| f(v)),
+            Iter::Zip { iters, .. } => iters.iter().for_each(|&v| f(v)),
             Iter::Map { func, iters } => {
                 f(*func);
                 iters.iter().for_each(|&v| f(v));

@@ -300,7 +300,12 @@ impl Vm {
         }
         let _ = inplace;
         let (ta, tb) = (self.type_name(a), self.type_name(b));
-        let msg = if op == BinaryOp::Add && ta == "str" {
+        let is_seq = |vm: &Vm, v: Value| matches!(v, Value::Obj(r) if matches!(vm.heap.get(r), Object::Str(_) | Object::List(_) | Object::Tuple(_) | Object::Bytes(_)));
+        let repeat = op == BinaryOp::Mul && (is_seq(self, a) || is_seq(self, b));
+        let msg = if repeat {
+            let other = if is_seq(self, a) { tb } else { ta };
+            format!("can't multiply sequence by non-int of type '{other}'")
+        } else if op == BinaryOp::Add && ta == "str" {
             format!("can only concatenate str (not \"{tb}\") to str")
         } else if op == BinaryOp::Add && (ta == "list" || ta == "tuple") && ta != tb {
             format!("can only concatenate {ta} (not \"{tb}\") to {ta}")

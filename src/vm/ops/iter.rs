@@ -241,28 +241,36 @@ impl Vm {
                     None => Ok(None),
                 }
             }
-            Iter::Zip { iters } => {
-                let iters = iters.to_vec();
+            Iter::Zip { iters, strict } => {
+                let (iters, strict) = (iters.to_vec(), *strict);
                 if iters.is_empty() {
                     return Ok(None);
                 }
+                let mark = self.temp_roots.len();
                 let mut out = Vec::with_capacity(iters.len());
-                for i in iters {
-                    match self.iter_next(i)? {
-                        Some(v) => {
+                let mut result = Ok(None);
+                for (i, &it) in iters.iter().enumerate() {
+                    match self.iter_next(it) {
+                        Ok(Some(v)) => {
                             out.push(v);
                             self.temp_roots.push(v);
                         }
-                        None => {
-                            let n = out.len();
-                            self.temp_roots.truncate(self.temp_roots.len() - n);
-                            return Ok(None);
+                        Ok(None) if strict => {
+                            result = self.zip_strict_check(&iters, i).map(|_| None);
+                            break;
+                        }
+                        Ok(None) => break,
+                        Err(e) => {
+                            result = Err(e);
+                            break;
                         }
                     }
                 }
-                let n = out.len();
-                self.temp_roots.truncate(self.temp_roots.len() - n);
-                Ok(Some(self.new_tuple(out)))
+                self.temp_roots.truncate(mark);
+                if out.len() == iters.len() {
+                    return Ok(Some(self.new_tuple(out)));
+                }
+                result
             }
             Iter::Map { func, iters } => {
                 let (func, iters) = (*func, iters.to_vec());
@@ -321,6 +329,37 @@ impl Vm {
     }
 
     /// All items of an iterable, in order.
+    /// `zip(..., strict=True)` found iterator `i` exhausted: CPython's
+    /// ValueError unless every iterator ended together.
+    fn zip_strict_check(&mut self, iters: &[Value], i: usize) -> PyResult<()> {
+        let plural = |i: usize| {
+            if i == 1 {
+                " ".to_string()
+            } else {
+                "s 1-".to_string()
+            }
+        };
+        if i > 0 {
+            let msg = format!(
+                "zip() argument {} is shorter than argument{}{i}",
+                i + 1,
+                plural(i)
+            );
+            return Err(self.value_error(msg));
+        }
+        for (j, &it) in iters.iter().enumerate().skip(1) {
+            if self.iter_next(it)?.is_some() {
+                let msg = format!(
+                    "zip() argument {} is longer than argument{}{j}",
+                    j + 1,
+                    plural(j)
+                );
+                return Err(self.value_error(msg));
+            }
+        }
+        Ok(())
+    }
+
     pub fn collect_iterable(&mut self, v: Value) -> PyResult<Vec<Value>> {
         if let Some(items) = self.seq_items(v) {
             return Ok(items.to_vec());
