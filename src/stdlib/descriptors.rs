@@ -314,6 +314,13 @@ pub fn type_new3(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult
         .seq_items(bases)
         .map(<[Value]>::to_vec)
         .unwrap_or_default();
+    let is_class = |vm: &Vm, v: Value| matches!(v, Value::Obj(r) if matches!(vm.heap.get(r), Object::Class(_)));
+    if !base_values.iter().all(|&b| is_class(vm, b)) {
+        return Err(vm.type_error(
+            "metaclass conflict: the metaclass of a derived class must be a (non-strict) \
+             subclass of the metaclasses of all its bases",
+        ));
+    }
     let bases = super::builtins::check_bases(vm, &base_values, kw)?;
     let copy = vm.new_dict();
     vm.temp_roots.push(copy);
