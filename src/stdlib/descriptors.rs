@@ -34,6 +34,36 @@ pub fn install(vm: &mut Vm) {
     add_method(vm, slice, "indices", slice_indices);
     let type_ = vm.types.type_;
     add_method(vm, type_, "mro", type_mro);
+    let t = &vm.types;
+    let singletons: [(ObjRef, crate::vm::object::NativeFn); 3] = [
+        (t.none, none_new),
+        (t.not_implemented, not_implemented_new),
+        (t.ellipsis, ellipsis_new),
+    ];
+    for (cls, f) in singletons {
+        set_new(vm, cls, f);
+    }
+}
+
+/// `type(None)()` and the other singleton types' constructors.
+fn singleton(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)], v: Value) -> PyResult<Value> {
+    if args.len() > 1 || !kw.is_empty() {
+        let name = vm.type_name(v);
+        return Err(vm.type_error(format!("{name} takes no arguments")));
+    }
+    Ok(v)
+}
+
+fn none_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    singleton(vm, args, kw, Value::None)
+}
+
+fn not_implemented_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    singleton(vm, args, kw, Value::NotImplemented)
+}
+
+fn ellipsis_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    singleton(vm, args, kw, Value::Ellipsis)
 }
 
 // ---- classmethod and staticmethod ---------------------------------------------------

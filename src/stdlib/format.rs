@@ -246,6 +246,11 @@ pub fn format_value(vm: &mut Vm, v: Value, spec_str: &str) -> PyResult<Value> {
             }
         }
     }
+    // `bool.__format__` is `int.__format__`, except that an empty spec
+    // gives `str(b)`.
+    if let (Value::Bool(b), "") = (v, spec_str) {
+        return Ok(vm.new_str(if b { "True" } else { "False" }));
+    }
     let Some(spec) = parse_spec(spec_str) else {
         return Err(vm.value_error("Invalid format specifier"));
     };
