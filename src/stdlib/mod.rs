@@ -7,7 +7,10 @@ pub mod builtins;
 pub mod builtins_introspect;
 pub mod builtins_numeric;
 pub mod builtins_text;
+pub mod bytearray_methods;
 pub mod bytes_methods;
+pub mod bytes_operators;
+pub mod bytes_search;
 pub mod descriptors;
 pub mod dict_methods;
 pub mod float_methods;
@@ -15,13 +18,20 @@ pub mod format;
 pub mod functions;
 pub mod import;
 pub mod list_methods;
+pub mod method_args;
 pub mod modules;
 pub mod number_dunders;
 pub mod number_methods;
+pub mod percent_format;
 pub mod set_methods;
 pub mod special_attrs;
+pub mod str_case;
+pub mod str_format;
 pub mod str_methods;
+pub mod str_search;
+pub mod text_codecs;
 pub mod types_core;
+pub mod unicode;
 
 /// Modules written in aspy, embedded at build time: (name, source).
 pub mod embedded {

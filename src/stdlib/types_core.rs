@@ -1,7 +1,7 @@
 //! Constructors of the core built-in types (`int(x)`, `str(x)`, `list(x)`,
 //! ...), installed as each type's `__new__`.
 
-use super::builtins::{check_args, native, set_class_attr};
+use super::builtins::{add_method, check_args, native, set_class_attr};
 use crate::vm::object::{Iter, Object, SetKind};
 use crate::vm::ops::arith::to_bigint;
 use crate::vm::value::{ObjRef, Value};
@@ -13,6 +13,131 @@ pub fn set_new(vm: &mut Vm, cls: ObjRef, f: crate::vm::object::NativeFn) {
     let b = native(vm, "__new__", f);
     let s = vm.alloc(Object::StaticMethod(b));
     set_class_attr(vm, cls, "__new__", s);
+}
+
+/// The `__new__` of a built-in type that user classes may derive from: the
+/// type's own constructor (`ctor`) for the type itself; for a subclass, an
+/// instance carrying the subclass. Without a `ctor` (list, dict, set) the
+/// object starts empty and its `__init__` fills it, as in CPython, so
+/// `list(gen)` consumes `gen` once.
+macro_rules! subclassable_new {
+    ($ty:ident) => {{
+        fn entry(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+            let base = vm.types.$ty;
+            new_for_class(vm, base, None, args, kw)
+        }
+        entry
+    }};
+    ($ty:ident, $ctor:path) => {{
+        fn entry(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+            let base = vm.types.$ty;
+            new_for_class(vm, base, Some($ctor), args, kw)
+        }
+        entry
+    }};
+}
+
+fn new_for_class(
+    vm: &mut Vm,
+    base: ObjRef,
+    ctor: Option<crate::vm::object::NativeFn>,
+    args: &[Value],
+    kw: &[(Value, Value)],
+) -> PyResult<Value> {
+    let base_name = vm.class_name(base).to_string();
+    let cls = match args.first() {
+        Some(&Value::Obj(c)) if matches!(vm.heap.get(c), Object::Class(_)) => c,
+        Some(&v) => {
+            let msg = format!(
+                "{base_name}.__new__(X): X is not a type object ({})",
+                vm.type_name(v)
+            );
+            return Err(vm.type_error(msg));
+        }
+        None => {
+            return Err(vm.type_error(format!("{base_name}.__new__(): not enough arguments")));
+        }
+    };
+    if let (true, Some(ctor)) = (cls == base, ctor) {
+        return ctor(vm, args, kw);
+    }
+    if !vm.is_subclass(cls, base) {
+        let name = vm.class_name(cls).to_string();
+        let msg = format!("{base_name}.__new__({name}): {name} is not a subtype of {base_name}");
+        return Err(vm.type_error(msg));
+    }
+    let v = match ctor {
+        Some(ctor) => ctor(vm, args, kw)?,
+        None if base == vm.types.list => vm.new_list(Vec::new()),
+        None if base == vm.types.dict => vm.new_dict(),
+        None => vm.new_set_of(&[], SetKind::Set)?,
+    };
+    Ok(vm.subclass_instance(v, cls))
+}
+
+/// Arguments of `list(...)`/`set(...)`/`dict(...)`'s `__init__`: at most one
+/// positional (after self); keywords only where `kw_ok`.
+fn init_args(
+    vm: &mut Vm,
+    name: &str,
+    args: &[Value],
+    kw: &[(Value, Value)],
+    kw_ok: bool,
+) -> PyResult<Option<Value>> {
+    if !kw_ok && !kw.is_empty() {
+        return Err(vm.type_error(format!("{name}() takes no keyword arguments")));
+    }
+    if args.len() > 2 {
+        let msg = format!("{name} expected at most 1 argument, got {}", args.len() - 1);
+        return Err(vm.type_error(msg));
+    }
+    Ok(args.get(1).copied())
+}
+
+/// `list.__init__(self, iterable=())`: replaces the contents.
+fn list_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    let items = match init_args(vm, "list", args, kw, false)? {
+        Some(v) => vm.collect_iterable(v)?,
+        None => Vec::new(),
+    };
+    if let Value::Obj(r) = args[0] {
+        if let Object::List(l) = vm.heap.get_mut(r) {
+            *l = items;
+            return Ok(Value::None);
+        }
+    }
+    Err(vm.type_error("descriptor '__init__' requires a 'list' object"))
+}
+
+/// `dict.__init__(self, mapping_or_pairs=(), **kw)`: adds to the contents.
+fn dict_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    let src = init_args(vm, "dict", args, kw, true)?;
+    fill_dict(vm, args[0], src, kw)?;
+    Ok(Value::None)
+}
+
+/// `set.__init__(self, iterable=())`: replaces the contents.
+fn set_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    let items = match init_args(vm, "set", args, kw, false)? {
+        Some(v) => vm.collect_iterable(v)?,
+        None => Vec::new(),
+    };
+    if let Value::Obj(r) = args[0] {
+        if let Object::Set(d, _) = vm.heap.get_mut(r) {
+            d.clear();
+        }
+    }
+    vm.temp_roots.extend_from_slice(&items);
+    let mut result = Ok(());
+    for &it in &items {
+        result = vm.set_add(args[0], it);
+        if result.is_err() {
+            break;
+        }
+    }
+    let n = vm.temp_roots.len() - items.len();
+    vm.temp_roots.truncate(n);
+    result.map(|_| Value::None)
 }
 
 pub fn install(vm: &mut Vm) {
@@ -33,16 +158,27 @@ pub fn install(vm: &mut Vm) {
     );
     set_new(vm, int, int_new);
     set_new(vm, float, float_new);
-    set_new(vm, str_, str_new);
+    set_new(
+        vm,
+        str_,
+        subclassable_new!(str_, super::text_codecs::str_new),
+    );
     set_new(vm, bool_, bool_new);
-    set_new(vm, list, list_new);
-    set_new(vm, tuple, tuple_new);
-    set_new(vm, dict, dict_new);
-    set_new(vm, set, set_new_fn);
-    set_new(vm, frozenset, frozenset_new);
+    set_new(vm, list, subclassable_new!(list));
+    set_new(vm, tuple, subclassable_new!(tuple, tuple_new));
+    set_new(vm, dict, subclassable_new!(dict));
+    set_new(vm, set, subclassable_new!(set));
+    set_new(vm, frozenset, subclassable_new!(frozenset, frozenset_new));
     set_new(vm, range, range_new);
     set_new(vm, type_, type_new);
-    set_new(vm, bytes, bytes_new);
+    set_new(
+        vm,
+        bytes,
+        subclassable_new!(bytes, super::bytes_methods::bytes_new),
+    );
+    add_method(vm, list, "__init__", list_init);
+    add_method(vm, dict, "__init__", dict_init);
+    add_method(vm, set, "__init__", set_init);
     let (en, zp, mp, fl, rv) = (
         vm.types.enumerate,
         vm.types.zip,
@@ -227,36 +363,11 @@ fn float_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
     }
 }
 
-fn str_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    match args.get(1) {
-        None => Ok(vm.new_str("")),
-        Some(&v) => {
-            if args.len() > 2 {
-                if let Value::Obj(r) = v {
-                    if let Object::Bytes(b) = vm.heap.get(r) {
-                        let s = String::from_utf8_lossy(b).to_string();
-                        return Ok(vm.new_str(s));
-                    }
-                }
-            }
-            vm.to_str_value(v)
-        }
-    }
-}
-
 fn bool_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     match args.get(1) {
         None => Ok(Value::Bool(false)),
         Some(&v) => vm.truthy(v).map(Value::Bool),
     }
-}
-
-fn list_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    let items = match args.get(1) {
-        None => Vec::new(),
-        Some(&v) => vm.collect_iterable(v)?,
-    };
-    Ok(vm.new_list(items))
 }
 
 fn tuple_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
@@ -272,14 +383,6 @@ fn tuple_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Va
             Ok(vm.new_tuple(items))
         }
     }
-}
-
-fn dict_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let d = vm.new_dict();
-    vm.temp_roots.push(d);
-    let r = fill_dict(vm, d, args.get(1).copied(), kw);
-    vm.temp_roots.pop();
-    r.map(|_| d)
 }
 
 /// `dict(mapping_or_pairs, **kw)` / `d.update(...)`.
@@ -329,14 +432,6 @@ pub fn fill_dict(vm: &mut Vm, d: Value, src: Option<Value>, kw: &[(Value, Value)
     Ok(())
 }
 
-fn set_new_fn(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    let items = match args.get(1) {
-        None => Vec::new(),
-        Some(&v) => vm.collect_iterable(v)?,
-    };
-    vm.new_set_of(&items, SetKind::Set)
-}
-
 fn frozenset_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     let items = match args.get(1) {
         None => Vec::new(),
@@ -382,47 +477,6 @@ fn type_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Val
         4 => super::descriptors::type_new3(vm, &args[1..], _kw),
         _ => Err(vm.type_error("type() takes 1 or 3 arguments")),
     }
-}
-
-fn bytes_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    let out: Vec<u8> = match args.get(1) {
-        None => Vec::new(),
-        Some(&Value::Int(n)) => {
-            if n < 0 {
-                return Err(vm.value_error("negative count"));
-            }
-            vec![0; n as usize]
-        }
-        Some(&v) => {
-            if let Some(s) = vm.as_str(v) {
-                let s = s.to_string();
-                if args.len() < 3 {
-                    return Err(vm.type_error("string argument without an encoding"));
-                }
-                s.into_bytes()
-            } else {
-                let items = vm.collect_iterable(v)?;
-                let mut out = Vec::with_capacity(items.len());
-                for it in items {
-                    match it {
-                        Value::Int(x) if (0..256).contains(&x) => out.push(x as u8),
-                        Value::Int(_) => {
-                            return Err(vm.value_error("bytes must be in range(0, 256)"))
-                        }
-                        _ => {
-                            let msg = format!(
-                                "'{}' object cannot be interpreted as an integer",
-                                vm.type_name(it)
-                            );
-                            return Err(vm.type_error(msg));
-                        }
-                    }
-                }
-                out
-            }
-        }
-    };
-    Ok(vm.alloc(Object::Bytes(out.into_boxed_slice())))
 }
 
 fn enumerate_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
