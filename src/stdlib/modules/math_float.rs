@@ -121,14 +121,34 @@ pub fn hypot(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
 pub fn dist(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     super::math::no_kwargs(vm, "dist", kw)?;
     check_args(vm, "dist", args, &[], 2, 2)?;
+    // The points stay rooted as lists: `__float__` may run aspy code.
     let p = vm.collect_iterable(args[0])?;
-    let q = vm.collect_iterable(args[1])?;
-    if p.len() != q.len() {
+    let p = vm.new_list(p);
+    vm.temp_roots.push(p);
+    let q = vm.collect_iterable(args[1]).map(|q| vm.new_list(q));
+    let r = q.and_then(|q| {
+        vm.temp_roots.push(q);
+        let r = differences(vm, p, q);
+        vm.temp_roots.pop();
+        r
+    });
+    vm.temp_roots.pop();
+    let (mut diffs, max, found_nan) = r?;
+    Ok(Value::Float(vector_norm(&mut diffs, max, found_nan)))
+}
+
+/// |p[i] - q[i]| for two lists of equal length, their maximum, and whether
+/// one is a nan.
+fn differences(vm: &mut Vm, p: Value, q: Value) -> PyResult<(Vec<f64>, f64, bool)> {
+    let n = vm.seq_items(p).map_or(0, |s| s.len());
+    if vm.seq_items(q).map_or(0, |s| s.len()) != n {
         return Err(vm.value_error("both points must have the same number of dimensions"));
     }
-    let mut diffs = Vec::with_capacity(p.len());
+    let mut diffs = Vec::with_capacity(n);
     let (mut max, mut found_nan) = (0.0f64, false);
-    for (&a, &b) in p.iter().zip(&q) {
+    for i in 0..n {
+        let a = vm.seq_items(p).map_or(Value::None, |s| s[i]);
+        let b = vm.seq_items(q).map_or(Value::None, |s| s[i]);
         let x = (to_f64(vm, a)? - to_f64(vm, b)?).abs();
         found_nan |= x.is_nan();
         if x > max {
@@ -136,7 +156,7 @@ pub fn dist(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Valu
         }
         diffs.push(x);
     }
-    Ok(Value::Float(vector_norm(&mut diffs, max, found_nan)))
+    Ok((diffs, max, found_nan))
 }
 
 /// Adds `x` to the running sum `csum`, accumulating the rounding error.

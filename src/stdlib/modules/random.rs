@@ -265,15 +265,49 @@ fn setstate(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Valu
     let (this, s) = method_args(vm, "setstate", &["self", "state"], 2, args, kw)?;
     let state = s[1].unwrap_or(Value::None);
     let version = vm.get_item(state, Value::Int(0))?;
-    let is_v3 = vm.eq(version, Value::Int(3))?;
-    if !is_v3 && !vm.eq(version, Value::Int(2))? {
-        let v = vm.str_value(version)?;
-        return Err(vm.value_error(format!(
-            "state with version {v} passed to Random.setstate() of version 3"
-        )));
-    }
+    vm.temp_roots.push(version);
+    let is_v3 = state_version(vm, version);
+    vm.temp_roots.pop();
+    let is_v3 = is_v3?;
     let parts = vm.unpack(state, 3, None)?;
-    let (internal, gauss) = (parts[1], parts[2]);
+    // Keep the parts rooted: converting them may run aspy code.
+    let parts = vm.new_list(parts);
+    vm.temp_roots.push(parts);
+    let r = read_state(vm, parts, is_v3);
+    vm.temp_roots.pop();
+    let (words, index, gauss_next) = r?;
+    let r = rng(vm, this);
+    r.mt.state = words;
+    r.mt.index = index;
+    r.gauss_next = gauss_next;
+    Ok(Value::None)
+}
+
+/// Whether a state's version is 3 (else 2); other versions are an error.
+fn state_version(vm: &mut Vm, version: Value) -> PyResult<bool> {
+    if vm.eq(version, Value::Int(3))? {
+        return Ok(true);
+    }
+    if vm.eq(version, Value::Int(2))? {
+        return Ok(false);
+    }
+    let v = vm.str_value(version)?;
+    Err(vm.value_error(format!(
+        "state with version {v} passed to Random.setstate() of version 3"
+    )))
+}
+
+/// The generator words, index and `gauss_next` of a getstate() tuple's
+/// parts (a rooted list of three values).
+fn read_state(
+    vm: &mut Vm,
+    parts: Value,
+    is_v3: bool,
+) -> PyResult<([u32; 624], usize, Option<f64>)> {
+    let (internal, gauss) = match vm.seq_items(parts) {
+        Some(p) => (p[1], p[2]),
+        None => (Value::None, Value::None),
+    };
     let gauss_next = if gauss.is_none() {
         None
     } else {
@@ -287,8 +321,23 @@ fn setstate(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Valu
     if items.len() != 625 {
         return Err(vm.value_error("state vector is the wrong size"));
     }
+    let items = vm.new_list(items);
+    vm.temp_roots.push(items);
+    let r = state_words(vm, items, is_v3);
+    vm.temp_roots.pop();
+    let (words, last) = r?;
+    let index = match to_i64(vm, last)? {
+        Some(i) if (0..=624).contains(&i) => i as usize,
+        _ => return Err(vm.value_error("invalid state")),
+    };
+    Ok((words, index, gauss_next))
+}
+
+/// The 624 state words of a rooted list of 625 ints, and its last item.
+fn state_words(vm: &mut Vm, items: Value, is_v3: bool) -> PyResult<([u32; 624], Value)> {
     let mut words = [0u32; 624];
-    for (w, &item) in words.iter_mut().zip(&items) {
+    for (i, w) in words.iter_mut().enumerate() {
+        let item = vm.seq_items(items).map_or(Value::None, |s| s[i]);
         let b = to_bigint(vm, item)?;
         if b.is_negative() && is_v3 {
             return Err(vm.new_error(
@@ -299,15 +348,8 @@ fn setstate(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Valu
         // Version 2 states are taken modulo 2**32; C keeps the low 32 bits.
         *w = b.mod_floor(&BigInt::from(1u64 << 32)).to_u32().unwrap_or(0);
     }
-    let index = match to_i64(vm, items[624])? {
-        Some(i) if (0..=624).contains(&i) => i as usize,
-        _ => return Err(vm.value_error("invalid state")),
-    };
-    let r = rng(vm, this);
-    r.mt.state = words;
-    r.mt.index = index;
-    r.gauss_next = gauss_next;
-    Ok(Value::None)
+    let last = vm.seq_items(items).map_or(Value::None, |s| s[624]);
+    Ok((words, last))
 }
 
 // ---- numbers --------------------------------------------------------------------

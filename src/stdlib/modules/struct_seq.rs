@@ -191,7 +191,13 @@ fn getattr(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
     let found = s.fields.iter().position(|f| *f == name).map(|i| s.items[i]);
     match found {
         Some(item) => Ok(item),
-        None => Err(vm.attribute_error(v, args[1])),
+        None => {
+            let msg = format!(
+                "'{}' object has no attribute '{name}'",
+                qualified_name(vm, s.class)
+            );
+            Err(vm.new_error(crate::vm::exceptions::ExcKind::AttributeError, msg))
+        }
     }
 }
 

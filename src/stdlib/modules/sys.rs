@@ -215,7 +215,18 @@ fn namespace_repr(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResu
 fn exit(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     check_args(vm, "exit", args, kw, 0, 1)?;
     let cls = vm.types.exc(ExcKind::SystemExit);
-    let e = new_exception(vm, cls, args.to_vec());
+    // As C's PyErr_SetObject: None means no arguments, a tuple is the
+    // arguments themselves.
+    let exc_args = match args.first() {
+        None | Some(Value::None) => Vec::new(),
+        Some(&v) => match vm.seq_items(v) {
+            Some(items) if matches!(v, Value::Obj(r) if matches!(vm.heap.get(r), Object::Tuple(_))) => {
+                items.to_vec()
+            }
+            _ => vec![v],
+        },
+    };
+    let e = new_exception(vm, cls, exc_args);
     Err(crate::vm::PyErr(e))
 }
 

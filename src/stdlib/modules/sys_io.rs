@@ -11,7 +11,7 @@
 use super::args::check_method_args;
 use crate::stdlib::builtins::add_method;
 use crate::vm::exceptions::ExcKind;
-use crate::vm::object::NativeObject;
+use crate::vm::object::{Layout, NativeObject, Object};
 use crate::vm::value::{ObjRef, Value};
 use crate::vm::{PyErr, PyResult, Vm};
 use std::any::Any;
@@ -29,6 +29,8 @@ pub enum Std {
 pub struct StdStream {
     class: ObjRef,
     which: Std,
+    /// Text read from stdin but not returned yet (after `read(n)`).
+    pending: String,
 }
 
 impl NativeObject for StdStream {
@@ -50,13 +52,9 @@ impl NativeObject for StdStream {
 /// (stdin, stdout, stderr).
 pub fn make_streams(vm: &mut Vm) -> [Value; 3] {
     let object = vm.types.object;
-    let cls = vm.new_class(
-        "TextIOWrapper",
-        &[object],
-        crate::vm::object::Layout::Builtin,
-    );
+    let cls = vm.new_class("TextIOWrapper", &[object], Layout::Builtin);
     let module = Value::Obj(vm.intern("_io"));
-    if let crate::vm::object::Object::Class(c) = vm.heap.get_mut(cls) {
+    if let Object::Class(c) = vm.heap.get_mut(cls) {
         c.module = module;
     }
     let methods: [(&'static str, crate::vm::object::NativeFn); 13] = [
@@ -79,9 +77,10 @@ pub fn make_streams(vm: &mut Vm) -> [Value; 3] {
     }
     add_method(vm, cls, "__getattr__", getattr);
     [Std::In, Std::Out, Std::Err].map(|which| {
-        vm.alloc(crate::vm::object::Object::Native(Box::new(StdStream {
+        vm.alloc(Object::Native(Box::new(StdStream {
             class: cls,
             which,
+            pending: String::new(),
         })))
     })
 }
@@ -95,10 +94,30 @@ fn which(vm: &mut Vm, args: &[Value], name: &str) -> PyResult<Std> {
     }
 }
 
+/// `vm.module_state` key of `io.UnsupportedOperation`.
+const UNSUPPORTED_KEY: &str = "io.UnsupportedOperation";
+
+/// `io.UnsupportedOperation` (a subclass of OSError and ValueError), made
+/// on first use.
 fn unsupported(vm: &mut Vm, what: &str) -> PyErr {
-    // CPython raises io.UnsupportedOperation, a subclass of OSError and
-    // ValueError; OSError is the closest built-in class.
-    vm.new_error(ExcKind::OSError, what.to_string())
+    let cls = match vm.module_state.get(UNSUPPORTED_KEY) {
+        Some(&Value::Obj(c)) => c,
+        _ => {
+            let bases = [
+                vm.types.exc(ExcKind::OSError),
+                vm.types.exc(ExcKind::ValueError),
+            ];
+            let c = vm.new_class("UnsupportedOperation", &bases, Layout::Exception);
+            let module = Value::Obj(vm.intern("io"));
+            if let Object::Class(k) = vm.heap.get_mut(c) {
+                k.module = module;
+            }
+            vm.module_state.insert(UNSUPPORTED_KEY, Value::Obj(c));
+            c
+        }
+    };
+    let msg = vm.new_str(what);
+    PyErr(crate::vm::exceptions::new_exception(vm, cls, vec![msg]))
 }
 
 /// Writes text to a standard output stream, keeping stdout and stderr in
@@ -155,13 +174,31 @@ fn flush(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value>
     Ok(Value::None)
 }
 
-/// One line of standard input including its newline ("" at end of file).
-fn read_line(vm: &mut Vm) -> PyResult<String> {
+/// One line of standard input including its newline ("" at end of file),
+/// starting with text an earlier `read(n)` left over.
+fn read_line(vm: &mut Vm, this: Value) -> PyResult<String> {
+    let pending = take_pending(vm, this);
+    if let Some(nl) = pending.find('\n') {
+        put_back(vm, this, pending[nl + 1..].to_string());
+        return Ok(pending[..=nl].to_string());
+    }
     vm.flush_stdout();
     let mut buf = Vec::new();
     match std::io::stdin().lock().read_until(b'\n', &mut buf) {
-        Ok(_) => Ok(String::from_utf8_lossy(&buf).into_owned()),
+        Ok(_) => Ok(pending + &String::from_utf8_lossy(&buf)),
         Err(e) => Err(vm.new_error(ExcKind::OSError, e.to_string())),
+    }
+}
+
+fn take_pending(vm: &mut Vm, this: Value) -> String {
+    vm.native_mut::<StdStream>(this)
+        .map(|s| std::mem::take(&mut s.pending))
+        .unwrap_or_default()
+}
+
+fn put_back(vm: &mut Vm, this: Value, text: String) {
+    if let Some(s) = vm.native_mut::<StdStream>(this) {
+        s.pending = text;
     }
 }
 
@@ -190,26 +227,28 @@ fn read(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
         },
     };
     vm.flush_stdout();
-    let mut text = String::new();
+    let this = args[0];
+    let mut text = take_pending(vm, this);
     match limit {
         None => {
             let mut buf = Vec::new();
             if let Err(e) = std::io::stdin().lock().read_to_end(&mut buf) {
                 return Err(vm.new_error(ExcKind::OSError, e.to_string()));
             }
-            text = String::from_utf8_lossy(&buf).into_owned();
+            text.push_str(&String::from_utf8_lossy(&buf));
         }
         Some(n) => {
-            // Read whole lines until `n` characters are available; the rest
-            // of the last line is dropped only if the program stops reading.
+            // Whole lines are read; what is beyond `n` characters waits
+            // for the next read.
             while text.chars().count() < n {
-                let line = read_line(vm)?;
+                let line = read_line(vm, this)?;
                 if line.is_empty() {
                     break;
                 }
                 text.push_str(&line);
             }
             if let Some((cut, _)) = text.char_indices().nth(n) {
+                put_back(vm, this, text[cut..].to_string());
                 text.truncate(cut);
             }
         }
@@ -220,7 +259,7 @@ fn read(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
 fn readline(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     check_method_args(vm, "TextIOWrapper.readline", args, kw, 0, 1)?;
     readable_only(vm, args, "readline")?;
-    let line = read_line(vm)?;
+    let line = read_line(vm, args[0])?;
     Ok(vm.new_str(line))
 }
 
@@ -229,7 +268,7 @@ fn readlines(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
     readable_only(vm, args, "readlines")?;
     let mut lines = Vec::new();
     loop {
-        let line = read_line(vm)?;
+        let line = read_line(vm, args[0])?;
         if line.is_empty() {
             break;
         }
@@ -245,7 +284,7 @@ fn iter(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> 
 
 fn next(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     readable_only(vm, args, "__next__")?;
-    let line = read_line(vm)?;
+    let line = read_line(vm, args[0])?;
     if line.is_empty() {
         return Err(vm.stop_iteration(Value::None));
     }
