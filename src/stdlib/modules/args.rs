@@ -222,21 +222,55 @@ pub fn check_method_args(
     crate::stdlib::builtins::check_args(vm, name, args.get(1..).unwrap_or(&[]), kw, min, max)
 }
 
-/// Binds arguments as a function written in Python would: `params` are
-/// the positional-or-keyword parameters (a method's receiver included, as
-/// `self`), the first `required` of them without defaults; `kwonly` are
-/// keyword-only parameters with defaults. Returns one slot per parameter
-/// (`params` then `kwonly`), None where the default applies. Errors use
-/// Python's wording with `qualname` (e.g. "Random.randint").
-pub fn bind_args(
+/// The most parameters [`bind_args`] binds.
+pub const MAX_PARAMS: usize = 8;
+
+/// Bound arguments: one slot per parameter, None where the default applies.
+pub type Slots = [Option<Value>; MAX_PARAMS];
+
+/// The parameters of a function as Python would declare them, for
+/// binding arguments with Python's rules and messages.
+pub struct Signature<'a> {
+    /// The defining class ("" for a plain function): messages name the
+    /// function `owner.name`, as Python's qualified names do.
+    pub owner: &'a str,
+    pub name: &'a str,
+    /// Positional-or-keyword parameters (a method's receiver included, as
+    /// `self`); the first `required` of them have no default.
+    pub params: &'a [&'a str],
+    pub required: usize,
+    /// Keyword-only parameters (all with defaults).
+    pub kwonly: &'a [&'a str],
+}
+
+impl Signature<'_> {
+    /// Binds `args` and `kw`: the slots of `params` then `kwonly`.
+    pub fn bind(&self, vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Slots> {
+        bind_args(vm, self, args, kw)
+    }
+}
+
+fn bind_args(
     vm: &mut Vm,
-    qualname: &str,
-    params: &[&str],
-    required: usize,
-    kwonly: &[&str],
+    sig: &Signature,
     args: &[Value],
     kw: &[(Value, Value)],
-) -> PyResult<Vec<Option<Value>>> {
+) -> PyResult<Slots> {
+    let Signature {
+        owner,
+        name,
+        params,
+        required,
+        kwonly,
+    } = *sig;
+    debug_assert!(params.len() + kwonly.len() <= MAX_PARAMS);
+    let qualname = || {
+        if owner.is_empty() {
+            name.to_string()
+        } else {
+            format!("{owner}.{name}")
+        }
+    };
     let np = params.len();
     if args.len() > np {
         let takes = if required == np {
@@ -247,26 +281,30 @@ pub fn bind_args(
         let s = if np == 1 && required == np { "" } else { "s" };
         let were = if args.len() == 1 { "was" } else { "were" };
         let msg = format!(
-            "{qualname}() takes {takes} positional argument{s} but {} {were} given",
+            "{}() takes {takes} positional argument{s} but {} {were} given",
+            qualname(),
             args.len()
         );
         return Err(vm.type_error(msg));
     }
-    let mut slots: Vec<Option<Value>> = vec![None; np + kwonly.len()];
+    let mut slots: Slots = [None; MAX_PARAMS];
     for (slot, &a) in slots.iter_mut().zip(args) {
         *slot = Some(a);
     }
     for &(k, v) in kw {
-        let name = vm.str_of(k);
-        let i = match params.iter().chain(kwonly).position(|p| *p == name) {
+        let key = vm.str_of(k);
+        let i = match params.iter().chain(kwonly).position(|p| *p == key) {
             Some(i) => i,
             None => {
-                let msg = format!("{qualname}() got an unexpected keyword argument '{name}'");
+                let msg = format!(
+                    "{}() got an unexpected keyword argument '{key}'",
+                    qualname()
+                );
                 return Err(vm.type_error(msg));
             }
         };
         if slots[i].is_some() {
-            let msg = format!("{qualname}() got multiple values for argument '{name}'");
+            let msg = format!("{}() got multiple values for argument '{key}'", qualname());
             return Err(vm.type_error(msg));
         }
         slots[i] = Some(v);
@@ -283,7 +321,8 @@ pub fn bind_args(
         };
         let s = if missing.len() == 1 { "" } else { "s" };
         let msg = format!(
-            "{qualname}() missing {} required positional argument{s}: {names}",
+            "{}() missing {} required positional argument{s}: {names}",
+            qualname(),
             missing.len()
         );
         return Err(vm.type_error(msg));

@@ -46,6 +46,7 @@ pub mod os;
 pub mod random;
 mod random_dist;
 mod random_mt;
+mod random_seq;
 pub mod struct_seq;
 pub mod sys;
 mod sys_io;

@@ -88,7 +88,14 @@ fn init_posixpath(vm: &mut Vm) -> PyResult<Value> {
 // ---- os -------------------------------------------------------------------------
 
 fn getenv(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let s = super::args::bind_args(vm, "getenv", &["key", "default"], 1, &[], args, kw)?;
+    let s = super::args::Signature {
+        owner: "",
+        name: "getenv",
+        params: &["key", "default"],
+        required: 1,
+        kwonly: &[],
+    }
+    .bind(vm, args, kw)?;
     let key = s[0].unwrap_or(Value::None);
     let default = s[1].unwrap_or(Value::None);
     let Some(name) = vm.as_str(key) else {

@@ -1,16 +1,16 @@
 //! The `random` module: CPython's `random.Random` (seeding, integers,
 //! sequences) over the Mersenne Twister of `random_mt.rs`, following
 //! CPython's algorithms step for step so that seeded programs draw the same
-//! values. The distributions (`gauss`, `uniform`, ...) are in
-//! `random_dist.rs`.
+//! values. The sequence methods are in `random_seq.rs`, the distributions
+//! (`gauss`, `uniform`, ...) in `random_dist.rs`.
 //!
 //! Module-level functions are the bound methods of one hidden instance, as
 //! in CPython. `random.Random` cannot be subclassed in aspy.
 
-use super::args::{bind_args, is_int, to_bigint, to_f64, to_i64};
+use super::args::{is_int, to_bigint, to_f64, to_i64, Signature, Slots};
 use super::random_mt::Mt;
-use super::{random_dist, NativeModule};
-use crate::bytecode::{BinaryOp, CompareOp};
+use super::{random_dist, random_seq, NativeModule};
+use crate::bytecode::BinaryOp;
 use crate::stdlib::builtins::add_method;
 use crate::vm::exceptions::ExcKind;
 use crate::vm::object::{NativeFn, NativeObject, Object};
@@ -22,12 +22,92 @@ use num_traits::{One, Signed, ToPrimitive};
 use sha2::{Digest, Sha512};
 use std::any::Any;
 
-/// A `random.Random` instance.
+/// A `random.Random` (or `random.SystemRandom`) instance.
 pub struct RandomObj {
     class: ObjRef,
     pub mt: Mt,
+    /// Draw from the operating system's entropy instead of `mt`
+    /// (`SystemRandom`).
+    system: bool,
     /// The second value of the last `gauss` pair, if not used yet.
     pub gauss_next: Option<f64>,
+}
+
+impl RandomObj {
+    /// A float in [0, 1) (`random()`).
+    pub fn random(&mut self) -> f64 {
+        if self.system {
+            // 53 random bits, as SystemRandom.random does.
+            (os_bits(53).to_u64().unwrap_or(0)) as f64 * 2f64.powi(-53)
+        } else {
+            self.mt.random()
+        }
+    }
+
+    /// `getrandbits(k)`.
+    pub fn bits(&mut self, k: u64) -> BigUint {
+        if self.system {
+            os_bits(k)
+        } else {
+            self.mt.bits(k)
+        }
+    }
+
+    /// The 32-bit words of `getrandbits(k)`, least significant first.
+    pub fn bit_words(&mut self, k: u64) -> Vec<u32> {
+        if self.system {
+            let mut words = os_bits(k).to_u32_digits();
+            words.resize(k.div_ceil(32) as usize, 0);
+            words
+        } else {
+            self.mt.bit_words(k)
+        }
+    }
+
+    /// A uniform int in [0, n) for n > 0.
+    pub fn below_u64(&mut self, n: u64) -> u64 {
+        if self.system {
+            return self.below(&BigInt::from(n)).to_u64().unwrap_or(0);
+        }
+        self.mt.below_u64(n)
+    }
+
+    /// A uniform int in [0, n) for n > 0, of any size.
+    pub fn below(&mut self, n: &BigInt) -> BigInt {
+        if !self.system {
+            return self.mt.below(n);
+        }
+        let k = n.bits();
+        loop {
+            let r = BigInt::from(os_bits(k));
+            if &r < n {
+                return r;
+            }
+        }
+    }
+}
+
+/// `k` random bits from the operating system.
+fn os_bits(k: u64) -> BigUint {
+    let mut bytes = vec![0u8; k.div_ceil(8) as usize];
+    fill_random(&mut bytes);
+    BigUint::from_bytes_le(&bytes) >> (bytes.len() as u64 * 8 - k)
+}
+
+/// Fills `buf` from the operating system's entropy source; false if it
+/// is not available.
+fn fill_random(buf: &mut [u8]) -> bool {
+    let mut done = 0;
+    while done < buf.len() {
+        let rest = &mut buf[done..];
+        // SAFETY: `rest` is valid and writable for its whole length.
+        let got = unsafe { libc::getrandom(rest.as_mut_ptr().cast(), rest.len(), 0) };
+        if got <= 0 {
+            return false;
+        }
+        done += got as usize;
+    }
+    true
 }
 
 impl NativeObject for RandomObj {
@@ -54,10 +134,10 @@ const METHODS: &[(&str, NativeFn)] = &[
     ("setstate", setstate),
     ("randrange", randrange),
     ("randint", randint),
-    ("choice", choice),
-    ("shuffle", shuffle),
-    ("sample", sample),
-    ("choices", choices),
+    ("choice", random_seq::choice),
+    ("shuffle", random_seq::shuffle),
+    ("sample", random_seq::sample),
+    ("choices", random_seq::choices),
     ("randbytes", randbytes),
     ("uniform", random_dist::uniform),
     ("triangular", random_dist::triangular),
@@ -80,6 +160,16 @@ pub fn init(vm: &mut Vm) -> PyResult<Value> {
     for &(name, f) in METHODS {
         add_method(vm, cls, name, f);
     }
+    let system = vm.new_class("SystemRandom", &[cls], crate::vm::object::Layout::Builtin);
+    let module = Value::Obj(vm.intern("random"));
+    if let Object::Class(c) = vm.heap.get_mut(system) {
+        c.module = module;
+    }
+    m.set(vm, "SystemRandom", Value::Obj(system));
+    add_method(vm, system, "__new__", system_new);
+    add_method(vm, system, "seed", system_seed);
+    add_method(vm, system, "getstate", system_no_state);
+    add_method(vm, system, "setstate", system_no_state);
     let inst = new_instance(vm, cls, entropy_mt());
     m.set(vm, "_inst", inst);
     for &(name, _) in METHODS {
@@ -104,17 +194,51 @@ fn new_instance(vm: &mut Vm, cls: ObjRef, mt: Mt) -> Value {
     vm.alloc(Object::Native(Box::new(RandomObj {
         class: cls,
         mt,
+        system: false,
         gauss_next: None,
     })))
+}
+
+/// `SystemRandom(x=None)`: the seed is ignored.
+fn system_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    let sig = Signature {
+        owner: "Random",
+        name: "__init__",
+        params: &["self", "x"],
+        required: 1,
+        kwonly: &[],
+    };
+    sig.bind(vm, args, kw)?;
+    let Some(&Value::Obj(cls)) = args.first() else {
+        return Err(vm.type_error("SystemRandom.__new__(X): X is not a type object"));
+    };
+    Ok(vm.alloc(Object::Native(Box::new(RandomObj {
+        class: cls,
+        mt: Mt::from_key(&[0]),
+        system: true,
+        gauss_next: None,
+    }))))
+}
+
+/// `SystemRandom.seed(*args, **kwds)`: does nothing.
+fn system_seed(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+    receiver(vm, args, "seed")?;
+    Ok(Value::None)
+}
+
+/// `SystemRandom.getstate`/`setstate`.
+fn system_no_state(vm: &mut Vm, _args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+    Err(vm.new_error(
+        ExcKind::NotImplementedError,
+        "System entropy source does not have state.",
+    ))
 }
 
 /// A generator seeded from the operating system's entropy.
 fn entropy_mt() -> Mt {
     let mut key = [0u32; 624];
     let mut bytes = [0u8; 624 * 4];
-    // SAFETY: the buffer is valid and writable for its whole length.
-    let got = unsafe { libc::getrandom(bytes.as_mut_ptr().cast(), bytes.len(), 0) };
-    if got < bytes.len() as isize {
+    if !fill_random(&mut bytes) {
         // No entropy source: fall back on the time and process id, as
         // CPython does.
         let now = crate::vm::clock::real_ns(libc::CLOCK_REALTIME);
@@ -158,16 +282,22 @@ pub(super) fn method_args(
     required: usize,
     args: &[Value],
     kw: &[(Value, Value)],
-) -> PyResult<(Value, Vec<Option<Value>>)> {
+) -> PyResult<(Value, Slots)> {
     let this = receiver(vm, args, name)?;
-    let qual = format!("Random.{name}");
-    let slots = bind_args(vm, &qual, params, required, &[], args, kw)?;
+    let sig = Signature {
+        owner: "Random",
+        name,
+        params,
+        required,
+        kwonly: &[],
+    };
+    let slots = sig.bind(vm, args, kw)?;
     Ok((this, slots))
 }
 
 /// A uniform int in [0, n) for n > 0, as a value.
 fn below_value(vm: &mut Vm, this: Value, n: &BigInt) -> Value {
-    let r = rng(vm, this).mt.below(n);
+    let r = rng(vm, this).below(n);
     vm.new_bigint(r)
 }
 
@@ -175,7 +305,14 @@ fn below_value(vm: &mut Vm, this: Value, n: &BigInt) -> Value {
 
 /// `Random(x=None)`.
 fn random_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let slots = bind_args(vm, "Random.__init__", &["self", "x"], 1, &[], args, kw)?;
+    let sig = Signature {
+        owner: "Random",
+        name: "__init__",
+        params: &["self", "x"],
+        required: 1,
+        kwonly: &[],
+    };
+    let slots = sig.bind(vm, args, kw)?;
     let Some(&Value::Obj(cls)) = args.first() else {
         return Err(vm.type_error("Random.__new__(X): X is not a type object"));
     };
@@ -363,7 +500,7 @@ fn random(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value>
         );
         return Err(vm.type_error(msg));
     }
-    Ok(Value::Float(rng(vm, this).mt.random()))
+    Ok(Value::Float(rng(vm, this).random()))
 }
 
 /// The `k` of getrandbits: a nonnegative C int.
@@ -395,7 +532,7 @@ fn getrandbits(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<V
         return Err(vm.type_error(msg));
     }
     let k = bit_count(vm, args[1])?;
-    let bits = rng(vm, this).mt.bits(k);
+    let bits = rng(vm, this).bits(k);
     Ok(vm.new_bigint(BigInt::from(bits)))
 }
 
@@ -412,7 +549,7 @@ fn randbytes(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
             ))
         }
     };
-    let words = rng(vm, this).mt.bit_words(nbytes as u64 * 8);
+    let words = rng(vm, this).bit_words(nbytes as u64 * 8);
     let mut bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
     bytes.truncate(nbytes);
     Ok(vm.alloc(Object::Bytes(bytes.into_boxed_slice())))
@@ -461,7 +598,7 @@ fn randrange_impl(
     };
     if istep.is_one() {
         if width.is_positive() {
-            let r = rng(vm, this).mt.below(&width);
+            let r = rng(vm, this).below(&width);
             return Ok(vm.new_bigint(istart + r));
         }
         return Err(vm.value_error(format!(
@@ -478,7 +615,7 @@ fn randrange_impl(
     if !n.is_positive() {
         return Err(vm.value_error("empty range for randrange()"));
     }
-    let r = rng(vm, this).mt.below(&n);
+    let r = rng(vm, this).below(&n);
     Ok(vm.new_bigint(istart + istep * r))
 }
 
@@ -496,10 +633,10 @@ fn randrange(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
     // Fast path: randrange(n) and randrange(a, b) on small ints.
     match (start, stop, s[3]) {
         (Value::Int(n), Value::None, None) if n > 0 => {
-            return Ok(Value::Int(rng(vm, this).mt.below_u64(n as u64) as i64));
+            return Ok(Value::Int(rng(vm, this).below_u64(n as u64) as i64));
         }
         (Value::Int(a), Value::Int(b), None) if a < b && b.checked_sub(a).is_some() => {
-            let r = rng(vm, this).mt.below_u64((b - a) as u64);
+            let r = rng(vm, this).below_u64((b - a) as u64);
             return Ok(Value::Int(a + r as i64));
         }
         _ => {}
@@ -512,7 +649,7 @@ fn randint(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
     let (a, b) = (s[1].unwrap_or(Value::None), s[2].unwrap_or(Value::None));
     if let (Value::Int(a), Value::Int(b)) = (a, b) {
         if let Some(width) = b.checked_sub(a).filter(|&w| (0..i64::MAX).contains(&w)) {
-            let r = rng(vm, this).mt.below_u64(width as u64 + 1);
+            let r = rng(vm, this).below_u64(width as u64 + 1);
             return Ok(Value::Int(a + r as i64));
         }
     }
@@ -521,407 +658,6 @@ fn randint(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
     let r = randrange_impl(vm, this, a, stop, None);
     vm.temp_roots.pop();
     r
-}
-
-// ---- sequences --------------------------------------------------------------------
-
-fn choice(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let (this, s) = method_args(vm, "choice", &["self", "seq"], 2, args, kw)?;
-    let seq = s[1].unwrap_or(Value::None);
-    let n = vm.len_of(seq)?;
-    if n == 0 {
-        return Err(vm.new_error(ExcKind::IndexError, "Cannot choose from an empty sequence"));
-    }
-    let i = rng(vm, this).mt.below_u64(n as u64);
-    if let Some(items) = vm.seq_items(seq) {
-        if let Some(&v) = items.get(i as usize) {
-            return Ok(v);
-        }
-    }
-    vm.get_item(seq, Value::Int(i as i64))
-}
-
-fn shuffle(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let (this, s) = method_args(vm, "shuffle", &["self", "x"], 2, args, kw)?;
-    let x = s[1].unwrap_or(Value::None);
-    let n = vm.len_of(x)?;
-    let is_list = matches!(x, Value::Obj(r) if matches!(vm.heap.get(r), Object::List(_)));
-    for i in (1..n).rev() {
-        let j = rng(vm, this).mt.below_u64(i as u64 + 1) as usize;
-        if is_list {
-            if let Value::Obj(r) = x {
-                if let Object::List(l) = vm.heap.get_mut(r) {
-                    if i < l.len() && j < l.len() {
-                        l.swap(i, j);
-                        continue;
-                    }
-                }
-            }
-        }
-        // x[i], x[j] = x[j], x[i]
-        let xj = vm.get_item(x, Value::Int(j as i64))?;
-        vm.temp_roots.push(xj);
-        let r = swap_generic(vm, x, i, j, xj);
-        vm.temp_roots.pop();
-        r?;
-    }
-    Ok(Value::None)
-}
-
-fn swap_generic(vm: &mut Vm, x: Value, i: usize, j: usize, xj: Value) -> PyResult<()> {
-    let xi = vm.get_item(x, Value::Int(i as i64))?;
-    vm.temp_roots.push(xi);
-    let r = vm
-        .set_item(x, Value::Int(i as i64), xj)
-        .and_then(|_| vm.set_item(x, Value::Int(j as i64), xi));
-    vm.temp_roots.pop();
-    r
-}
-
-/// Is `v` a sequence in the sense of `collections.abc.Sequence`?
-fn is_sequence(vm: &Vm, v: Value) -> bool {
-    matches!(v, Value::Obj(r) if matches!(
-        vm.heap.get(r),
-        Object::List(_) | Object::Tuple(_) | Object::Str(_) | Object::Bytes(_) | Object::Range(_)
-    ))
-}
-
-fn sample(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let this = receiver(vm, args, "sample")?;
-    let s = bind_args(
-        vm,
-        "Random.sample",
-        &["self", "population", "k"],
-        3,
-        &["counts"],
-        args,
-        kw,
-    )?;
-    let population = s[1].unwrap_or(Value::None);
-    let k = s[2].unwrap_or(Value::None);
-    if !is_sequence(vm, population) {
-        return Err(
-            vm.type_error("Population must be a sequence.  For dicts or sets, use sorted(d).")
-        );
-    }
-    if let Some(counts) = s[3].filter(|c| !c.is_none()) {
-        return sample_counts(vm, this, population, k, counts);
-    }
-    let n = vm.len_of(population)?;
-    let k = match to_i64(vm, k)? {
-        Some(k) if k >= 0 && k as usize <= n => k as usize,
-        _ => return Err(vm.value_error("Sample larger than population or is negative")),
-    };
-    let mut setsize = 21usize;
-    if k > 5 {
-        let e = ((k as f64 * 3.0).ln() / 4f64.ln()).ceil() as u32;
-        setsize = setsize.saturating_add(4usize.saturating_pow(e));
-    }
-    let mut picks = Vec::with_capacity(k);
-    if n <= setsize {
-        // Pool: move each pick out of the way.
-        let mut pool: Vec<usize> = (0..n).collect();
-        for i in 0..k {
-            let j = rng(vm, this).mt.below_u64((n - i) as u64) as usize;
-            picks.push(pool[j]);
-            pool[j] = pool[n - i - 1];
-        }
-    } else {
-        let mut selected = std::collections::HashSet::with_capacity(k);
-        for _ in 0..k {
-            let mut j = rng(vm, this).mt.below_u64(n as u64) as usize;
-            while selected.contains(&j) {
-                j = rng(vm, this).mt.below_u64(n as u64) as usize;
-            }
-            selected.insert(j);
-            picks.push(j);
-        }
-    }
-    let result = vm.new_list(Vec::with_capacity(k));
-    vm.temp_roots.push(result);
-    let r = fill_from(vm, result, population, &picks);
-    vm.temp_roots.pop();
-    r.map(|_| result)
-}
-
-/// Appends `population[i]` for each index to the list `out`.
-fn fill_from(vm: &mut Vm, out: Value, population: Value, indices: &[usize]) -> PyResult<()> {
-    for &i in indices {
-        let v = vm.get_item(population, Value::Int(i as i64))?;
-        if let Value::Obj(r) = out {
-            if let Object::List(l) = vm.heap.get_mut(r) {
-                l.push(v);
-            }
-        }
-    }
-    Ok(())
-}
-
-/// `sample(population, k, counts=...)`: a sample of `range(total)` mapped
-/// back through the cumulative counts.
-fn sample_counts(
-    vm: &mut Vm,
-    this: Value,
-    population: Value,
-    k: Value,
-    counts: Value,
-) -> PyResult<Value> {
-    let cum = accumulate(vm, counts)?;
-    vm.temp_roots.push(cum);
-    let r = sample_counts_with(vm, this, population, k, cum);
-    vm.temp_roots.pop();
-    r
-}
-
-fn sample_counts_with(
-    vm: &mut Vm,
-    this: Value,
-    population: Value,
-    k: Value,
-    cum: Value,
-) -> PyResult<Value> {
-    let n = vm.len_of(population)?;
-    let mut cum_items = vm.seq_items(cum).unwrap_or(&[]).to_vec();
-    if cum_items.len() != n {
-        return Err(vm.value_error("The number of counts does not match the population"));
-    }
-    let total = cum_items.pop().unwrap_or(Value::Int(0));
-    if !is_int(vm, total) {
-        return Err(vm.type_error("Counts must be integers"));
-    }
-    if !vm.lt(Value::Int(0), total)? {
-        return Err(vm.value_error("Total of counts must be greater than zero"));
-    }
-    let range = match total {
-        Value::Int(t) => crate::stdlib::builtins::new_range(vm, 0, t, 1),
-        _ => {
-            return Err(vm.new_error(
-                ExcKind::OverflowError,
-                "Python int too large to convert to C ssize_t",
-            ))
-        }
-    };
-    vm.temp_roots.push(range);
-    let kw_k = Value::Obj(vm.intern("k"));
-    let selections = sample(vm, &[this, range], &[(kw_k, k)]);
-    vm.temp_roots.pop();
-    let selections = selections?;
-    vm.temp_roots.push(selections);
-    let out = vm.new_list(Vec::new());
-    vm.temp_roots.push(out);
-    let sel = vm.seq_items(selections).unwrap_or(&[]).to_vec();
-    let mut r = Ok(());
-    for s in sel {
-        match bisect_right(vm, &cum_items, s, cum_items.len()) {
-            Ok(i) => match vm.get_item(population, Value::Int(i as i64)) {
-                Ok(v) => {
-                    if let Value::Obj(o) = out {
-                        if let Object::List(l) = vm.heap.get_mut(o) {
-                            l.push(v);
-                        }
-                    }
-                }
-                Err(e) => {
-                    r = Err(e);
-                    break;
-                }
-            },
-            Err(e) => {
-                r = Err(e);
-                break;
-            }
-        }
-    }
-    vm.temp_roots.truncate(vm.temp_roots.len() - 2);
-    r.map(|_| out)
-}
-
-/// `list(itertools.accumulate(iterable))` with `+`.
-fn accumulate(vm: &mut Vm, iterable: Value) -> PyResult<Value> {
-    let items = vm.collect_iterable(iterable)?;
-    let out = vm.new_list(items);
-    vm.temp_roots.push(out);
-    let n = vm.seq_items(out).map_or(0, |s| s.len());
-    let mut r = Ok(());
-    for i in 1..n {
-        let (prev, cur) = match vm.seq_items(out) {
-            Some(s) => (s[i - 1], s[i]),
-            None => break,
-        };
-        match vm.binary_op(prev, cur, BinaryOp::Add) {
-            Ok(sum) => {
-                if let Value::Obj(o) = out {
-                    if let Object::List(l) = vm.heap.get_mut(o) {
-                        l[i] = sum;
-                    }
-                }
-            }
-            Err(e) => {
-                r = Err(e);
-                break;
-            }
-        }
-    }
-    vm.temp_roots.pop();
-    r.map(|_| out)
-}
-
-/// `bisect.bisect_right(a, x, 0, hi)`: the index after the last item <= x.
-fn bisect_right(vm: &mut Vm, a: &[Value], x: Value, hi: usize) -> PyResult<usize> {
-    let (mut lo, mut hi) = (0usize, hi);
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        if vm.lt(x, a[mid])? {
-            hi = mid;
-        } else {
-            lo = mid + 1;
-        }
-    }
-    Ok(lo)
-}
-
-/// `choices(population, weights=None, *, cum_weights=None, k=1)`.
-fn choices(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let this = receiver(vm, args, "choices")?;
-    let s = bind_args(
-        vm,
-        "Random.choices",
-        &["self", "population", "weights"],
-        2,
-        &["cum_weights", "k"],
-        args,
-        kw,
-    )?;
-    let population = s[1].unwrap_or(Value::None);
-    let weights = s[2].filter(|w| !w.is_none());
-    let cum_weights = s[3].filter(|w| !w.is_none());
-    let k_value = s[4].unwrap_or(Value::Int(1));
-    let n = vm.len_of(population)?;
-    let k = repeat_count(vm, k_value)?;
-    let out = vm.new_list(Vec::with_capacity(k));
-    vm.temp_roots.push(out);
-    let r = match (weights, cum_weights) {
-        (None, None) => choices_uniform(vm, this, population, n, k, out),
-        (Some(w), None) => match accumulate(vm, w) {
-            Ok(cum) => {
-                vm.temp_roots.push(cum);
-                let r = choices_weighted(vm, this, population, n, k, cum, out);
-                vm.temp_roots.pop();
-                r
-            }
-            Err(e) if vm.exc_matches(e.0, ExcKind::TypeError) && is_int(vm, w) => {
-                let shown = vm.repr_value(w)?;
-                Err(vm.type_error(format!(
-                    "The number of choices must be a keyword argument: k={shown}"
-                )))
-            }
-            Err(e) => Err(e),
-        },
-        (None, Some(cw)) => match vm.collect_iterable(cw) {
-            Ok(items) => {
-                let cum = vm.new_list(items);
-                vm.temp_roots.push(cum);
-                let r = choices_weighted(vm, this, population, n, k, cum, out);
-                vm.temp_roots.pop();
-                r
-            }
-            Err(e) => Err(e),
-        },
-        (Some(_), Some(_)) => {
-            Err(vm.type_error("Cannot specify both weights and cumulative weights"))
-        }
-    };
-    vm.temp_roots.pop();
-    r.map(|_| out)
-}
-
-/// `itertools.repeat(None, k)`'s count: an int, negative meaning 0.
-fn repeat_count(vm: &mut Vm, k: Value) -> PyResult<usize> {
-    if matches!(k, Value::Float(_)) {
-        return Err(super::args::not_integer(vm, k));
-    }
-    match to_i64(vm, k)? {
-        Some(k) => Ok(k.max(0) as usize),
-        None => Err(vm.new_error(
-            ExcKind::OverflowError,
-            "Python int too large to convert to C ssize_t",
-        )),
-    }
-}
-
-fn push(vm: &mut Vm, list: Value, v: Value) {
-    if let Value::Obj(o) = list {
-        if let Object::List(l) = vm.heap.get_mut(o) {
-            l.push(v);
-        }
-    }
-}
-
-fn choices_uniform(
-    vm: &mut Vm,
-    this: Value,
-    population: Value,
-    n: usize,
-    k: usize,
-    out: Value,
-) -> PyResult<()> {
-    let nf = n as f64;
-    for _ in 0..k {
-        let i = (rng(vm, this).mt.random() * nf).floor() as i64;
-        let v = vm.get_item(population, Value::Int(i))?;
-        push(vm, out, v);
-    }
-    Ok(())
-}
-
-fn choices_weighted(
-    vm: &mut Vm,
-    this: Value,
-    population: Value,
-    n: usize,
-    k: usize,
-    cum: Value,
-    out: Value,
-) -> PyResult<()> {
-    let cum_items = vm.seq_items(cum).unwrap_or(&[]).to_vec();
-    if cum_items.len() != n {
-        return Err(vm.value_error("The number of weights does not match the population"));
-    }
-    let last = cum_items.last().copied().unwrap_or(Value::Int(0));
-    let total = vm.binary_op(last, Value::Float(0.0), BinaryOp::Add)?;
-    vm.temp_roots.push(total);
-    let r = choices_weighted_total(vm, this, population, k, &cum_items, total, out);
-    vm.temp_roots.pop();
-    r
-}
-
-fn choices_weighted_total(
-    vm: &mut Vm,
-    this: Value,
-    population: Value,
-    k: usize,
-    cum: &[Value],
-    total: Value,
-    out: Value,
-) -> PyResult<()> {
-    let not_positive = vm.compare_op(total, Value::Float(0.0), CompareOp::Le)?;
-    if vm.truthy(not_positive)? {
-        return Err(vm.value_error("Total of weights must be greater than zero"));
-    }
-    if !to_f64(vm, total)?.is_finite() {
-        return Err(vm.value_error("Total of weights must be finite"));
-    }
-    let hi = cum.len().saturating_sub(1);
-    for _ in 0..k {
-        let r = Value::Float(rng(vm, this).mt.random());
-        let x = vm.binary_op(r, total, BinaryOp::Mul)?;
-        vm.temp_roots.push(x);
-        let i = bisect_right(vm, cum, x, hi);
-        vm.temp_roots.pop();
-        let v = vm.get_item(population, Value::Int(i? as i64))?;
-        push(vm, out, v);
-    }
-    Ok(())
 }
 
 #[cfg(test)]

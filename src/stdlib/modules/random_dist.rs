@@ -22,7 +22,7 @@ fn sg_magicconst() -> f64 {
 
 /// The next `random()` of the generator `this`.
 fn draw(vm: &mut Vm, this: Value) -> f64 {
-    rng(vm, this).mt.random()
+    rng(vm, this).random()
 }
 
 /// `math.log(x)`: a domain error for x <= 0.
