@@ -222,7 +222,7 @@ pub fn check_method_args(
     crate::stdlib::builtins::check_args(vm, name, args.get(1..).unwrap_or(&[]), kw, min, max)
 }
 
-/// The most parameters [`bind_args`] binds.
+/// The most parameters a [`Signature`] binds.
 pub const MAX_PARAMS: usize = 8;
 
 /// Bound arguments: one slot per parameter, None where the default applies.

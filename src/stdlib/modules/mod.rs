@@ -1,6 +1,6 @@
 //! Native library modules (written in Rust): looked up by name on import.
 //!
-//! Each module is one file with an `init` function listed in [`MODULES`].
+//! Each module is one file with an `init` function listed in `MODULES`.
 //! `init` builds the module with [`NativeModule`] and returns it; `import`
 //! calls it once and caches the result in `sys.modules`.
 //!
@@ -23,10 +23,15 @@
 //! # assert!(vm.get_attr_str(m, "answer").is_ok());
 //! ```
 //!
+//! To add a module: create `name.rs` with `pub fn init`, declare it below
+//! and add one line to `MODULES`.
+//!
 //! Conventions:
-//! - Functions are [`NativeFn`]s; check arguments with
-//!   `builtins::check_args` / `builtins::kwarg`; conversions with CPython's
-//!   wording are in [`args`].
+//! - Functions are [`NativeFn`]s. Argument checks and conversions with
+//!   CPython's wording are in [`args`]: `no_args`/`exactly_one`/
+//!   `positional` for C-style functions, [`args::Signature`] for functions
+//!   CPython writes in Python (keywords, defaults, "missing 1 required
+//!   positional argument"), `to_f64`/`to_bigint`/`to_i64` for numbers.
 //! - A type with private Rust state is a class made by
 //!   [`NativeModule::class`] (methods added with `builtins::add_method`,
 //!   a Rust `__new__` registered the same way) whose instances are
