@@ -11,6 +11,7 @@
 
 pub mod attr;
 pub mod call;
+pub mod clock;
 pub mod exceptions;
 pub mod frame;
 pub mod heap;
@@ -107,6 +108,8 @@ pub struct Vm {
     /// Installed by the asyncio runtime: one `await` step on a native
     /// awaitable (Future, Task, sleep). None if the object is not one.
     pub await_hook: Option<AwaitHook>,
+    /// The clock behind `time` and the event loop (see `clock.rs`).
+    pub clock: clock::Clock,
 }
 
 /// See [`Vm::await_hook`].
@@ -119,6 +122,7 @@ impl Vm {
         let types = Types::placeholder();
         let builtins = heap.alloc(Object::Dict(Box::new(Dict::new())));
         let modules = heap.alloc(Object::Dict(Box::new(Dict::new())));
+        let clock = clock::Clock::new(config.virtual_time);
         let mut vm = Vm {
             heap,
             fiber: Fiber::default(),
@@ -143,6 +147,7 @@ impl Vm {
             object_repr: Value::None,
             object_str: Value::None,
             await_hook: None,
+            clock,
         };
         if let Some(n) = vm.config.gc_threshold {
             vm.heap.set_min_threshold(n);
