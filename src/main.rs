@@ -226,7 +226,8 @@ fn run(src: &SourceFile, opts: RunOptions) -> u8 {
             aspy::run::run_script(&file, config)
         });
     match handle.map(|h| h.join()) {
-        Ok(Ok(status)) => status.clamp(0, 255) as u8,
+        // The process status is the low byte, as C's exit() reports it.
+        Ok(Ok(status)) => (status & 0xff) as u8,
         _ => 70,
     }
 }

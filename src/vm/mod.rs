@@ -11,6 +11,7 @@
 
 pub mod attr;
 pub mod call;
+pub mod clock;
 pub mod descr;
 pub mod exceptions;
 pub mod frame;
@@ -108,6 +109,8 @@ pub struct Vm {
     /// Installed by the asyncio runtime: one `await` step on a native
     /// awaitable (Future, Task, sleep). None if the object is not one.
     pub await_hook: Option<AwaitHook>,
+    /// The clock behind `time` and the event loop (see `clock.rs`).
+    pub clock: clock::Clock,
 }
 
 /// See [`Vm::await_hook`].
@@ -120,6 +123,7 @@ impl Vm {
         let types = Types::placeholder();
         let builtins = heap.alloc(Object::Dict(Box::new(Dict::new())));
         let modules = heap.alloc(Object::Dict(Box::new(Dict::new())));
+        let clock = clock::Clock::new(config.virtual_time);
         let mut vm = Vm {
             heap,
             fiber: Fiber::default(),
@@ -144,6 +148,7 @@ impl Vm {
             object_repr: Value::None,
             object_str: Value::None,
             await_hook: None,
+            clock,
         };
         if let Some(n) = vm.config.gc_threshold {
             vm.heap.set_min_threshold(n);
