@@ -356,6 +356,12 @@ pub fn create_class(
     cell: Value,
     kw: &[(Value, Value)],
 ) -> PyResult<Value> {
+    for (i, &b) in bases.iter().enumerate() {
+        if bases[..i].contains(&b) {
+            let msg = format!("duplicate base class {}", vm.class_name(b));
+            return Err(vm.type_error(msg));
+        }
+    }
     let layout = vm.layout_for_bases(bases)?;
     let Some(mro_tail) = vm.compute_mro(bases) else {
         let names: Vec<String> = bases
@@ -363,7 +369,7 @@ pub fn create_class(
             .map(|&b| vm.class_name(b).to_string())
             .collect();
         return Err(vm.type_error(format!(
-            "Cannot create a consistent method resolution order (MRO) for bases {}",
+            "Cannot create a consistent method resolution\norder (MRO) for bases {}",
             names.join(", ")
         )));
     };

@@ -323,9 +323,19 @@ fn float_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
                 super::number_methods::int_to_f64(vm, &b).map(Value::Float)
             }
             Object::Str(s) => {
-                let t = s.s.trim().replace('_', "");
+                let trimmed = s.s.trim();
+                // An underscore is only allowed between two digits.
+                let b = trimmed.as_bytes();
+                let underscores_ok = b.iter().enumerate().all(|(i, &c)| {
+                    c != b'_'
+                        || (i > 0
+                            && b[i - 1].is_ascii_digit()
+                            && b.get(i + 1).is_some_and(u8::is_ascii_digit))
+                });
+                let t = trimmed.replace('_', "");
                 let lower = t.to_ascii_lowercase();
                 let f = match lower.trim_start_matches(['+', '-']) {
+                    _ if !underscores_ok => None,
                     "inf" | "infinity" => Some(if lower.starts_with('-') {
                         f64::NEG_INFINITY
                     } else {
