@@ -144,6 +144,7 @@ pub fn install(vm: &mut Vm) {
     super::builtins_text::install(vm);
     super::builtins_introspect::install(vm);
     super::descriptors::install(vm);
+    super::union_type::install(vm);
     super::str_methods::install(vm);
     super::bytes_methods::install(vm);
     super::number_methods::install(vm);
@@ -679,6 +680,11 @@ fn repr(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
 
 /// `isinstance`/`issubclass` class-or-tuple check.
 fn class_matches(vm: &mut Vm, cls: ObjRef, spec: Value, fname: &str) -> PyResult<bool> {
+    if let Some(members) = super::union_type::union_members(vm, spec) {
+        return Ok(members
+            .iter()
+            .any(|&t| matches!(t, Value::Obj(r) if vm.is_subclass(cls, r))));
+    }
     if let Some(items) = vm.seq_items(spec) {
         if matches!(spec, Value::Obj(r) if matches!(vm.heap.get(r), Object::Tuple(_))) {
             let items = items.to_vec();

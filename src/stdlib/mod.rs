@@ -32,6 +32,7 @@ pub mod str_search;
 pub mod text_codecs;
 pub mod types_core;
 pub mod unicode;
+pub mod union_type;
 
 /// Modules written in aspy, embedded at build time: (name, source).
 pub mod embedded {

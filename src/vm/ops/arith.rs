@@ -345,11 +345,15 @@ impl Vm {
     }
 
     /// Is this value an instance of a user class (which may define dunders)?
+    /// Classes count: `type` defines `__or__` (`int | None`).
     fn is_user_value(&self, v: Value) -> bool {
         match v {
             Value::Obj(r) => {
                 self.heap.has_ext(r)
-                    || matches!(self.heap.get(r), Object::Instance(_) | Object::Native(_))
+                    || matches!(
+                        self.heap.get(r),
+                        Object::Instance(_) | Object::Native(_) | Object::Class(_)
+                    )
             }
             _ => false,
         }
