@@ -188,14 +188,46 @@ fn install_object(vm: &mut Vm) {
     set_class_attr(vm, object, "__init_subclass__", f);
 }
 
-fn object_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    let Some(&Value::Obj(cls)) = args.first() else {
+fn object_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    let Some(&cls_v) = args.first() else {
         return Err(vm.type_error("object.__new__(): not enough arguments"));
     };
-    let layout = match vm.heap.get(cls) {
-        Object::Class(c) => c.layout,
-        _ => return Err(vm.type_error("object.__new__(X): X is not a type object")),
+    let layout = match cls_v {
+        Value::Obj(c) => match vm.heap.get(c) {
+            Object::Class(k) => Some(k.layout),
+            _ => None,
+        },
+        _ => None,
     };
+    let (Value::Obj(cls), Some(layout)) = (cls_v, layout) else {
+        let msg = format!(
+            "object.__new__(X): X is not a type object ({})",
+            vm.type_name(cls_v)
+        );
+        return Err(vm.type_error(msg));
+    };
+    if layout != Layout::Object && layout != Layout::Exception && cls != vm.types.object {
+        let name = vm.class_name(cls).to_string();
+        return Err(vm.type_error(format!(
+            "object.__new__({name}) is not safe, use {name}.__new__()"
+        )));
+    }
+    let excess = args.len() > 1 || !kw.is_empty();
+    if excess && layout != Layout::Exception {
+        // CPython: extra arguments are an error unless the class overrides
+        // `__init__` and not `__new__`.
+        let new = vm.class_lookup(cls, "__new__");
+        if new.is_some_and(|n| !n.is(vm.object_new)) {
+            return Err(vm.type_error(
+                "object.__new__() takes exactly one argument (the type to instantiate)",
+            ));
+        }
+        let init = vm.class_lookup(cls, "__init__");
+        if init.is_none_or(|i| i.is(vm.object_init)) {
+            let msg = format!("{}() takes no arguments", vm.class_name(cls));
+            return Err(vm.type_error(msg));
+        }
+    }
     let payload = if layout == Layout::Exception {
         let a = vm.new_tuple(args[1..].to_vec());
         crate::vm::object::Payload::Exception(Box::new(crate::vm::object::ExcData::new(a)))
@@ -209,7 +241,38 @@ fn object_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<V
     })))
 }
 
-fn object_init(_vm: &mut Vm, _args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn object_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    let Some(&this) = args.first() else {
+        return Err(vm.type_error("descriptor '__init__' of 'object' object needs an argument"));
+    };
+    if vm.exc_data(this).is_some() {
+        // `BaseException.__init__(self, *args)` sets `args`.
+        if !kw.is_empty() {
+            let msg = format!("{}() takes no keyword arguments", vm.type_name(this));
+            return Err(vm.type_error(msg));
+        }
+        let a = vm.new_tuple(args[1..].to_vec());
+        if let Some(d) = vm.exc_data_mut(this) {
+            d.args = a;
+        }
+        return Ok(Value::None);
+    }
+    if args.len() > 1 || !kw.is_empty() {
+        // CPython: extra arguments are an error unless the class overrides
+        // `__new__` and not `__init__`.
+        let cls = vm.class_of(this);
+        let init = vm.class_lookup(cls, "__init__");
+        if init.is_some_and(|i| !i.is(vm.object_init)) {
+            return Err(vm.type_error(
+                "object.__init__() takes exactly one argument (the instance to initialize)",
+            ));
+        }
+        let new = vm.class_lookup(cls, "__new__");
+        if new.is_none_or(|n| n.is(vm.object_new)) {
+            let msg = format!("{}() takes no arguments", vm.class_name(cls));
+            return Err(vm.type_error(msg));
+        }
+    }
     Ok(Value::None)
 }
 
@@ -449,31 +512,42 @@ fn set_names(vm: &mut Vm, cls: ObjRef) -> PyResult<()> {
         Object::Class(c) => c.dict.iter().map(|e| (e.key, e.value)).collect(),
         _ => Vec::new(),
     };
-    for (key, value) in entries {
-        let wants = matches!(value, Value::Obj(r) if matches!(vm.heap.get(r), Object::Instance(_) | Object::Property(_)));
-        if !wants {
-            continue;
-        }
-        let Some(m) = vm.lookup_special(value, "__set_name__") else {
-            continue;
-        };
-        if let Err(e) = vm.call(m, &[Value::Obj(cls), key], &[]) {
-            let msg = format!(
-                "Error calling __set_name__ on '{}' instance '{}' in '{}'",
-                vm.type_name(value),
-                vm.str_of(key),
-                vm.class_name(cls)
-            );
-            let err = vm.new_error(ExcKind::RuntimeError, msg);
-            if let Some(d) = vm.exc_data_mut(err.0) {
-                d.cause = e.0;
-                d.context = e.0;
-                d.suppress_context = true;
-            }
-            return Err(err);
-        }
+    // A `__set_name__` may change the namespace: keep the values alive.
+    let mark = vm.temp_roots.len();
+    vm.temp_roots
+        .extend(entries.iter().flat_map(|&(k, v)| [k, v]));
+    let r = entries
+        .iter()
+        .try_for_each(|&(key, value)| set_name(vm, cls, key, value));
+    vm.temp_roots.truncate(mark);
+    r
+}
+
+/// `value.__set_name__(cls, key)` if the value's type defines it.
+fn set_name(vm: &mut Vm, cls: ObjRef, key: Value, value: Value) -> PyResult<()> {
+    let wants = matches!(value, Value::Obj(r) if matches!(vm.heap.get(r), Object::Instance(_) | Object::Property(_)));
+    if !wants {
+        return Ok(());
     }
-    Ok(())
+    let Some(m) = vm.lookup_special(value, "__set_name__") else {
+        return Ok(());
+    };
+    let Err(e) = vm.call(m, &[Value::Obj(cls), key], &[]) else {
+        return Ok(());
+    };
+    let msg = format!(
+        "Error calling __set_name__ on '{}' instance '{}' in '{}'",
+        vm.type_name(value),
+        vm.str_of(key),
+        vm.class_name(cls)
+    );
+    let err = vm.new_error(ExcKind::RuntimeError, msg);
+    if let Some(d) = vm.exc_data_mut(err.0) {
+        d.cause = e.0;
+        d.context = e.0;
+        d.suppress_context = true;
+    }
+    Err(err)
 }
 
 /// The parent's `__init_subclass__` (found along the MRO after `cls`).
