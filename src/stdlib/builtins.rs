@@ -145,6 +145,7 @@ pub fn install(vm: &mut Vm) {
     super::builtins_introspect::install(vm);
     super::descriptors::install(vm);
     super::union_type::install(vm);
+    super::generic_alias::install(vm);
     super::str_methods::install(vm);
     super::bytes_methods::install(vm);
     super::number_methods::install(vm);
@@ -465,14 +466,17 @@ pub fn create_class(
         let h = vm.hash_value(hash_key)?;
         dict.insert_new(h, hash_key, Value::None);
     }
-    // `__init_subclass__` is implicitly a class method.
-    let init_sub = Value::Obj(vm.intern("__init_subclass__"));
-    let h = vm.hash_value(init_sub)?;
-    if let Some(i) = dict.find(h, |k| k.is(init_sub)) {
-        let f = dict.entry(i).map_or(Value::None, |e| e.value);
-        if matches!(f, Value::Obj(r) if matches!(vm.heap.get(r), Object::Function(_))) {
-            let cm = vm.alloc(Object::ClassMethod(f));
-            dict.set_value(i, cm);
+    // `__init_subclass__` and `__class_getitem__` are implicitly class
+    // methods.
+    for name in ["__init_subclass__", "__class_getitem__"] {
+        let key = Value::Obj(vm.intern(name));
+        let h = vm.hash_value(key)?;
+        if let Some(i) = dict.find(h, |k| k.is(key)) {
+            let f = dict.entry(i).map_or(Value::None, |e| e.value);
+            if matches!(f, Value::Obj(r) if matches!(vm.heap.get(r), Object::Function(_))) {
+                let cm = vm.alloc(Object::ClassMethod(f));
+                dict.set_value(i, cm);
+            }
         }
     }
     if dict
@@ -754,10 +758,29 @@ fn repr(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
 
 /// `isinstance`/`issubclass` class-or-tuple check.
 fn class_matches(vm: &mut Vm, cls: ObjRef, spec: Value, fname: &str) -> PyResult<bool> {
+    let generic_error = |vm: &mut Vm| {
+        vm.type_error(format!(
+            "{fname}() argument 2 cannot be a parameterized generic"
+        ))
+    };
+    if super::generic_alias::is_alias(vm, spec) {
+        return Err(generic_error(vm));
+    }
     if let Some(members) = super::union_type::union_members(vm, spec) {
-        return Ok(members
-            .iter()
-            .any(|&t| matches!(t, Value::Obj(r) if vm.is_subclass(cls, r))));
+        // Members are tried in order; a generic alias fails when reached.
+        let first = members.iter().find_map(|&t| {
+            if super::generic_alias::is_alias(vm, t) {
+                Some(Err(()))
+            } else if matches!(t, Value::Obj(r) if vm.is_subclass(cls, r)) {
+                Some(Ok(()))
+            } else {
+                None
+            }
+        });
+        return match first {
+            Some(Err(())) => Err(generic_error(vm)),
+            found => Ok(found.is_some()),
+        };
     }
     if let Some(items) = vm.seq_items(spec) {
         if matches!(spec, Value::Obj(r) if matches!(vm.heap.get(r), Object::Tuple(_))) {

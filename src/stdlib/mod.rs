@@ -16,6 +16,7 @@ pub mod dict_methods;
 pub mod float_methods;
 pub mod format;
 pub mod functions;
+pub mod generic_alias;
 pub mod import;
 pub mod list_methods;
 pub mod method_args;

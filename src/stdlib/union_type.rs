@@ -61,6 +61,7 @@ fn members_of(vm: &Vm, v: Value) -> Option<Vec<Value>> {
     match v {
         Value::None => Some(vec![Value::Obj(vm.types.none)]),
         Value::Obj(r) if matches!(vm.heap.get(r), Object::Class(_)) => Some(vec![v]),
+        _ if super::generic_alias::is_alias(vm, v) => Some(vec![v]),
         _ => union_members(vm, v).map(<[Value]>::to_vec),
     }
 }
@@ -83,35 +84,14 @@ fn make_union(vm: &mut Vm, a: Value, b: Value) -> Value {
     vm.alloc(Object::Native(Box::new(UnionType { class, args })))
 }
 
-fn union_or(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+pub(crate) fn union_or(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     super::builtins::check_args(vm, "__or__", args, kw, 2, 2)?;
     Ok(make_union(vm, args[0], args[1]))
 }
 
-fn union_ror(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+pub(crate) fn union_ror(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     super::builtins::check_args(vm, "__ror__", args, kw, 2, 2)?;
     Ok(make_union(vm, args[1], args[0]))
-}
-
-/// How a member type is shown: `int`, `mod.Name`, `None`.
-fn member_repr(vm: &Vm, t: Value) -> String {
-    let Value::Obj(r) = t else {
-        return "None".into();
-    };
-    if r == vm.types.none {
-        return "None".into();
-    }
-    match vm.heap.get(r) {
-        Object::Class(c) => {
-            let (module, qual) = (vm.str_of(c.module), vm.str_of(c.qualname));
-            if module == "builtins" {
-                qual.to_string()
-            } else {
-                format!("{module}.{qual}")
-            }
-        }
-        _ => String::new(),
-    }
 }
 
 fn union_repr(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
@@ -120,7 +100,10 @@ fn union_repr(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<V
         .and_then(|&u| union_members(vm, u))
         .map(<[Value]>::to_vec)
         .unwrap_or_default();
-    let parts: Vec<String> = members.iter().map(|&t| member_repr(vm, t)).collect();
+    let mut parts = Vec::with_capacity(members.len());
+    for t in members {
+        parts.push(super::generic_alias::type_repr(vm, t)?);
+    }
     Ok(vm.new_str(parts.join(" | ")))
 }
 
