@@ -11,6 +11,7 @@
 
 pub mod attr;
 pub mod call;
+pub mod call_errors;
 pub mod clock;
 pub mod descr;
 pub mod exceptions;
