@@ -1,8 +1,8 @@
 //! Built-in functions about characters and text: `chr`, `ord`, `ascii`
-//! and `format` (which dispatches to the value's `__format__`).
+//! and `format` (the format-spec machinery is in `format.rs`).
 
 use super::builtins::{check_args, def};
-use super::builtins_numeric::{index_bigint, is_int};
+use super::builtins_numeric::index_bigint;
 use crate::vm::exceptions::ExcKind;
 use crate::vm::object::Object;
 use crate::vm::value::Value;
@@ -78,43 +78,14 @@ fn ascii(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> 
 fn format(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     check_args(vm, "format", args, kw, 1, 2)?;
     let spec = match args.get(1) {
-        None => vm.new_str(""),
-        Some(&s) if vm.as_str(s).is_some() => s,
-        Some(&s) => {
-            let msg = format!("format() argument 2 must be str, not {}", vm.type_name(s));
-            return Err(vm.type_error(msg));
-        }
-    };
-    format_with_spec(vm, args[0], spec)
-}
-
-/// `format(v, spec)`: the value's own `__format__` for user objects, the
-/// built-in formatting of numbers and strings, and `object.__format__`
-/// (only the empty spec) for everything else.
-pub fn format_with_spec(vm: &mut Vm, v: Value, spec: Value) -> PyResult<Value> {
-    let builtin_formattable =
-        is_int(vm, v) || matches!(v, Value::Float(_)) || vm.as_str(v).is_some();
-    if builtin_formattable {
-        let s = vm.str_of(spec).to_string();
-        return super::format::format_value(vm, v, &s);
-    }
-    let user = matches!(v, Value::Obj(r) if matches!(vm.heap.get(r), Object::Instance(_) | Object::Native(_)));
-    if user {
-        if let Some(m) = vm.lookup_special(v, "__format__") {
-            let r = vm.call(m, &[spec], &[])?;
-            if vm.as_str(r).is_none() {
-                let msg = format!("__format__ must return a str, not {}", vm.type_name(r));
+        None => String::new(),
+        Some(&s) => match vm.as_str(s) {
+            Some(text) => text.to_string(),
+            None => {
+                let msg = format!("format() argument 2 must be str, not {}", vm.type_name(s));
                 return Err(vm.type_error(msg));
             }
-            return Ok(r);
-        }
-    }
-    if !vm.str_of(spec).is_empty() {
-        let msg = format!(
-            "unsupported format string passed to {}.__format__",
-            vm.type_name(v)
-        );
-        return Err(vm.type_error(msg));
-    }
-    vm.to_str_value(v)
+        },
+    };
+    super::format::format_value(vm, args[0], &spec)
 }
