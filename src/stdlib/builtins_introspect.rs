@@ -189,6 +189,25 @@ fn dir(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     names_list(vm, names)
 }
 
+/// Attributes of built-in types that the VM computes (`special_attrs.rs`)
+/// rather than keeps in the class namespace.
+fn computed_attrs(vm: &Vm, cls: ObjRef) -> &'static [&'static str] {
+    let t = &vm.types;
+    if cls == t.int {
+        &["denominator", "imag", "numerator", "real"]
+    } else if cls == t.float {
+        &["imag", "real"]
+    } else if cls == t.property {
+        &["fdel", "fget", "fset"]
+    } else if cls == t.slice || cls == t.range {
+        &["start", "step", "stop"]
+    } else if cls == t.staticmethod || cls == t.classmethod {
+        &["__func__", "__isabstractmethod__", "__wrapped__"]
+    } else {
+        &[]
+    }
+}
+
 /// The names visible on a class: its MRO's namespaces plus what every
 /// object (and every user class) has.
 fn class_dir(vm: &Vm, cls: ObjRef, names: &mut BTreeSet<String>) {
@@ -205,6 +224,7 @@ fn class_dir(vm: &Vm, cls: ObjRef, names: &mut BTreeSet<String>) {
             if kc.layout != Layout::Builtin && k != vm.types.object {
                 names.extend(USER_CLASS_DIR.iter().map(|s| s.to_string()));
             }
+            names.extend(computed_attrs(vm, k).iter().map(|s| s.to_string()));
         }
     }
     names.extend(OBJECT_DIR.iter().map(|s| s.to_string()));

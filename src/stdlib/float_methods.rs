@@ -42,9 +42,29 @@ pub fn install(vm: &mut Vm) {
     for (name, f) in methods {
         add_method(vm, float, name, f);
     }
-    let f = native(vm, "fromhex", fromhex);
-    let f = vm.alloc(Object::ClassMethod(f));
-    set_class_attr(vm, float, "fromhex", f);
+    let class_methods: [(&'static str, NativeFn); 2] =
+        [("fromhex", fromhex), ("__getformat__", getformat)];
+    for (name, f) in class_methods {
+        let f = native(vm, name, f);
+        let f = vm.alloc(Object::ClassMethod(f));
+        set_class_attr(vm, float, name, f);
+    }
+}
+
+/// `float.__getformat__(kind)`: the machine's float format.
+fn getformat(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    super::builtins::check_args(vm, "__getformat__", &args[1..], kw, 1, 1)?;
+    match vm.as_str(args[1]) {
+        Some("double" | "float") => Ok(vm.new_str("IEEE, little-endian")),
+        Some(_) => Err(vm.value_error("__getformat__() argument 1 must be 'double' or 'float'")),
+        None => {
+            let msg = format!(
+                "__getformat__() argument must be str, not {}",
+                vm.type_name(args[1])
+            );
+            Err(vm.type_error(msg))
+        }
+    }
 }
 
 /// The float receiver of a method that takes no other arguments.
