@@ -71,14 +71,16 @@ pub fn float_repr(f: f64) -> String {
 /// the one nearest the exact value and, on an exact tie, the one with an
 /// even last digit; Rust's shortest formatting may pick the odd one. Fixes
 /// `digits` (scientific exponent `exp`) for that case.
+///
+/// A tie means `2f == S * 10**k` for the odd `S = d + alt` (`k` being the
+/// exponent of the last digit). With `f = m * 2**e`, `m` odd, comparing
+/// the powers of two and five decides it with integer arithmetic only.
 fn prefer_even_on_tie(f: f64, digits: &mut String, exp: i32) {
-    use num_bigint::BigInt;
     let last = digits.as_bytes()[digits.len() - 1];
     if last.is_multiple_of(2) {
         return;
     }
     let Ok(d) = digits.parse::<u64>() else { return };
-    // Decimal exponent of the last digit.
     let k = exp as i64 - (digits.len() as i64 - 1);
     let bits = f.to_bits();
     let be = ((bits >> 52) & 0x7ff) as i64;
@@ -88,32 +90,40 @@ fn prefer_even_on_tie(f: f64, digits: &mut String, exp: i32) {
     } else {
         (frac | (1 << 52), be - 1075)
     };
-    for alt in [d - 1, d + 1] {
-        if alt.to_string().len() != digits.len() {
-            continue;
-        }
-        // Is f exactly halfway between d and alt: (d + alt) * 10**k == 2f?
-        let mut lhs = BigInt::from(d + alt);
-        let mut rhs = BigInt::from(m);
-        let ten = BigInt::from(10);
-        if k >= 0 {
-            lhs *= num_traits::pow(ten, k as usize);
-        } else {
-            rhs *= num_traits::pow(ten, (-k) as usize);
-        }
-        if e + 1 >= 0 {
-            rhs <<= (e + 1) as usize;
-        } else {
-            lhs <<= (-(e + 1)) as usize;
-        }
-        if lhs != rhs {
-            continue;
-        }
-        let candidate = format!("{alt}e{k}");
-        if candidate.parse::<f64>() == Ok(f) {
-            *digits = alt.to_string();
+    if m == 0 {
+        return;
+    }
+    let tz = m.trailing_zeros();
+    let (m, e) = ((m >> tz) as u128, e + tz as i64);
+    let sum = if k >= 0 {
+        // 2**(e+1) * m == S * 2**k * 5**k
+        let Some(p5) = 5u128.checked_pow(k as u32) else {
+            return;
+        };
+        if e + 1 != k || m % p5 != 0 {
             return;
         }
+        m / p5
+    } else {
+        // 2**(e+1) * m * 10**j == S (j = -k)
+        let j = (-k) as u32;
+        if e + 1 + j as i64 != 0 {
+            return;
+        }
+        match 5u128.checked_pow(j).and_then(|p| p.checked_mul(m)) {
+            Some(v) => v,
+            None => return,
+        }
+    };
+    let Some(alt) = sum.checked_sub(d as u128) else {
+        return;
+    };
+    let alt = alt as u64;
+    if alt.abs_diff(d) != 1 || alt.to_string().len() != digits.len() {
+        return;
+    }
+    if format!("{alt}e{k}").parse::<f64>() == Ok(f) {
+        *digits = alt.to_string();
     }
 }
 
