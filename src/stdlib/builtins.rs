@@ -148,6 +148,7 @@ pub fn install(vm: &mut Vm) {
     super::list_methods::install(vm);
     super::dict_methods::install(vm);
     super::set_methods::install(vm);
+    super::dict_views::install(vm);
 }
 
 // ---- object -----------------------------------------------------------------
@@ -548,6 +549,7 @@ impl Vm {
                 | Object::Tuple(_)
                 | Object::Dict(_)
                 | Object::Set(..)
+                | Object::DictView(..)
                 | Object::Bytes(_) => return Ok(self.container_len(v)),
                 Object::Range(rg) => return Ok(rg.len() as usize),
                 _ => {}

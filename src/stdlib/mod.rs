@@ -5,10 +5,12 @@
 pub mod builtins;
 pub mod bytes_methods;
 pub mod dict_methods;
+pub mod dict_views;
 pub mod format;
 pub mod functions;
 pub mod import;
 pub mod list_methods;
+pub mod method_args;
 pub mod modules;
 pub mod number_methods;
 pub mod set_methods;

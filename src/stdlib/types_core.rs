@@ -259,74 +259,25 @@ fn tuple_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Va
 }
 
 fn dict_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    let src = super::method_args::arg_range(vm, args, &[], "dict", 0, 1)?
+        .first()
+        .copied();
     let d = vm.new_dict();
-    vm.temp_roots.push(d);
-    let r = fill_dict(vm, d, args.get(1).copied(), kw);
-    vm.temp_roots.pop();
-    r.map(|_| d)
+    vm.with_roots(&[d], |vm| fill_dict(vm, d, src, kw))?;
+    Ok(d)
 }
 
 /// `dict(mapping_or_pairs, **kw)` / `d.update(...)`.
 pub fn fill_dict(vm: &mut Vm, d: Value, src: Option<Value>, kw: &[(Value, Value)]) -> PyResult<()> {
-    if let Some(src) = src {
-        let is_mapping = matches!(src, Value::Obj(r) if matches!(vm.heap.get(r), Object::Dict(_)))
-            || vm.lookup_special(src, "keys").is_some();
-        if is_mapping {
-            vm.dict_update(d, src, false)?;
-        } else {
-            let pairs = vm.collect_iterable(src)?;
-            vm.temp_roots.extend_from_slice(&pairs);
-            let n = pairs.len();
-            let mut result = Ok(());
-            for (i, p) in pairs.into_iter().enumerate() {
-                let kv = match vm.collect_iterable(p) {
-                    Ok(kv) => kv,
-                    Err(_) => {
-                        let msg = format!(
-                            "cannot convert dictionary update sequence element #{i} to a sequence"
-                        );
-                        result = Err(vm.type_error(msg));
-                        break;
-                    }
-                };
-                if kv.len() != 2 {
-                    let msg = format!(
-                        "dictionary update sequence element #{i} has length {}; 2 is required",
-                        kv.len()
-                    );
-                    result = Err(vm.value_error(msg));
-                    break;
-                }
-                if let Err(e) = vm.dict_set(d, kv[0], kv[1]) {
-                    result = Err(e);
-                    break;
-                }
-            }
-            let len = vm.temp_roots.len();
-            vm.temp_roots.truncate(len - n);
-            result?;
-        }
-    }
-    for &(k, v) in kw {
-        vm.dict_set(d, k, v)?;
-    }
-    Ok(())
+    super::dict_methods::update_from(vm, d, src, kw)
 }
 
-fn set_new_fn(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    let items = match args.get(1) {
-        None => Vec::new(),
-        Some(&v) => vm.collect_iterable(v)?,
-    };
-    vm.new_set_of(&items, SetKind::Set)
+fn set_new_fn(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    super::set_methods::construct(vm, args, kw, SetKind::Set)
 }
 
-fn frozenset_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    let items = match args.get(1) {
-        None => Vec::new(),
-        Some(&v) => vm.collect_iterable(v)?,
-    };
-    vm.new_set_of(&items, SetKind::FrozenSet)
+fn frozenset_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    super::set_methods::construct(vm, args, kw, SetKind::FrozenSet)
 }
 
 fn range_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {

@@ -14,6 +14,7 @@ pub mod function;
 pub mod generator;
 pub mod klass;
 pub mod native;
+pub mod set;
 pub mod string;
 
 pub use dict::Dict;
@@ -21,6 +22,7 @@ pub use function::{BoundMethod, Builtin, Function, NativeFn, VmCode};
 pub use generator::{GenState, Generator};
 pub use klass::{AttrMap, Class, ExcData, Instance, Layout, Payload, TraceEntry};
 pub use native::NativeObject;
+pub use set::SetTable;
 pub use string::StrObj;
 
 use super::value::{ObjRef, Value};
@@ -34,8 +36,10 @@ pub enum Object {
     List(Vec<Value>),
     Tuple(Box<[Value]>),
     Dict(Box<Dict>),
-    /// A set or frozenset: a `Dict` whose values are unused.
-    Set(Box<Dict>, SetKind),
+    /// A set or frozenset.
+    Set(Box<SetTable>, SetKind),
+    /// `d.keys()`, `d.values()` or `d.items()`: a live view of dict `d`.
+    DictView(Value, DictIterKind),
     Range(Box<Range>),
     Slice(Box<[Value; 3]>),
     Function(Box<Function>),
@@ -122,13 +126,27 @@ pub enum Iter {
         b: Value,
         index: usize,
     },
-    /// Over a dict's keys, values or items, or a set; `len` is the size when
-    /// iteration began (a change raises "changed size during iteration").
+    /// Over a dict's keys, values or items (CPython's `dictiterobject`):
+    /// `dict` is None once exhausted; `used` is the size when iteration
+    /// began (`usize::MAX` after a size change was reported, so the error
+    /// sticks); `remaining` counts the entries still expected, so finding
+    /// more raises "dictionary keys changed during iteration". A reversed
+    /// iterator walks `index` down from the end (`index` is one past the
+    /// next entry to look at).
     Dict {
         dict: Value,
         index: usize,
-        len: usize,
+        used: usize,
+        remaining: usize,
         kind: DictIterKind,
+        reverse: bool,
+    },
+    /// Over a set's slots (CPython's `setiterobject`), with the size when
+    /// iteration began; `set` is None once exhausted.
+    Set {
+        set: Value,
+        index: usize,
+        used: usize,
     },
     Enumerate {
         iter: Value,
@@ -172,7 +190,9 @@ impl Object {
             Object::Str(_) | Object::Bytes(_) | Object::BigInt(_) | Object::Range(_) => {}
             Object::List(items) => items.iter().for_each(|&v| f(v)),
             Object::Tuple(items) => items.iter().for_each(|&v| f(v)),
-            Object::Dict(d) | Object::Set(d, _) => d.trace(f),
+            Object::Dict(d) => d.trace(f),
+            Object::Set(t, _) => t.trace(f),
+            Object::DictView(d, _) => f(*d),
             Object::Slice(parts) => parts.iter().for_each(|&v| f(v)),
             Object::Function(func) => func.trace(f),
             Object::BoundMethod(m) => {
@@ -207,6 +227,7 @@ impl Iter {
             Iter::Str { s, .. } => f(*s),
             Iter::Bytes { b, .. } => f(*b),
             Iter::Dict { dict, .. } => f(*dict),
+            Iter::Set { set, .. } => f(*set),
             Iter::Enumerate { iter, count } => {
                 f(*iter);
                 f(*count);

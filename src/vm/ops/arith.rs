@@ -200,6 +200,14 @@ impl Vm {
     /// `a op= b`: `__iop__` first, then the binary operator.
     pub fn inplace_op(&mut self, a: Value, b: Value, op: BinaryOp) -> PyResult<Value> {
         if let Value::Obj(r) = a {
+            if matches!(
+                op,
+                BinaryOp::Or | BinaryOp::And | BinaryOp::Sub | BinaryOp::Xor
+            ) {
+                if let Some(v) = crate::stdlib::dict_views::inplace_operator(self, a, b, op)? {
+                    return Ok(v);
+                }
+            }
             // Lists extend in place.
             if op == BinaryOp::Add {
                 if let Object::List(_) = self.heap.get(r) {

@@ -129,18 +129,11 @@ fn builtin_compare(vm: &mut Vm, a: Value, b: Value, op: CompareOp) -> PyResult<O
             Ok(Some(if op == CompareOp::Eq { r } else { !r }))
         }
         (Object::Set(..), Object::Set(..)) => {
-            let (la, lb) = (vm.container_len(a), vm.container_len(b));
-            let a_in_b = vm.set_is_subset(a, b)?;
-            let b_in_a = vm.set_is_subset(b, a)?;
-            Ok(Some(match op {
-                CompareOp::Eq => la == lb && a_in_b,
-                CompareOp::Ne => !(la == lb && a_in_b),
-                CompareOp::Le => a_in_b,
-                CompareOp::Lt => a_in_b && la < lb,
-                CompareOp::Ge => b_in_a,
-                CompareOp::Gt => b_in_a && la > lb,
-                _ => false,
-            }))
+            crate::stdlib::set_methods::set_richcompare(vm, a, b, op).map(Some)
+        }
+        (Object::DictView(..), Object::DictView(..) | Object::Set(..))
+        | (Object::Set(..), Object::DictView(..)) => {
+            crate::stdlib::dict_views::view_richcompare(vm, a, b, op)
         }
         _ => Ok(None),
     }

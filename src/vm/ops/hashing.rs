@@ -109,16 +109,11 @@ impl Vm {
                         let items = items.to_vec();
                         return self.hash_tuple(&items);
                     }
-                    Object::Set(d, SetKind::FrozenSet) => {
-                        let mut h: u64 = 0;
-                        for e in d.iter() {
-                            let x = e.hash as u64;
-                            h ^= (x ^ (x << 16) ^ 89869747).wrapping_mul(3644798167);
-                        }
-                        let h = h as i64;
-                        return Ok(if h == -1 { 590923713 } else { h });
-                    }
-                    Object::List(_) | Object::Dict(_) | Object::Set(_, SetKind::Set) => {
+                    Object::Set(_, SetKind::FrozenSet) => return Ok(self.frozenset_hash(v)),
+                    Object::List(_)
+                    | Object::Dict(_)
+                    | Object::Set(_, SetKind::Set)
+                    | Object::DictView(..) => {
                         let msg = format!("unhashable type: '{}'", self.type_name(v));
                         return Err(self.type_error(msg));
                     }
@@ -205,6 +200,8 @@ impl Vm {
                     (Object::Instance(_), _) | (_, Object::Instance(_)) => None,
                     (Object::Native(_), _) | (_, Object::Native(_)) => None,
                     (Object::Dict(_), Object::Dict(_)) | (Object::Set(..), Object::Set(..)) => None,
+                    (Object::DictView(..), Object::DictView(..) | Object::Set(..))
+                    | (Object::Set(..), Object::DictView(..)) => None,
                     (Object::Range(p), Object::Range(q)) => Some(
                         (p.is_empty() && q.is_empty())
                             || (p.len() == q.len()
@@ -261,7 +258,9 @@ impl Vm {
                 Object::Str(s) => !s.s.is_empty(),
                 Object::List(l) => !l.is_empty(),
                 Object::Tuple(t) => !t.is_empty(),
-                Object::Dict(d) | Object::Set(d, _) => !d.is_empty(),
+                Object::Dict(d) => !d.is_empty(),
+                Object::Set(t, _) => !t.is_empty(),
+                Object::DictView(..) => self.container_len(v) != 0,
                 Object::Bytes(b) => !b.is_empty(),
                 Object::BigInt(_) => true,
                 Object::Range(rg) => !rg.is_empty(),
@@ -350,8 +349,12 @@ impl Vm {
                         }
                     }
                 }
-                Object::Dict(_) | Object::Set(..) => {
+                Object::Dict(_) => {
                     return Ok(self.dict_lookup(container, needle)?.is_some());
+                }
+                Object::Set(..) => return self.set_contains(container, needle),
+                Object::DictView(..) => {
+                    return crate::stdlib::dict_views::view_contains(self, container, needle)
                 }
                 Object::List(_) | Object::Tuple(_) => {
                     let mut i = 0;

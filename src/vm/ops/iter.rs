@@ -19,12 +19,23 @@ impl Vm {
                 },
                 Object::Str(_) => Iter::Str { s: v, byte: 0 },
                 Object::Bytes(_) => Iter::Bytes { b: v, index: 0 },
-                Object::Dict(d) | Object::Set(d, _) => Iter::Dict {
+                Object::Dict(d) => Iter::Dict {
                     dict: v,
                     index: 0,
-                    len: d.len(),
+                    used: d.len(),
+                    remaining: d.len(),
                     kind: DictIterKind::Keys,
+                    reverse: false,
                 },
+                Object::Set(t, _) => Iter::Set {
+                    set: v,
+                    index: 0,
+                    used: t.len(),
+                },
+                Object::DictView(d, kind) => {
+                    let (d, kind) = (*d, *kind);
+                    return Ok(self.dict_iter(d, kind, false));
+                }
                 Object::Iter(_) | Object::Generator(_) => return Ok(v),
                 _ => {
                     if let Some(m) = self.lookup_special(v, "__iter__") {
@@ -161,56 +172,33 @@ impl Vm {
                 }
                 Ok(v.map(|x| Value::Int(x as i64)))
             }
-            Iter::Dict {
-                dict,
-                index,
-                len,
-                kind,
-            } => {
-                let (dict, index, len, kind) = (*dict, *index, *len, *kind);
-                let Value::Obj(dr) = dict else {
+            Iter::Dict { .. } => self.dict_iter_next(r),
+            Iter::Set { set, index, used } => {
+                let (set, index, used) = (*set, *index, *used);
+                let Some(t) = self.set_table(set) else {
                     return Ok(None);
                 };
-                let (is_set, entry) = match self.heap.get(dr) {
-                    Object::Dict(d) => {
-                        if d.len() != len {
-                            return Err(self.new_error(
-                                ExcKind::RuntimeError,
-                                "dictionary changed size during iteration",
-                            ));
-                        }
-                        (false, d.next_from(index).map(|(i, e)| (i, *e)))
-                    }
-                    Object::Set(d, _) => {
-                        if d.len() != len {
-                            return Err(self.new_error(
-                                ExcKind::RuntimeError,
-                                "Set changed size during iteration",
-                            ));
-                        }
-                        (true, d.next_from(index).map(|(i, e)| (i, *e)))
-                    }
-                    _ => (false, None),
-                };
-                let Some((i, e)) = entry else {
+                if t.len() != used {
                     if let Object::Iter(it) = self.heap.get_mut(r) {
-                        if let Iter::Dict { len, .. } = &mut **it {
-                            *len = usize::MAX;
+                        if let Iter::Set { used, .. } = &mut **it {
+                            *used = usize::MAX;
                         }
                     }
-                    return Ok(None);
-                };
+                    return Err(self.new_error(
+                        ExcKind::RuntimeError,
+                        "Set changed size during iteration",
+                    ));
+                }
+                let next = t.next_from(index);
                 if let Object::Iter(it) = self.heap.get_mut(r) {
-                    if let Iter::Dict { index, .. } = &mut **it {
-                        *index = i + 1;
+                    if let Iter::Set { set, index, .. } = &mut **it {
+                        match next {
+                            Some((i, _)) => *index = i + 1,
+                            None => *set = Value::None,
+                        }
                     }
                 }
-                let _ = is_set;
-                Ok(Some(match kind {
-                    DictIterKind::Keys => e.key,
-                    DictIterKind::Values => e.value,
-                    DictIterKind::Items => self.new_tuple(vec![e.key, e.value]),
-                }))
+                Ok(next.map(|(_, slot)| slot.key))
             }
             Iter::Reversed { seq, index } => {
                 let (seq, index) = (*seq, *index);
@@ -317,6 +305,97 @@ impl Vm {
                 Ok(Some(v))
             }
             Iter::Exhausted => Ok(None),
+        }
+    }
+
+    /// A new iterator over a dict's keys, values or items.
+    pub fn dict_iter(&mut self, d: Value, kind: DictIterKind, reverse: bool) -> Value {
+        let (used, end) = self
+            .dict_table(d)
+            .map_or((0, 0), |t| (t.len(), t.end_index()));
+        self.alloc(Object::Iter(Box::new(Iter::Dict {
+            dict: d,
+            index: if reverse { end } else { 0 },
+            used,
+            remaining: used,
+            kind,
+            reverse,
+        })))
+    }
+
+    /// One step of a dict iterator (CPython's `dictiter_iternext*` and
+    /// `dictreviter_iternext`).
+    fn dict_iter_next(&mut self, r: crate::vm::ObjRef) -> PyResult<Option<Value>> {
+        let Object::Iter(it) = self.heap.get(r) else {
+            return Ok(None);
+        };
+        let Iter::Dict {
+            dict,
+            index,
+            used,
+            remaining,
+            kind,
+            reverse,
+        } = **it
+        else {
+            return Ok(None);
+        };
+        let Some(t) = self.dict_table(dict) else {
+            return Ok(None);
+        };
+        if t.len() != used {
+            self.update_dict_iter(r, |_, used, _| *used = usize::MAX);
+            return Err(self.new_error(
+                ExcKind::RuntimeError,
+                "dictionary changed size during iteration",
+            ));
+        }
+        let found = if reverse {
+            t.prev_before(index).map(|(i, e)| (i, *e))
+        } else {
+            t.next_from(index).map(|(i, e)| (i, *e))
+        };
+        let Some((i, e)) = found else {
+            self.update_dict_iter(r, |d, _, _| *d = Value::None);
+            return Ok(None);
+        };
+        if remaining == 0 {
+            self.update_dict_iter(r, |d, _, _| *d = Value::None);
+            return Err(self.new_error(
+                ExcKind::RuntimeError,
+                "dictionary keys changed during iteration",
+            ));
+        }
+        self.update_dict_iter(r, |_, _, pos| *pos = if reverse { i } else { i + 1 });
+        Ok(Some(match kind {
+            DictIterKind::Keys => e.key,
+            DictIterKind::Values => e.value,
+            DictIterKind::Items => self.new_tuple(vec![e.key, e.value]),
+        }))
+    }
+
+    /// Updates a dict iterator's (dict, used, index) and counts one entry
+    /// consumed when the index moves.
+    fn update_dict_iter(
+        &mut self,
+        r: crate::vm::ObjRef,
+        f: impl FnOnce(&mut Value, &mut usize, &mut usize),
+    ) {
+        if let Object::Iter(it) = self.heap.get_mut(r) {
+            if let Iter::Dict {
+                dict,
+                used,
+                index,
+                remaining,
+                ..
+            } = &mut **it
+            {
+                let before = *index;
+                f(dict, used, index);
+                if *index != before {
+                    *remaining = remaining.saturating_sub(1);
+                }
+            }
         }
     }
 

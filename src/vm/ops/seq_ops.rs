@@ -10,6 +10,12 @@ use crate::vm::{PyResult, Vm};
 
 /// `+`, `*` and `%` on built-in sequences; None if not applicable.
 pub fn sequence_binary(vm: &mut Vm, a: Value, b: Value, op: BinaryOp) -> PyResult<Option<Value>> {
+    if matches!(
+        op,
+        BinaryOp::Or | BinaryOp::And | BinaryOp::Sub | BinaryOp::Xor
+    ) {
+        return crate::stdlib::dict_views::operator(vm, a, b, op);
+    }
     let (Value::Obj(x), _) = (a, b) else {
         if op == BinaryOp::Mul {
             if let Value::Obj(_) = b {

@@ -166,6 +166,7 @@ impl Vm {
             Object::List(_) | Object::Tuple(_) | Object::Dict(_) | Object::Set(..) => {
                 self.container_repr(v)
             }
+            Object::DictView(..) => crate::stdlib::dict_views::view_repr(self, v),
             Object::Range(rg) => Ok(if rg.step == 1 {
                 format!("range({}, {})", rg.start, rg.stop)
             } else {
