@@ -149,6 +149,12 @@ pub fn install(vm: &mut Vm) {
     super::dict_methods::install(vm);
     super::set_methods::install(vm);
     super::dict_views::install(vm);
+    super::tuple_methods::install(vm);
+    super::range_methods::install(vm);
+    def(vm, "sorted", super::sorting::sorted);
+    def(vm, "min", super::sorting::min);
+    def(vm, "max", super::sorting::max);
+    def(vm, "sum", super::sorting::sum);
 }
 
 // ---- object -----------------------------------------------------------------
@@ -372,6 +378,22 @@ fn build_class(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<V
         for e in d.iter() {
             dict.insert_new(e.hash, e.key, e.value);
         }
+    }
+    // A class that defines `__eq__` but not `__hash__` is unhashable.
+    let (eq_key, hash_key) = (Value::Obj(vm.intern("__eq__")), Value::Obj(vm.intern("__hash__")));
+    let has = |d: &Dict, k: Value| {
+        let h = match k {
+            Value::Obj(r) => match vm.heap.get(r) {
+                Object::Str(s) => s.hash(),
+                _ => 0,
+            },
+            _ => 0,
+        };
+        d.find(h, |x| x.is(k)).is_some()
+    };
+    if has(&dict, eq_key) && !has(&dict, hash_key) {
+        let h = vm.hash_value(hash_key)?;
+        dict.insert_new(h, hash_key, Value::None);
     }
     let qual_key = Value::Obj(vm.intern("__qualname__"));
     let module_key = Value::Obj(vm.intern("__module__"));

@@ -13,9 +13,13 @@ pub mod list_methods;
 pub mod method_args;
 pub mod modules;
 pub mod number_methods;
+pub mod range_methods;
 pub mod set_methods;
+pub mod sorting;
 pub mod special_attrs;
 pub mod str_methods;
+pub mod timsort;
+pub mod tuple_methods;
 pub mod types_core;
 
 /// Modules written in aspy, embedded at build time: (name, source).

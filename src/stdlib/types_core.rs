@@ -380,19 +380,31 @@ fn enumerate_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult
     }))))
 }
 
-fn zip_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    let mut iters = Vec::new();
-    for &a in &args[1..] {
-        let it = vm.get_iter(a)?;
-        vm.temp_roots.push(it);
-        iters.push(it);
+fn zip_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    let mut strict = false;
+    for &(k, v) in kw {
+        if vm.str_of(k) != "strict" {
+            let msg = format!(
+                "zip() got an unexpected keyword argument '{}'",
+                vm.str_of(k)
+            );
+            return Err(vm.type_error(msg));
+        }
+        strict = vm.truthy(v)?;
     }
-    let n = iters.len();
-    let len = vm.temp_roots.len();
-    vm.temp_roots.truncate(len - n);
-    Ok(vm.alloc(Object::Iter(Box::new(Iter::Zip {
-        iters: iters.into_boxed_slice(),
-    }))))
+    let base = vm.temp_roots.len();
+    for &a in &args[1..] {
+        match vm.get_iter(a) {
+            Ok(it) => vm.temp_roots.push(it),
+            Err(e) => {
+                vm.temp_roots.truncate(base);
+                return Err(e);
+            }
+        }
+    }
+    let iters: Box<[Value]> = vm.temp_roots[base..].into();
+    vm.temp_roots.truncate(base);
+    Ok(vm.alloc(Object::Iter(Box::new(Iter::Zip { iters, strict }))))
 }
 
 fn map_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
@@ -423,31 +435,33 @@ fn filter_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Va
     }))))
 }
 
+/// `reversed(seq)`: `__reversed__` if the type has one, else the
+/// sequence protocol (`__len__` and `__getitem__`, indexed from the end as
+/// the iterator advances).
 fn reversed_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     check_args(vm, "reversed", &args[1..], kw, 1, 1)?;
     let seq = args[1];
-    let n = match seq {
-        Value::Obj(r) => match vm.heap.get(r) {
-            Object::List(l) => Some(l.len()),
-            Object::Tuple(t) => Some(t.len()),
-            _ => None,
-        },
-        _ => None,
+    let builtin_seq = match seq {
+        Value::Obj(r) => matches!(
+            vm.heap.get(r),
+            Object::List(_) | Object::Tuple(_) | Object::Str(_) | Object::Bytes(_)
+        ),
+        _ => false,
     };
-    if let Some(n) = n {
-        return Ok(vm.alloc(Object::Iter(Box::new(Iter::Reversed { seq, index: n }))));
-    }
-    if let Some(m) = vm.lookup_special(seq, "__reversed__") {
-        return vm.call(m, &[], &[]);
-    }
-    let items = match vm.collect_iterable(seq) {
-        Ok(items) => items,
-        Err(_) => {
+    if !builtin_seq {
+        if let Some(m) = vm.lookup_special(seq, "__reversed__") {
+            if m.is_none() {
+                let msg = format!("'{}' object is not reversible", vm.type_name(seq));
+                return Err(vm.type_error(msg));
+            }
+            return vm.call(m, &[], &[]);
+        }
+        let is_mapping = vm.dict_table(seq).is_some() || vm.set_kind(seq).is_some();
+        if is_mapping || vm.lookup_special(seq, "__getitem__").is_none() {
             let msg = format!("'{}' object is not reversible", vm.type_name(seq));
             return Err(vm.type_error(msg));
         }
-    };
-    let l = vm.new_list(items);
-    let n = vm.container_len(l);
-    Ok(vm.alloc(Object::Iter(Box::new(Iter::Reversed { seq: l, index: n }))))
+    }
+    let n = vm.len_of(seq)?;
+    Ok(vm.alloc(Object::Iter(Box::new(Iter::Reversed { seq, index: n }))))
 }

@@ -152,8 +152,10 @@ pub enum Iter {
         iter: Value,
         count: Value,
     },
+    /// `zip(*iters, strict=...)`.
     Zip {
         iters: Box<[Value]>,
+        strict: bool,
     },
     Map {
         func: Value,
@@ -232,7 +234,7 @@ impl Iter {
                 f(*iter);
                 f(*count);
             }
-            Iter::Zip { iters } => iters.iter().for_each(|&v| f(v)),
+            Iter::Zip { iters, .. } => iters.iter().for_each(|&v| f(v)),
             Iter::Map { func, iters } => {
                 f(*func);
                 iters.iter().for_each(|&v| f(v));

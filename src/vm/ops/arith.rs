@@ -277,7 +277,11 @@ impl Vm {
         }
         let _ = inplace;
         let (ta, tb) = (self.type_name(a), self.type_name(b));
-        let msg = if op == BinaryOp::Add && ta == "str" {
+        let is_seq = |t: &str| matches!(t, "list" | "tuple" | "str" | "bytes");
+        let msg = if op == BinaryOp::Mul && (is_seq(&ta) || is_seq(&tb)) && !inplace {
+            let other = if is_seq(&ta) { &tb } else { &ta };
+            format!("can't multiply sequence by non-int of type '{other}'")
+        } else if op == BinaryOp::Add && ta == "str" {
             format!("can only concatenate str (not \"{tb}\") to str")
         } else if op == BinaryOp::Add && (ta == "list" || ta == "tuple") && ta != tb {
             format!("can only concatenate {ta} (not \"{tb}\") to {ta}")

@@ -277,18 +277,27 @@ impl Vm {
         })
     }
 
-    /// `list.extend(iterable)`.
+    /// `list.extend(iterable)` (CPython's `list_extend`: a list or tuple is
+    /// copied at once, anything else appended item by item as it is
+    /// iterated).
     pub fn list_extend(&mut self, l: Value, iterable: Value) -> PyResult<()> {
-        let items = match self.seq_items(iterable) {
-            Some(s) => s.to_vec(),
-            None => self.collect_iterable(iterable)?,
-        };
-        if let Value::Obj(r) = l {
+        let Value::Obj(r) = l else { return Ok(()) };
+        if let Some(items) = self.seq_items(iterable) {
+            let items = items.to_vec();
             if let Object::List(v) = self.heap.get_mut(r) {
                 v.extend(items);
             }
+            return Ok(());
         }
-        Ok(())
+        let it = self.get_iter(iterable)?;
+        self.with_roots(&[it], |vm| {
+            while let Some(x) = vm.iter_next(it)? {
+                if let Object::List(v) = vm.heap.get_mut(r) {
+                    v.push(x);
+                }
+            }
+            Ok(())
+        })
     }
 
     /// KeyError for a missing key (the key is the exception's argument).

@@ -131,6 +131,13 @@ fn builtin_compare(vm: &mut Vm, a: Value, b: Value, op: CompareOp) -> PyResult<O
         (Object::Set(..), Object::Set(..)) => {
             crate::stdlib::set_methods::set_richcompare(vm, a, b, op).map(Some)
         }
+        (Object::Slice(p), Object::Slice(q)) => {
+            // Slices compare as (start, stop, step) tuples.
+            let (p, q) = (p.to_vec(), q.to_vec());
+            let (x, y) = (vm.new_tuple(p), vm.new_tuple(q));
+            vm.with_roots(&[x, y], |vm| seq_compare(vm, x, y, op))
+                .map(Some)
+        }
         (Object::DictView(..), Object::DictView(..) | Object::Set(..))
         | (Object::Set(..), Object::DictView(..)) => {
             crate::stdlib::dict_views::view_richcompare(vm, a, b, op)

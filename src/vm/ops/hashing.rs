@@ -110,10 +110,15 @@ impl Vm {
                         return self.hash_tuple(&items);
                     }
                     Object::Set(_, SetKind::FrozenSet) => return Ok(self.frozenset_hash(v)),
+                    Object::Range(rg) => {
+                        let parts = crate::stdlib::range_methods::range_hash_parts(rg);
+                        return self.hash_tuple(&parts);
+                    }
                     Object::List(_)
                     | Object::Dict(_)
                     | Object::Set(_, SetKind::Set)
-                    | Object::DictView(..) => {
+                    | Object::DictView(..)
+                    | Object::Slice(_) => {
                         let msg = format!("unhashable type: '{}'", self.type_name(v));
                         return Err(self.type_error(msg));
                     }
@@ -197,6 +202,7 @@ impl Vm {
                     (Object::Bytes(s), Object::Bytes(t)) => Some(s == t),
                     (Object::Tuple(s), Object::Tuple(t)) => self.native_seq_eq(s, t),
                     (Object::List(s), Object::List(t)) => self.native_seq_eq(s, t),
+                    (Object::Slice(s), Object::Slice(t)) => self.native_seq_eq(&s[..], &t[..]),
                     (Object::Instance(_), _) | (_, Object::Instance(_)) => None,
                     (Object::Native(_), _) | (_, Object::Native(_)) => None,
                     (Object::Dict(_), Object::Dict(_)) | (Object::Set(..), Object::Set(..)) => None,
@@ -371,14 +377,7 @@ impl Vm {
                 }
                 Object::Range(rg) => {
                     let rg = **rg;
-                    if let Value::Int(x) = needle {
-                        let (lo, hi) = if rg.step > 0 {
-                            (rg.start, rg.stop)
-                        } else {
-                            (rg.stop + 1, rg.start + 1)
-                        };
-                        return Ok(x >= lo && x < hi && (x - rg.start) % rg.step == 0);
-                    }
+                    return crate::stdlib::range_methods::range_contains(self, &rg, needle);
                 }
                 Object::Bytes(b) => {
                     let b = b.clone();

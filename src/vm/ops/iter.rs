@@ -118,7 +118,9 @@ impl Vm {
                 let item = self.seq_items(seq).and_then(|s| s.get(index).copied());
                 if let Object::Iter(it) = self.heap.get_mut(r) {
                     if let Iter::Seq { index, .. } = &mut **it {
-                        *index += 1;
+                        // Once exhausted, always exhausted (even if the
+                        // list grows later), as in CPython.
+                        *index = if item.is_some() { *index + 1 } else { usize::MAX };
                     }
                 }
                 Ok(item)
@@ -205,10 +207,13 @@ impl Vm {
                 if index == 0 {
                     return Ok(None);
                 }
-                let item = self.seq_items(seq).and_then(|s| s.get(index - 1).copied());
+                let item = match self.seq_items(seq) {
+                    Some(s) => s.get(index - 1).copied(),
+                    None => self.reversed_item(seq, index - 1)?,
+                };
                 if let Object::Iter(it) = self.heap.get_mut(r) {
                     if let Iter::Reversed { index, .. } = &mut **it {
-                        *index -= 1;
+                        *index = if item.is_some() { *index - 1 } else { 0 };
                     }
                 }
                 Ok(item)
@@ -229,28 +234,9 @@ impl Vm {
                     None => Ok(None),
                 }
             }
-            Iter::Zip { iters } => {
-                let iters = iters.to_vec();
-                if iters.is_empty() {
-                    return Ok(None);
-                }
-                let mut out = Vec::with_capacity(iters.len());
-                for i in iters {
-                    match self.iter_next(i)? {
-                        Some(v) => {
-                            out.push(v);
-                            self.temp_roots.push(v);
-                        }
-                        None => {
-                            let n = out.len();
-                            self.temp_roots.truncate(self.temp_roots.len() - n);
-                            return Ok(None);
-                        }
-                    }
-                }
-                let n = out.len();
-                self.temp_roots.truncate(self.temp_roots.len() - n);
-                Ok(Some(self.new_tuple(out)))
+            Iter::Zip { iters, strict } => {
+                let (iters, strict) = (iters.to_vec(), *strict);
+                self.zip_next(&iters, strict)
             }
             Iter::Map { func, iters } => {
                 let (func, iters) = (*func, iters.to_vec());
@@ -306,6 +292,64 @@ impl Vm {
             }
             Iter::Exhausted => Ok(None),
         }
+    }
+
+    /// `seq[i]` for `reversed` over a sequence other than a list or tuple;
+    /// None when the sequence reports the end (IndexError, StopIteration).
+    fn reversed_item(&mut self, seq: Value, i: usize) -> PyResult<Option<Value>> {
+        match self.get_item(seq, Value::Int(i as i64)) {
+            Ok(v) => Ok(Some(v)),
+            Err(e)
+                if self.exc_matches(e.0, ExcKind::IndexError)
+                    || self.exc_matches(e.0, ExcKind::StopIteration) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// One step of `zip`: a tuple of the next items, None when the
+    /// shortest input ends (with `strict`, CPython's ValueError when the
+    /// inputs have different lengths).
+    fn zip_next(&mut self, iters: &[Value], strict: bool) -> PyResult<Option<Value>> {
+        if iters.is_empty() {
+            return Ok(None);
+        }
+        let base = self.temp_roots.len();
+        let r = (|| {
+            for (i, &it) in iters.iter().enumerate() {
+                match self.iter_next(it)? {
+                    Some(v) => self.temp_roots.push(v),
+                    None if strict && i > 0 => {
+                        let plural = if i == 1 { " ".to_string() } else { format!("s 1-") };
+                        let msg = format!(
+                            "zip() argument {} is shorter than argument{plural}{i}",
+                            i + 1
+                        );
+                        return Err(self.value_error(msg));
+                    }
+                    None if strict => {
+                        for (j, &other) in iters.iter().enumerate().skip(1) {
+                            if self.iter_next(other)?.is_some() {
+                                let plural = if j == 1 { " ".to_string() } else { format!("s 1-") };
+                                let msg = format!(
+                                    "zip() argument {} is longer than argument{plural}{j}",
+                                    j + 1
+                                );
+                                return Err(self.value_error(msg));
+                            }
+                        }
+                        return Ok(None);
+                    }
+                    None => return Ok(None),
+                }
+            }
+            let items = self.temp_roots[base..].to_vec();
+            Ok(Some(self.new_tuple(items)))
+        })();
+        self.temp_roots.truncate(base);
+        r
     }
 
     /// A new iterator over a dict's keys, values or items.

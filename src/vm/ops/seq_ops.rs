@@ -344,10 +344,12 @@ impl Vm {
                     let rg = **rg;
                     let n = rg.len() as usize;
                     if self.is_slice(key) {
+                        // CPython's `compute_slice`: the sliced indices
+                        // mapped through the range.
                         let si = self.slice_indices(key, n)?;
                         let start = rg.start + si.start * rg.step;
                         let step = rg.step * si.step;
-                        let stop = start + si.len as i64 * step;
+                        let stop = rg.start + si.stop * rg.step;
                         return Ok(self.alloc(Object::Range(Box::new(crate::vm::object::Range {
                             start,
                             stop,
