@@ -380,7 +380,10 @@ fn build_class(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<V
         }
     }
     // A class that defines `__eq__` but not `__hash__` is unhashable.
-    let (eq_key, hash_key) = (Value::Obj(vm.intern("__eq__")), Value::Obj(vm.intern("__hash__")));
+    let (eq_key, hash_key) = (
+        Value::Obj(vm.intern("__eq__")),
+        Value::Obj(vm.intern("__hash__")),
+    );
     let has = |d: &Dict, k: Value| {
         let h = match k {
             Value::Obj(r) => match vm.heap.get(r) {

@@ -64,7 +64,12 @@ fn is_dict(vm: &Vm, v: Value) -> bool {
 
 /// `dict.update(src, **kw)` and `dict(src, **kw)` (CPython's
 /// `dict_update_arg` followed by the keywords).
-pub fn update_from(vm: &mut Vm, d: Value, src: Option<Value>, kw: &[(Value, Value)]) -> PyResult<()> {
+pub fn update_from(
+    vm: &mut Vm,
+    d: Value,
+    src: Option<Value>,
+    kw: &[(Value, Value)],
+) -> PyResult<()> {
     if let Some(src) = src {
         let mapping = is_dict(vm, src) || {
             let keys = Value::Obj(vm.intern("keys"));

@@ -253,7 +253,10 @@ pub fn inplace_operator(vm: &mut Vm, a: Value, b: Value, op: BinaryOp) -> PyResu
 
 /// The receiver of a view method.
 fn recv(vm: &mut Vm, args: &[Value], method: &str) -> PyResult<(Value, Value, DictIterKind)> {
-    match args.first().and_then(|&v| view_parts(vm, v).map(|(d, k)| (v, d, k))) {
+    match args
+        .first()
+        .and_then(|&v| view_parts(vm, v).map(|(d, k)| (v, d, k)))
+    {
         Some(parts) => Ok(parts),
         None => {
             let cls = vm.types.dict_keys;

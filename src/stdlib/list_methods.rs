@@ -97,7 +97,13 @@ pub fn same_or_eq(vm: &mut Vm, a: Value, b: Value) -> PyResult<bool> {
 
 /// Index of the first item of `seq[start..stop]` equal to `x` (the list
 /// is re-read after each comparison).
-pub fn find_index(vm: &mut Vm, seq: Value, x: Value, start: usize, stop: usize) -> PyResult<Option<usize>> {
+pub fn find_index(
+    vm: &mut Vm,
+    seq: Value,
+    x: Value,
+    start: usize,
+    stop: usize,
+) -> PyResult<Option<usize>> {
     let mut i = start;
     while i < stop {
         let Some(item) = item_at(vm, seq, i) else {
@@ -132,9 +138,9 @@ pub fn index_bounds(vm: &mut Vm, a: &[Value], len: usize) -> PyResult<(usize, us
             Some(&v) => match vm.to_index(v)? {
                 Some(i) => i,
                 None => {
-                    return Err(vm.type_error(
-                        "slice indices must be integers or have an __index__ method",
-                    ))
+                    return Err(
+                        vm.type_error("slice indices must be integers or have an __index__ method")
+                    )
                 }
             },
         };
@@ -316,10 +322,12 @@ fn reversed(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Valu
     let l = recv(vm, args, "__reversed__")?;
     no_args(vm, args, kw, "list.__reversed__")?;
     let n = vm.container_len(l);
-    Ok(vm.alloc(Object::Iter(Box::new(crate::vm::object::Iter::Reversed {
-        seq: l,
-        index: n,
-    }))))
+    Ok(
+        vm.alloc(Object::Iter(Box::new(crate::vm::object::Iter::Reversed {
+            seq: l,
+            index: n,
+        }))),
+    )
 }
 
 fn repr(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
@@ -377,7 +385,13 @@ fn imul(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     Ok(l)
 }
 
-fn compare_dunder(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)], op: CompareOp, name: &str) -> PyResult<Value> {
+fn compare_dunder(
+    vm: &mut Vm,
+    args: &[Value],
+    kw: &[(Value, Value)],
+    op: CompareOp,
+    name: &str,
+) -> PyResult<Value> {
     let l = recv(vm, args, name)?;
     no_keywords(vm, kw, name)?;
     let o = one_arg(vm, args, kw, &format!("list.{name}"))?;

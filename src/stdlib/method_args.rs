@@ -128,9 +128,7 @@ pub fn clamp_bound(vm: &mut Vm, v: Option<Value>, len: usize, default: usize) ->
         return Ok(default);
     }
     let Some(i) = vm.to_index(v)? else {
-        return Err(
-            vm.type_error("slice indices must be integers or have an __index__ method"),
-        );
+        return Err(vm.type_error("slice indices must be integers or have an __index__ method"));
     };
     let len = len as i64;
     let j = if i < 0 { (i + len).max(0) } else { i.min(len) };

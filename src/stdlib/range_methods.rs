@@ -51,7 +51,10 @@ fn range_of(vm: &Vm, v: Value) -> Option<Range> {
 }
 
 fn recv(vm: &mut Vm, args: &[Value], method: &str) -> PyResult<(Value, Range)> {
-    match args.first().and_then(|&v| range_of(vm, v).map(|rg| (v, rg))) {
+    match args
+        .first()
+        .and_then(|&v| range_of(vm, v).map(|rg| (v, rg)))
+    {
         Some(found) => Ok(found),
         None => {
             let cls = vm.types.range;
@@ -228,7 +231,10 @@ fn slice_parts(vm: &Vm, v: Value) -> Option<[Value; 3]> {
 }
 
 fn slice_recv(vm: &mut Vm, args: &[Value], method: &str) -> PyResult<(Value, [Value; 3])> {
-    match args.first().and_then(|&v| slice_parts(vm, v).map(|p| (v, p))) {
+    match args
+        .first()
+        .and_then(|&v| slice_parts(vm, v).map(|p| (v, p)))
+    {
         Some(found) => Ok(found),
         None => {
             let cls = vm.types.slice;

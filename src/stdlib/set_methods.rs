@@ -124,7 +124,11 @@ pub fn set_copy(vm: &mut Vm, s: Value) -> PyResult<Value> {
 }
 
 /// Runs `f` on a freshly made set of the given kind, keeping it rooted.
-fn build(vm: &mut Vm, kind: SetKind, f: impl FnOnce(&mut Vm, Value) -> PyResult<()>) -> PyResult<Value> {
+fn build(
+    vm: &mut Vm,
+    kind: SetKind,
+    f: impl FnOnce(&mut Vm, Value) -> PyResult<()>,
+) -> PyResult<Value> {
     let out = vm.new_set(kind);
     vm.with_roots(&[out], |vm| f(vm, out))?;
     Ok(out)
@@ -697,7 +701,13 @@ fn ge(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
 }
 
 /// A binary-operator dunder; `reflected` swaps the operands.
-fn binary_dunder(vm: &mut Vm, args: &[Value], op: BinaryOp, name: &str, reflected: bool) -> PyResult<Value> {
+fn binary_dunder(
+    vm: &mut Vm,
+    args: &[Value],
+    op: BinaryOp,
+    name: &str,
+    reflected: bool,
+) -> PyResult<Value> {
     let s = recv(vm, args, name)?;
     let q = qualname(vm, s, name);
     let o = one_arg(vm, args, &[], &q)?;
@@ -763,7 +773,12 @@ fn ixor(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> 
 
 /// Constructor helper: `set(iterable)` / `frozenset(iterable)` (the
 /// frozenset of a frozenset is the same object).
-pub fn construct(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)], kind: SetKind) -> PyResult<Value> {
+pub fn construct(
+    vm: &mut Vm,
+    args: &[Value],
+    kw: &[(Value, Value)],
+    kind: SetKind,
+) -> PyResult<Value> {
     let name = match kind {
         SetKind::Set => "set",
         SetKind::FrozenSet => "frozenset",

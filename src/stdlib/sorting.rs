@@ -339,7 +339,8 @@ fn scan_extreme(vm: &mut Vm, source: Value, key: Value, op: CompareOp) -> PyResu
     // Rooted slots: the iterator, the best item and its key, the current
     // item and its key.
     let base = vm.temp_roots.len();
-    vm.temp_roots.extend_from_slice(&[it, Value::None, Value::None, Value::None, Value::None]);
+    vm.temp_roots
+        .extend_from_slice(&[it, Value::None, Value::None, Value::None, Value::None]);
     let r = (|| {
         let (mut best_item, mut best_val): (Option<Value>, Value) = (None, Value::None);
         while let Some(item) = vm.iter_next(it)? {

@@ -123,7 +123,13 @@ fn repr(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     Ok(vm.new_str(s))
 }
 
-fn compare_dunder(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)], op: CompareOp, name: &str) -> PyResult<Value> {
+fn compare_dunder(
+    vm: &mut Vm,
+    args: &[Value],
+    kw: &[(Value, Value)],
+    op: CompareOp,
+    name: &str,
+) -> PyResult<Value> {
     let t = recv(vm, args, name)?;
     let o = one_arg(vm, args, kw, &format!("tuple.{name}"))?;
     if !is_tuple(vm, o) {

@@ -423,7 +423,9 @@ mod tests {
     use super::*;
 
     fn add(t: &mut SetTable, h: i64) {
-        let at = t.find(h, |k| Some(matches!(k, Value::Int(x) if x == h))).unwrap();
+        let at = t
+            .find(h, |k| Some(matches!(k, Value::Int(x) if x == h)))
+            .unwrap();
         if matches!(at, SetFind::Absent { .. }) {
             t.insert_found_absent(at, h, Value::Int(h));
         }

@@ -40,7 +40,12 @@ impl Vm {
         self.dict_lookup_hashed(d, key, hash)
     }
 
-    pub fn dict_lookup_hashed(&mut self, d: Value, key: Value, hash: i64) -> PyResult<Option<usize>> {
+    pub fn dict_lookup_hashed(
+        &mut self,
+        d: Value,
+        key: Value,
+        hash: i64,
+    ) -> PyResult<Option<usize>> {
         let Some(t) = self.dict_table(d) else {
             return Ok(None);
         };

@@ -120,7 +120,11 @@ impl Vm {
                     if let Iter::Seq { index, .. } = &mut **it {
                         // Once exhausted, always exhausted (even if the
                         // list grows later), as in CPython.
-                        *index = if item.is_some() { *index + 1 } else { usize::MAX };
+                        *index = if item.is_some() {
+                            *index + 1
+                        } else {
+                            usize::MAX
+                        };
                     }
                 }
                 Ok(item)
@@ -186,10 +190,9 @@ impl Vm {
                             *used = usize::MAX;
                         }
                     }
-                    return Err(self.new_error(
-                        ExcKind::RuntimeError,
-                        "Set changed size during iteration",
-                    ));
+                    return Err(
+                        self.new_error(ExcKind::RuntimeError, "Set changed size during iteration")
+                    );
                 }
                 let next = t.next_from(index);
                 if let Object::Iter(it) = self.heap.get_mut(r) {
@@ -322,7 +325,7 @@ impl Vm {
                 match self.iter_next(it)? {
                     Some(v) => self.temp_roots.push(v),
                     None if strict && i > 0 => {
-                        let plural = if i == 1 { " ".to_string() } else { format!("s 1-") };
+                        let plural = if i == 1 { " " } else { "s 1-" };
                         let msg = format!(
                             "zip() argument {} is shorter than argument{plural}{i}",
                             i + 1
@@ -332,7 +335,7 @@ impl Vm {
                     None if strict => {
                         for (j, &other) in iters.iter().enumerate().skip(1) {
                             if self.iter_next(other)?.is_some() {
-                                let plural = if j == 1 { " ".to_string() } else { format!("s 1-") };
+                                let plural = if j == 1 { " " } else { "s 1-" };
                                 let msg = format!(
                                     "zip() argument {} is longer than argument{plural}{j}",
                                     j + 1

@@ -60,7 +60,7 @@ impl Vm {
 
     /// A new empty set or frozenset.
     pub fn new_set(&mut self, kind: SetKind) -> Value {
-        self.alloc(Object::Set(Box::new(SetTable::new()), kind))
+        self.alloc(Object::Set(Box::default(), kind))
     }
 
     /// Finds `key` (with hash `hash`) in set `s`.
@@ -116,9 +116,8 @@ impl Vm {
                     None => {
                         let r = self.with_roots(&[slot.key], |vm| vm.eq(slot.key, key))?;
                         let t = self.set_table(s);
-                        let moved = t.is_none_or(|t| {
-                            t.version != version || !t.slot(i).key.is(slot.key)
-                        });
+                        let moved =
+                            t.is_none_or(|t| t.version != version || !t.slot(i).key.is(slot.key));
                         if moved {
                             continue 'restart;
                         }
@@ -187,10 +186,7 @@ impl Vm {
     /// Removes `key` (hash known) if present; true if it was.
     pub fn set_discard_hashed(&mut self, s: Value, key: Value, hash: i64) -> PyResult<bool> {
         match self.set_find(s, key, hash)? {
-            SetFind::Found(i) => Ok(self
-                .set_table_mut(s)
-                .and_then(|t| t.remove_at(i))
-                .is_some()),
+            SetFind::Found(i) => Ok(self.set_table_mut(s).and_then(|t| t.remove_at(i)).is_some()),
             SetFind::Absent { .. } => Ok(false),
         }
     }
@@ -249,7 +245,10 @@ impl Vm {
             // By index, so a list mutated by `__hash__` behaves as under
             // CPython's list iterator.
             let mut i = 0;
-            while let Some(v) = self.seq_items(iterable).and_then(|items| items.get(i).copied()) {
+            while let Some(v) = self
+                .seq_items(iterable)
+                .and_then(|items| items.get(i).copied())
+            {
                 self.set_add(s, v)?;
                 i += 1;
             }
