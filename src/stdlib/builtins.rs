@@ -151,6 +151,7 @@ pub fn install(vm: &mut Vm) {
     super::dict_views::install(vm);
     super::tuple_methods::install(vm);
     super::range_methods::install(vm);
+    super::iterator_methods::install(vm);
     def(vm, "sorted", super::sorting::sorted);
     def(vm, "min", super::sorting::min);
     def(vm, "max", super::sorting::max);
@@ -577,6 +578,10 @@ impl Vm {
                 | Object::DictView(..)
                 | Object::Bytes(_) => return Ok(self.container_len(v)),
                 Object::Range(rg) => return Ok(rg.len() as usize),
+                Object::BigRange(_) => {
+                    let b = super::big_range::bounds(self, v).unwrap_or_else(|| unreachable!());
+                    return super::big_range::len_usize(self, &b);
+                }
                 _ => {}
             }
         }

@@ -2,6 +2,7 @@
 //! methods, formatting, and importing. Modules written in aspy itself live
 //! in the top-level `stdlib/` folder and are embedded by `build.rs`.
 
+pub mod big_range;
 pub mod builtins;
 pub mod bytes_methods;
 pub mod dict_methods;
@@ -9,6 +10,7 @@ pub mod dict_views;
 pub mod format;
 pub mod functions;
 pub mod import;
+pub mod iterator_methods;
 pub mod list_methods;
 pub mod method_args;
 pub mod modules;

@@ -4,11 +4,15 @@
 //! Membership of an int in a range is arithmetic (O(1)); other values are
 //! compared element by element, as CPython does.
 
+use super::big_range::{self, bounds, Bounds};
 use super::list_methods::same_or_eq;
 use super::method_args::{add_getter, add_methods, arg_range, check_receiver, no_args, one_arg};
 use crate::vm::object::{Iter, Object, Range};
+use crate::vm::ops::arith::to_bigint;
 use crate::vm::value::Value;
 use crate::vm::{PyResult, Vm};
+use num_bigint::BigInt;
+use num_traits::{Signed, ToPrimitive, Zero};
 
 pub fn install(vm: &mut Vm) {
     let (range, slice) = (vm.types.range, vm.types.slice);
@@ -40,21 +44,8 @@ pub fn install(vm: &mut Vm) {
     super::builtins::set_class_attr(vm, slice, "__hash__", Value::None);
 }
 
-fn range_of(vm: &Vm, v: Value) -> Option<Range> {
-    match v {
-        Value::Obj(r) => match vm.heap.get(r) {
-            Object::Range(rg) => Some(**rg),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-fn recv(vm: &mut Vm, args: &[Value], method: &str) -> PyResult<(Value, Range)> {
-    match args
-        .first()
-        .and_then(|&v| range_of(vm, v).map(|rg| (v, rg)))
-    {
+fn recv(vm: &mut Vm, args: &[Value], method: &str) -> PyResult<(Value, Bounds)> {
+    match args.first().and_then(|&v| bounds(vm, v).map(|b| (v, b))) {
         Some(found) => Ok(found),
         None => {
             let cls = vm.types.range;
@@ -64,7 +55,54 @@ fn recv(vm: &mut Vm, args: &[Value], method: &str) -> PyResult<(Value, Range)> {
     }
 }
 
-/// The position of int `x` in the range, if it is an element.
+/// An int (not a float or other number equal to one) as a big integer:
+/// the values CPython tests arithmetically.
+fn exact_int(vm: &Vm, v: Value) -> Option<BigInt> {
+    match v {
+        Value::Float(_) => None,
+        _ => to_bigint(vm, v),
+    }
+}
+
+/// Position of `x` found by comparing it with every element.
+fn search(vm: &mut Vm, b: &Bounds, x: Value) -> PyResult<Option<i64>> {
+    let n = big_range::len_usize(vm, b)?;
+    for k in 0..n {
+        let item = b.at(&BigInt::from(k));
+        let item = big_range::big_value(vm, item);
+        if same_or_eq(vm, item, x)? {
+            return Ok(Some(k as i64));
+        }
+    }
+    Ok(None)
+}
+
+/// `x in r` for a range value `r` of either kind: arithmetic for ints, a
+/// scan comparing elements otherwise.
+pub fn contains_value(vm: &mut Vm, r: Value, x: Value) -> PyResult<bool> {
+    if let (Value::Int(i), Value::Obj(o)) = (x, r) {
+        if let Object::Range(rg) = vm.heap.get(o) {
+            return Ok(range_position(rg, i).is_some());
+        }
+    }
+    let Some(b) = bounds(vm, r) else {
+        return Ok(false);
+    };
+    if let Some(i) = exact_int(vm, x) {
+        return Ok(big_range::contains_int(&b, &i));
+    }
+    Ok(search(vm, &b, x)?.is_some())
+}
+
+/// `r[key]` beyond the plain-int fast path of `get_item`.
+pub fn range_getitem(vm: &mut Vm, r: Value, key: Value) -> PyResult<Value> {
+    let Some(b) = bounds(vm, r) else {
+        return Ok(Value::None);
+    };
+    big_range::getitem(vm, &b, key)
+}
+
+/// The position of int `x` in a small range, if it is an element.
 pub fn range_position(rg: &Range, x: i64) -> Option<i64> {
     let (start, step, n) = (rg.start as i128, rg.step as i128, rg.len() as i128);
     let off = x as i128 - start;
@@ -75,76 +113,71 @@ pub fn range_position(rg: &Range, x: i64) -> Option<i64> {
     (0..n).contains(&k).then_some(k as i64)
 }
 
-/// An int or bool as i64 (the values CPython tests arithmetically).
-fn exact_int(v: Value) -> Option<i64> {
-    match v {
-        Value::Int(i) => Some(i),
-        Value::Bool(b) => Some(b as i64),
-        _ => None,
+/// An iterator over a big range (elements beyond i64 are not reached in
+/// practice; the bounds saturate).
+pub fn big_range_iter(vm: &Vm, r: Value) -> Iter {
+    let b = bounds(vm, r).unwrap_or(Bounds {
+        start: BigInt::from(0),
+        stop: BigInt::from(0),
+        step: BigInt::from(1),
+    });
+    let sat = |x: &BigInt| {
+        x.to_i64()
+            .unwrap_or(if x.is_negative() { i64::MIN } else { i64::MAX })
+    };
+    Iter::Range {
+        next: sat(&b.start),
+        stop: sat(&b.stop),
+        step: sat(&b.step),
     }
-}
-
-/// Position of `x` found by comparing it with every element.
-fn search(vm: &mut Vm, rg: &Range, x: Value) -> PyResult<Option<i64>> {
-    for k in 0..rg.len() {
-        if same_or_eq(vm, Value::Int(rg.at(k)), x)? {
-            return Ok(Some(k));
-        }
-    }
-    Ok(None)
-}
-
-/// `x in range`.
-pub fn range_contains(vm: &mut Vm, rg: &Range, x: Value) -> PyResult<bool> {
-    if let Some(i) = exact_int(x) {
-        return Ok(range_position(rg, i).is_some());
-    }
-    Ok(search(vm, rg, x)?.is_some())
 }
 
 fn index(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let (_, rg) = recv(vm, args, "index")?;
+    let (_, b) = recv(vm, args, "index")?;
     let x = one_arg(vm, args, kw, "range.index")?;
-    if let Some(i) = exact_int(x) {
-        return match range_position(&rg, i) {
-            Some(k) => Ok(Value::Int(k)),
+    if let Some(i) = exact_int(vm, x) {
+        return match b.position(&i) {
+            Some(k) => Ok(big_range::big_value(vm, k)),
             None => {
                 let r = vm.repr_value(x)?;
                 Err(vm.value_error(format!("{r} is not in range")))
             }
         };
     }
-    match search(vm, &rg, x)? {
+    match search(vm, &b, x)? {
         Some(k) => Ok(Value::Int(k)),
         None => Err(vm.value_error("sequence.index(x): x not in sequence")),
     }
 }
 
 fn count(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let (_, rg) = recv(vm, args, "count")?;
+    let (_, b) = recv(vm, args, "count")?;
     let x = one_arg(vm, args, kw, "range.count")?;
-    if let Some(i) = exact_int(x) {
-        return Ok(Value::Int(range_position(&rg, i).is_some() as i64));
+    if let Some(i) = exact_int(vm, x) {
+        return Ok(Value::Int(big_range::contains_int(&b, &i) as i64));
     }
-    let mut n = 0;
-    for k in 0..rg.len() {
-        if same_or_eq(vm, Value::Int(rg.at(k)), x)? {
-            n += 1;
+    let n = big_range::len_usize(vm, &b)?;
+    let mut found = 0;
+    for k in 0..n {
+        let item = b.at(&BigInt::from(k));
+        let item = big_range::big_value(vm, item);
+        if same_or_eq(vm, item, x)? {
+            found += 1;
         }
     }
-    Ok(Value::Int(n))
+    Ok(Value::Int(found))
 }
 
 fn len(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let (_, rg) = recv(vm, args, "__len__")?;
+    let (r, _) = recv(vm, args, "__len__")?;
     no_args(vm, args, kw, "range.__len__")?;
-    Ok(Value::Int(rg.len()))
+    vm.len_of(r).map(|n| Value::Int(n as i64))
 }
 
 fn contains(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let (_, rg) = recv(vm, args, "__contains__")?;
+    let (r, _) = recv(vm, args, "__contains__")?;
     let x = one_arg(vm, args, kw, "range.__contains__")?;
-    range_contains(vm, &rg, x).map(Value::Bool)
+    contains_value(vm, r, x).map(Value::Bool)
 }
 
 fn iter(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
@@ -155,24 +188,24 @@ fn iter(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
 
 /// `reversed(range)`: a range iterator from the last element down.
 fn reversed(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let (_, rg) = recv(vm, args, "__reversed__")?;
+    let (_, b) = recv(vm, args, "__reversed__")?;
     no_args(vm, args, kw, "range.__reversed__")?;
-    let n = rg.len();
-    let it = if n == 0 {
-        Iter::Range {
-            next: 0,
-            stop: 0,
-            step: 1,
+    let n = b.len();
+    let flipped = if n.is_zero() {
+        Bounds {
+            start: BigInt::from(0),
+            stop: BigInt::from(0),
+            step: BigInt::from(1),
         }
     } else {
-        let last = rg.at(n - 1);
-        Iter::Range {
-            next: last,
-            stop: rg.start.saturating_sub(rg.step),
-            step: rg.step.saturating_neg(),
+        Bounds {
+            start: b.at(&(n - 1)),
+            stop: &b.start - &b.step,
+            step: -&b.step,
         }
     };
-    Ok(vm.alloc(Object::Iter(Box::new(it))))
+    let r = big_range::new_range(vm, flipped);
+    vm.get_iter(r)
 }
 
 fn getitem(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
@@ -196,15 +229,18 @@ fn repr(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
 }
 
 fn range_start(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    Ok(Value::Int(recv(vm, args, "start")?.1.start))
+    let b = recv(vm, args, "start")?.1;
+    Ok(big_range::big_value(vm, b.start))
 }
 
 fn range_stop(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    Ok(Value::Int(recv(vm, args, "stop")?.1.stop))
+    let b = recv(vm, args, "stop")?.1;
+    Ok(big_range::big_value(vm, b.stop))
 }
 
 fn range_step(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    Ok(Value::Int(recv(vm, args, "step")?.1.step))
+    let b = recv(vm, args, "step")?.1;
+    Ok(big_range::big_value(vm, b.step))
 }
 
 /// The hash of a range: that of `(len, start, step)`, with `None` for

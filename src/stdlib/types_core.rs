@@ -285,30 +285,11 @@ fn range_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
     if !kw.is_empty() {
         return Err(vm.type_error("range() takes no keyword arguments"));
     }
-    let mut n = [0i64; 3];
-    for (i, &v) in a.iter().enumerate().take(3) {
-        n[i] = match vm.to_index(v)? {
-            Some(x) => x,
-            None => {
-                let msg = format!(
-                    "'{}' object cannot be interpreted as an integer",
-                    vm.type_name(v)
-                );
-                return Err(vm.type_error(msg));
-            }
-        };
+    match a.len() {
+        0 => Err(vm.type_error("range expected at least 1 argument, got 0")),
+        1..=3 => super::big_range::construct(vm, a),
+        k => Err(vm.type_error(format!("range expected at most 3 arguments, got {k}"))),
     }
-    let (start, stop, step) = match a.len() {
-        1 => (0, n[0], 1),
-        2 => (n[0], n[1], 1),
-        3 => (n[0], n[1], n[2]),
-        0 => return Err(vm.type_error("range expected at least 1 argument, got 0")),
-        k => return Err(vm.type_error(format!("range expected at most 3 arguments, got {k}"))),
-    };
-    if step == 0 {
-        return Err(vm.value_error("range() arg 3 must not be zero"));
-    }
-    Ok(super::builtins::new_range(vm, start, stop, step))
 }
 
 fn type_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {

@@ -277,7 +277,7 @@ impl Vm {
                     super::object::SetKind::Set => t.set,
                     super::object::SetKind::FrozenSet => t.frozenset,
                 },
-                Object::Range(_) => t.range,
+                Object::Range(_) | Object::BigRange(_) => t.range,
                 Object::DictView(_, kind) => match kind {
                     super::object::DictIterKind::Keys => t.dict_keys,
                     super::object::DictIterKind::Values => t.dict_values,

@@ -41,6 +41,8 @@ pub enum Object {
     /// `d.keys()`, `d.values()` or `d.items()`: a live view of dict `d`.
     DictView(Value, DictIterKind),
     Range(Box<Range>),
+    /// A range whose bounds do not all fit in i64.
+    BigRange(Box<BigRange>),
     Slice(Box<[Value; 3]>),
     Function(Box<Function>),
     BoundMethod(BoundMethod),
@@ -97,6 +99,15 @@ impl Range {
     pub fn at(&self, i: i64) -> i64 {
         self.start + i * self.step
     }
+}
+
+/// `range(start, stop, step)` with big-integer bounds (see
+/// `stdlib/big_range.rs`; ranges that fit in i64 are always [`Range`]).
+#[derive(Clone, Debug)]
+pub struct BigRange {
+    pub start: BigInt,
+    pub stop: BigInt,
+    pub step: BigInt,
 }
 
 /// A module: its name and its namespace (a `Dict` object).
@@ -189,7 +200,11 @@ impl Object {
     /// Reports every value this object refers to.
     pub fn trace(&self, f: &mut dyn FnMut(Value)) {
         match self {
-            Object::Str(_) | Object::Bytes(_) | Object::BigInt(_) | Object::Range(_) => {}
+            Object::Str(_)
+            | Object::Bytes(_)
+            | Object::BigInt(_)
+            | Object::Range(_)
+            | Object::BigRange(_) => {}
             Object::List(items) => items.iter().for_each(|&v| f(v)),
             Object::Tuple(items) => items.iter().for_each(|&v| f(v)),
             Object::Dict(d) => d.trace(f),

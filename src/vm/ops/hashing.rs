@@ -114,6 +114,12 @@ impl Vm {
                         let parts = crate::stdlib::range_methods::range_hash_parts(rg);
                         return self.hash_tuple(&parts);
                     }
+                    Object::BigRange(_) => {
+                        use crate::stdlib::big_range;
+                        let b = big_range::bounds(self, v).unwrap_or_else(|| unreachable!());
+                        let parts = big_range::hash_parts(self, &b);
+                        return self.hash_tuple(&parts);
+                    }
                     Object::List(_)
                     | Object::Dict(_)
                     | Object::Set(_, SetKind::Set)
@@ -208,6 +214,11 @@ impl Vm {
                     (Object::Dict(_), Object::Dict(_)) | (Object::Set(..), Object::Set(..)) => None,
                     (Object::DictView(..), Object::DictView(..) | Object::Set(..))
                     | (Object::Set(..), Object::DictView(..)) => None,
+                    (Object::BigRange(_), Object::Range(_) | Object::BigRange(_))
+                    | (Object::Range(_), Object::BigRange(_)) => {
+                        use crate::stdlib::big_range::{bounds, equal};
+                        Some(equal(&bounds(self, a)?, &bounds(self, b)?))
+                    }
                     (Object::Range(p), Object::Range(q)) => Some(
                         (p.is_empty() && q.is_empty())
                             || (p.len() == q.len()
@@ -270,6 +281,8 @@ impl Vm {
                 Object::Bytes(b) => !b.is_empty(),
                 Object::BigInt(_) => true,
                 Object::Range(rg) => !rg.is_empty(),
+                Object::BigRange(_) => crate::stdlib::big_range::bounds(self, v)
+                    .is_some_and(|b| !num_traits::Zero::is_zero(&b.len())),
                 Object::Instance(_) | Object::Native(_) => {
                     if let Some(m) = self.lookup_special(v, "__bool__") {
                         let r = self.call(m, &[], &[])?;
@@ -375,9 +388,8 @@ impl Vm {
                         i += 1;
                     }
                 }
-                Object::Range(rg) => {
-                    let rg = **rg;
-                    return crate::stdlib::range_methods::range_contains(self, &rg, needle);
+                Object::Range(_) | Object::BigRange(_) => {
+                    return crate::stdlib::range_methods::contains_value(self, container, needle);
                 }
                 Object::Bytes(b) => {
                     let b = b.clone();

@@ -17,6 +17,7 @@ impl Vm {
                     stop: rg.stop,
                     step: rg.step,
                 },
+                Object::BigRange(_) => crate::stdlib::range_methods::big_range_iter(self, v),
                 Object::Str(_) => Iter::Str { s: v, byte: 0 },
                 Object::Bytes(_) => Iter::Bytes { b: v, index: 0 },
                 Object::Dict(d) => Iter::Dict {

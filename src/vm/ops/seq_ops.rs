@@ -342,22 +342,17 @@ impl Vm {
                 }
                 Object::Range(rg) => {
                     let rg = **rg;
-                    let n = rg.len() as usize;
-                    if self.is_slice(key) {
-                        // CPython's `compute_slice`: the sliced indices
-                        // mapped through the range.
-                        let si = self.slice_indices(key, n)?;
-                        let start = rg.start + si.start * rg.step;
-                        let step = rg.step * si.step;
-                        let stop = rg.start + si.stop * rg.step;
-                        return Ok(self.alloc(Object::Range(Box::new(crate::vm::object::Range {
-                            start,
-                            stop,
-                            step,
-                        }))));
+                    if let Value::Int(i) = key {
+                        let n = rg.len();
+                        let j = if i < 0 { i + n } else { i };
+                        if (0..n).contains(&j) {
+                            return Ok(Value::Int(rg.at(j)));
+                        }
                     }
-                    let j = self.seq_index(key, n, "range object")?;
-                    return Ok(Value::Int(rg.at(j as i64)));
+                    return crate::stdlib::range_methods::range_getitem(self, c, key);
+                }
+                Object::BigRange(_) => {
+                    return crate::stdlib::range_methods::range_getitem(self, c, key);
                 }
                 Object::Class(_) => {
                     // `list[int]` and friends: generic aliases are not modelled;

@@ -167,6 +167,9 @@ impl Vm {
                 self.container_repr(v)
             }
             Object::DictView(..) => crate::stdlib::dict_views::view_repr(self, v),
+            Object::BigRange(_) => Ok(crate::stdlib::big_range::bounds(self, v)
+                .map(|b| crate::stdlib::big_range::repr(&b))
+                .unwrap_or_default()),
             Object::Range(rg) => Ok(if rg.step == 1 {
                 format!("range({}, {})", rg.start, rg.stop)
             } else {
