@@ -27,6 +27,7 @@ pub fn install(vm: &mut Vm) {
         t.map,
         t.filter,
         t.reversed,
+        t.list_reverseiterator,
         t.callable_iterator,
     ];
     for cls in classes {

@@ -341,12 +341,35 @@ fn bytes_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Va
 }
 
 fn enumerate_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let Some(&it) = args.get(1) else {
-        return Err(vm.type_error("enumerate() missing required argument 'iterable' (pos 1)"));
+    let (mut it, mut start) = (args.get(1).copied(), args.get(2).copied());
+    if args.len() > 3 {
+        let msg = format!(
+            "enumerate() takes at most 2 arguments ({} given)",
+            args.len() - 1 + kw.len()
+        );
+        return Err(vm.type_error(msg));
+    }
+    for &(k, v) in kw {
+        match vm.str_of(k) {
+            "iterable" if it.is_none() => it = Some(v),
+            "start" if start.is_none() => start = Some(v),
+            name @ ("iterable" | "start") => {
+                let pos = if name == "iterable" { 1 } else { 2 };
+                let msg = format!(
+                    "argument for enumerate() given by name ('{name}') and position ({pos})"
+                );
+                return Err(vm.type_error(msg));
+            }
+            other => {
+                let msg = format!("'{other}' is an invalid keyword argument for enumerate()");
+                return Err(vm.type_error(msg));
+            }
+        }
+    }
+    let Some(it) = it else {
+        return Err(vm.type_error("enumerate() missing required argument 'iterable'"));
     };
-    let start = super::builtins::kwarg(vm, kw, "start")
-        .or(args.get(2).copied())
-        .unwrap_or(Value::Int(0));
+    let start = start.unwrap_or(Value::Int(0));
     if to_bigint(vm, start).is_none() {
         let msg = format!(
             "'{}' object cannot be interpreted as an integer",
@@ -366,7 +389,7 @@ fn zip_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
     for &(k, v) in kw {
         if vm.str_of(k) != "strict" {
             let msg = format!(
-                "zip() got an unexpected keyword argument '{}'",
+                "'{}' is an invalid keyword argument for zip()",
                 vm.str_of(k)
             );
             return Err(vm.type_error(msg));
@@ -420,8 +443,7 @@ fn filter_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Va
 /// sequence protocol (`__len__` and `__getitem__`, indexed from the end as
 /// the iterator advances).
 fn reversed_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    check_args(vm, "reversed", &args[1..], kw, 1, 1)?;
-    let seq = args[1];
+    let seq = super::method_args::arg_range(vm, args, kw, "reversed", 1, 1)?[0];
     let builtin_seq = match seq {
         Value::Obj(r) => matches!(
             vm.heap.get(r),

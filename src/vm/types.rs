@@ -50,6 +50,7 @@ pub struct Types {
     pub dict_valueiterator: ObjRef,
     pub dict_itemiterator: ObjRef,
     pub set_iterator: ObjRef,
+    pub list_reverseiterator: ObjRef,
     pub dict_keys: ObjRef,
     pub dict_values: ObjRef,
     pub dict_items: ObjRef,
@@ -110,6 +111,7 @@ impl Types {
             dict_valueiterator: z,
             dict_itemiterator: z,
             set_iterator: z,
+            list_reverseiterator: z,
             dict_keys: z,
             dict_values: z,
             dict_items: z,
@@ -173,6 +175,7 @@ impl Types {
             self.dict_valueiterator,
             self.dict_itemiterator,
             self.set_iterator,
+            self.list_reverseiterator,
             self.dict_keys,
             self.dict_values,
             self.dict_items,
@@ -317,7 +320,12 @@ impl Vm {
                     Iter::Zip { .. } => t.zip,
                     Iter::Map { .. } => t.map,
                     Iter::Filter { .. } => t.filter,
-                    Iter::Reversed { .. } => t.reversed,
+                    Iter::Reversed { seq, .. } => match seq {
+                        Value::Obj(s) if matches!(self.heap.get(*s), Object::List(_)) => {
+                            t.list_reverseiterator
+                        }
+                        _ => t.reversed,
+                    },
                     Iter::Callable { .. } | Iter::Exhausted => t.callable_iterator,
                 },
                 Object::Property(_) => t.property,
@@ -390,6 +398,7 @@ pub(crate) fn init(vm: &mut Vm) {
     vm.types.dict_valueiterator = b(vm, "dict_valueiterator");
     vm.types.dict_itemiterator = b(vm, "dict_itemiterator");
     vm.types.set_iterator = b(vm, "set_iterator");
+    vm.types.list_reverseiterator = b(vm, "list_reverseiterator");
     vm.types.dict_keys = b(vm, "dict_keys");
     vm.types.dict_values = b(vm, "dict_values");
     vm.types.dict_items = b(vm, "dict_items");

@@ -407,7 +407,9 @@ impl Vm {
             self.update_dict_iter(r, |d, _, _| *d = Value::None);
             return Ok(None);
         };
-        if remaining == 0 {
+        // Only forward iterators count entries (CPython's reversed dict
+        // iterator has no "keys changed" check).
+        if remaining == 0 && !reverse {
             self.update_dict_iter(r, |d, _, _| *d = Value::None);
             return Err(self.new_error(
                 ExcKind::RuntimeError,
