@@ -11,6 +11,7 @@ use crate::vm::object::{Dict, DictIterKind, Object};
 use crate::vm::value::Value;
 use crate::vm::{PyResult, Vm};
 
+/// Installs the methods into the class namespaces.
 pub fn install(vm: &mut Vm) {
     let dict = vm.types.dict;
     add_methods(

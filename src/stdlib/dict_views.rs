@@ -11,6 +11,7 @@ use crate::vm::object::{DictIterKind, Object, SetKind};
 use crate::vm::value::Value;
 use crate::vm::{PyResult, Vm};
 
+/// Installs the methods into the class namespaces.
 pub fn install(vm: &mut Vm) {
     let t = &vm.types;
     let (keys, values, items) = (t.dict_keys, t.dict_values, t.dict_items);

@@ -7,6 +7,7 @@ use crate::vm::object::Object;
 use crate::vm::value::Value;
 use crate::vm::{PyResult, Vm};
 
+/// Installs the methods into the class namespaces.
 pub fn install(vm: &mut Vm) {
     let t = &vm.types;
     let classes = [

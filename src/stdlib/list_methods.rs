@@ -17,6 +17,7 @@ use crate::vm::object::Object;
 use crate::vm::value::Value;
 use crate::vm::{PyResult, Vm};
 
+/// Installs the methods into the class namespaces.
 pub fn install(vm: &mut Vm) {
     let list = vm.types.list;
     add_methods(

@@ -14,6 +14,7 @@ use crate::vm::{PyResult, Vm};
 use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive, Zero};
 
+/// Installs the methods into the class namespaces.
 pub fn install(vm: &mut Vm) {
     let (range, slice) = (vm.types.range, vm.types.slice);
     add_methods(

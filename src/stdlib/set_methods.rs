@@ -10,6 +10,7 @@ use crate::vm::object::{Object, SetKind};
 use crate::vm::value::Value;
 use crate::vm::{PyResult, Vm};
 
+/// Installs the methods into the class namespaces.
 pub fn install(vm: &mut Vm) {
     let (set, frozenset) = (vm.types.set, vm.types.frozenset);
     let shared: &[(&'static str, crate::vm::object::NativeFn)] = &[

@@ -70,6 +70,7 @@ fn sort_items(
         }
         return (items, result);
     }
+    vm.temp_roots.reserve(2 * items.len());
     vm.temp_roots.extend_from_slice(&items);
     let mut pairs: Vec<(Value, Value)> = Vec::with_capacity(items.len());
     for &item in &items {
@@ -180,7 +181,102 @@ fn native_sort<T: Copy>(vm: &Vm, v: &mut [T], key: impl Fn(&T) -> Value) -> bool
         }
         return true;
     }
+    if v.iter().all(|x| matches!(key(x), Value::Float(_))) {
+        let bits = |x: &T| match key(x) {
+            Value::Float(f) => float_order_key(f),
+            _ => 0,
+        };
+        v.sort_by_key(bits);
+        return true;
+    }
+    if let Shape::Tuple(parts) = &shape {
+        if flat_tuple_sort(vm, v, &key, parts.len()) {
+            return true;
+        }
+    }
     v.sort_by(|a, b| native_cmp(vm, key(a), key(b)));
+    true
+}
+
+/// A u64 whose order is that of the (non-NaN) float, with -0.0 equal to
+/// 0.0 (so a stable sort keeps them in place, as CPython's does).
+fn float_order_key(f: f64) -> u64 {
+    let f = if f == 0.0 { 0.0 } else { f };
+    let b = f.to_bits();
+    if b >> 63 == 1 {
+        !b
+    } else {
+        b | (1 << 63)
+    }
+}
+
+/// One element of a tuple key, unpacked for fast comparison.
+#[derive(Clone, Copy)]
+enum Prim<'a> {
+    Int(i64),
+    Float(f64),
+    Str(&'a str),
+}
+
+fn prim_cmp(a: &Prim, b: &Prim) -> Ordering {
+    match (a, b) {
+        (Prim::Int(x), Prim::Int(y)) => x.cmp(y),
+        (Prim::Float(x), Prim::Float(y)) => x.partial_cmp(y).unwrap_or(Ordering::Equal),
+        (Prim::Int(x), Prim::Float(y)) => int_float_cmp(*x, *y),
+        (Prim::Float(x), Prim::Int(y)) => int_float_cmp(*y, *x).reverse(),
+        (Prim::Str(x), Prim::Str(y)) => x.cmp(y),
+        // Mixed kinds never share a position (checked by `merge_shape`).
+        _ => Ordering::Equal,
+    }
+}
+
+/// Sorts keys that are tuples of `width` ints, floats or strings each
+/// (the common `key=lambda r: (r.a, r.b)`) by unpacking them once into a
+/// flat array; false (leaving `v` untouched) for other tuples.
+fn flat_tuple_sort<T: Copy>(
+    vm: &Vm,
+    v: &mut [T],
+    key: &impl Fn(&T) -> Value,
+    width: usize,
+) -> bool {
+    if width == 0 || width > 4 {
+        return false;
+    }
+    let mut prims: Vec<Prim> = Vec::with_capacity(v.len() * width);
+    for x in v.iter() {
+        let Value::Obj(r) = key(x) else { return false };
+        let Object::Tuple(items) = vm.heap.get(r) else {
+            return false;
+        };
+        if items.len() != width {
+            return false;
+        }
+        for &item in items.iter() {
+            prims.push(match item {
+                Value::Int(i) => Prim::Int(i),
+                Value::Bool(b) => Prim::Int(b as i64),
+                Value::Float(f) => Prim::Float(f),
+                Value::Obj(o) => match vm.heap.get(o) {
+                    Object::Str(s) => Prim::Str(&s.s),
+                    _ => return false,
+                },
+                _ => return false,
+            });
+        }
+    }
+    let mut order: Vec<u32> = (0..v.len() as u32).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (a as usize * width, b as usize * width);
+        for k in 0..width {
+            let o = prim_cmp(&prims[a + k], &prims[b + k]);
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        Ordering::Equal
+    });
+    let sorted: Vec<T> = order.iter().map(|&i| v[i as usize]).collect();
+    v.copy_from_slice(&sorted);
     true
 }
 

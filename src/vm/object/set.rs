@@ -44,16 +44,19 @@ impl SetSlot {
         key: Value::Unbound,
     };
 
+    /// Holds a key.
     #[inline]
     pub fn is_live(&self) -> bool {
         !self.key.is_unbound()
     }
 
+    /// Never held a key since the table was built (ends a probe).
     #[inline]
     pub fn is_empty(&self) -> bool {
         self.key.is_unbound() && self.hash == 0
     }
 
+    /// Held a key that was removed.
     #[inline]
     pub fn is_dummy(&self) -> bool {
         self.key.is_unbound() && self.hash == -1
@@ -145,6 +148,7 @@ impl Default for SetTable {
 }
 
 impl SetTable {
+    /// An empty table of the minimum size.
     pub fn new() -> SetTable {
         SetTable {
             slots: vec![SetSlot::EMPTY; MIN_SIZE],
@@ -156,11 +160,13 @@ impl SetTable {
         }
     }
 
+    /// Number of elements.
     #[inline]
     pub fn len(&self) -> usize {
         self.used
     }
 
+    /// No elements.
     #[inline]
     pub fn is_empty(&self) -> bool {
         self.used == 0
@@ -187,6 +193,7 @@ impl SetTable {
         Probe::new(hash, self.mask())
     }
 
+    /// The slot at index `i`.
     #[inline]
     pub fn slot(&self, i: usize) -> SetSlot {
         self.slots[i]
@@ -411,6 +418,7 @@ impl SetTable {
         }
     }
 
+    /// Reports every element, for the collector.
     pub fn trace(&self, f: &mut dyn FnMut(Value)) {
         for s in self.iter() {
             f(s.key);

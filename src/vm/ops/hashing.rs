@@ -7,7 +7,7 @@
 use super::arith::{fast_compare, to_bigint, to_f64};
 use crate::bytecode::CompareOp;
 use crate::vm::exceptions::ExcKind;
-use crate::vm::object::{string::hash_bytes, Object, SetKind};
+use crate::vm::object::{string::hash_bytes, DictIterKind, Object, SetKind};
 use crate::vm::value::Value;
 use crate::vm::{PyResult, Vm};
 use num_bigint::BigInt;
@@ -123,7 +123,7 @@ impl Vm {
                     Object::List(_)
                     | Object::Dict(_)
                     | Object::Set(_, SetKind::Set)
-                    | Object::DictView(..)
+                    | Object::DictView(_, DictIterKind::Keys | DictIterKind::Items)
                     | Object::Slice(_) => {
                         let msg = format!("unhashable type: '{}'", self.type_name(v));
                         return Err(self.type_error(msg));

@@ -139,7 +139,8 @@ impl Vm {
                 };
                 let cur = *next;
                 if (*step > 0 && cur < *stop) || (*step < 0 && cur > *stop) {
-                    *next = cur.wrapping_add(*step);
+                    // Past i64 the range is over: stop there.
+                    *next = cur.checked_add(*step).unwrap_or(*stop);
                     Ok(Some(Value::Int(cur)))
                 } else {
                     Ok(None)
