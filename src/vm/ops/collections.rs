@@ -203,20 +203,20 @@ impl Vm {
         let keys = self.call(keys_m, &[], &[])?;
         let keys = self.with_roots(&[keys], |vm| vm.collect_iterable(keys))?;
         let acc = self.new_list(Vec::with_capacity(keys.len() * 2));
-        self.with_roots(&[acc], |vm| {
+        self.temp_roots.push(acc);
+        let r = self.with_roots(&keys, |vm| {
             for &k in &keys {
-                vm.with_roots(&[k], |vm| -> PyResult<()> {
-                    let v = vm.get_item(m, k)?;
-                    if let Some(Object::List(l)) = acc.as_obj().map(|r| vm.heap.get_mut(r)) {
-                        l.push(k);
-                        l.push(v);
-                    }
-                    Ok(())
-                })?;
+                let v = vm.get_item(m, k)?;
+                if let Some(Object::List(l)) = acc.as_obj().map(|r| vm.heap.get_mut(r)) {
+                    l.push(k);
+                    l.push(v);
+                }
             }
             let pairs = vm.seq_items(acc).map(|s| s.to_vec()).unwrap_or_default();
             vm.dict_store_pairs(d, &pairs, no_dup)
-        })
+        });
+        self.temp_roots.pop();
+        r
     }
 
     /// Stores `[k0, v0, k1, v1, ...]` into dict `d`.
