@@ -56,6 +56,9 @@ pub struct Config {
     /// Collect garbage after this many allocations at least (None: the
     /// default). Small values stress-test GC rooting.
     pub gc_threshold: Option<usize>,
+    /// Set (by the host's SIGINT handler) to interrupt the running program
+    /// with KeyboardInterrupt at the next safe point.
+    pub interrupt: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl Default for Config {
@@ -66,6 +69,7 @@ impl Default for Config {
             virtual_time: false,
             path: Vec::new(),
             gc_threshold: None,
+            interrupt: None,
         }
     }
 }
@@ -120,6 +124,7 @@ pub type AwaitHook = fn(&mut Vm, ObjRef, Value) -> PyResult<Option<call::GenStep
 impl Vm {
     /// A fresh VM with the built-in types and functions installed.
     pub fn new(config: Config) -> Vm {
+        let interrupt = config.interrupt.clone();
         let mut heap = Heap::new();
         let types = Types::placeholder();
         let builtins = heap.alloc(Object::Dict(Box::new(Dict::new())));
@@ -137,7 +142,7 @@ impl Vm {
             config,
             native_depth: 0,
             stdout: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()),
-            interrupt: None,
+            interrupt,
             reraising: false,
             module_state: FxHashMap::default(),
             repr_guard: Vec::new(),

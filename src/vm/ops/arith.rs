@@ -239,6 +239,14 @@ impl Vm {
             }
         }
         if let Value::Obj(r) = a {
+            if matches!(
+                op,
+                BinaryOp::Or | BinaryOp::And | BinaryOp::Sub | BinaryOp::Xor
+            ) {
+                if let Some(v) = crate::stdlib::dict_views::inplace_operator(self, a, b, op)? {
+                    return Ok(v);
+                }
+            }
             // Lists extend in place.
             if op == BinaryOp::Add {
                 if let Object::List(_) = self.heap.get(r) {
@@ -256,7 +264,7 @@ impl Vm {
                 || self.heap.has_ext(r)
             {
                 let (_, _, iname) = dunder_names(op);
-                if let Some(m) = self.lookup_special(a, iname) {
+                if let Some(m) = self.operator_method(a, iname) {
                     let v = self.call(m, &[b], &[])?;
                     if !matches!(v, Value::NotImplemented) {
                         return Ok(v);
@@ -271,6 +279,15 @@ impl Vm {
             return Ok(v);
         }
         self.dunder_binary(a, b, op, true)
+    }
+
+    /// A special method for operator dispatch: a built-in subclass
+    /// instance only uses methods a user class defines.
+    fn operator_method(&mut self, v: Value, name: &str) -> Option<Value> {
+        match v {
+            Value::Obj(r) if self.heap.has_ext(r) => self.ext_override(v, name),
+            _ => self.lookup_special(v, name),
+        }
     }
 
     fn dunder_binary(
@@ -288,7 +305,7 @@ impl Vm {
         // A subclass's reflected method goes first.
         let rfirst = b_user && ca != cb && self.is_subclass(cb, ca);
         if rfirst {
-            if let Some(m) = self.lookup_special(b, rname) {
+            if let Some(m) = self.operator_method(b, rname) {
                 let v = self.call(m, &[a], &[])?;
                 if !matches!(v, Value::NotImplemented) {
                     return Ok(v);
@@ -296,7 +313,7 @@ impl Vm {
             }
         }
         if a_user {
-            if let Some(m) = self.lookup_special(a, name) {
+            if let Some(m) = self.operator_method(a, name) {
                 let v = self.call(m, &[b], &[])?;
                 if !matches!(v, Value::NotImplemented) {
                     return Ok(v);
@@ -304,7 +321,7 @@ impl Vm {
             }
         }
         if b_user && !rfirst && ca != cb {
-            if let Some(m) = self.lookup_special(b, rname) {
+            if let Some(m) = self.operator_method(b, rname) {
                 let v = self.call(m, &[a], &[])?;
                 if !matches!(v, Value::NotImplemented) {
                     return Ok(v);
