@@ -12,6 +12,7 @@
 pub mod attr;
 pub mod call;
 pub mod exceptions;
+pub mod exec;
 pub mod frame;
 pub mod heap;
 pub mod interp;

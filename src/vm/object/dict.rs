@@ -3,8 +3,11 @@
 //! Entries live in a vector in insertion order; a `hashbrown::HashTable`
 //! maps hashes to entry indices. Deleting leaves a hole (`None`) so indices
 //! held by live iterators stay meaningful; holes are squeezed out when they
-//! outnumber the live entries, and `version` changes whenever the set of keys
-//! changes.
+//! outnumber the live entries. `version` changes whenever the dict changes
+//! (a key added or removed, a value replaced) and is drawn from a counter
+//! shared by every dict of the thread, so a version number never repeats:
+//! equal versions mean the same dict in the same state (the `LoadGlobal`
+//! cache relies on this).
 //!
 //! The table never compares keys itself: callers pass an equality closure,
 //! because comparing two aspy values may need the heap (strings) or even a
@@ -13,6 +16,21 @@
 
 use crate::vm::value::Value;
 use hashbrown::HashTable;
+use std::cell::Cell;
+
+thread_local! {
+    static NEXT_VERSION: Cell<u64> = const { Cell::new(1) };
+}
+
+/// A version number no dict of this thread has had before (never 0).
+#[inline]
+fn next_version() -> u64 {
+    NEXT_VERSION.with(|c| {
+        let v = c.get();
+        c.set(v + 1);
+        v
+    })
+}
 
 #[derive(Clone, Copy)]
 pub struct Entry {
@@ -21,18 +39,19 @@ pub struct Entry {
     pub value: Value,
 }
 
-#[derive(Default)]
 pub struct Dict {
     table: HashTable<u32>,
     entries: Vec<Option<Entry>>,
     len: usize,
-    /// Bumped whenever a key is added or removed.
-    pub version: u64,
+    /// Changes on every mutation; unique across the thread's dicts.
+    version: u64,
 }
 
 impl Dict {
+    // No `Default`: an empty dict is not a constant, it draws a new version.
+    #[allow(clippy::new_without_default)]
     pub fn new() -> Dict {
-        Dict::default()
+        Dict::with_capacity(0)
     }
 
     pub fn with_capacity(n: usize) -> Dict {
@@ -40,8 +59,14 @@ impl Dict {
             table: HashTable::with_capacity(n),
             entries: Vec::with_capacity(n),
             len: 0,
-            version: 0,
+            version: next_version(),
         }
+    }
+
+    /// The current version (see the module doc).
+    #[inline]
+    pub fn version(&self) -> u64 {
+        self.version
     }
 
     pub fn len(&self) -> usize {
@@ -91,7 +116,7 @@ impl Dict {
             entries[i as usize].map_or(0, |e| e.hash as u64)
         });
         self.len += 1;
-        self.version += 1;
+        self.version = next_version();
     }
 
     /// The entry at `idx` (from `find`), if still present.
@@ -105,6 +130,7 @@ impl Dict {
     pub fn set_value(&mut self, idx: usize, value: Value) {
         if let Some(Some(e)) = self.entries.get_mut(idx) {
             e.value = value;
+            self.version = next_version();
         }
     }
 
@@ -115,7 +141,7 @@ impl Dict {
             found.remove();
         }
         self.len -= 1;
-        self.version += 1;
+        self.version = next_version();
         if self.len == 0 {
             self.entries.clear();
             self.table.clear();
@@ -133,7 +159,7 @@ impl Dict {
         self.table.clear();
         self.entries.clear();
         self.len = 0;
-        self.version += 1;
+        self.version = next_version();
     }
 
     /// Upper bound of entry indices (holes included), for index iteration.

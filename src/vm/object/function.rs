@@ -4,6 +4,7 @@ use super::klass::AttrMap;
 use crate::bytecode::Code;
 use crate::vm::value::{ObjRef, Value};
 use crate::vm::{PyResult, Vm};
+use std::cell::Cell;
 use std::rc::Rc;
 
 /// A code object loaded into a VM: the compiler's [`Code`] plus its constants
@@ -13,10 +14,35 @@ pub struct VmCode {
     pub consts: Box<[Value]>,
     pub names: Box<[Value]>,
     pub children: Box<[Rc<VmCode>]>,
+    /// `code.nslots()`: slots before the operand stack.
+    pub nslots: u32,
+    /// Slots plus the deepest operand stack: what a frame reserves on entry.
+    pub frame_size: u32,
+    /// True for a plain function whose parameters are all positional (no
+    /// defaults are needed when called with exactly `argcount` arguments),
+    /// with no cells or free variables: the dispatch loop calls it inline.
+    pub simple: bool,
+    /// One `LoadGlobal` cache entry per name (see [`GlobalCache`]).
+    pub global_cache: Box<[Cell<GlobalCache>]>,
+}
+
+/// A `LoadGlobal` cache entry: the value last found for a name, valid while
+/// the module dict is still at `globals_version` and, for a name found in
+/// the builtins, the builtins dict is still at `builtins_version` (0 when
+/// the module dict had the name). Dict versions never repeat (see
+/// `dict.rs`), so equal versions mean nothing changed; 0 is never a version,
+/// so a default entry never matches.
+#[derive(Clone, Copy, Default)]
+pub struct GlobalCache {
+    pub globals_version: u64,
+    pub builtins_version: u64,
+    pub value: Value,
 }
 
 impl VmCode {
     pub fn trace(&self, f: &mut dyn FnMut(Value)) {
+        // `global_cache` values are not traced: an entry is used only
+        // while its dicts are unchanged, and then they still hold the value.
         self.consts.iter().for_each(|&v| f(v));
         self.names.iter().for_each(|&v| f(v));
         for c in self.children.iter() {

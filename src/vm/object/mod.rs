@@ -17,7 +17,7 @@ pub mod native;
 pub mod string;
 
 pub use dict::Dict;
-pub use function::{BoundMethod, Builtin, Function, NativeFn, VmCode};
+pub use function::{BoundMethod, Builtin, Function, GlobalCache, NativeFn, VmCode};
 pub use generator::{GenState, Generator};
 pub use klass::{AttrMap, Class, ExcData, Instance, Layout, Payload, TraceEntry};
 pub use native::NativeObject;
