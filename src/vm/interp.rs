@@ -27,7 +27,7 @@
 //! `unwind` looks for a handler in the exception table, popping frames that
 //! have none.
 
-use super::frame::{Frame, FrameMode};
+use super::frame::FrameMode;
 use super::object::{Iter, Object, VmCode};
 use super::ops::arith;
 use super::value::Value;
@@ -414,16 +414,13 @@ impl Vm {
                         sp = unsafe { sp.add(extra) };
                         save_ip!();
                         sync!();
-                        self.fiber.frames.push(Frame {
+                        self.fiber.push_call_frame(
                             code,
-                            ip: 0,
-                            base: new_base,
+                            new_base,
                             ret_sp,
-                            globals: fglobals,
-                            locals: Value::None,
-                            mode: FrameMode::Call,
-                            generator: None,
-                        });
+                            fglobals,
+                            FrameMode::Call,
+                        );
                         // Function entry is a safe point too, so that
                         // recursion without loops still collects.
                         self.maybe_collect();
