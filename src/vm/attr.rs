@@ -313,6 +313,7 @@ impl Vm {
                 c.version += 1;
             }
         }
+        self.class_epoch += 1;
         Ok(())
     }
 
@@ -354,6 +355,7 @@ impl Vm {
                                 c.dict.remove_at(i);
                                 c.version += 1;
                             }
+                            self.class_epoch += 1;
                             return Ok(());
                         }
                     }

@@ -13,6 +13,18 @@ use crate::bytecode::opcode::{MAKE_FN_CLOSURE, MAKE_FN_DEFAULTS, MAKE_FN_KWDEFAU
 use crate::bytecode::{CodeKind, Instr};
 use std::rc::Rc;
 
+/// Entries in `Vm::init_cache`.
+pub(crate) const INIT_CACHE_SIZE: usize = 64;
+
+/// One entry of `Vm::init_cache` (see [`Vm::plain_init`]): valid for `class`
+/// while `Vm::class_epoch` is `epoch` (0: empty).
+#[derive(Clone, Copy, Default)]
+pub(crate) struct InitCache {
+    epoch: u64,
+    class: Option<ObjRef>,
+    init: Option<ObjRef>,
+}
+
 /// What one resumption of a generator from Rust produced.
 pub enum GenStep {
     Yield(Value),
@@ -448,6 +460,45 @@ impl Vm {
         self.type_error(format!(
             "{qualname}() missing {n} required {kind} argument{plural}: {list}"
         ))
+    }
+
+    /// The `__init__` function of a class whose instances are plain (layout
+    /// `Object`, `object.__new__`), if it is an aspy function: the dispatch
+    /// loop then allocates the instance and runs `__init__` inline. Cached
+    /// per class and class epoch in `Vm::init_cache`.
+    #[inline]
+    pub(crate) fn plain_init(&mut self, cls: ObjRef) -> Option<ObjRef> {
+        let slot = cls.index() % INIT_CACHE_SIZE;
+        let e = self.init_cache[slot];
+        if e.epoch == self.class_epoch && e.class == Some(cls) {
+            return e.init;
+        }
+        let plain = matches!(self.heap.get(cls), Object::Class(c) if c.layout == Layout::Object)
+            && self
+                .class_lookup(cls, "__new__")
+                .is_none_or(|n| n.is(self.object_new));
+        let init = match self.class_lookup(cls, "__init__") {
+            Some(Value::Obj(f)) if plain && matches!(self.heap.get(f), Object::Function(_)) => {
+                Some(f)
+            }
+            _ => None,
+        };
+        self.init_cache[slot] = InitCache {
+            epoch: self.class_epoch,
+            class: Some(cls),
+            init,
+        };
+        init
+    }
+
+    /// A new instance of a plain class, with no attributes yet.
+    #[inline]
+    pub(crate) fn new_plain_instance(&mut self, cls: ObjRef) -> Value {
+        self.alloc(Object::Instance(Instance {
+            class: cls,
+            attrs: Default::default(),
+            payload: Payload::None,
+        }))
     }
 
     /// Calling a class: make an instance and run `__init__`.

@@ -80,7 +80,7 @@ pub struct Fiber {
 }
 
 impl Fiber {
-    /// Pushes a fresh frame (`ip` 0, no namespace, no generator) for a call.
+    /// Pushes a fresh frame (`ip` 0, no generator) for a call.
     /// The fields are written straight into the vector: building a `Frame`
     /// and copying it in costs a store-forwarding stall on every call.
     #[inline(always)]
@@ -91,6 +91,7 @@ impl Fiber {
         ret_sp: u32,
         globals: ObjRef,
         mode: FrameMode,
+        locals: Value,
     ) {
         if self.frames.len() == self.frames.capacity() {
             self.frames.reserve(1);
@@ -105,7 +106,7 @@ impl Fiber {
             std::ptr::addr_of_mut!((*p).base).write(base);
             std::ptr::addr_of_mut!((*p).ret_sp).write(ret_sp);
             std::ptr::addr_of_mut!((*p).globals).write(globals);
-            std::ptr::addr_of_mut!((*p).locals).write(Value::None);
+            std::ptr::addr_of_mut!((*p).locals).write(locals);
             std::ptr::addr_of_mut!((*p).mode).write(mode);
             std::ptr::addr_of_mut!((*p).generator).write(None);
             self.frames.set_len(len + 1);

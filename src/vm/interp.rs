@@ -321,17 +321,25 @@ impl Vm {
                     Instr::LoadClosure(i) => push!(slot!(i)),
                     Instr::LoadAttr(i) => {
                         let obj = peek!(1);
-                        let v = out!(self.get_attr(obj, names[i as usize]));
+                        let v = match self.load_attr_fast(vcode, i, obj) {
+                            Some(v) => v,
+                            None => out!(self.get_attr(obj, names[i as usize])),
+                        };
                         set_top!(v);
                     }
                     Instr::StoreAttr(i) => {
                         let (v, obj) = (peek!(2), peek!(1));
-                        out!(self.set_attr(obj, names[i as usize], v));
+                        if !self.store_attr_fast(vcode, i, obj, v) {
+                            out!(self.set_attr(obj, names[i as usize], v));
+                        }
                         drop_n!(2);
                     }
                     Instr::LoadMethod(i) => {
                         let obj = peek!(1);
-                        let (m, recv) = out!(self.load_method(obj, names[i as usize]));
+                        let (m, recv) = match self.load_method_fast(vcode, i, obj) {
+                            Some(pair) => pair,
+                            None => out!(self.load_method(obj, names[i as usize])),
+                        };
                         set_top!(m);
                         push!(recv);
                     }
@@ -387,10 +395,16 @@ impl Vm {
                             _ => (n + 1, n),
                         };
                         let callee = peek!(func_pos);
-                        let Some((code, fglobals)) = self.simple_function(callee, nargs) else {
+                        // A plain class whose `__init__` is a plain function:
+                        // the new instance takes the slot below the
+                        // arguments (the callee's or the NULL) as `self`.
+                        let Some((code, fglobals, class)) =
+                            self.inline_callee(callee, nargs, func_pos == nargs + 1)
+                        else {
                             slow!(instr);
                             continue;
                         };
+                        let nargs = nargs + class.is_some() as usize;
                         // Unbound locals after the arguments; the frame's own
                         // reserve happens when the loop enters it.
                         let extra = code.nslots as usize - nargs;
@@ -400,6 +414,16 @@ impl Vm {
                             slow!(instr);
                             continue;
                         }
+                        let (mode, locals) = match class {
+                            Some(cls) => {
+                                let inst = self.new_plain_instance(cls);
+                                // SAFETY: the slot below the arguments is on
+                                // the stack (the callee's or the NULL).
+                                unsafe { sp.sub(nargs).write(inst) };
+                                (FrameMode::Init, inst)
+                            }
+                            None => (FrameMode::Call, Value::None),
+                        };
                         for k in 0..extra {
                             // SAFETY: checked against `limit` just above.
                             unsafe { sp.add(k).write(Value::Unbound) };
@@ -414,13 +438,8 @@ impl Vm {
                         sp = unsafe { sp.add(extra) };
                         save_ip!();
                         sync!();
-                        self.fiber.push_call_frame(
-                            code,
-                            new_base,
-                            ret_sp,
-                            fglobals,
-                            FrameMode::Call,
-                        );
+                        self.fiber
+                            .push_call_frame(code, new_base, ret_sp, fglobals, mode, locals);
                         // Function entry is a safe point too, so that
                         // recursion without loops still collects.
                         self.maybe_collect();
@@ -470,15 +489,30 @@ impl Vm {
                 .is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed))
     }
 
-    /// The function and globals for an inline call of `callee` with `nargs`
-    /// positional arguments, if it is a plain aspy function taking exactly
-    /// those (see `VmCode::simple`).
+    /// What an inline call of `callee` with `nargs` positional arguments
+    /// runs: the code and globals of a plain aspy function taking exactly
+    /// those (see `VmCode::simple`), plus the class when `callee` is a plain
+    /// class whose `__init__` is such a function (taking `self` too).
+    /// `self_slot` says whether the slot below the arguments may take the
+    /// new instance (not when it holds a receiver from `LoadMethod`).
     #[inline(always)]
-    fn simple_function(&self, callee: Value, nargs: usize) -> Option<(Rc<VmCode>, super::ObjRef)> {
+    fn inline_callee(
+        &mut self,
+        callee: Value,
+        nargs: usize,
+        self_slot: bool,
+    ) -> Option<(Rc<VmCode>, super::ObjRef, Option<super::ObjRef>)> {
         let Value::Obj(r) = callee else { return None };
-        match self.heap.get(r) {
+        let (init, class) = match self.heap.get(r) {
             Object::Function(f) if f.code.simple && f.code.code.argcount as usize == nargs => {
-                Some((f.code.clone(), f.globals))
+                return Some((f.code.clone(), f.globals, None));
+            }
+            Object::Class(_) if self_slot => (self.plain_init(r)?, r),
+            _ => return None,
+        };
+        match self.heap.get(init) {
+            Object::Function(f) if f.code.simple && f.code.code.argcount as usize == nargs + 1 => {
+                Some((f.code.clone(), f.globals, Some(class)))
             }
             _ => None,
         }

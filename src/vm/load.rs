@@ -23,6 +23,7 @@ pub fn load_code(vm: &mut Vm, code: &Rc<Code>) -> Rc<VmCode> {
         && code.cell_slots.is_empty()
         && code.nfree == 0;
     let global_cache = (0..code.names.len()).map(|_| Default::default()).collect();
+    let attr_cache = (0..code.names.len()).map(|_| Default::default()).collect();
     Rc::new(VmCode {
         code: code.clone(),
         consts,
@@ -32,6 +33,7 @@ pub fn load_code(vm: &mut Vm, code: &Rc<Code>) -> Rc<VmCode> {
         frame_size: (code.nslots() + code.max_stack as usize) as u32,
         simple,
         global_cache,
+        attr_cache,
     })
 }
 

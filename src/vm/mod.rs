@@ -10,6 +10,7 @@
 //! tracebacks).
 
 pub mod attr;
+pub mod attr_fast;
 pub mod call;
 pub mod exceptions;
 pub mod exec;
@@ -107,6 +108,12 @@ pub struct Vm {
     /// Installed by the asyncio runtime: one `await` step on a native
     /// awaitable (Future, Task, sleep). None if the object is not one.
     pub await_hook: Option<AwaitHook>,
+    /// Advanced by every change to a class namespace and by every
+    /// collection; attribute cache entries are valid only for the epoch
+    /// they were filled in (see `object::AttrCache`).
+    pub class_epoch: u64,
+    /// `__init__` lookups for class calls (see `Vm::plain_init`).
+    pub(crate) init_cache: [call::InitCache; call::INIT_CACHE_SIZE],
 }
 
 /// See [`Vm::await_hook`].
@@ -143,6 +150,8 @@ impl Vm {
             object_repr: Value::None,
             object_str: Value::None,
             await_hook: None,
+            class_epoch: 1,
+            init_cache: [Default::default(); call::INIT_CACHE_SIZE],
         };
         if let Some(n) = vm.config.gc_threshold {
             vm.heap.set_min_threshold(n);
@@ -239,6 +248,8 @@ impl Vm {
 
     /// A full collection from the VM's roots.
     pub fn collect_garbage(&mut self) -> usize {
+        // A freed class's slot may be reused by a new class.
+        self.class_epoch += 1;
         let mut roots: Vec<Value> = Vec::with_capacity(1024);
         {
             let mut push = |v: Value| roots.push(v);

@@ -24,6 +24,44 @@ pub struct VmCode {
     pub simple: bool,
     /// One `LoadGlobal` cache entry per name (see [`GlobalCache`]).
     pub global_cache: Box<[Cell<GlobalCache>]>,
+    /// One attribute cache entry per name, shared by the `LoadAttr`,
+    /// `StoreAttr` and `LoadMethod` instructions naming it (see [`AttrCache`]).
+    pub attr_cache: Box<[Cell<AttrCache>]>,
+}
+
+/// What the class of an object holds under an attribute name, as far as the
+/// fast attribute paths need to know (see [`AttrCache`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ClassAttr {
+    /// Nothing along the MRO: only the instance can have the attribute.
+    #[default]
+    Absent,
+    /// A plain value, returned as is when the instance lacks the attribute.
+    Plain,
+    /// A function: a method (bound on `LoadAttr`, unbound for `LoadMethod`).
+    Function,
+    /// A built-in method awaiting its receiver (unbound for `LoadMethod`).
+    Builtin,
+    /// A data descriptor (property) or anything else that needs the
+    /// general path.
+    Other,
+}
+
+/// An attribute cache entry: what `class` held under the name when
+/// `Vm::class_epoch` was `epoch` (0: empty entry). Any change to any class
+/// namespace, and every collection (a freed class's slot may be reused),
+/// advances the epoch, so a matching entry describes the class as it is.
+/// `value` is not traced: while the entry matches, the class holds it.
+#[derive(Clone, Copy, Default)]
+pub struct AttrCache {
+    pub epoch: u64,
+    pub class: Option<ObjRef>,
+    pub kind: ClassAttr,
+    /// The class has the default `__setattr__` (stores may go straight to
+    /// the instance's attributes).
+    pub plain_setattr: bool,
+    /// The class attribute (for `Plain`, `Function`, `Builtin`).
+    pub value: Value,
 }
 
 /// A `LoadGlobal` cache entry: the value last found for a name, valid while

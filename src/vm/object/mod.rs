@@ -17,7 +17,9 @@ pub mod native;
 pub mod string;
 
 pub use dict::Dict;
-pub use function::{BoundMethod, Builtin, Function, GlobalCache, NativeFn, VmCode};
+pub use function::{
+    AttrCache, BoundMethod, Builtin, ClassAttr, Function, GlobalCache, NativeFn, VmCode,
+};
 pub use generator::{GenState, Generator};
 pub use klass::{AttrMap, Class, ExcData, Instance, Layout, Payload, TraceEntry};
 pub use native::NativeObject;
