@@ -35,7 +35,7 @@ pub struct Heap {
     pub max_objects: usize,
 }
 
-const MIN_THRESHOLD: usize = 100_000;
+const MIN_THRESHOLD: usize = 20_000;
 
 impl Default for Heap {
     fn default() -> Self {
