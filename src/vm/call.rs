@@ -13,6 +13,10 @@ use crate::bytecode::opcode::{MAKE_FN_CLOSURE, MAKE_FN_DEFAULTS, MAKE_FN_KWDEFAU
 use crate::bytecode::{CodeKind, Instr};
 use std::rc::Rc;
 
+/// Calls of built-in functions with fewer positional arguments than this
+/// (and no keywords) pass them in a buffer on the Rust stack.
+const INLINE_ARGS: usize = 8;
+
 /// Entries in `Vm::init_cache`.
 pub(crate) const INIT_CACHE_SIZE: usize = 64;
 
@@ -137,6 +141,20 @@ impl Vm {
                 };
                 self.fiber.stack[func_pos] = func;
                 self.call_at(func, func_pos, args_start, nargs + 1, kwnames, native)
+            }
+            Object::Builtin(b) if kwnames.is_none() && nargs < INLINE_ARGS => {
+                // The common case, without allocating: copy the arguments
+                // (still rooted on the stack) into a buffer on the Rust
+                // stack, since the native function may grow the value stack.
+                let (f, receiver) = (b.func, b.receiver);
+                let mut buf = [Value::None; INLINE_ARGS];
+                let skip = !receiver.is_unbound() as usize;
+                buf[0] = receiver;
+                buf[skip..skip + nargs]
+                    .copy_from_slice(&self.fiber.stack[args_start..args_start + nargs]);
+                let v = f(self, &buf[..skip + nargs], &[])?;
+                self.fiber.stack.truncate(func_pos);
+                Ok(CallOutcome::Done(v))
             }
             Object::Builtin(b) => {
                 let (f, receiver) = (b.func, b.receiver);
@@ -627,6 +645,11 @@ impl Vm {
                 let (func, receiver) = (b.func, b.receiver);
                 if receiver.is_unbound() {
                     return func(self, args, kw);
+                }
+                if args.len() < INLINE_ARGS {
+                    let mut buf = [receiver; INLINE_ARGS];
+                    buf[1..=args.len()].copy_from_slice(args);
+                    return func(self, &buf[..=args.len()], kw);
                 }
                 let mut all = Vec::with_capacity(args.len() + 1);
                 all.push(receiver);
