@@ -78,7 +78,7 @@ impl Vm {
             // that pops, suspends or replaces it continues 'frames or
             // returns right away, so the code outlives every use below.
             let vcode: &VmCode = unsafe { &*Rc::as_ptr(&frame.code) };
-            let instrs: &[Instr] = &vcode.code.instrs;
+            let instrs: &[Instr] = &vcode.instrs;
             let consts: &[Value] = &vcode.consts;
             let names: &[Value] = &vcode.names;
             let globals = frame.globals;

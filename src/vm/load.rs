@@ -26,6 +26,7 @@ pub fn load_code(vm: &mut Vm, code: &Rc<Code>) -> Rc<VmCode> {
     let attr_cache = (0..code.names.len()).map(|_| Default::default()).collect();
     Rc::new(VmCode {
         code: code.clone(),
+        instrs: code.instrs.clone().into_boxed_slice(),
         consts,
         names,
         children,

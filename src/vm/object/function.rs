@@ -1,7 +1,7 @@
 //! Functions, bound methods and built-in (Rust) functions.
 
 use super::klass::AttrMap;
-use crate::bytecode::Code;
+use crate::bytecode::{Code, Instr};
 use crate::vm::value::{ObjRef, Value};
 use crate::vm::{PyResult, Vm};
 use std::cell::Cell;
@@ -11,6 +11,9 @@ use std::rc::Rc;
 /// and names turned into values (names are interned strings).
 pub struct VmCode {
     pub code: Rc<Code>,
+    /// A copy of `code.instrs`, one pointer hop closer for the dispatch
+    /// loop, which reloads it on every call and return.
+    pub instrs: Box<[Instr]>,
     pub consts: Box<[Value]>,
     pub names: Box<[Value]>,
     pub children: Box<[Rc<VmCode>]>,
