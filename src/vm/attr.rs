@@ -482,11 +482,14 @@ impl Vm {
                 None => return Err(self.name_error(name)),
             },
         };
-        code.global_cache[i as usize].set(GlobalCache {
-            globals_version: self.dict_version(globals),
-            builtins_version,
-            value,
-        });
+        let globals_version = self.dict_version(globals);
+        if globals_version != u64::MAX {
+            code.global_cache[i as usize].set(GlobalCache {
+                globals_version,
+                builtins_version,
+                value,
+            });
+        }
         Ok(value)
     }
 
