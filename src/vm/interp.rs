@@ -357,6 +357,35 @@ impl Vm {
                             slow!(instr)
                         }
                     }
+                    Instr::UnpackSequence(n) => {
+                        // A tuple or list of exactly `n` items: spread it
+                        // in place (the general case allocates).
+                        let n = n as usize;
+                        let fits =
+                            (limit as usize - sp as usize) / std::mem::size_of::<Value>() >= n;
+                        let seq = match peek!(1) {
+                            Value::Obj(r) if fits => match self.heap.get(r) {
+                                Object::Tuple(t) if t.len() == n => Some(&**t),
+                                Object::List(l) if l.len() == n => Some(&l[..]),
+                                _ => None,
+                            },
+                            _ => None,
+                        };
+                        match seq {
+                            Some(items) => {
+                                drop_n!(1);
+                                for &v in items.iter().rev() {
+                                    // SAFETY: room for `n` values checked
+                                    // above (one more than needed).
+                                    unsafe {
+                                        sp.write(v);
+                                        sp = sp.add(1);
+                                    }
+                                }
+                            }
+                            None => slow!(instr),
+                        }
+                    }
                     Instr::ListAppend(d) => {
                         let v = peek!(1);
                         let l = peek!(d as usize + 1);
