@@ -208,9 +208,9 @@ impl Vm {
                         push!(v);
                     }
                     Instr::StoreLocal(i) => {
-                        let v = peek!(1);
                         drop_n!(1);
-                        unsafe { *bp.add(i as usize) = v };
+                        // SAFETY: as for `peek!` and `slot!`.
+                        unsafe { move_value(sp, bp.add(i as usize)) };
                     }
                     Instr::LoadConst(i) => push!(consts[i as usize]),
                     Instr::LoadSmallInt(i) => push!(Value::Int(i as i64)),
@@ -719,4 +719,22 @@ impl Vm {
             }
         })
     }
+}
+
+/// Copies a value as two separate words. A value just produced by an
+/// instruction was stored as tag and payload separately; reading it back
+/// as one 16-byte load cannot be forwarded from those two stores and
+/// stalls, while two 8-byte loads forward.
+///
+/// SAFETY: `src` and `dst` are valid, aligned and do not overlap.
+#[inline(always)]
+unsafe fn move_value(src: *const Value, dst: *mut Value) {
+    use std::mem::MaybeUninit;
+    // The tag word is always initialised; the payload may be padding.
+    let s = src.cast::<MaybeUninit<u64>>();
+    let d = dst.cast::<MaybeUninit<u64>>();
+    let tag = std::ptr::read_volatile(s);
+    let payload = std::ptr::read_volatile(s.add(1));
+    d.write(tag);
+    d.add(1).write(payload);
 }
