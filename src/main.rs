@@ -86,7 +86,9 @@ fn main() -> ExitCode {
     };
     let code = if let Some(what) = cli.dump {
         dump(&source, what)
-    } else if cli.check || cli.dis {
+    } else if cli.dis {
+        dis(&source)
+    } else if cli.check {
         check(&source)
     } else {
         let mut argv = vec![argv0];
@@ -160,6 +162,24 @@ fn report(err: &CompileError, src: &SourceFile) {
 fn check(src: &SourceFile) -> u8 {
     match aspy::parser::parse_module(src, aspy::parser::ParseMode::File) {
         Ok(_) => 0,
+        Err(e) => {
+            report(&e, src);
+            1
+        }
+    }
+}
+
+/// `--dis`: compile and print the disassembly of every code object.
+fn dis(src: &SourceMap) -> u8 {
+    let compiled = aspy::parser::parse_module(src, aspy::parser::ParseMode::File).and_then(|m| {
+        aspy::compiler::compile_module(&m, src.clone(), aspy::compiler::CompileMode::File)
+    });
+    match compiled {
+        Ok(code) => {
+            let _ =
+                std::io::stdout().write_all(aspy::bytecode::disasm::disassemble(&code).as_bytes());
+            0
+        }
         Err(e) => {
             report(&e, src);
             1

@@ -39,6 +39,19 @@ impl<'a> Compiler<'a> {
                 Ok(())
             }
             StmtKind::Assign { targets, value } => {
+                if let Some((elts, dests)) = swap_assignment(targets, value) {
+                    // `a, b = b, a` as CPython compiles it: the values,
+                    // then `Swap` so the first is on top; no tuple is built.
+                    for e in elts {
+                        self.compile_expr(e)?;
+                    }
+                    self.set_span(s.span);
+                    self.emit(Instr::Swap(elts.len() as u32));
+                    for t in dests {
+                        self.store_target(t)?;
+                    }
+                    return Ok(());
+                }
                 self.compile_expr(value)?;
                 for (i, t) in targets.iter().enumerate() {
                     if i + 1 < targets.len() {
@@ -459,4 +472,19 @@ pub(super) fn binary_op(op: BinOp) -> BinaryOp {
         BinOp::BitXor => BinaryOp::Xor,
         BinOp::BitAnd => BinaryOp::And,
     }
+}
+
+/// For `t1, t2 = v1, v2` (or three of each, no starred items): the value
+/// expressions and the targets, which can be assigned with one `Swap`.
+fn swap_assignment<'e>(targets: &'e [Expr], value: &'e Expr) -> Option<(&'e [Expr], &'e [Expr])> {
+    let [target] = targets else { return None };
+    let (ExprKind::Tuple(dests) | ExprKind::List(dests)) = &target.kind else {
+        return None;
+    };
+    let ExprKind::Tuple(elts) = &value.kind else {
+        return None;
+    };
+    let plain = |es: &[Expr]| !es.iter().any(|e| matches!(e.kind, ExprKind::Starred(_)));
+    (matches!(elts.len(), 2 | 3) && elts.len() == dests.len() && plain(elts) && plain(dests))
+        .then_some((&elts[..], &dests[..]))
 }

@@ -35,6 +35,7 @@ pub fn set_class_attr(vm: &mut Vm, cls: ObjRef, name: &str, v: Value) {
             }
         }
     }
+    vm.class_epoch += 1;
 }
 
 /// Registers a built-in function.

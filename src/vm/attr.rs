@@ -7,7 +7,7 @@
 
 use super::descr::Accessor;
 use super::exceptions::ExcKind;
-use super::object::{BoundMethod, Builtin, Object};
+use super::object::{BoundMethod, Builtin, GlobalCache, Object, VmCode};
 use super::value::{ObjRef, Value};
 use super::{PyErr, PyResult, Vm};
 
@@ -386,6 +386,7 @@ impl Vm {
                 c.version += 1;
             }
         }
+        self.class_epoch += 1;
         Ok(())
     }
 
@@ -406,6 +407,7 @@ impl Vm {
                                 c.dict.remove_at(i);
                                 c.version += 1;
                             }
+                            self.class_epoch += 1;
                             return Ok(());
                         }
                     }
@@ -534,6 +536,44 @@ impl Vm {
             return Ok(v);
         }
         Err(self.name_error(name))
+    }
+
+    /// `LoadGlobal` of `code.names[i]` when the cache entry did not match:
+    /// looks the name up and refills the entry.
+    #[inline(never)]
+    pub(crate) fn load_global_cached(
+        &mut self,
+        code: &VmCode,
+        i: u32,
+        globals: ObjRef,
+    ) -> PyResult<Value> {
+        let name = code.names[i as usize];
+        let (value, builtins_version) = match self.dict_get_str(globals, name) {
+            Some(v) => (v, 0),
+            None => match self.dict_get_str(self.builtins, name) {
+                Some(v) => (v, self.dict_version(self.builtins)),
+                None => return Err(self.name_error(name)),
+            },
+        };
+        let globals_version = self.dict_version(globals);
+        if globals_version != u64::MAX {
+            code.global_cache[i as usize].set(GlobalCache {
+                globals_version,
+                builtins_version,
+                value,
+            });
+        }
+        Ok(value)
+    }
+
+    /// The version of a dict object (`u64::MAX`, never a version, for
+    /// anything else).
+    #[inline(always)]
+    pub(crate) fn dict_version(&self, d: ObjRef) -> u64 {
+        match self.heap.get(d) {
+            Object::Dict(t) => t.version(),
+            _ => u64::MAX,
+        }
     }
 
     /// `LoadName`: the frame's namespace, then globals, then builtins.

@@ -49,7 +49,7 @@ pub struct Heap {
     ext_bits: Vec<u64>,
 }
 
-const MIN_THRESHOLD: usize = 100_000;
+const MIN_THRESHOLD: usize = 20_000;
 
 impl Default for Heap {
     fn default() -> Self {

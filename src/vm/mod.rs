@@ -10,11 +10,13 @@
 //! tracebacks).
 
 pub mod attr;
+pub mod attr_fast;
 pub mod call;
 pub mod call_errors;
 pub mod clock;
 pub mod descr;
 pub mod exceptions;
+pub mod exec;
 pub mod frame;
 pub mod heap;
 pub mod interp;
@@ -116,6 +118,12 @@ pub struct Vm {
     pub await_hook: Option<AwaitHook>,
     /// The clock behind `time` and the event loop (see `clock.rs`).
     pub clock: clock::Clock,
+    /// Advanced by every change to a class namespace and by every
+    /// collection; attribute cache entries are valid only for the epoch
+    /// they were filled in (see `object::AttrCache`).
+    pub class_epoch: u64,
+    /// `__init__` lookups for class calls (see `Vm::plain_init`).
+    pub(crate) init_cache: [call::InitCache; call::INIT_CACHE_SIZE],
 }
 
 /// See [`Vm::await_hook`].
@@ -155,6 +163,8 @@ impl Vm {
             object_str: Value::None,
             await_hook: None,
             clock,
+            class_epoch: 1,
+            init_cache: [Default::default(); call::INIT_CACHE_SIZE],
         };
         if let Some(n) = vm.config.gc_threshold {
             vm.heap.set_min_threshold(n);
@@ -251,6 +261,8 @@ impl Vm {
 
     /// A full collection from the VM's roots.
     pub fn collect_garbage(&mut self) -> usize {
+        // A freed class's slot may be reused by a new class.
+        self.class_epoch += 1;
         let mut roots: Vec<Value> = Vec::with_capacity(1024);
         {
             let mut push = |v: Value| roots.push(v);

@@ -37,6 +37,9 @@ pub struct Class {
     pub bases: Vec<ObjRef>,
     /// Method resolution order, starting with this class.
     pub mro: Vec<ObjRef>,
+    /// The namespace. Code that changes it after the class is created must
+    /// advance `Vm::class_epoch` (attribute and `__init__` caches depend on
+    /// it); `Vm::set_attr` and `builtins::set_class_attr` do.
     pub dict: Dict,
     pub layout: Layout,
     /// Incremented whenever this class's namespace changes (attribute caches).

@@ -21,7 +21,9 @@ pub mod set;
 pub mod string;
 
 pub use dict::Dict;
-pub use function::{BoundMethod, Builtin, Function, NativeFn, VmCode};
+pub use function::{
+    AttrCache, BoundMethod, Builtin, ClassAttr, Function, GlobalCache, NativeFn, VmCode,
+};
 pub use generator::{GenState, Generator};
 pub use klass::{AttrMap, Class, ExcData, Instance, Layout, Payload, TraceEntry};
 pub use native::{NativeNextFn, NativeObject};
