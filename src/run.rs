@@ -77,29 +77,52 @@ pub fn run_module_code(
     }
 }
 
-/// The outcome of running a script: the process exit status.
+/// Exit status meaning "die by SIGINT", as CPython does after printing an
+/// uncaught KeyboardInterrupt (a negative status is a signal number).
+pub const EXIT_BY_SIGINT: i32 = -2;
+
+/// Reports an uncaught exception as CPython's `sys.excepthook` and
+/// `Py_RunMain` do, and returns the process exit status: SystemExit prints
+/// nothing for an integer or None code (the status is the code), else the
+/// code's str and status 1; KeyboardInterrupt prints its traceback and the
+/// process then dies by SIGINT ([`EXIT_BY_SIGINT`]); anything else prints
+/// its traceback, status 1.
 pub fn report_uncaught(vm: &mut Vm, err: PyErr) -> i32 {
     vm.flush_stdout();
     let exc = err.0;
-    if vm.exc_matches(exc, ExcKind::SystemExit) {
-        let code = crate::stdlib::special_attrs::get(vm, exc, "code")
-            .ok()
-            .flatten()
-            .unwrap_or(Value::None);
-        return match code {
-            Value::None => 0,
-            Value::Int(i) => i as i32,
-            Value::Bool(b) => b as i32,
-            other => {
-                let s = vm.str_value(other).unwrap_or_default();
-                eprintln!("{s}");
-                1
-            }
-        };
+    vm.temp_roots.push(exc);
+    let status = if vm.exc_matches(exc, ExcKind::SystemExit) {
+        system_exit_status(vm, exc)
+    } else {
+        let text = vm.format_exception(exc);
+        eprint!("{text}");
+        if vm.class_of(exc) == vm.types.exc(ExcKind::KeyboardInterrupt) {
+            EXIT_BY_SIGINT
+        } else {
+            1
+        }
+    };
+    vm.temp_roots.pop();
+    status
+}
+
+/// CPython's `_Py_HandleSystemExit`.
+fn system_exit_status(vm: &mut Vm, exc: Value) -> i32 {
+    let code = crate::stdlib::exceptions::get_attr(vm, exc, "code")
+        .ok()
+        .flatten()
+        .unwrap_or(Value::None);
+    match code {
+        Value::None => 0,
+        Value::Int(i) => i as i32,
+        Value::Bool(b) => b as i32,
+        Value::Obj(r) if matches!(vm.heap.get(r), Object::BigInt(_)) => -1,
+        other => {
+            let s = vm.str_value(other).unwrap_or_default();
+            eprintln!("{s}");
+            1
+        }
     }
-    let text = vm.format_exception(exc);
-    eprint!("{text}");
-    1
 }
 
 /// Runs a script as `__main__` in a fresh VM and returns the exit status.

@@ -16,6 +16,7 @@ use super::call::Display;
 impl<'a> Compiler<'a> {
     /// Compiles `e`, leaving its value on the stack.
     pub(super) fn compile_expr(&mut self, e: &'a Expr) -> Result<()> {
+        self.note_anchor(e);
         let saved = self.set_span(e.span);
         let r = self.compile_expr_inner(e);
         self.set_span(saved);

@@ -162,6 +162,7 @@ impl<'a> Compiler<'a> {
 
     /// Stores the value on top of the stack into a target.
     pub(super) fn store_target(&mut self, t: &'a Expr) -> Result<()> {
+        self.note_anchor(t);
         let saved = self.set_span(t.span);
         let r = self.store_target_inner(t);
         self.set_span(saved);
@@ -226,6 +227,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn delete_target(&mut self, t: &'a Expr) -> Result<()> {
+        self.note_anchor(t);
         let saved = self.set_span(t.span);
         let r = match &t.kind {
             ExprKind::Name(name) => self.name_op(name, Ctx::Del),
@@ -256,6 +258,7 @@ impl<'a> Compiler<'a> {
         value: &'a Expr,
     ) -> Result<()> {
         let op = binary_op(op);
+        self.note_anchor(target);
         match &target.kind {
             ExprKind::Name(name) => {
                 self.set_span(target.span);
@@ -343,8 +346,9 @@ impl<'a> Compiler<'a> {
     // ---- imports -----------------------------------------------------
 
     /// `import a.b.c` binds `a`; `import a.b.c as d` binds the leaf module.
+    /// Like CPython 3.11, every instruction of an import statement carries
+    /// the statement's position.
     fn compile_import(&mut self, a: &'a Alias) -> Result<()> {
-        self.set_span(a.span);
         let i = self.name_index(&a.name);
         self.emit(Instr::ImportName(i));
         match &a.asname {
@@ -386,7 +390,6 @@ impl<'a> Compiler<'a> {
             return Ok(());
         }
         for a in names {
-            self.set_span(a.span);
             let i = self.name_index(&a.name);
             self.emit(Instr::ImportFrom(i));
             let store = a
@@ -395,7 +398,6 @@ impl<'a> Compiler<'a> {
                 .map_or(a.name.as_str(), |n| n.name.as_str());
             self.name_op(store, Ctx::Store)?;
         }
-        self.set_span(span);
         self.emit(Instr::Pop);
         Ok(())
     }

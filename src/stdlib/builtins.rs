@@ -149,6 +149,7 @@ pub fn install(vm: &mut Vm) {
     super::list_methods::install(vm);
     super::dict_methods::install(vm);
     super::set_methods::install(vm);
+    super::exceptions::install(vm);
 }
 
 // ---- object -----------------------------------------------------------------

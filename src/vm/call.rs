@@ -502,7 +502,14 @@ impl Vm {
             _ => self.new_instance(cls, args_start, nargs, kwnames),
         };
         let init = self.class_lookup(cls, "__init__");
+        // `BaseException.__init__` would only set the args `object.__new__`
+        // already stored (it still runs to refuse keyword arguments).
+        let default_new = new.is_none_or(|n| n.is(object_new));
         let init = match init {
+            Some(i) if i.is(self.exc_init) && default_new && kwnames.is_none() => {
+                self.fiber.stack.truncate(func_pos);
+                return Ok(CallOutcome::Done(instance));
+            }
             Some(i) if !i.is(self.object_init) => i,
             _ => {
                 if nargs > 0 && new.is_none_or(|n| n.is(object_new)) {
@@ -900,6 +907,7 @@ impl Vm {
                 if let Some(d) = self.exc_data_mut(e) {
                     d.cause = exc;
                     d.context = exc;
+                    d.suppress_context = true;
                 }
                 e
             }
@@ -912,9 +920,7 @@ impl Vm {
         let cls = self.types.exc(ExcKind::StopIteration);
         let args = if value.is_none() { vec![] } else { vec![value] };
         let e = super::exceptions::new_exception(self, cls, args);
-        if let Some(d) = self.exc_data_mut(e) {
-            d.extra = value;
-        }
+        self.set_exc_field(e, 0, value);
         PyErr(e)
     }
 
@@ -982,19 +988,11 @@ impl Vm {
         }
     }
 
-    /// The `value` of a StopIteration.
+    /// The `value` of a StopIteration (None if its constructor never set it).
     pub fn stop_iteration_value(&self, exc: Value) -> Value {
-        match self.exc_data(exc) {
-            Some(d) => {
-                if !d.extra.is_none() {
-                    d.extra
-                } else {
-                    self.seq_items(d.args)
-                        .and_then(|a| a.first().copied())
-                        .unwrap_or(Value::None)
-                }
-            }
-            None => Value::None,
+        match self.exc_field(exc, 0) {
+            Value::Unbound => Value::None,
+            v => v,
         }
     }
 

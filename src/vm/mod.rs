@@ -19,6 +19,8 @@ pub mod load;
 pub mod object;
 pub mod ops;
 pub mod subclass;
+pub mod suggestions;
+pub mod traceback;
 pub mod types;
 pub mod value;
 
@@ -104,6 +106,10 @@ pub struct Vm {
     pub object_hash: Value,
     pub object_repr: Value,
     pub object_str: Value,
+    /// `BaseException.__init__`: constructing an exception whose class
+    /// keeps it (and `object.__new__`) skips the call, as the new instance
+    /// already holds its args.
+    pub exc_init: Value,
     /// Installed by the asyncio runtime: one `await` step on a native
     /// awaitable (Future, Task, sleep). None if the object is not one.
     pub await_hook: Option<AwaitHook>,
@@ -142,6 +148,7 @@ impl Vm {
             object_hash: Value::None,
             object_repr: Value::None,
             object_str: Value::None,
+            exc_init: Value::None,
             await_hook: None,
         };
         if let Some(n) = vm.config.gc_threshold {

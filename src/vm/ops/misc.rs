@@ -49,32 +49,47 @@ impl Vm {
     }
 
     /// Sets `__context__` of a newly raised exception to the exception
-    /// being handled, if any (avoiding cycles).
+    /// being handled, if any (CPython's `_PyErr_SetObject`: an existing
+    /// context is replaced, and a cycle through the handled exception's
+    /// context chain is cut).
     pub fn set_context(&mut self, exc: Value) {
         let handled = self.fiber.handled;
         if handled.is_none() || handled.is(exc) {
             return;
         }
-        // Break a cycle: if exc is already in handled's context chain.
         let mut cur = handled;
-        for _ in 0..100 {
-            let Some(d) = self.exc_data(cur) else { break };
-            let next = d.context;
+        let mut slow = handled;
+        let mut toggle = false;
+        while let Some(next) = self.exc_data(cur).map(|d| d.context) {
+            if next.is_none() {
+                break;
+            }
             if next.is(exc) {
                 if let Some(d) = self.exc_data_mut(cur) {
                     d.context = Value::None;
                 }
                 break;
             }
-            if next.is_none() {
+            cur = next;
+            if cur.is(slow) {
                 break;
             }
-            cur = next;
+            if toggle {
+                slow = self.exc_data(slow).map_or(Value::None, |d| d.context);
+            }
+            toggle = !toggle;
         }
         if let Some(d) = self.exc_data_mut(exc) {
-            if d.context.is_none() {
-                d.context = handled;
-            }
+            d.context = handled;
+        }
+    }
+
+    /// [`Vm::set_context`] for an exception raised by the VM itself, which
+    /// may pass through `unwind` several times (once per nested dispatch
+    /// loop): only the first time, when it has no context yet, counts.
+    pub(crate) fn set_context_if_unset(&mut self, exc: Value) {
+        if self.exc_data(exc).is_some_and(|d| d.context.is_none()) {
+            self.set_context(exc);
         }
     }
 
