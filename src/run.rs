@@ -106,7 +106,8 @@ pub fn report_uncaught(vm: &mut Vm, err: PyErr) -> i32 {
     status
 }
 
-/// CPython's `_Py_HandleSystemExit`.
+/// CPython's `_Py_HandleSystemExit`; the status is what the process
+/// reports (the code's low 8 bits).
 fn system_exit_status(vm: &mut Vm, exc: Value) -> i32 {
     let code = crate::stdlib::exceptions::get_attr(vm, exc, "code")
         .ok()
@@ -114,9 +115,9 @@ fn system_exit_status(vm: &mut Vm, exc: Value) -> i32 {
         .unwrap_or(Value::None);
     match code {
         Value::None => 0,
-        Value::Int(i) => i as i32,
+        Value::Int(i) => i as i32 & 0xff,
         Value::Bool(b) => b as i32,
-        Value::Obj(r) if matches!(vm.heap.get(r), Object::BigInt(_)) => -1,
+        Value::Obj(r) if matches!(vm.heap.get(r), Object::BigInt(_)) => 0xff,
         other => {
             let s = vm.str_value(other).unwrap_or_default();
             eprintln!("{s}");

@@ -263,14 +263,15 @@ impl<'a> Compiler<'a> {
     /// Jumps to `target` if the truth of `e` is `cond`, without building a
     /// boolean for `not`, `and`/`or`, conditional expressions, comparison
     /// chains and `is None` tests (CPython's `compiler_jump_if`).
+    ///
+    /// Positions follow CPython 3.11: the jumps carry the current position
+    /// (the statement's), except that a comparison makes its own position
+    /// current for the rest of the enclosing statement or expression (so
+    /// `assert a == b` raises at `a == b`).
     pub(super) fn jump_if(&mut self, e: &'a Expr, target: Label, cond: bool) -> Result<()> {
-        let saved = self.set_span(e.span);
-        let r = self.jump_if_inner(e, target, cond);
-        self.set_span(saved);
-        r
-    }
-
-    fn jump_if_inner(&mut self, e: &'a Expr, target: Label, cond: bool) -> Result<()> {
+        if matches!(e.kind, ExprKind::Compare { .. }) {
+            self.set_span(e.span);
+        }
         match &e.kind {
             ExprKind::UnaryOp {
                 op: UnaryOp::Not,

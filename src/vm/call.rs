@@ -58,7 +58,15 @@ impl Vm {
         let pos = self.seq_items(args).map(|s| s.to_vec());
         let pos = match pos {
             Some(p) => p,
-            None => self.collect_iterable(args)?,
+            None => match self.collect_iterable(args) {
+                Ok(p) => p,
+                Err(e) => {
+                    let callee = self.fiber.stack[func_pos];
+                    let e = self.star_error(e, args, Some(callee));
+                    self.temp_roots.truncate(self.temp_roots.len() - 2);
+                    return Err(e);
+                }
+            },
         };
         let nargs = pos.len();
         self.fiber.stack.extend(pos);

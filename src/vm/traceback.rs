@@ -379,12 +379,12 @@ impl Printer {
             None => vm.seq_items(notes).map(|s| s.to_vec()),
         };
         let Some(items) = items else {
+            // CPython 3.11 writes no newline after this one.
             self.write_indented_margin();
             match vm.repr_value(notes) {
                 Ok(r) => self.out.push_str(&r),
                 Err(_) => self.out.push_str("<__notes__ repr() failed>"),
             }
-            self.out.push('\n');
             return;
         };
         for note in items {

@@ -107,6 +107,67 @@ impl Vm {
         Err(self.type_error("exceptions must derive from BaseException"))
     }
 
+    /// CPython's `_PyObject_FunctionStr`, naming a callee in call errors:
+    /// `module.qualname()` (no module for builtins), or `X object`.
+    pub fn function_str(&mut self, f: Value) -> String {
+        let qualname = self
+            .get_attr_str(f, "__qualname__")
+            .ok()
+            .and_then(|q| self.as_str(q).map(str::to_string));
+        let Some(qualname) = qualname else {
+            return format!("{} object", self.type_name(f));
+        };
+        let module = self
+            .get_attr_str(f, "__module__")
+            .ok()
+            .and_then(|m| self.as_str(m).map(str::to_string));
+        match module {
+            Some(m) if m != "builtins" => format!("{m}.{qualname}()"),
+            _ => format!("{qualname}()"),
+        }
+    }
+
+    /// The error of spreading `*it` into a display (`[*it]`) or, with the
+    /// callee, into a call: a value that cannot be iterated at all gets
+    /// CPython's wording; any other error passes through.
+    pub(crate) fn star_error(&mut self, err: PyErr, it: Value, callee: Option<Value>) -> PyErr {
+        let iterable = match it {
+            Value::Obj(r) if matches!(self.heap.get(r), Object::Instance(_)) => {
+                let cls = self.class_of(it);
+                self.class_lookup(cls, "__iter__").is_some()
+                    || self.class_lookup(cls, "__getitem__").is_some()
+            }
+            Value::Obj(_) => true,
+            _ => false,
+        };
+        if iterable || !self.exc_matches(err.0, ExcKind::TypeError) {
+            return err;
+        }
+        let tn = self.type_name(it);
+        let msg = match callee {
+            Some(f) => format!(
+                "{} argument after * must be an iterable, not {tn}",
+                self.function_str(f)
+            ),
+            None => format!("Value after * must be an iterable, not {tn}"),
+        };
+        self.type_error(msg)
+    }
+
+    /// The error of `f(**m)` (from `dict_update` in its no-duplicates
+    /// mode), naming the callee as CPython does.
+    pub(crate) fn double_star_error(&mut self, err: PyErr, callee: Value) -> PyErr {
+        if !self.exc_matches(err.0, ExcKind::TypeError) {
+            return err;
+        }
+        let msg = self.str_value(err.0).unwrap_or_default();
+        if !msg.starts_with("argument after **") && !msg.starts_with("got multiple values") {
+            return err;
+        }
+        let msg = format!("{} {msg}", self.function_str(callee));
+        self.type_error(msg)
+    }
+
     /// `CheckExcMatch`.
     pub(crate) fn exception_matches(&mut self, exc: Value, typ: Value) -> PyResult<bool> {
         if let Some(items) = self.seq_items(typ) {
