@@ -17,19 +17,11 @@ pub fn exec_module_source(vm: &mut Vm, name: &str, filename: &str, src: &str) ->
     let file = SourceFile::new(filename, src);
     let module_ast = match parse_module(&file, ParseMode::File) {
         Ok(m) => m,
-        Err(e) => {
-            let kind = match e.kind {
-                crate::diagnostics::ErrorKind::Syntax => ExcKind::SyntaxError,
-                crate::diagnostics::ErrorKind::Indentation => ExcKind::IndentationError,
-                crate::diagnostics::ErrorKind::Tab => ExcKind::TabError,
-            };
-            let (line, _) = file.line_col(e.span.start);
-            return Err(vm.new_error(kind, format!("{} ({filename}, line {line})", e.message)));
-        }
+        Err(e) => return Err(syntax_error(vm, &file, &e)),
     };
     let code = match compile_module(&module_ast, file.clone(), CompileMode::File) {
         Ok(c) => c,
-        Err(e) => return Err(vm.new_error(ExcKind::SyntaxError, e.message)),
+        Err(e) => return Err(syntax_error(vm, &file, &e)),
     };
     let module = crate::stdlib::import::new_module(vm, name)?;
     let Value::Obj(mr) = module else {
@@ -47,6 +39,29 @@ pub fn exec_module_source(vm: &mut Vm, name: &str, filename: &str, src: &str) ->
     vm.dict_set(Value::Obj(globals), builtins_key, b)?;
     run_module_code(vm, &code, globals, module)?;
     Ok(module)
+}
+
+/// The SyntaxError (or IndentationError, TabError) an import raises for a
+/// module that does not compile, located as CPython's parser locates it:
+/// 1-based line and character columns, and the source line.
+fn syntax_error(vm: &mut Vm, file: &SourceFile, e: &crate::diagnostics::CompileError) -> PyErr {
+    let kind = match e.kind {
+        crate::diagnostics::ErrorKind::Syntax => ExcKind::SyntaxError,
+        crate::diagnostics::ErrorKind::Indentation => ExcKind::IndentationError,
+        crate::diagnostics::ErrorKind::Tab => ExcKind::TabError,
+    };
+    let (line, col) = file.line_col(e.span.start);
+    let (end_line, end_col) = file.line_col(e.span.end.max(e.span.start));
+    let text = format!("{}\n", file.line_text(line));
+    let location = crate::stdlib::exceptions::SyntaxLocation {
+        filename: &file.name,
+        line,
+        col,
+        end_line,
+        end_col,
+        text: &text,
+    };
+    vm.new_syntax_error(kind, &e.message, location)
 }
 
 /// Runs a compiled module body in `globals` and waits for it to finish.

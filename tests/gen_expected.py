@@ -82,17 +82,18 @@ def normalise_stderr(err, case):
             skipping = m.group(1)
             continue
         out.append(line.replace('File "' + casedir, 'File "'))
-    # A `[Previous line repeated N more times]` belongs to the section whose
-    # summary line is the next unindented-at-its-margin `Name: msg` line.
+    # A `[Previous line repeated N more times]` (printed without a group's
+    # margin) belongs to the traceback whose summary line (`Name: msg`, the
+    # next line that starts right after its margin) follows it.
     depth = None
     for i, line in enumerate(out):
         m = REPEATED.match(line)
         if not m:
             continue
-        margin = m.group(1)[: -2]
         for later in out[i + 1:]:
-            if later.startswith(margin) and not later.startswith(margin + " "):
-                if later[len(margin):].startswith("RecursionError: maximum recursion depth exceeded"):
+            body = re.sub(r"^ *(\| )?", "", later, count=1)
+            if body and not body[0].isspace():
+                if body.startswith("RecursionError: maximum recursion depth exceeded"):
                     if depth is None:
                         depth = runpy_depth()
                     out[i] = f"{m.group(1)}[Previous line repeated {int(m.group(2)) + depth} more times]"

@@ -51,6 +51,49 @@ pub fn install(vm: &mut Vm) {
     super::exc_traceback::install(vm);
 }
 
+/// Where a SyntaxError points: 1-based lines and character columns.
+pub struct SyntaxLocation<'a> {
+    pub filename: &'a str,
+    pub line: usize,
+    pub col: usize,
+    pub end_line: usize,
+    pub end_col: usize,
+    /// The source line, with its newline.
+    pub text: &'a str,
+}
+
+impl Vm {
+    /// A SyntaxError (or subclass `kind`) as the parser raises it:
+    /// `SyntaxError(msg, (filename, lineno, offset, text, end_lineno,
+    /// end_offset))`.
+    pub fn new_syntax_error(
+        &mut self,
+        kind: ExcKind,
+        msg: &str,
+        at: SyntaxLocation,
+    ) -> crate::vm::PyErr {
+        let msg = self.new_str(msg);
+        let filename = self.new_str(at.filename);
+        let text = self.new_str(at.text);
+        let info = [
+            filename,
+            Value::Int(at.line as i64),
+            Value::Int(at.col as i64),
+            text,
+            Value::Int(at.end_line as i64),
+            Value::Int(at.end_col as i64),
+        ];
+        let tuple = self.new_tuple(info.to_vec());
+        let cls = self.types.exc(kind);
+        let exc = crate::vm::exceptions::new_exception(self, cls, vec![msg, tuple]);
+        self.set_exc_field(exc, 0, msg);
+        for (i, v) in info.into_iter().enumerate() {
+            self.set_exc_field(exc, i + 1, v);
+        }
+        crate::vm::PyErr(exc)
+    }
+}
+
 /// The receiver of an exception method, checked.
 fn this(vm: &mut Vm, args: &[Value], method: &str) -> PyResult<Value> {
     match args.first() {

@@ -121,6 +121,19 @@ pub const FIELDS: &[(ExcKind, &[&str])] = &[
     (ExcKind::BaseExceptionGroup, &["message", "exceptions"]),
 ];
 
+/// The field a lone constructor argument also sets, for the families
+/// whose `__init__` keeps it (`StopIteration.value`, `SystemExit.code`,
+/// `ImportError.msg`, `SyntaxError.msg`), so exceptions the runtime makes
+/// with [`Vm::new_error`] match constructed ones.
+pub fn message_field(kind: ExcKind) -> Option<usize> {
+    use ExcKind::*;
+    match kind {
+        StopIteration | SystemExit | ImportError | ModuleNotFoundError | SyntaxError
+        | IndentationError | TabError => Some(0),
+        _ => None,
+    }
+}
+
 /// Creates the exception classes and binds them in `builtins`.
 pub(crate) fn init(vm: &mut Vm) {
     let mut classes: Vec<ObjRef> = Vec::with_capacity(HIERARCHY.len());

@@ -271,7 +271,11 @@ impl Vm {
     pub fn new_error(&mut self, kind: ExcKind, msg: impl Into<String>) -> PyErr {
         let msg = self.new_str(msg.into());
         let cls = self.types.exc(kind);
-        PyErr(exceptions::new_exception(self, cls, vec![msg]))
+        let e = exceptions::new_exception(self, cls, vec![msg]);
+        if let Some(i) = exceptions::message_field(kind) {
+            self.set_exc_field(e, i, msg);
+        }
+        PyErr(e)
     }
 
     #[cold]
