@@ -1,8 +1,11 @@
-//! The built-in exception hierarchy, exception objects and tracebacks.
+//! The built-in exception hierarchy and the exception state.
 //!
 //! Exceptions are instances whose class derives from `BaseException`; their
-//! state ([`ExcData`]: args, traceback entries, cause, context) is the
-//! instance payload. The traceback is rendered exactly in CPython's format.
+//! state ([`ExcData`]: args, traceback entries, cause, context, per-family
+//! fields) is the instance payload. The classes are created in CPython's
+//! order (that of the `builtins` dict). Their methods and attributes are in
+//! `stdlib/exceptions.rs` and its `exc_*` siblings; rendering of uncaught
+//! exceptions is in `traceback.rs`.
 
 use super::object::{ExcData, Instance, Layout, Object, Payload, TraceEntry};
 use super::value::{ObjRef, Value};
