@@ -131,6 +131,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Constant(_) => self.error("internal compiler error: constant", e.span),
             ExprKind::Attribute { value, attr } => {
                 self.compile_expr(value)?;
+                self.set_span(self.attr_span(e.span, e, &attr.name));
                 let i = self.name_index(&attr.name);
                 self.emit(Instr::LoadAttr(i));
                 Ok(())

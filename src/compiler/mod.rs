@@ -196,6 +196,29 @@ impl<'a> Compiler<'a> {
         std::mem::replace(&mut self.u.b.span, span)
     }
 
+    /// CPython 3.11's `update_start_location_to_match_attr`: an attribute
+    /// access or method call (current span `span`) whose attribute name
+    /// `attr` ends the expression `attr_expr` on a later line than `span`
+    /// starts is located from the name on (as CPython does, the name's
+    /// length in characters is subtracted from its end's byte offset).
+    fn attr_span(&self, span: Span, attr_expr: &Expr, attr: &str) -> Span {
+        let end = attr_expr.span.end;
+        let line = self.source.line_of(end);
+        if self.source.line_of(span.start) == line {
+            return span;
+        }
+        let len = attr.chars().count();
+        let col = end as usize - self.source.line_start(line);
+        if len > col {
+            return span;
+        }
+        let start = end - len as u32;
+        Span {
+            start,
+            end: span.end.max(start),
+        }
+    }
+
     /// Remembers the caret anchor of a binary operation or subscript, for
     /// the instructions that will carry its span.
     fn note_anchor(&mut self, e: &Expr) {

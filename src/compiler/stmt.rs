@@ -174,6 +174,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Name(name) => self.name_op(name, Ctx::Store),
             ExprKind::Attribute { value, attr } => {
                 self.compile_expr(value)?;
+                self.set_span(self.attr_span(t.span, t, &attr.name));
                 let i = self.name_index(&attr.name);
                 self.emit(Instr::StoreAttr(i));
                 Ok(())
@@ -232,6 +233,7 @@ impl<'a> Compiler<'a> {
         let r = match &t.kind {
             ExprKind::Name(name) => self.name_op(name, Ctx::Del),
             ExprKind::Attribute { value, attr } => self.compile_expr(value).map(|()| {
+                self.set_span(self.attr_span(t.span, t, &attr.name));
                 let i = self.name_index(&attr.name);
                 self.emit(Instr::DeleteAttr(i));
             }),
@@ -271,14 +273,15 @@ impl<'a> Compiler<'a> {
             }
             ExprKind::Attribute { value: obj, attr } => {
                 self.compile_expr(obj)?;
-                self.set_span(target.span);
+                let attr_span = self.attr_span(target.span, target, &attr.name);
+                self.set_span(attr_span);
                 let i = self.name_index(&attr.name);
                 self.emit(Instr::Copy(1));
                 self.emit(Instr::LoadAttr(i));
                 self.compile_expr(value)?;
                 self.set_span(span);
                 self.emit(Instr::InplaceOp(op));
-                self.set_span(target.span);
+                self.set_span(attr_span);
                 self.emit(Instr::Swap(2));
                 self.emit(Instr::StoreAttr(i));
                 Ok(())
