@@ -136,7 +136,7 @@ fn oserror_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<
 /// CPython's `oserror_parse_args` + `oserror_init`: with 2 to 5 arguments
 /// they are (errno, strerror, filename, winerror, filename2); a filename
 /// leaves only (errno, strerror) in `args`.
-fn init_fields(vm: &mut Vm, exc: Value, given: &[Value]) {
+pub(crate) fn init_fields(vm: &mut Vm, exc: Value, given: &[Value]) {
     let mut args = given;
     if (2..=5).contains(&given.len()) {
         let filename = given.get(2).copied().filter(|f| !f.is_none());

@@ -169,14 +169,34 @@ pub fn install_builtins(vm: &mut Vm) {
     vm.set_builtin("IOError", os);
 }
 
-/// A new exception instance of class `cls` with the given args.
+/// A new exception instance of class `cls` with the given args. The
+/// fields its class's constructor would derive from them are set too
+/// (`StopIteration.value`, `SystemExit.code`, `OSError.errno` ...), so
+/// runtime-made exceptions behave like constructed ones.
 pub fn new_exception(vm: &mut Vm, cls: ObjRef, args: Vec<Value>) -> Value {
-    let args = vm.new_tuple(args);
-    vm.alloc(Object::Instance(Instance {
+    let first = args.first().copied();
+    let os_args =
+        (2..=5).contains(&args.len()) && vm.is_subclass(cls, vm.types.exc(ExcKind::OSError));
+    let items = if os_args { Some(args.clone()) } else { None };
+    let tuple = vm.new_tuple(args);
+    let exc = vm.alloc(Object::Instance(Instance {
         class: cls,
         attrs: Default::default(),
-        payload: Payload::Exception(Box::new(ExcData::new(args))),
-    }))
+        payload: Payload::Exception(Box::new(ExcData::new(tuple))),
+    }));
+    if cls == vm.types.exc(ExcKind::StopIteration) {
+        vm.set_exc_field(exc, 0, first.unwrap_or(Value::None));
+    } else if cls == vm.types.exc(ExcKind::SystemExit) {
+        let code = match vm.seq_items(tuple).map_or(0, |a| a.len()) {
+            0 => Value::None,
+            1 => first.unwrap_or(Value::None),
+            _ => tuple,
+        };
+        vm.set_exc_field(exc, 0, code);
+    } else if let Some(items) = items {
+        crate::stdlib::exc_oserror::init_fields(vm, exc, &items);
+    }
+    exc
 }
 
 impl Vm {
