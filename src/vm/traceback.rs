@@ -220,7 +220,7 @@ impl Printer {
             e.code.source.name, e.code.name
         ));
         let source = &e.code.source;
-        if line == 0 || line > source.line_count() {
+        if line == 0 || line > source.line_count() || !has_readable_source(&source.name) {
             return;
         }
         let text = source.line_text(line);
@@ -458,6 +458,13 @@ impl Printer {
             self.group_depth -= 1;
         }
     }
+}
+
+/// CPython shows a frame's source line only when it can read the file:
+/// never for `<string>` (`-c`) or `<stdin>`. aspy's own library modules
+/// (`<aspy stdlib name>`) are shown from their embedded source.
+fn has_readable_source(name: &str) -> bool {
+    !name.starts_with('<') || name.starts_with("<aspy stdlib ")
 }
 
 /// `str.splitlines(keepends=True)`.
