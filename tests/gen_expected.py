@@ -8,9 +8,10 @@ with a non-zero status or writes to stderr, `x.err` (the last line of stderr).
 A non-zero exit status is written to `x.status`. Cases in a directory named
 `uncaught`, and cases whose name starts with `tb_`, also get `x.stderr`: the
 whole stderr, normalised to what `python3 x.aspy` would print (see
-`normalise_stderr`), which the suite then compares in full. Cases are run twice with
-different hash seeds; a case whose output depends on the seed (for example,
-printing a set of strings) is reported and left without expected output.
+`normalise_stderr`), which the suite then compares in full. Cases are run
+twice with different hash seeds; a case whose output depends on the seed
+(for example, printing a set of strings) is reported and left without
+expected output.
 Files whose name starts with `_` are helper modules, not cases.
 This script is for developers; the test suite never runs python3.
 """
@@ -22,7 +23,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNNER = os.path.join(HERE, "cpython_run.py")
-REPEATED = re.compile(r"^(\s*(?:\| )*\s*)\[Previous line repeated (\d+) more times\]$")
+REPEATED = re.compile(r"^(\s*(?:\| )*\s*)\[Previous line repeated (\d+) more times?\]$")
 
 
 def run(case, seed):
@@ -70,9 +71,7 @@ def normalise_stderr(err, case):
     casedir = os.path.dirname(os.path.abspath(case)) + os.sep
     out = []
     skipping = None
-    recursion_sections = set()
-    lines = err.split("\n")
-    for i, line in enumerate(lines):
+    for line in err.split("\n"):
         if skipping is not None:
             if line.startswith(skipping + "    "):
                 continue
