@@ -80,15 +80,31 @@ impl Vm {
 
     /// `obj.name` where `name` is an interned string.
     pub fn get_attr(&mut self, obj: Value, name: Value) -> PyResult<Value> {
-        match self.get_attr_opt(obj, name)? {
-            Some(v) => Ok(v),
-            None => {
-                if let Some(ga) = self.lookup_special(obj, "__getattr__") {
-                    return self.call(ga, &[name], &[]);
-                }
-                Err(self.attribute_error(obj, name))
-            }
+        let r = match self.get_attr_opt(obj, name) {
+            Ok(Some(v)) => return Ok(v),
+            Ok(None) => match self.lookup_special(obj, "__getattr__") {
+                Some(ga) => self.call(ga, &[name], &[]),
+                None => return Err(self.attribute_error(obj, name)),
+            },
+            Err(e) => Err(e),
+        };
+        r.map_err(|e| self.attribute_error_context(e, obj, name))
+    }
+
+    /// Like CPython's `PyObject_GetAttr`: an AttributeError raised while
+    /// looking `name` up (by a property, `__getattr__`, ...) learns the
+    /// name and object it was about, if it does not know them yet, so an
+    /// uncaught one can suggest a close name.
+    fn attribute_error_context(&mut self, err: PyErr, obj: Value, name: Value) -> PyErr {
+        let e = err.0;
+        if self.exc_matches(e, ExcKind::AttributeError)
+            && self.exc_field(e, 0).is_unbound()
+            && self.exc_field(e, 1).is_unbound()
+        {
+            self.set_exc_field(e, 0, name);
+            self.set_exc_field(e, 1, obj);
         }
+        err
     }
 
     /// `obj.name` with the name as text.
