@@ -80,15 +80,31 @@ impl Vm {
 
     /// `obj.name` where `name` is an interned string.
     pub fn get_attr(&mut self, obj: Value, name: Value) -> PyResult<Value> {
-        match self.get_attr_opt(obj, name)? {
-            Some(v) => Ok(v),
-            None => {
-                if let Some(ga) = self.lookup_special(obj, "__getattr__") {
-                    return self.call(ga, &[name], &[]);
-                }
-                Err(self.attribute_error(obj, name))
-            }
+        let r = match self.get_attr_opt(obj, name) {
+            Ok(Some(v)) => return Ok(v),
+            Ok(None) => match self.lookup_special(obj, "__getattr__") {
+                Some(ga) => self.call(ga, &[name], &[]),
+                None => return Err(self.attribute_error(obj, name)),
+            },
+            Err(e) => Err(e),
+        };
+        r.map_err(|e| self.attribute_error_context(e, obj, name))
+    }
+
+    /// Like CPython's `PyObject_GetAttr`: an AttributeError raised while
+    /// looking `name` up (by a property, `__getattr__`, ...) learns the
+    /// name and object it was about, if it does not know them yet, so an
+    /// uncaught one can suggest a close name.
+    fn attribute_error_context(&mut self, err: PyErr, obj: Value, name: Value) -> PyErr {
+        let e = err.0;
+        if self.exc_matches(e, ExcKind::AttributeError)
+            && self.exc_field(e, 0).is_unbound()
+            && self.exc_field(e, 1).is_unbound()
+        {
+            self.set_exc_field(e, 0, name);
+            self.set_exc_field(e, 1, obj);
         }
+        err
     }
 
     /// `obj.name` with the name as text.
@@ -303,17 +319,24 @@ impl Vm {
                 return Ok(());
             }
         }
-        self.store_instance_attr(r, name_ref, value);
-        Ok(())
+        self.store_instance_attr(r, name_ref, value)
     }
 
-    /// Stores into the namespace of an instance or built-in subclass instance.
-    fn store_instance_attr(&mut self, r: ObjRef, name: ObjRef, value: Value) {
+    /// Stores into the namespace of an instance or built-in subclass
+    /// instance (an exception's computed attributes go to its state).
+    fn store_instance_attr(&mut self, r: ObjRef, name: ObjRef, value: Value) -> PyResult<()> {
+        if self.exc_data(Value::Obj(r)).is_some() {
+            let n = self.str_of(Value::Obj(name)).to_string();
+            if crate::stdlib::exceptions::set_attr(self, Value::Obj(r), &n, value)? {
+                return Ok(());
+            }
+        }
         if let Object::Instance(inst) = self.heap.get_mut(r) {
             inst.attrs.set(name, value);
         } else if let Some(ext) = self.heap.ext_mut(r) {
             ext.attrs.set(name, value);
         }
+        Ok(())
     }
 
     /// `object.__setattr__(obj, name, value)`: plain instance store.
@@ -327,8 +350,7 @@ impl Vm {
                     self.intern(&s)
                 };
                 if matches!(self.heap.get(r), Object::Instance(_)) || self.heap.has_ext(r) {
-                    self.store_instance_attr(r, n, value);
-                    return Ok(());
+                    return self.store_instance_attr(r, n, value);
                 }
                 self.set_attr(obj, Value::Obj(n), value)
             }
@@ -492,8 +514,13 @@ impl Vm {
         self.new_error(ExcKind::AttributeError, msg)
     }
 
-    /// Sets a plain attribute on an exception instance (e.g. `name`).
+    /// Sets an attribute of an exception instance from Rust: one of its
+    /// family's fields (e.g. `name`) or else a plain instance attribute.
     pub fn set_exc_attr(&mut self, exc: Value, name: &str, v: Value) {
+        if let Some(i) = self.exc_field_index(exc, name) {
+            self.set_exc_field(exc, i, v);
+            return;
+        }
         let n = self.intern(name);
         if let Value::Obj(r) = exc {
             if let Object::Instance(inst) = self.heap.get_mut(r) {

@@ -79,7 +79,15 @@ impl Vm {
         let pos = self.seq_items(args).map(|s| s.to_vec());
         let pos = match pos {
             Some(p) => p,
-            None => self.collect_iterable(args)?,
+            None => match self.collect_iterable(args) {
+                Ok(p) => p,
+                Err(e) => {
+                    let callee = self.fiber.stack[func_pos];
+                    let e = self.star_error(e, args, Some(callee));
+                    self.temp_roots.truncate(self.temp_roots.len() - 2);
+                    return Err(e);
+                }
+            },
         };
         let nargs = pos.len();
         self.fiber.stack.extend(pos);
@@ -600,7 +608,14 @@ impl Vm {
             }
             _ => self.new_instance(cls, args_start, nargs, kwnames),
         };
+        // `BaseException.__init__` would only set the args `object.__new__`
+        // already stored (it still runs to refuse keyword arguments).
+        let default_new = new.is_none_or(|n| n.is(object_new));
         let init = match class_init {
+            Some(i) if i.is(self.exc_init) && default_new && kwnames.is_none() => {
+                self.fiber.stack.truncate(func_pos);
+                return Ok(CallOutcome::Done(instance));
+            }
             Some(i) if !i.is(self.object_init) => i,
             _ => {
                 if nargs > 0 && new.is_none_or(|n| n.is(object_new)) {
@@ -1001,6 +1016,7 @@ impl Vm {
                 if let Some(d) = self.exc_data_mut(e) {
                     d.cause = exc;
                     d.context = exc;
+                    d.suppress_context = true;
                 }
                 e
             }
@@ -1013,9 +1029,7 @@ impl Vm {
         let cls = self.types.exc(ExcKind::StopIteration);
         let args = if value.is_none() { vec![] } else { vec![value] };
         let e = super::exceptions::new_exception(self, cls, args);
-        if let Some(d) = self.exc_data_mut(e) {
-            d.extra = value;
-        }
+        self.set_exc_field(e, 0, value);
         PyErr(e)
     }
 
@@ -1083,19 +1097,11 @@ impl Vm {
         }
     }
 
-    /// The `value` of a StopIteration.
+    /// The `value` of a StopIteration (None if its constructor never set it).
     pub fn stop_iteration_value(&self, exc: Value) -> Value {
-        match self.exc_data(exc) {
-            Some(d) => {
-                if !d.extra.is_none() {
-                    d.extra
-                } else {
-                    self.seq_items(d.args)
-                        .and_then(|a| a.first().copied())
-                        .unwrap_or(Value::None)
-                }
-            }
-            None => Value::None,
+        match self.exc_field(exc, 0) {
+            Value::Unbound => Value::None,
+            v => v,
         }
     }
 

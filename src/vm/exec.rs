@@ -484,7 +484,9 @@ impl Vm {
             Instr::ListExtend(d) => {
                 let it = top!();
                 let l = self.fiber.stack[self.fiber.stack.len() - 1 - d as usize];
-                tri!(self.list_extend(l, it));
+                if let Err(e) = self.list_extend(l, it) {
+                    return Err(self.star_error(e, it, None));
+                }
                 self.fiber.stack.pop();
             }
             Instr::SetUpdate(d) => {
@@ -500,9 +502,14 @@ impl Vm {
                 self.fiber.stack.pop();
             }
             Instr::DictMerge(d) => {
+                let n = self.fiber.stack.len();
                 let m = top!();
-                let target = self.fiber.stack[self.fiber.stack.len() - 1 - d as usize];
-                tri!(self.dict_update(target, m, true));
+                let target = self.fiber.stack[n - 1 - d as usize];
+                if let Err(e) = self.dict_update(target, m, true) {
+                    // Below the dict: the positional tuple, the callee.
+                    let func = self.fiber.stack[n - 3 - d as usize];
+                    return Err(self.double_star_error(e, func));
+                }
                 self.fiber.stack.pop();
             }
             Instr::FormatValue(flags) => {

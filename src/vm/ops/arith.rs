@@ -457,10 +457,9 @@ impl Vm {
             }
             BinaryOp::Mod => {
                 if y.is_zero() {
-                    return Err(self.new_error(
-                        ExcKind::ZeroDivisionError,
-                        "integer division or modulo by zero",
-                    ));
+                    return Err(
+                        self.new_error(ExcKind::ZeroDivisionError, "integer modulo by zero")
+                    );
                 }
                 x.mod_floor(&y)
             }
