@@ -183,6 +183,7 @@ impl<'a> Compiler<'a> {
 
     /// Stores the value on top of the stack into a target.
     pub(super) fn store_target(&mut self, t: &'a Expr) -> Result<()> {
+        self.note_anchor(t);
         let saved = self.set_span(t.span);
         let r = self.store_target_inner(t);
         self.set_span(saved);
@@ -194,6 +195,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Name(name) => self.name_op(name, Ctx::Store),
             ExprKind::Attribute { value, attr } => {
                 self.compile_expr(value)?;
+                self.set_span(self.attr_span(t.span, t, &attr.name));
                 let i = self.name_index(&attr.name);
                 self.emit(Instr::StoreAttr(i));
                 Ok(())
@@ -247,10 +249,12 @@ impl<'a> Compiler<'a> {
     }
 
     fn delete_target(&mut self, t: &'a Expr) -> Result<()> {
+        self.note_anchor(t);
         let saved = self.set_span(t.span);
         let r = match &t.kind {
             ExprKind::Name(name) => self.name_op(name, Ctx::Del),
             ExprKind::Attribute { value, attr } => self.compile_expr(value).map(|()| {
+                self.set_span(self.attr_span(t.span, t, &attr.name));
                 let i = self.name_index(&attr.name);
                 self.emit(Instr::DeleteAttr(i));
             }),
@@ -277,6 +281,7 @@ impl<'a> Compiler<'a> {
         value: &'a Expr,
     ) -> Result<()> {
         let op = binary_op(op);
+        self.note_anchor(target);
         match &target.kind {
             ExprKind::Name(name) => {
                 self.set_span(target.span);
@@ -289,14 +294,15 @@ impl<'a> Compiler<'a> {
             }
             ExprKind::Attribute { value: obj, attr } => {
                 self.compile_expr(obj)?;
-                self.set_span(target.span);
+                let attr_span = self.attr_span(target.span, target, &attr.name);
+                self.set_span(attr_span);
                 let i = self.name_index(&attr.name);
                 self.emit(Instr::Copy(1));
                 self.emit(Instr::LoadAttr(i));
                 self.compile_expr(value)?;
                 self.set_span(span);
                 self.emit(Instr::InplaceOp(op));
-                self.set_span(target.span);
+                self.set_span(attr_span);
                 self.emit(Instr::Swap(2));
                 self.emit(Instr::StoreAttr(i));
                 Ok(())
@@ -388,8 +394,9 @@ impl<'a> Compiler<'a> {
     // ---- imports -----------------------------------------------------
 
     /// `import a.b.c` binds `a`; `import a.b.c as d` binds the leaf module.
+    /// Like CPython 3.11, every instruction of an import statement carries
+    /// the statement's position.
     fn compile_import(&mut self, a: &'a Alias) -> Result<()> {
-        self.set_span(a.span);
         let i = self.name_index(&a.name);
         self.emit(Instr::ImportName(i));
         match &a.asname {
@@ -431,7 +438,6 @@ impl<'a> Compiler<'a> {
             return Ok(());
         }
         for a in names {
-            self.set_span(a.span);
             let i = self.name_index(&a.name);
             self.emit(Instr::ImportFrom(i));
             let store = a
@@ -440,7 +446,6 @@ impl<'a> Compiler<'a> {
                 .map_or(a.name.as_str(), |n| n.name.as_str());
             self.name_op(store, Ctx::Store)?;
         }
-        self.set_span(span);
         self.emit(Instr::Pop);
         Ok(())
     }

@@ -124,6 +124,8 @@ pub fn install(vm: &mut Vm) {
     vm.set_builtin("None", Value::None);
     vm.set_builtin("Ellipsis", Value::Ellipsis);
     vm.set_builtin("NotImplemented", Value::NotImplemented);
+    vm.set_builtin("False", Value::Bool(false));
+    vm.set_builtin("True", Value::Bool(true));
     def(vm, "__build_class__", build_class);
     def(vm, "print", print);
     def(vm, "len", len);
@@ -161,6 +163,7 @@ pub fn install(vm: &mut Vm) {
     def(vm, "min", super::sorting::min);
     def(vm, "max", super::sorting::max);
     def(vm, "sum", super::sorting::sum);
+    super::exceptions::install(vm);
 }
 
 // ---- object -----------------------------------------------------------------

@@ -1,7 +1,7 @@
 //! Attributes the VM computes instead of storing: `__class__`, `__name__`,
-//! `__dict__`, `__doc__`, exception `args`, function and class metadata.
+//! `__dict__`, `__doc__`, function and class metadata, and the computed
+//! attributes of exceptions (`stdlib::exceptions::get_attr`).
 
-use crate::vm::exceptions::ExcKind;
 use crate::vm::object::Object;
 use crate::vm::value::Value;
 use crate::vm::{PyResult, Vm};
@@ -127,26 +127,11 @@ pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
                 }
                 d
             }
-            "args" | "__cause__" | "__context__" | "__suppress_context__" | "__traceback__" => {
-                let Some(data) = vm.exc_data(obj) else {
-                    return Ok(None);
-                };
-                match name {
-                    "args" => data.args,
-                    "__cause__" => data.cause,
-                    "__context__" => data.context,
-                    "__suppress_context__" => Value::Bool(data.suppress_context),
-                    _ => Value::None,
-                }
-            }
-            "value" if vm.exc_matches(obj, ExcKind::StopIteration) => vm.stop_iteration_value(obj),
-            "code" if vm.exc_matches(obj, ExcKind::SystemExit) => {
-                let args = vm.exc_data(obj).map(|d| d.args).unwrap_or(Value::None);
-                let items = vm.seq_items(args).map(|s| s.to_vec()).unwrap_or_default();
-                match items.len() {
-                    0 => Value::None,
-                    1 => items[0],
-                    _ => args,
+            _ if vm.exc_data(obj).is_some() => {
+                match crate::stdlib::exceptions::get_attr(vm, obj, name)? {
+                    Some(v) => v,
+                    None if name == "__doc__" => Value::None,
+                    None => return Ok(None),
                 }
             }
             "__doc__" => Value::None,

@@ -81,15 +81,31 @@ impl Vm {
 
     /// `obj.name` where `name` is an interned string.
     pub fn get_attr(&mut self, obj: Value, name: Value) -> PyResult<Value> {
-        match self.get_attr_opt(obj, name)? {
-            Some(v) => Ok(v),
-            None => {
-                if let Some(ga) = self.lookup_special(obj, "__getattr__") {
-                    return self.call(ga, &[name], &[]);
-                }
-                Err(self.attribute_error(obj, name))
-            }
+        let r = match self.get_attr_opt(obj, name) {
+            Ok(Some(v)) => return Ok(v),
+            Ok(None) => match self.lookup_special(obj, "__getattr__") {
+                Some(ga) => self.call(ga, &[name], &[]),
+                None => return Err(self.attribute_error(obj, name)),
+            },
+            Err(e) => Err(e),
+        };
+        r.map_err(|e| self.attribute_error_context(e, obj, name))
+    }
+
+    /// Like CPython's `PyObject_GetAttr`: an AttributeError raised while
+    /// looking `name` up (by a property, `__getattr__`, ...) learns the
+    /// name and object it was about, if it does not know them yet, so an
+    /// uncaught one can suggest a close name.
+    fn attribute_error_context(&mut self, err: PyErr, obj: Value, name: Value) -> PyErr {
+        let e = err.0;
+        if self.exc_matches(e, ExcKind::AttributeError)
+            && self.exc_field(e, 0).is_unbound()
+            && self.exc_field(e, 1).is_unbound()
+        {
+            self.set_exc_field(e, 0, name);
+            self.set_exc_field(e, 1, obj);
         }
+        err
     }
 
     /// `obj.name` with the name as text.
@@ -270,13 +286,21 @@ impl Vm {
         self.instance_store(obj, name_ref, Some(value))
     }
 
-    /// Stores into the namespace of an instance or built-in subclass instance.
-    fn store_instance_attr(&mut self, r: ObjRef, name: ObjRef, value: Value) {
+    /// Stores into the namespace of an instance or built-in subclass
+    /// instance (an exception's computed attributes go to its state).
+    fn store_instance_attr(&mut self, r: ObjRef, name: ObjRef, value: Value) -> PyResult<()> {
+        if self.exc_data(Value::Obj(r)).is_some() {
+            let n = self.str_of(Value::Obj(name)).to_string();
+            if crate::stdlib::exceptions::set_attr(self, Value::Obj(r), &n, value)? {
+                return Ok(());
+            }
+        }
         if let Object::Instance(inst) = self.heap.get_mut(r) {
             inst.attrs.set(name, value);
         } else if let Some(ext) = self.heap.ext_mut(r) {
             ext.attrs.set(name, value);
         }
+        Ok(())
     }
 
     /// `object.__setattr__(obj, name, value)`: descriptors, then the
@@ -354,10 +378,7 @@ impl Vm {
             });
         }
         match value {
-            Some(v) => {
-                self.store_instance_attr(r, name, v);
-                Ok(())
-            }
+            Some(v) => self.store_instance_attr(r, name, v),
             None => {
                 let removed = if let Object::Instance(inst) = self.heap.get_mut(r) {
                     inst.attrs.remove(name)
@@ -514,8 +535,13 @@ impl Vm {
         self.new_error(ExcKind::AttributeError, msg)
     }
 
-    /// Sets a plain attribute on an exception instance (e.g. `name`).
+    /// Sets an attribute of an exception instance from Rust: one of its
+    /// family's fields (e.g. `name`) or else a plain instance attribute.
     pub fn set_exc_attr(&mut self, exc: Value, name: &str, v: Value) {
+        if let Some(i) = self.exc_field_index(exc, name) {
+            self.set_exc_field(exc, i, v);
+            return;
+        }
         let n = self.intern(name);
         if let Value::Obj(r) = exc {
             if let Object::Instance(inst) = self.heap.get_mut(r) {

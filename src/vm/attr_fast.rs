@@ -14,7 +14,7 @@
 //! None of these run aspy code or touch the value stack (filling an entry
 //! only reads class dicts; binding a method only allocates).
 
-use super::object::{AttrCache, BoundMethod, ClassAttr, Object, VmCode};
+use super::object::{AttrCache, BoundMethod, ClassAttr, Object, Payload, VmCode};
 use super::value::{ObjRef, Value};
 use super::Vm;
 
@@ -147,6 +147,11 @@ impl Vm {
         let Object::Instance(inst) = self.heap.get(r) else {
             return false;
         };
+        if !matches!(inst.payload, Payload::None) {
+            // Exceptions keep some attributes (args, __traceback__, ...)
+            // in their state, with checks: the general path knows them.
+            return false;
+        }
         let cls = inst.class;
         // Plain `object()` instances have no attributes (the general path
         // raises AttributeError).

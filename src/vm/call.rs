@@ -84,9 +84,10 @@ impl Vm {
             None => match self.collect_iterable(args) {
                 Ok(p) => p,
                 Err(e) => {
-                    self.temp_roots.truncate(self.temp_roots.len() - 2);
                     let callee = self.fiber.stack[func_pos];
-                    return Err(self.star_arg_error(e, Some(callee), args));
+                    let e = self.star_error(e, args, Some(callee));
+                    self.temp_roots.truncate(self.temp_roots.len() - 2);
+                    return Err(e);
                 }
             },
         };
@@ -609,7 +610,14 @@ impl Vm {
             }
             _ => self.new_instance(cls, args_start, nargs, kwnames),
         };
+        // `BaseException.__init__` would only set the args `object.__new__`
+        // already stored (it still runs to refuse keyword arguments).
+        let default_new = new.is_none_or(|n| n.is(object_new));
         let init = match class_init {
+            Some(i) if i.is(self.exc_init) && default_new && kwnames.is_none() => {
+                self.fiber.stack.truncate(func_pos);
+                return Ok(CallOutcome::Done(instance));
+            }
             Some(i) if !i.is(self.object_init) => i,
             _ => {
                 if nargs > 0 && new.is_none_or(|n| n.is(object_new)) {
@@ -1017,6 +1025,7 @@ impl Vm {
                 if let Some(d) = self.exc_data_mut(e) {
                     d.cause = exc;
                     d.context = exc;
+                    d.suppress_context = true;
                 }
                 e
             }
@@ -1029,9 +1038,7 @@ impl Vm {
         let cls = self.types.exc(ExcKind::StopIteration);
         let args = if value.is_none() { vec![] } else { vec![value] };
         let e = super::exceptions::new_exception(self, cls, args);
-        if let Some(d) = self.exc_data_mut(e) {
-            d.extra = value;
-        }
+        self.set_exc_field(e, 0, value);
         PyErr(e)
     }
 
@@ -1099,19 +1106,11 @@ impl Vm {
         }
     }
 
-    /// The `value` of a StopIteration.
+    /// The `value` of a StopIteration (None if its constructor never set it).
     pub fn stop_iteration_value(&self, exc: Value) -> Value {
-        match self.exc_data(exc) {
-            Some(d) => {
-                if !d.extra.is_none() {
-                    d.extra
-                } else {
-                    self.seq_items(d.args)
-                        .and_then(|a| a.first().copied())
-                        .unwrap_or(Value::None)
-                }
-            }
-            None => Value::None,
+        match self.exc_field(exc, 0) {
+            Value::Unbound => Value::None,
+            v => v,
         }
     }
 

@@ -484,10 +484,9 @@ impl Vm {
             Instr::ListExtend(d) => {
                 let it = top!();
                 let l = self.fiber.stack[self.fiber.stack.len() - 1 - d as usize];
-                let r = self
-                    .list_extend(l, it)
-                    .map_err(|e| self.star_arg_error(e, None, it));
-                tri!(r);
+                if let Err(e) = self.list_extend(l, it) {
+                    return Err(self.star_error(e, it, None));
+                }
                 self.fiber.stack.pop();
             }
             Instr::SetUpdate(d) => {
@@ -503,13 +502,14 @@ impl Vm {
                 self.fiber.stack.pop();
             }
             Instr::DictMerge(d) => {
-                // `callable args_tuple kwargs_dict .. m`: the callee names
-                // itself in the errors.
                 let n = self.fiber.stack.len();
-                let m = self.fiber.stack[n - 1];
+                let m = top!();
                 let target = self.fiber.stack[n - 1 - d as usize];
-                let callee = self.fiber.stack[n - 3 - d as usize];
-                tri!(self.merge_call_kwargs(callee, target, m));
+                if let Err(e) = self.dict_update(target, m, true) {
+                    // Below the dict: the positional tuple, the callee.
+                    let func = self.fiber.stack[n - 3 - d as usize];
+                    return Err(self.double_star_error(e, func));
+                }
                 self.fiber.stack.pop();
             }
             Instr::FormatValue(flags) => {

@@ -652,13 +652,20 @@ impl Vm {
     pub(crate) fn unwind(&mut self, err: PyErr, stop: usize) -> PyResult<()> {
         let mut exc = err.0;
         let mut skip_tb = std::mem::take(&mut self.reraising);
+        if !skip_tb {
+            // A new exception: chain it to the one being handled. An
+            // exception already chained (or coming back out of a nested
+            // call) keeps the context it got when it was raised.
+            self.set_context_if_unset(exc);
+        }
         loop {
             let fi = self.fiber.frames.len() - 1;
             let frame = &self.fiber.frames[fi];
             let ip = frame.ip.saturating_sub(1);
             let code = frame.code.code.clone();
+            let globals = frame.globals;
             if !skip_tb {
-                self.add_traceback(exc, &code, ip);
+                self.add_traceback(exc, &code, ip, globals);
             }
             skip_tb = false;
             if let Some(h) = code.handler_for(ip).copied() {

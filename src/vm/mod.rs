@@ -12,7 +12,6 @@
 pub mod attr;
 pub mod attr_fast;
 pub mod call;
-pub mod call_errors;
 pub mod clock;
 pub mod descr;
 pub mod exceptions;
@@ -24,6 +23,8 @@ pub mod load;
 pub mod object;
 pub mod ops;
 pub mod subclass;
+pub mod suggestions;
+pub mod traceback;
 pub mod types;
 pub mod value;
 
@@ -113,6 +114,10 @@ pub struct Vm {
     pub object_hash: Value,
     pub object_repr: Value,
     pub object_str: Value,
+    /// `BaseException.__init__`: constructing an exception whose class
+    /// keeps it (and `object.__new__`) skips the call, as the new instance
+    /// already holds its args.
+    pub exc_init: Value,
     /// Installed by the asyncio runtime: one `await` step on a native
     /// awaitable (Future, Task, sleep). None if the object is not one.
     pub await_hook: Option<AwaitHook>,
@@ -161,6 +166,7 @@ impl Vm {
             object_hash: Value::None,
             object_repr: Value::None,
             object_str: Value::None,
+            exc_init: Value::None,
             await_hook: None,
             clock,
             class_epoch: 1,
@@ -288,7 +294,11 @@ impl Vm {
     pub fn new_error(&mut self, kind: ExcKind, msg: impl Into<String>) -> PyErr {
         let msg = self.new_str(msg.into());
         let cls = self.types.exc(kind);
-        PyErr(exceptions::new_exception(self, cls, vec![msg]))
+        let e = exceptions::new_exception(self, cls, vec![msg]);
+        if let Some(i) = exceptions::message_field(kind) {
+            self.set_exc_field(e, i, msg);
+        }
+        PyErr(e)
     }
 
     #[cold]

@@ -277,20 +277,6 @@ impl Vm {
             _ => (String::new(), String::new()),
         };
         let addr = v.as_obj().map_or(0, |r| r.index()) * 16 + 0x7f0000000000;
-        if self.exc_data(v).is_some() {
-            let args = self.exc_data(v).map(|d| d.args).unwrap_or(Value::None);
-            let items = self.seq_items(args).map(|s| s.to_vec()).unwrap_or_default();
-            let inner = if items.len() == 1 {
-                self.repr_value(items[0]).unwrap_or_default()
-            } else {
-                let r = self.repr_value(args).unwrap_or_default();
-                r.trim_start_matches('(')
-                    .trim_end_matches(')')
-                    .trim_end_matches(',')
-                    .to_string()
-            };
-            return format!("{qual}({inner})");
-        }
         if module == "builtins" {
             format!("<{qual} object at {addr:#x}>")
         } else {
@@ -397,25 +383,6 @@ impl Vm {
                 Object::Instance(_) | Object::Native(_) => {
                     let cls = self.class_of(v);
                     let m = self.class_lookup(cls, "__str__");
-                    if m.is_none_or(|m| m.is(self.object_str)) {
-                        if let Some(d) = self.exc_data(v) {
-                            let args = self
-                                .seq_items(d.args)
-                                .map(|a| a.to_vec())
-                                .unwrap_or_default();
-                            return match args.len() {
-                                0 => Ok(String::new()),
-                                1 if self.exc_matches(v, ExcKind::KeyError) => {
-                                    self.repr_value(args[0])
-                                }
-                                1 => self.str_value(args[0]),
-                                _ => {
-                                    let t = self.new_tuple(args);
-                                    self.repr_value(t)
-                                }
-                            };
-                        }
-                    }
                     if let Some(m) = m {
                         if !m.is(self.object_str) {
                             let r = self.call(m, &[v], &[])?;
