@@ -258,18 +258,6 @@ fn object_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<V
     let Some(&this) = args.first() else {
         return Err(vm.type_error("descriptor '__init__' of 'object' object needs an argument"));
     };
-    if vm.exc_data(this).is_some() {
-        // `BaseException.__init__(self, *args)` sets `args`.
-        if !kw.is_empty() {
-            let msg = format!("{}() takes no keyword arguments", vm.type_name(this));
-            return Err(vm.type_error(msg));
-        }
-        let a = vm.new_tuple(args[1..].to_vec());
-        if let Some(d) = vm.exc_data_mut(this) {
-            d.args = a;
-        }
-        return Ok(Value::None);
-    }
     if args.len() > 1 || !kw.is_empty() {
         // CPython: extra arguments are an error unless the class overrides
         // `__new__` and not `__init__`.
