@@ -98,7 +98,15 @@ impl<'a> Compiler<'a> {
             self.emit(Instr::CallKw(n + keywords.len() as u32));
             return Ok(());
         }
-        self.starunpack(args, pushed, Display::Tuple)?;
+        match args {
+            // A lone `*x` is passed as it is (CallEx makes the tuple).
+            [only] if pushed == 0 && is_starred(only) => {
+                if let ExprKind::Starred(value) = &only.kind {
+                    self.compile_expr(value)?;
+                }
+            }
+            _ => self.starunpack(args, pushed, Display::Tuple)?,
+        }
         if keywords.is_empty() {
             self.set_span(span);
             self.emit(Instr::CallEx(0));

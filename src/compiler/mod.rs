@@ -468,6 +468,7 @@ impl<'a> Compiler<'a> {
             CodeKind::Module
         };
         let body: &[crate::ast::Stmt] = &module.body;
+        self.setup_annotations(body)?;
         let rest = if self.mode == CompileMode::File {
             self.docstring_prologue(body)?
         } else {
@@ -498,6 +499,20 @@ impl<'a> Compiler<'a> {
         Ok(&body[1..])
     }
 
+    /// CPython's `SETUP_ANNOTATIONS`: a module or class body that annotates
+    /// a variable anywhere (outside nested functions and classes) starts by
+    /// binding `__annotations__` to a new dict.
+    fn setup_annotations(&mut self, body: &'a [crate::ast::Stmt]) -> Result<()> {
+        if !body.iter().any(has_annotation) {
+            return Ok(());
+        }
+        let saved = self.set_span(body[0].span);
+        self.emit(Instr::BuildMap(0));
+        self.name_op("__annotations__", Ctx::Store)?;
+        self.set_span(saved);
+        Ok(())
+    }
+
     /// True when top-level code is being compiled in REPL mode.
     fn is_repl_top(&self) -> bool {
         self.mode == CompileMode::Repl && self.u.kind == UnitKind::Module
@@ -509,6 +524,26 @@ impl<'a> Compiler<'a> {
             self.u.code_kind,
             CodeKind::Coroutine | CodeKind::AsyncGenerator
         ) || self.is_repl_top()
+    }
+}
+
+/// Does this statement annotate a variable (CPython's `find_ann`)?
+fn has_annotation(s: &crate::ast::Stmt) -> bool {
+    use crate::ast::StmtKind;
+    let any = |b: &[crate::ast::Stmt]| b.iter().any(has_annotation);
+    match &s.kind {
+        StmtKind::AnnAssign { .. } => true,
+        StmtKind::If { body, orelse, .. }
+        | StmtKind::While { body, orelse, .. }
+        | StmtKind::For { body, orelse, .. } => any(body) || any(orelse),
+        StmtKind::With { body, .. } => any(body),
+        StmtKind::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+        } => any(body) || handlers.iter().any(|h| any(&h.body)) || any(orelse) || any(finalbody),
+        _ => false,
     }
 }
 

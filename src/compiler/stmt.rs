@@ -2,7 +2,7 @@
 //! assignment, `if`, `raise`, `assert` and imports. Loops, `try` and `with`
 //! live in `control.rs`; `def` and `class` in `func.rs`.
 
-use super::{Compiler, Ctx, Result};
+use super::{Compiler, Ctx, Result, UnitKind};
 use crate::ast::{Alias, BinOp, Constant, Expr, ExprKind, Stmt, StmtKind};
 use crate::bytecode::{BinaryOp, Instr};
 use crate::span::Span;
@@ -65,13 +65,21 @@ impl<'a> Compiler<'a> {
             StmtKind::AugAssign { target, op, value } => {
                 self.compile_aug_assign(s.span, target, *op, value)
             }
-            StmtKind::AnnAssign { target, value, .. } => match value {
-                Some(v) => {
-                    self.compile_expr(v)?;
-                    self.store_target(target)
+            StmtKind::AnnAssign {
+                target,
+                annotation,
+                value,
+                simple,
+            } => {
+                match value {
+                    Some(v) => {
+                        self.compile_expr(v)?;
+                        self.store_target(target)?;
+                    }
+                    None => self.compile_bare_annotation(target)?,
                 }
-                None => self.compile_bare_annotation(target),
-            },
+                self.compile_annotation(target, annotation, *simple)
+            }
             StmtKind::If { test, body, orelse } => {
                 let end = self.u.b.new_label();
                 let next = if orelse.is_empty() {
@@ -319,9 +327,33 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    /// `target: annotation` without a value: annotations are not
-    /// evaluated, but an attribute or subscript target's object (and
-    /// index) is, as in CPython.
+    /// The annotation of `target: annotation [= value]`, evaluated after
+    /// the assignment in module and class bodies only: a simple name's is
+    /// stored in `__annotations__`, any other is evaluated and dropped.
+    fn compile_annotation(
+        &mut self,
+        target: &'a Expr,
+        annotation: &'a Expr,
+        simple: bool,
+    ) -> Result<()> {
+        if !matches!(self.u.kind, UnitKind::Module | UnitKind::Class) {
+            return Ok(());
+        }
+        self.compile_expr(annotation)?;
+        match &target.kind {
+            ExprKind::Name(name) if simple => {
+                let mangled = super::scope::mangle(self.u.private.as_deref(), name);
+                self.name_op("__annotations__", Ctx::Load)?;
+                self.load_str(&mangled);
+                self.emit(Instr::StoreSubscr);
+            }
+            _ => self.emit(Instr::Pop),
+        }
+        Ok(())
+    }
+
+    /// `target: annotation` without a value: an attribute or subscript
+    /// target's object (and index) is evaluated, as in CPython.
     fn compile_bare_annotation(&mut self, target: &'a Expr) -> Result<()> {
         match &target.kind {
             ExprKind::Attribute { value, .. } => {

@@ -11,6 +11,9 @@ pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
     if name == "__class__" {
         return Ok(Some(Value::Obj(vm.class_of(obj))));
     }
+    if let Some(v) = super::number_methods::number_attr(vm, obj, name) {
+        return Ok(Some(v));
+    }
     let Value::Obj(r) = obj else { return Ok(None) };
     let v = match vm.heap.get(r) {
         Object::Class(c) => match name {
@@ -51,6 +54,26 @@ pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
                 }
             }
             "__kwdefaults__" => f.kwdefaults,
+            "__globals__" => Value::Obj(f.globals),
+            "__closure__" => {
+                if f.closure.is_empty() {
+                    Value::None
+                } else {
+                    let cells = f.closure.to_vec();
+                    vm.new_tuple(cells)
+                }
+            }
+            "__annotations__" => {
+                if !f.annotations.is_none() {
+                    return Ok(Some(f.annotations));
+                }
+                // Created on first use and kept, as in CPython.
+                let d = vm.new_dict();
+                if let Object::Function(f) = vm.heap.get_mut(r) {
+                    f.annotations = d;
+                }
+                d
+            }
             "__dict__" => {
                 let pairs = f.attrs.items.clone();
                 let d = vm.new_dict();
@@ -83,6 +106,13 @@ pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
             "__dict__" => Value::Obj(m.dict),
             _ => return Ok(None),
         },
+        Object::Cell(c) => match name {
+            "cell_contents" if !c.is_unbound() => *c,
+            "cell_contents" => {
+                return Err(vm.value_error("Cell is empty"));
+            }
+            _ => return Ok(None),
+        },
         Object::Generator(g) => match name {
             "__name__" => g.name,
             "__qualname__" => g.qualname,
@@ -112,6 +142,15 @@ pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
             "fset" => p[1],
             "fdel" => p[2],
             "__doc__" => p[3],
+            _ => return Ok(None),
+        },
+        Object::StaticMethod(f) | Object::ClassMethod(f) => match name {
+            "__func__" | "__wrapped__" => *f,
+            "__name__" | "__qualname__" | "__doc__" | "__module__" | "__annotations__" => {
+                let (f, n) = (*f, Value::Obj(vm.intern(name)));
+                return vm.get_attr_opt(f, n);
+            }
+            "__isabstractmethod__" => Value::Bool(false),
             _ => return Ok(None),
         },
         Object::Slice(p) => match name {
@@ -146,11 +185,30 @@ pub fn object_repr(vm: &mut Vm, v: Value) -> String {
             } else {
                 let name = b.name;
                 let recv = b.receiver;
+                let raddr = recv
+                    .as_obj()
+                    .map_or(addr, |o| 0x7f00_0000_0000 + o.index() * 16);
                 format!(
-                    "<built-in method {name} of {} object at {addr:#x}>",
+                    "<built-in method {name} of {} object at {raddr:#x}>",
                     vm.type_name(recv)
                 )
             }
+        }
+        Object::Super(start, obj) => {
+            let (start, obj) = (*start, *obj);
+            let this = if obj.is_unbound() {
+                "NULL".to_string()
+            } else {
+                let owner = vm.super_self_class(obj);
+                format!("<{} object>", vm.class_name(owner))
+            };
+            format!("<super: <class '{}'>, {this}>", vm.class_name(start))
+        }
+        Object::StaticMethod(f) | Object::ClassMethod(f) => {
+            let f = *f;
+            let what = vm.type_name(v);
+            let inner = vm.repr_value(f).unwrap_or_default();
+            format!("<{what}({inner})>")
         }
         Object::Class(c) => {
             let module = vm.str_of(c.module);

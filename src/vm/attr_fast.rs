@@ -153,6 +153,11 @@ impl Vm {
             return false;
         }
         let cls = inst.class;
+        // Plain `object()` instances have no attributes (the general path
+        // raises AttributeError).
+        if cls == self.types.object {
+            return false;
+        }
         let c = self.attr_entry(code, i, cls);
         if !c.plain_setattr || c.kind == ClassAttr::Other {
             return false;

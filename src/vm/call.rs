@@ -9,7 +9,9 @@ use super::object::{
 };
 use super::value::{ObjRef, Value};
 use super::{PyErr, PyResult, Vm};
-use crate::bytecode::opcode::{MAKE_FN_CLOSURE, MAKE_FN_DEFAULTS, MAKE_FN_KWDEFAULTS};
+use crate::bytecode::opcode::{
+    MAKE_FN_ANNOTATIONS, MAKE_FN_CLOSURE, MAKE_FN_DEFAULTS, MAKE_FN_KWDEFAULTS,
+};
 use crate::bytecode::{CodeKind, Instr};
 use std::rc::Rc;
 
@@ -740,7 +742,8 @@ impl Vm {
         }
     }
 
-    /// `MakeFunction`: pops defaults/kwdefaults/closure as flagged.
+    /// `MakeFunction`: pops defaults/kwdefaults/annotations/closure as
+    /// flagged.
     pub(crate) fn make_function(
         &mut self,
         code: Rc<VmCode>,
@@ -752,6 +755,11 @@ impl Vm {
             self.seq_items(t).map(|s| s.to_vec()).unwrap_or_default()
         } else {
             Vec::new()
+        };
+        let annotations = if flags & MAKE_FN_ANNOTATIONS != 0 {
+            self.fiber.stack.pop().unwrap()
+        } else {
+            Value::None
         };
         let kwdefaults = if flags & MAKE_FN_KWDEFAULTS != 0 {
             self.fiber.stack.pop().unwrap()
@@ -786,6 +794,7 @@ impl Vm {
             closure: closure.into_boxed_slice(),
             doc,
             module,
+            annotations,
             attrs: Default::default(),
         }))))
     }

@@ -13,6 +13,7 @@ pub mod attr;
 pub mod attr_fast;
 pub mod call;
 pub mod clock;
+pub mod descr;
 pub mod exceptions;
 pub mod exec;
 pub mod frame;

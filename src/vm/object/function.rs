@@ -107,6 +107,8 @@ pub struct Function {
     pub closure: Box<[Value]>,
     pub doc: Value,
     pub module: Value,
+    /// `__annotations__`: a dict, or None until first asked for.
+    pub annotations: Value,
     /// Arbitrary attributes (`f.__wrapped__ = ...`).
     pub attrs: AttrMap,
 }
@@ -122,6 +124,7 @@ impl Function {
         self.closure.iter().for_each(|&v| f(v));
         f(self.doc);
         f(self.module);
+        f(self.annotations);
         self.attrs.trace(f);
     }
 }

@@ -61,7 +61,8 @@ pub enum Object {
     Cell(Value),
     Generator(Box<Generator>),
     Iter(Box<Iter>),
-    Property(Box<[Value; 4]>),
+    /// `[fget, fset, fdel, doc, name]` (see `vm/descr.rs`).
+    Property(Box<[Value; 5]>),
     StaticMethod(Value),
     ClassMethod(Value),
     /// `super(type, obj)`: the class to start after, and the receiver.
