@@ -13,12 +13,18 @@ pub fn native(vm: &mut Vm, name: &'static str, func: NativeFn) -> Value {
         func,
         receiver: Value::Unbound,
         data: Value::None,
+        self_method: false,
     })))
 }
 
 /// Adds a method (a built-in taking the receiver first) to a class.
 pub fn add_method(vm: &mut Vm, cls: ObjRef, name: &'static str, func: NativeFn) {
     let f = native(vm, name, func);
+    if let Value::Obj(r) = f {
+        if let Object::Builtin(b) = vm.heap.get_mut(r) {
+            b.self_method = true;
+        }
+    }
     set_class_attr(vm, cls, name, f);
 }
 

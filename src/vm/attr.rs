@@ -59,12 +59,13 @@ impl Vm {
                 receiver: obj,
             })),
             Object::Builtin(b) if b.receiver.is_unbound() => {
-                let (name, func, data) = (b.name, b.func, b.data);
+                let (name, func, data, self_method) = (b.name, b.func, b.data, b.self_method);
                 self.alloc(Object::Builtin(Box::new(Builtin {
                     name,
                     func,
                     receiver: obj,
                     data,
+                    self_method,
                 })))
             }
             Object::ClassMethod(f) => {

@@ -161,24 +161,24 @@ impl Vm {
                 // The common case, without allocating: copy the arguments
                 // (still rooted on the stack) into a buffer on the Rust
                 // stack, since the native function may grow the value stack.
-                let (f, receiver) = (b.func, b.receiver);
+                let (f, receiver, self_method) = (b.func, b.receiver, b.self_method);
                 let mut buf = [Value::None; INLINE_ARGS];
                 let skip = !receiver.is_unbound() as usize;
                 buf[0] = receiver;
                 buf[skip..skip + nargs]
                     .copy_from_slice(&self.fiber.stack[args_start..args_start + nargs]);
-                let v = f(self, &buf[..skip + nargs], &[])?;
+                let v = self.run_native(f, self_method, &buf[..skip + nargs], &[])?;
                 self.fiber.stack.truncate(func_pos);
                 Ok(CallOutcome::Done(v))
             }
             Object::Builtin(b) => {
-                let (f, receiver) = (b.func, b.receiver);
+                let (f, receiver, self_method) = (b.func, b.receiver, b.self_method);
                 let mut args: Vec<Value> = Vec::with_capacity(nargs + 1);
                 if !receiver.is_unbound() {
                     args.push(receiver);
                 }
                 let kw = self.split_kwargs(args_start, nargs, kwnames, &mut args);
-                let v = self.call_native(f, callee, &args, &kw)?;
+                let v = self.run_native(f, self_method, &args, &kw)?;
                 self.fiber.stack.truncate(func_pos);
                 Ok(CallOutcome::Done(v))
             }
@@ -210,16 +210,30 @@ impl Vm {
         }
     }
 
-    /// Runs a Rust function; `callee` stays rooted on the stack meanwhile.
+    /// Runs a Rust function. A type's method (`self_method`) whose receiver
+    /// is a built-in subclass instance runs with `builtin_self` set to it,
+    /// so the operations it applies to its receiver are the built-in ones
+    /// (`super().__getitem__(k)` in a dict subclass's `__getitem__` must
+    /// not call that `__getitem__` again), as CPython's C methods are.
     #[inline]
-    fn call_native(
+    pub(crate) fn run_native(
         &mut self,
         f: super::object::NativeFn,
-        _callee: Value,
+        self_method: bool,
         args: &[Value],
         kw: &[(Value, Value)],
     ) -> PyResult<Value> {
-        f(self, args, kw)
+        let receiver = match args.first() {
+            Some(&Value::Obj(r)) if self_method && self.heap.has_ext(r) => Some(r),
+            _ => None,
+        };
+        if receiver.is_none() && self.builtin_self.is_none() {
+            return f(self, args, kw);
+        }
+        let saved = std::mem::replace(&mut self.builtin_self, receiver);
+        let r = f(self, args, kw);
+        self.builtin_self = saved;
+        r
     }
 
     /// Copies positional arguments into `out` and returns keyword pairs.
@@ -319,7 +333,10 @@ impl Vm {
             return Err(self.new_error(ExcKind::RecursionError, "maximum recursion depth exceeded"));
         }
         self.native_depth += 1;
+        // aspy code run from a built-in method sees every override again.
+        let saved = self.builtin_self.take();
         let r = self.run_frames(stop);
+        self.builtin_self = saved;
         self.native_depth -= 1;
         r
     }
@@ -698,19 +715,19 @@ impl Vm {
     pub fn call(&mut self, f: Value, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
         if let Value::Obj(r) = f {
             if let Object::Builtin(b) = self.heap.get(r) {
-                let (func, receiver) = (b.func, b.receiver);
+                let (func, receiver, self_method) = (b.func, b.receiver, b.self_method);
                 if receiver.is_unbound() {
-                    return func(self, args, kw);
+                    return self.run_native(func, self_method, args, kw);
                 }
                 if args.len() < INLINE_ARGS {
                     let mut buf = [receiver; INLINE_ARGS];
                     buf[1..=args.len()].copy_from_slice(args);
-                    return func(self, &buf[..=args.len()], kw);
+                    return self.run_native(func, self_method, &buf[..=args.len()], kw);
                 }
                 let mut all = Vec::with_capacity(args.len() + 1);
                 all.push(receiver);
                 all.extend_from_slice(args);
-                return func(self, &all, kw);
+                return self.run_native(func, self_method, &all, kw);
             }
         }
         let func_pos = self.fiber.stack.len();

@@ -119,12 +119,13 @@ impl Vm {
             }),
             Object::Builtin(b) if b.receiver.is_unbound() => match obj {
                 Some(o) => {
-                    let (name, func, data) = (b.name, b.func, b.data);
+                    let (name, func, data, self_method) = (b.name, b.func, b.data, b.self_method);
                     Ok(self.alloc(Object::Builtin(Box::new(Builtin {
                         name,
                         func,
                         receiver: o,
                         data,
+                        self_method,
                     }))))
                 }
                 None => Ok(d),

@@ -127,6 +127,10 @@ pub struct Vm {
     /// collection; attribute cache entries are valid only for the epoch
     /// they were filled in (see `object::AttrCache`).
     pub class_epoch: u64,
+    /// The built-in subclass instance a built-in method is running on (see
+    /// `Vm::run_native`): `user_overrides` ignores its overrides until the
+    /// method runs aspy code.
+    pub(crate) builtin_self: Option<ObjRef>,
     /// `__init__` lookups for class calls (see `Vm::plain_init`).
     pub(crate) init_cache: [call::InitCache; call::INIT_CACHE_SIZE],
 }
@@ -170,6 +174,7 @@ impl Vm {
             await_hook: None,
             clock,
             class_epoch: 1,
+            builtin_self: None,
             init_cache: [Default::default(); call::INIT_CACHE_SIZE],
         };
         if let Some(n) = vm.config.gc_threshold {

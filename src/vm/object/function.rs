@@ -152,6 +152,10 @@ pub struct Builtin {
     /// Extra state for closures made by library code (e.g. `functools.partial`
     /// is written in Rust and keeps its parts here); `Value::None` if unused.
     pub data: Value,
+    /// A method of a type (its first argument is the receiver). Run on a
+    /// built-in subclass instance, it sees the built-in behaviour of that
+    /// receiver, not the subclass's overrides (see `Vm::builtin_self`).
+    pub self_method: bool,
 }
 
 impl Builtin {
