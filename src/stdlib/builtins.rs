@@ -148,6 +148,7 @@ pub fn install(vm: &mut Vm) {
     super::list_methods::install(vm);
     super::dict_methods::install(vm);
     super::set_methods::install(vm);
+    super::gen_methods::install(vm);
 }
 
 // ---- object -----------------------------------------------------------------
@@ -632,8 +633,7 @@ fn next(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let it = args[0];
     let is_iter = match it {
         Value::Obj(r) => {
-            matches!(vm.heap.get(r), Object::Iter(_) | Object::Generator(_))
-                || vm.lookup_special(it, "__next__").is_some()
+            matches!(vm.heap.get(r), Object::Iter(_)) || vm.lookup_special(it, "__next__").is_some()
         }
         _ => false,
     };
@@ -642,8 +642,8 @@ fn next(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
         return Err(vm.type_error(msg));
     }
     match vm.iter_next_with_value(it)? {
-        crate::vm::call::GenStep::Yield(v) => Ok(v),
-        crate::vm::call::GenStep::Return(v) => match args.get(1) {
+        crate::vm::gen::GenStep::Yield(v) => Ok(v),
+        crate::vm::gen::GenStep::Return(v) => match args.get(1) {
             Some(&d) => Ok(d),
             None => Err(vm.stop_iteration(v)),
         },

@@ -7,6 +7,7 @@ pub mod bytes_methods;
 pub mod dict_methods;
 pub mod format;
 pub mod functions;
+pub mod gen_methods;
 pub mod import;
 pub mod list_methods;
 pub mod modules;

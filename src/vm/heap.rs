@@ -33,6 +33,15 @@ pub struct Heap {
     pub stress: bool,
     /// Upper bound on live objects (the embedding API's heap limit); 0 = none.
     pub max_objects: usize,
+    /// Coroutines freed without ever being started, for the VM to report
+    /// ("coroutine '...' was never awaited"): qualname and creation site.
+    pub unawaited: Vec<Unawaited>,
+}
+
+/// A coroutine collected before it was ever awaited.
+pub struct Unawaited {
+    pub qualname: std::rc::Rc<str>,
+    pub origin: Option<(std::rc::Rc<crate::bytecode::Code>, u32)>,
 }
 
 const MIN_THRESHOLD: usize = 100_000;
@@ -56,6 +65,7 @@ impl Heap {
             collections: 0,
             stress: false,
             max_objects: 0,
+            unawaited: Vec::new(),
         }
     }
 
@@ -156,6 +166,11 @@ impl Heap {
         let mut freed = 0;
         for (i, slot) in self.slots.iter_mut().enumerate() {
             if slot.is_some() && self.marks[i / 64] & (1u64 << (i % 64)) == 0 {
+                if let Some(Object::Generator(g)) = slot {
+                    if let Some(u) = unawaited_coroutine(g) {
+                        self.unawaited.push(u);
+                    }
+                }
                 *slot = None;
                 self.free.push(i as u32);
                 freed += 1;
@@ -166,6 +181,32 @@ impl Heap {
         self.threshold = self.live.max(self.min_threshold);
         self.collections += 1;
         freed
+    }
+}
+
+/// The report for a coroutine that is being freed unstarted, if it is one.
+fn unawaited_coroutine(g: &super::object::Generator) -> Option<Unawaited> {
+    if g.kind != crate::bytecode::CodeKind::Coroutine || g.state != super::object::GenState::Created
+    {
+        return None;
+    }
+    let code = &g.frame.as_ref()?.code.code;
+    Some(Unawaited {
+        qualname: code.qualname.clone(),
+        origin: g.origin.clone(),
+    })
+}
+
+/// Every unstarted coroutine still on the heap (reported at exit).
+impl Heap {
+    pub fn live_unawaited(&self) -> Vec<Unawaited> {
+        self.slots
+            .iter()
+            .filter_map(|s| match s {
+                Some(Object::Generator(g)) => unawaited_coroutine(g),
+                _ => None,
+            })
+            .collect()
     }
 }
 

@@ -612,14 +612,14 @@ impl Vm {
                     Instr::YieldValue => {
                         let v = pop!();
                         save_ip!();
-                        match self.yield_from_frame(v, stop) {
+                        match tri!(self.yield_from_frame(v, true)) {
                             Some(exit) => return Ok(exit),
                             None => continue 'frames,
                         }
                     }
                     Instr::Send(_) => {
                         save_ip!();
-                        match tri!(self.send_instr(stop)) {
+                        match tri!(self.send_instr()) {
                             Some(exit) => return Ok(exit),
                             None => continue 'frames,
                         }
@@ -732,6 +732,13 @@ impl Vm {
             if self.fiber.frames.len() <= stop {
                 return Err(PyErr(exc));
             }
+            if frame.mode == FrameMode::Delegate {
+                if let Some(g) = frame.generator {
+                    if self.agen_raised(g, exc) {
+                        return Ok(());
+                    }
+                }
+            }
             match frame.mode {
                 FrameMode::Native | FrameMode::NativeResume | FrameMode::TaskRoot => {
                     return Err(PyErr(exc))
@@ -776,12 +783,9 @@ impl Vm {
                 None
             }
             FrameMode::Delegate => {
-                // `yield from`/`await` finished: replace the sub-iterator by
-                // the result and continue after the Send.
-                let caller = self.fiber.frames.last_mut().unwrap();
-                let target = caller.code.code.instrs[caller.ip as usize - 1].jump_target();
-                caller.ip = target.unwrap_or(caller.ip);
-                *self.fiber.stack.last_mut().unwrap() = v;
+                // `yield from`/`await` finished: the result replaces the
+                // sub-iterator and the caller continues after its Send.
+                self.delegate_returned(frame.generator, v)?;
                 None
             }
         })

@@ -13,6 +13,8 @@ pub mod attr;
 pub mod call;
 pub mod exceptions;
 pub mod frame;
+pub mod gen;
+pub mod gen_ops;
 pub mod heap;
 pub mod interp;
 pub mod load;
@@ -106,10 +108,16 @@ pub struct Vm {
     /// Installed by the asyncio runtime: one `await` step on a native
     /// awaitable (Future, Task, sleep). None if the object is not one.
     pub await_hook: Option<AwaitHook>,
+    /// Installed by the asyncio runtime: called the first time an async
+    /// generator is iterated, so the running loop can finalise it.
+    pub agen_firstiter_hook: Option<fn(&mut Vm, ObjRef)>,
+    /// Coroutines created and not yet started, closed or collected: when
+    /// zero, exit needs no search for never-awaited coroutines.
+    pub(crate) unstarted_coroutines: usize,
 }
 
 /// See [`Vm::await_hook`].
-pub type AwaitHook = fn(&mut Vm, ObjRef, Value) -> PyResult<Option<call::GenStep>>;
+pub type AwaitHook = fn(&mut Vm, ObjRef, Value) -> PyResult<Option<gen::GenStep>>;
 
 impl Vm {
     /// A fresh VM with the built-in types and functions installed.
@@ -142,6 +150,8 @@ impl Vm {
             object_repr: Value::None,
             object_str: Value::None,
             await_hook: None,
+            agen_firstiter_hook: None,
+            unstarted_coroutines: 0,
         };
         if let Some(n) = vm.config.gc_threshold {
             vm.heap.set_min_threshold(n);
@@ -253,7 +263,11 @@ impl Vm {
             self.module_state.values().for_each(|&v| push(v));
             self.repr_guard.iter().for_each(|&v| push(v));
         }
-        self.heap.collect(roots)
+        let freed = self.heap.collect(roots);
+        if !self.heap.unawaited.is_empty() {
+            self.report_unawaited();
+        }
+        freed
     }
 
     // ---- errors ------------------------------------------------------------

@@ -18,7 +18,7 @@ pub mod string;
 
 pub use dict::Dict;
 pub use function::{BoundMethod, Builtin, Function, NativeFn, VmCode};
-pub use generator::{GenState, Generator};
+pub use generator::{GenOp, GenOpKind, GenOpState, GenState, Generator};
 pub use klass::{AttrMap, Class, ExcData, Instance, Layout, Payload, TraceEntry};
 pub use native::NativeObject;
 pub use string::StrObj;
@@ -47,6 +47,8 @@ pub enum Object {
     /// A closure cell; `Value::Unbound` when empty.
     Cell(Value),
     Generator(Box<Generator>),
+    /// An awaitable driving an async generator, or a coroutine's `__await__`.
+    GenOp(Box<GenOp>),
     Iter(Box<Iter>),
     Property(Box<[Value; 4]>),
     StaticMethod(Value),
@@ -188,6 +190,7 @@ impl Object {
             }
             Object::Cell(v) | Object::StaticMethod(v) | Object::ClassMethod(v) => f(*v),
             Object::Generator(g) => g.trace(f),
+            Object::GenOp(op) => op.trace(f),
             Object::Iter(it) => it.trace(f),
             Object::Property(parts) => parts.iter().for_each(|&v| f(v)),
             Object::Super(cls, obj) => {

@@ -1,7 +1,7 @@
 //! Iteration: `iter()`, `next()` and collecting an iterable.
 
-use crate::vm::call::GenStep;
 use crate::vm::exceptions::ExcKind;
+use crate::vm::gen::GenStep;
 use crate::vm::object::{DictIterKind, GenState, Iter, Object};
 use crate::vm::value::Value;
 use crate::vm::{PyResult, Vm};
@@ -25,7 +25,10 @@ impl Vm {
                     len: d.len(),
                     kind: DictIterKind::Keys,
                 },
-                Object::Iter(_) | Object::Generator(_) => return Ok(v),
+                Object::Iter(_) => return Ok(v),
+                Object::Generator(g) if g.kind == crate::bytecode::CodeKind::Generator => {
+                    return Ok(v)
+                }
                 _ => {
                     if let Some(m) = self.lookup_special(v, "__iter__") {
                         let it = self.call(m, &[], &[])?;
@@ -76,7 +79,7 @@ impl Vm {
                     None => GenStep::Return(Value::None),
                 })
             }
-            Object::Generator(g) => {
+            Object::Generator(g) if g.kind == crate::bytecode::CodeKind::Generator => {
                 if g.state == GenState::Finished {
                     return Ok(GenStep::Return(Value::None));
                 }
