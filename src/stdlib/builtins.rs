@@ -665,18 +665,23 @@ fn hash(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
 
 fn callable(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     check_args(vm, "callable", args, kw, 1, 1)?;
-    let v = args[0];
-    let r = match v {
-        Value::Obj(r) => match vm.heap.get(r) {
-            Object::Function(_)
-            | Object::Builtin(_)
-            | Object::BoundMethod(_)
-            | Object::Class(_) => true,
-            _ => vm.lookup_special(v, "__call__").is_some(),
-        },
-        _ => false,
-    };
-    Ok(Value::Bool(r))
+    Ok(Value::Bool(vm.is_callable(args[0])))
+}
+
+impl Vm {
+    /// `callable(v)`.
+    pub fn is_callable(&mut self, v: Value) -> bool {
+        match v {
+            Value::Obj(r) => match self.heap.get(r) {
+                Object::Function(_)
+                | Object::Builtin(_)
+                | Object::BoundMethod(_)
+                | Object::Class(_) => true,
+                _ => self.lookup_special(v, "__call__").is_some(),
+            },
+            _ => false,
+        }
+    }
 }
 
 /// An attribute-name argument as an interned string.

@@ -61,6 +61,7 @@ impl Vm {
             _ => (Value::None, Value::None),
         };
         let kind = code.code.kind;
+        let gen_code = code.code.clone();
         let origin = if kind == CodeKind::Coroutine {
             self.unstarted_coroutines += 1;
             self.fiber.frames.last().map(|f| {
@@ -88,6 +89,7 @@ impl Vm {
             name,
             qualname,
             flags: 0,
+            code: gen_code,
             origin,
         })))
     }
@@ -211,6 +213,16 @@ impl Vm {
             return Err(PyErr(exc));
         }
         self.resume_generator(target, Value::None, Some(exc), FrameMode::Delegate)
+    }
+
+    /// Raises `exc` in the top frame of the fiber (a resumed task): thrown
+    /// into what it delegates to if it is paused at a `Send`.
+    pub fn throw_into_top(&mut self, exc: Value) -> PyResult<()> {
+        if self.fiber.frames.last().is_some_and(frame_at_send) {
+            self.throw_into_delegate(exc)
+        } else {
+            Err(PyErr(exc))
+        }
     }
 
     /// The error for resuming a generator whose frame is already on a fiber.

@@ -36,6 +36,11 @@ pub struct Heap {
     /// Coroutines freed without ever being started, for the VM to report
     /// ("coroutine '...' was never awaited"): qualname and creation site.
     pub unawaited: Vec<Unawaited>,
+    /// Objects to be told about when they become unreachable (held weakly).
+    /// A collection that finds one unreachable keeps it alive one more
+    /// cycle and moves it to `dying`, for the VM's finalize hook.
+    pub watched: Vec<ObjRef>,
+    pub dying: Vec<ObjRef>,
 }
 
 /// A coroutine collected before it was ever awaited.
@@ -66,6 +71,8 @@ impl Heap {
             stress: false,
             max_objects: 0,
             unawaited: Vec::new(),
+            watched: Vec::new(),
+            dying: Vec::new(),
         }
     }
 
@@ -132,7 +139,33 @@ impl Heap {
             }
         }
         self.drain(&mut stack);
+        self.resurrect_watched(&mut stack);
         self.sweep()
+    }
+
+    /// Moves unreachable watched objects to `dying` and marks them (and
+    /// what they reach) so they survive this collection.
+    fn resurrect_watched(&mut self, stack: &mut Vec<ObjRef>) {
+        if self.watched.is_empty() {
+            return;
+        }
+        let watched = std::mem::take(&mut self.watched);
+        let mut kept = Vec::with_capacity(watched.len());
+        for r in watched {
+            let i = r.0 as usize;
+            if self.marks[i / 64] & (1u64 << (i % 64)) != 0 {
+                kept.push(r);
+            } else {
+                self.dying.push(r);
+            }
+        }
+        self.watched = kept;
+        let dying = std::mem::take(&mut self.dying);
+        for &r in &dying {
+            self.mark_push(r, stack);
+        }
+        self.dying = dying;
+        self.drain(stack);
     }
 
     /// Marks `r` and schedules its children; used while tracing.
@@ -190,9 +223,8 @@ fn unawaited_coroutine(g: &super::object::Generator) -> Option<Unawaited> {
     {
         return None;
     }
-    let code = &g.frame.as_ref()?.code.code;
     Some(Unawaited {
-        qualname: code.qualname.clone(),
+        qualname: g.code.qualname.clone(),
         origin: g.origin.clone(),
     })
 }

@@ -612,9 +612,15 @@ impl Vm {
                     Instr::YieldValue => {
                         let v = pop!();
                         save_ip!();
-                        match tri!(self.yield_from_frame(v, true)) {
-                            Some(exit) => return Ok(exit),
-                            None => continue 'frames,
+                        match self.yield_from_frame(v, true) {
+                            Ok(Some(exit)) => return Ok(exit),
+                            Ok(None) => continue 'frames,
+                            Err(e) => {
+                                // Raised in the frame now on top (the one
+                                // awaiting an async generator's aclose).
+                                self.unwind(e, stop)?;
+                                continue 'frames;
+                            }
                         }
                     }
                     Instr::Send(_) => {

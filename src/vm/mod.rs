@@ -111,9 +111,28 @@ pub struct Vm {
     /// Installed by the asyncio runtime: called the first time an async
     /// generator is iterated, so the running loop can finalise it.
     pub agen_firstiter_hook: Option<fn(&mut Vm, ObjRef)>,
+    /// Installed by the asyncio runtime: called for each watched object
+    /// (`Heap::watched`) the collector found unreachable, and at exit for
+    /// those still alive.
+    pub finalize_hook: Option<fn(&mut Vm, ObjRef)>,
     /// Coroutines created and not yet started, closed or collected: when
     /// zero, exit needs no search for never-awaited coroutines.
     pub(crate) unstarted_coroutines: usize,
+    /// The event loop runtime's state (see `src/runtime/`), created when
+    /// asyncio is first used.
+    pub runtime: Option<Box<dyn VmExtension>>,
+    /// When the VM was created: the origin of its monotonic clock.
+    pub clock_start: std::time::Instant,
+    /// Seconds added to the monotonic clock by virtual time.
+    pub clock_offset: f64,
+}
+
+/// State that a layer above the VM hangs off it (the event loop runtime):
+/// reached by downcasting, traced by the collector.
+pub trait VmExtension: std::any::Any {
+    /// Reports every value held, for the collector.
+    fn trace(&self, f: &mut dyn FnMut(Value));
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any;
 }
 
 /// See [`Vm::await_hook`].
@@ -151,7 +170,11 @@ impl Vm {
             object_str: Value::None,
             await_hook: None,
             agen_firstiter_hook: None,
+            finalize_hook: None,
             unstarted_coroutines: 0,
+            runtime: None,
+            clock_start: std::time::Instant::now(),
+            clock_offset: 0.0,
         };
         if let Some(n) = vm.config.gc_threshold {
             vm.heap.set_min_threshold(n);
@@ -262,12 +285,49 @@ impl Vm {
             self.interned.values().for_each(|&r| push(Value::Obj(r)));
             self.module_state.values().for_each(|&v| push(v));
             self.repr_guard.iter().for_each(|&v| push(v));
+            if let Some(rt) = &self.runtime {
+                rt.trace(&mut push);
+            }
         }
         let freed = self.heap.collect(roots);
         if !self.heap.unawaited.is_empty() {
             self.report_unawaited();
         }
+        if !self.heap.dying.is_empty() {
+            self.finalize_dying();
+        }
         freed
+    }
+
+    /// Runs the finalize hook on watched objects that became unreachable
+    /// (they stay rooted while it runs).
+    fn finalize_dying(&mut self) {
+        let dying = std::mem::take(&mut self.heap.dying);
+        let Some(hook) = self.finalize_hook else {
+            return;
+        };
+        let mark = self.temp_roots.len();
+        self.temp_roots.extend(dying.iter().map(|&r| Value::Obj(r)));
+        for r in dying {
+            hook(self, r);
+        }
+        self.temp_roots.truncate(mark);
+    }
+
+    /// At exit: runs the finalize hook on every watched object still alive
+    /// (as CPython finalises objects at shutdown).
+    pub fn finalize_watched_at_exit(&mut self) {
+        let watched = std::mem::take(&mut self.heap.watched);
+        let Some(hook) = self.finalize_hook else {
+            return;
+        };
+        let mark = self.temp_roots.len();
+        self.temp_roots
+            .extend(watched.iter().map(|&r| Value::Obj(r)));
+        for r in watched {
+            hook(self, r);
+        }
+        self.temp_roots.truncate(mark);
     }
 
     // ---- errors ------------------------------------------------------------

@@ -1,10 +1,19 @@
 //! Native library modules (written in Rust): looked up by name on import.
 
+pub mod asyncio;
+pub mod asyncio_future;
+pub mod asyncio_loop;
+pub mod contextvars;
+
 use crate::vm::value::Value;
 use crate::vm::{PyResult, Vm};
 
 /// Creates and returns the native module `name`, or None if there is no
 /// native module of that name.
-pub fn load(_vm: &mut Vm, _name: &str) -> Option<PyResult<Value>> {
-    None
+pub fn load(vm: &mut Vm, name: &str) -> Option<PyResult<Value>> {
+    match name {
+        "_asyncio" => Some(asyncio::load(vm)),
+        "contextvars" => Some(contextvars::load(vm)),
+        _ => None,
+    }
 }

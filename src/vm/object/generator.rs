@@ -46,6 +46,8 @@ pub struct Generator {
     pub qualname: Value,
     /// Async generator state bits (`AG_*`).
     pub flags: u32,
+    /// The generator's code (kept after it finishes, for reprs).
+    pub code: Rc<Code>,
     /// For coroutines: the code and instruction that created it, reported
     /// if it is collected without ever being awaited.
     pub origin: Option<(Rc<Code>, u32)>,
