@@ -102,6 +102,7 @@ pub fn install(vm: &mut Vm) {
         ("float", t.float),
         ("str", t.str_),
         ("bytes", t.bytes),
+        ("bytearray", t.bytearray),
         ("list", t.list),
         ("tuple", t.tuple),
         ("dict", t.dict),
@@ -323,21 +324,7 @@ fn build_class(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<V
     if bases.is_empty() {
         bases.push(vm.types.object);
     }
-    for &b in &bases {
-        let layout = match vm.heap.get(b) {
-            Object::Class(c) => c.layout,
-            _ => Layout::Object,
-        };
-        if layout == Layout::Builtin && b != vm.types.object {
-            let bn = vm.class_name(b).to_string();
-            if !matches!(bn.as_str(), "object") {
-                return Err(vm.new_error(
-                    ExcKind::NotImplementedError,
-                    format!("aspy does not support subclassing the built-in type '{bn}'"),
-                ));
-            }
-        }
-    }
+    let layout = vm.layout_for_bases(&bases)?;
     let Some(mro_tail) = vm.compute_mro(&bases) else {
         let names: Vec<String> = bases
             .iter()
@@ -347,14 +334,6 @@ fn build_class(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<V
             "Cannot create a consistent method resolution order (MRO) for bases {}",
             names.join(", ")
         )));
-    };
-    let layout = if bases
-        .iter()
-        .any(|&b| matches!(vm.heap.get(b), Object::Class(c) if c.layout == Layout::Exception))
-    {
-        Layout::Exception
-    } else {
-        Layout::Object
     };
     // Run the body with a fresh namespace.
     let ns = vm.new_dict();
@@ -372,6 +351,13 @@ fn build_class(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<V
         for e in d.iter() {
             dict.insert_new(e.hash, e.key, e.value);
         }
+    }
+    // A class that defines `__eq__` but not `__hash__` is unhashable.
+    let eq_key = Value::Obj(vm.intern("__eq__"));
+    let hash_key = Value::Obj(vm.intern("__hash__"));
+    if vm.dict_get(ns, eq_key)?.is_some() && vm.dict_get(ns, hash_key)?.is_none() {
+        let h = vm.hash_value(hash_key)?;
+        dict.insert_new(h, hash_key, Value::None);
     }
     let qual_key = Value::Obj(vm.intern("__qualname__"));
     let module_key = Value::Obj(vm.intern("__module__"));
@@ -542,14 +528,15 @@ fn len(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
 impl Vm {
     /// `len(v)`.
     pub fn len_of(&mut self, v: Value) -> PyResult<usize> {
-        if let Value::Obj(r) = v {
+        if let (Value::Obj(r), false) = (v, self.user_overrides(v, "__len__")) {
             match self.heap.get(r) {
                 Object::Str(_)
                 | Object::List(_)
                 | Object::Tuple(_)
                 | Object::Dict(_)
                 | Object::Set(..)
-                | Object::Bytes(_) => return Ok(self.container_len(v)),
+                | Object::Bytes(_)
+                | Object::ByteArray(_) => return Ok(self.container_len(v)),
                 Object::Range(rg) => return Ok(rg.len() as usize),
                 _ => {}
             }

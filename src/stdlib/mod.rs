@@ -3,19 +3,29 @@
 //! in the top-level `stdlib/` folder and are embedded by `build.rs`.
 
 pub mod builtins;
+pub mod bytearray_methods;
 pub mod bytes_methods;
+pub mod bytes_operators;
+pub mod bytes_search;
 pub mod dict_methods;
 pub mod format;
 pub mod functions;
 pub mod gen_methods;
 pub mod import;
 pub mod list_methods;
+pub mod method_args;
 pub mod modules;
 pub mod number_methods;
+pub mod percent_format;
 pub mod set_methods;
 pub mod special_attrs;
+pub mod str_case;
+pub mod str_format;
 pub mod str_methods;
+pub mod str_search;
+pub mod text_codecs;
 pub mod types_core;
+pub mod unicode;
 
 /// Modules written in aspy, embedded at build time: (name, source).
 pub mod embedded {

@@ -1,7 +1,7 @@
 //! Constructors of the core built-in types (`int(x)`, `str(x)`, `list(x)`,
 //! ...), installed as each type's `__new__`.
 
-use super::builtins::{check_args, native, set_class_attr};
+use super::builtins::{add_method, check_args, native, set_class_attr};
 use crate::vm::object::{Iter, Object, SetKind};
 use crate::vm::ops::arith::to_bigint;
 use crate::vm::value::{ObjRef, Value};
@@ -12,6 +12,113 @@ fn set_new(vm: &mut Vm, cls: ObjRef, f: crate::vm::object::NativeFn) {
     let b = native(vm, "__new__", f);
     let s = vm.alloc(Object::StaticMethod(b));
     set_class_attr(vm, cls, "__new__", s);
+}
+
+/// The `__new__` of a built-in type that user classes may derive from: the
+/// type's own constructor for the type itself; for a subclass, an instance
+/// carrying the subclass (mutable containers start empty and are filled by
+/// their `__init__`, as in CPython).
+macro_rules! subclassable_new {
+    ($ty:ident, $ctor:path) => {{
+        fn entry(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+            let base = vm.types.$ty;
+            new_for_class(vm, base, $ctor, args, kw)
+        }
+        entry
+    }};
+}
+
+fn new_for_class(
+    vm: &mut Vm,
+    base: ObjRef,
+    ctor: crate::vm::object::NativeFn,
+    args: &[Value],
+    kw: &[(Value, Value)],
+) -> PyResult<Value> {
+    let base_name = vm.class_name(base).to_string();
+    let cls = match args.first() {
+        Some(&Value::Obj(c)) if matches!(vm.heap.get(c), Object::Class(_)) => c,
+        Some(&v) => {
+            let msg = format!(
+                "{base_name}.__new__(X): X is not a type object ({})",
+                vm.type_name(v)
+            );
+            return Err(vm.type_error(msg));
+        }
+        None => {
+            return Err(vm.type_error(format!("{base_name}.__new__(): not enough arguments")));
+        }
+    };
+    if cls == base {
+        return ctor(vm, args, kw);
+    }
+    if !vm.is_subclass(cls, base) {
+        let name = vm.class_name(cls).to_string();
+        let msg = format!("{base_name}.__new__({name}): {name} is not a subtype of {base_name}");
+        return Err(vm.type_error(msg));
+    }
+    let t = &vm.types;
+    let v = if base == t.list {
+        vm.new_list(Vec::new())
+    } else if base == t.dict {
+        vm.new_dict()
+    } else if base == t.set {
+        vm.new_set_of(&[], SetKind::Set)?
+    } else {
+        ctor(vm, args, kw)?
+    };
+    Ok(vm.subclass_instance(v, cls))
+}
+
+/// `list.__init__(self, iterable=())`: replaces the contents.
+fn list_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    check_args(vm, "list", args, kw, 1, 2)?;
+    let items = match args.get(1) {
+        Some(&v) => vm.collect_iterable(v)?,
+        None => Vec::new(),
+    };
+    if let Value::Obj(r) = args[0] {
+        if let Object::List(l) = vm.heap.get_mut(r) {
+            *l = items;
+            return Ok(Value::None);
+        }
+    }
+    Err(vm.type_error("descriptor '__init__' requires a 'list' object"))
+}
+
+/// `dict.__init__(self, mapping_or_pairs=(), **kw)`: adds to the contents.
+fn dict_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    if args.len() > 2 {
+        let msg = format!("dict expected at most 1 argument, got {}", args.len() - 1);
+        return Err(vm.type_error(msg));
+    }
+    fill_dict(vm, args[0], args.get(1).copied(), kw)?;
+    Ok(Value::None)
+}
+
+/// `set.__init__(self, iterable=())`: replaces the contents.
+fn set_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    check_args(vm, "set", args, kw, 1, 2)?;
+    let items = match args.get(1) {
+        Some(&v) => vm.collect_iterable(v)?,
+        None => Vec::new(),
+    };
+    if let Value::Obj(r) = args[0] {
+        if let Object::Set(d, _) = vm.heap.get_mut(r) {
+            d.clear();
+        }
+    }
+    vm.temp_roots.extend_from_slice(&items);
+    let mut result = Ok(());
+    for &it in &items {
+        result = vm.set_add(args[0], it);
+        if result.is_err() {
+            break;
+        }
+    }
+    let n = vm.temp_roots.len() - items.len();
+    vm.temp_roots.truncate(n);
+    result.map(|_| Value::None)
 }
 
 pub fn install(vm: &mut Vm) {
@@ -32,16 +139,27 @@ pub fn install(vm: &mut Vm) {
     );
     set_new(vm, int, int_new);
     set_new(vm, float, float_new);
-    set_new(vm, str_, str_new);
+    set_new(
+        vm,
+        str_,
+        subclassable_new!(str_, super::text_codecs::str_new),
+    );
     set_new(vm, bool_, bool_new);
-    set_new(vm, list, list_new);
-    set_new(vm, tuple, tuple_new);
-    set_new(vm, dict, dict_new);
-    set_new(vm, set, set_new_fn);
-    set_new(vm, frozenset, frozenset_new);
+    set_new(vm, list, subclassable_new!(list, list_new));
+    set_new(vm, tuple, subclassable_new!(tuple, tuple_new));
+    set_new(vm, dict, subclassable_new!(dict, dict_new));
+    set_new(vm, set, subclassable_new!(set, set_new_fn));
+    set_new(vm, frozenset, subclassable_new!(frozenset, frozenset_new));
     set_new(vm, range, range_new);
     set_new(vm, type_, type_new);
-    set_new(vm, bytes, bytes_new);
+    set_new(
+        vm,
+        bytes,
+        subclassable_new!(bytes, super::bytes_methods::bytes_new),
+    );
+    add_method(vm, list, "__init__", list_init);
+    add_method(vm, dict, "__init__", dict_init);
+    add_method(vm, set, "__init__", set_init);
     let (en, zp, mp, fl, rv) = (
         vm.types.enumerate,
         vm.types.zip,
@@ -211,23 +329,6 @@ fn float_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
     }
 }
 
-fn str_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    match args.get(1) {
-        None => Ok(vm.new_str("")),
-        Some(&v) => {
-            if args.len() > 2 {
-                if let Value::Obj(r) = v {
-                    if let Object::Bytes(b) = vm.heap.get(r) {
-                        let s = String::from_utf8_lossy(b).to_string();
-                        return Ok(vm.new_str(s));
-                    }
-                }
-            }
-            vm.to_str_value(v)
-        }
-    }
-}
-
 fn bool_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     match args.get(1) {
         None => Ok(Value::Bool(false)),
@@ -365,47 +466,6 @@ fn type_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Val
         2 => Ok(Value::Obj(vm.class_of(args[1]))),
         _ => Err(vm.type_error("type() takes 1 or 3 arguments")),
     }
-}
-
-fn bytes_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    let out: Vec<u8> = match args.get(1) {
-        None => Vec::new(),
-        Some(&Value::Int(n)) => {
-            if n < 0 {
-                return Err(vm.value_error("negative count"));
-            }
-            vec![0; n as usize]
-        }
-        Some(&v) => {
-            if let Some(s) = vm.as_str(v) {
-                let s = s.to_string();
-                if args.len() < 3 {
-                    return Err(vm.type_error("string argument without an encoding"));
-                }
-                s.into_bytes()
-            } else {
-                let items = vm.collect_iterable(v)?;
-                let mut out = Vec::with_capacity(items.len());
-                for it in items {
-                    match it {
-                        Value::Int(x) if (0..256).contains(&x) => out.push(x as u8),
-                        Value::Int(_) => {
-                            return Err(vm.value_error("bytes must be in range(0, 256)"))
-                        }
-                        _ => {
-                            let msg = format!(
-                                "'{}' object cannot be interpreted as an integer",
-                                vm.type_name(it)
-                            );
-                            return Err(vm.type_error(msg));
-                        }
-                    }
-                }
-                out
-            }
-        }
-    };
-    Ok(vm.alloc(Object::Bytes(out.into_boxed_slice())))
 }
 
 fn enumerate_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {

@@ -50,7 +50,7 @@ impl Vm {
     }
 
     /// Binds a class attribute to an instance (functions become methods).
-    fn bind(&mut self, attr: Value, obj: Value, cls: ObjRef) -> Value {
+    pub(crate) fn bind(&mut self, attr: Value, obj: Value, cls: ObjRef) -> Value {
         let Value::Obj(r) = attr else { return attr };
         match self.heap.get(r) {
             Object::Function(_) => self.alloc(Object::BoundMethod(BoundMethod {
@@ -114,21 +114,13 @@ impl Vm {
                 }
                 Object::Class(_) => return self.class_get_attr(r, name),
                 Object::Instance(inst) => {
-                    let cls = inst.class;
-                    let found = inst.attrs.get(name_ref);
-                    let descr = self.class_lookup_ref(cls, name);
-                    if let Some(d) = descr {
-                        if self.is_data_descriptor(d) {
-                            return self.descriptor_get(d, obj, cls).map(Some);
-                        }
-                    }
-                    if let Some(v) = found {
-                        return Ok(Some(v));
-                    }
-                    if let Some(d) = descr {
-                        return self.descriptor_get(d, obj, cls).map(Some);
-                    }
-                    return self.special_attr(obj, name);
+                    let (cls, found) = (inst.class, inst.attrs.get(name_ref));
+                    return self.instance_get_attr(obj, cls, found, name);
+                }
+                _ if self.heap.has_ext(r) => {
+                    let found = self.ext_attr(r, name_ref);
+                    let cls = self.class_of(obj);
+                    return self.instance_get_attr(obj, cls, found, name);
                 }
                 Object::Function(f) => {
                     if let Some(v) = f.attrs.get(name_ref) {
@@ -140,6 +132,31 @@ impl Vm {
         }
         let cls = self.class_of(obj);
         if let Some(d) = self.class_lookup_ref(cls, name) {
+            return self.descriptor_get(d, obj, cls).map(Some);
+        }
+        self.special_attr(obj, name)
+    }
+
+    /// Lookup on an object with its own attributes (`found`, the value in
+    /// its namespace if any): data descriptors on the class win, then the
+    /// instance's own attribute, then other class attributes.
+    fn instance_get_attr(
+        &mut self,
+        obj: Value,
+        cls: ObjRef,
+        found: Option<Value>,
+        name: Value,
+    ) -> PyResult<Option<Value>> {
+        let descr = self.class_lookup_ref(cls, name);
+        if let Some(d) = descr {
+            if self.is_data_descriptor(d) {
+                return self.descriptor_get(d, obj, cls).map(Some);
+            }
+        }
+        if let Some(v) = found {
+            return Ok(Some(v));
+        }
+        if let Some(d) = descr {
             return self.descriptor_get(d, obj, cls).map(Some);
         }
         self.special_attr(obj, name)
@@ -223,37 +240,10 @@ impl Vm {
         let Value::Obj(r) = obj else {
             return Err(self.attribute_error_set(obj, name));
         };
+        let has_ext = self.heap.has_ext(r);
         match self.heap.get(r) {
-            Object::Instance(inst) => {
-                let cls = inst.class;
-                if let Some(Value::Obj(dr)) = self.class_lookup_ref(cls, name) {
-                    {
-                        if let Object::Property(p) = self.heap.get(dr) {
-                            let fset = p[1];
-                            if fset.is_none() {
-                                let cname = self.class_name(cls).to_string();
-                                let msg = format!(
-                                    "property '{}' of '{cname}' object has no setter",
-                                    self.str_of(name)
-                                );
-                                return Err(self.new_error(ExcKind::AttributeError, msg));
-                            }
-                            self.call(fset, &[obj, value], &[])?;
-                            return Ok(());
-                        }
-                    }
-                }
-                if let Some(sa) = self.class_lookup(cls, "__setattr__") {
-                    if !sa.is(self.object_setattr) {
-                        self.call(sa, &[obj, name, value], &[])?;
-                        return Ok(());
-                    }
-                }
-                if let Object::Instance(inst) = self.heap.get_mut(r) {
-                    inst.attrs.set(name_ref, value);
-                }
-                Ok(())
-            }
+            Object::Instance(_) => self.instance_set_attr(obj, r, name, value),
+            _ if has_ext => self.instance_set_attr(obj, r, name, value),
             Object::Class(_) => {
                 self.namespace_set_class(r, name, value)?;
                 Ok(())
@@ -279,6 +269,53 @@ impl Vm {
         }
     }
 
+    /// `obj.name = value` for an instance (or a built-in subclass instance):
+    /// a property setter, a user `__setattr__`, or the instance namespace.
+    fn instance_set_attr(
+        &mut self,
+        obj: Value,
+        r: ObjRef,
+        name: Value,
+        value: Value,
+    ) -> PyResult<()> {
+        let Value::Obj(name_ref) = name else {
+            return Err(self.type_error("attribute name must be string"));
+        };
+        let cls = self.class_of(obj);
+        if let Some(Value::Obj(dr)) = self.class_lookup_ref(cls, name) {
+            if let Object::Property(p) = self.heap.get(dr) {
+                let fset = p[1];
+                if fset.is_none() {
+                    let cname = self.class_name(cls).to_string();
+                    let msg = format!(
+                        "property '{}' of '{cname}' object has no setter",
+                        self.str_of(name)
+                    );
+                    return Err(self.new_error(ExcKind::AttributeError, msg));
+                }
+                self.call(fset, &[obj, value], &[])?;
+                return Ok(());
+            }
+        }
+        if let Some(sa) = self.class_lookup(cls, "__setattr__") {
+            if !sa.is(self.object_setattr) {
+                self.call(sa, &[obj, name, value], &[])?;
+                return Ok(());
+            }
+        }
+        self.store_instance_attr(r, name_ref, value);
+        Ok(())
+    }
+
+    /// Stores into the namespace of an instance or built-in subclass instance.
+    fn store_instance_attr(&mut self, r: ObjRef, name: ObjRef, value: Value) {
+        if let Object::Instance(inst) = self.heap.get_mut(r) {
+            inst.attrs.set(name, value);
+        } else if let Some(ext) = self.heap.ext_mut(r) {
+            ext.attrs.set(name, value);
+        }
+    }
+
     /// `object.__setattr__(obj, name, value)`: plain instance store.
     pub fn generic_setattr(&mut self, obj: Value, name: Value, value: Value) -> PyResult<()> {
         match (obj, name) {
@@ -289,8 +326,8 @@ impl Vm {
                     let s = self.str_of(Value::Obj(n)).to_string();
                     self.intern(&s)
                 };
-                if let Object::Instance(inst) = self.heap.get_mut(r) {
-                    inst.attrs.set(n, value);
+                if matches!(self.heap.get(r), Object::Instance(_)) || self.heap.has_ext(r) {
+                    self.store_instance_attr(r, n, value);
                     return Ok(());
                 }
                 self.set_attr(obj, Value::Obj(n), value)
@@ -323,29 +360,8 @@ impl Vm {
         };
         if let Value::Obj(r) = obj {
             match self.heap.get(r) {
-                Object::Instance(inst) => {
-                    let cls = inst.class;
-                    if let Some(Value::Obj(dr)) = self.class_lookup_ref(cls, name) {
-                        if let Object::Property(p) = self.heap.get(dr) {
-                            let fdel = p[2];
-                            if !fdel.is_none() {
-                                self.call(fdel, &[obj], &[])?;
-                                return Ok(());
-                            }
-                        }
-                    }
-                    if let Some(da) = self.class_lookup(cls, "__delattr__") {
-                        if !da.is(self.object_delattr) {
-                            self.call(da, &[obj, name], &[])?;
-                            return Ok(());
-                        }
-                    }
-                    if let Object::Instance(inst) = self.heap.get_mut(r) {
-                        if inst.attrs.remove(name_ref).is_some() {
-                            return Ok(());
-                        }
-                    }
-                }
+                Object::Instance(_) => return self.instance_del_attr(obj, r, name),
+                _ if self.heap.has_ext(r) => return self.instance_del_attr(obj, r, name),
                 Object::Class(_) => {
                     let hash = self.hash_value(name)?;
                     if let Object::Class(c) = self.heap.get(r) {
@@ -375,6 +391,38 @@ impl Vm {
         Err(self.attribute_error(obj, name))
     }
 
+    /// `del obj.name` for an instance (or a built-in subclass instance).
+    fn instance_del_attr(&mut self, obj: Value, r: ObjRef, name: Value) -> PyResult<()> {
+        let Value::Obj(name_ref) = name else {
+            return Err(self.attribute_error(obj, name));
+        };
+        let cls = self.class_of(obj);
+        if let Some(Value::Obj(dr)) = self.class_lookup_ref(cls, name) {
+            if let Object::Property(p) = self.heap.get(dr) {
+                let fdel = p[2];
+                if !fdel.is_none() {
+                    self.call(fdel, &[obj], &[])?;
+                    return Ok(());
+                }
+            }
+        }
+        if let Some(da) = self.class_lookup(cls, "__delattr__") {
+            if !da.is(self.object_delattr) {
+                self.call(da, &[obj, name], &[])?;
+                return Ok(());
+            }
+        }
+        let removed = if let Object::Instance(inst) = self.heap.get_mut(r) {
+            inst.attrs.remove(name_ref)
+        } else {
+            self.heap.ext_mut(r).and_then(|e| e.attrs.remove(name_ref))
+        };
+        match removed {
+            Some(_) => Ok(()),
+            None => Err(self.attribute_error(obj, name)),
+        }
+    }
+
     /// `LoadMethod`: (function, receiver) for a method found on the type,
     /// else (attribute, NULL).
     pub(crate) fn load_method(&mut self, obj: Value, name: Value) -> PyResult<(Value, Value)> {
@@ -389,6 +437,9 @@ impl Vm {
                     }
                 }
                 Object::Module(_) | Object::Class(_) | Object::Function(_) => false,
+                _ if self.heap.has_ext(r) => {
+                    matches!(name, Value::Obj(n) if self.ext_attr(r, n).is_none())
+                }
                 _ => true,
             },
             _ => true,

@@ -473,7 +473,13 @@ impl Vm {
                 let is_builtin_new =
                     matches!(n, Value::Obj(r) if matches!(self.heap.get(r), Object::Builtin(_)));
                 let user_init = self.class_lookup(cls, "__init__");
-                if is_builtin_new && user_init.is_some_and(|i| i.is(self.object_init)) {
+                // A built-in type's constructor does all the work in
+                // `__new__` (`list.__init__` exists for subclasses).
+                let exact_builtin = matches!(self.heap.get(cls),
+                    Object::Class(c) if c.layout == Layout::Builtin);
+                if exact_builtin
+                    || is_builtin_new && user_init.is_some_and(|i| i.is(self.object_init))
+                {
                     self.fiber.stack.truncate(func_pos);
                     return Ok(CallOutcome::Done(inst));
                 }

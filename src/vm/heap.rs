@@ -13,8 +13,18 @@
 //! reach a safe point) must first push it onto `temp_roots`. Rust code that
 //! does not call back into aspy code needs no rooting.
 
-use super::object::Object;
+use super::object::{AttrMap, Object};
 use super::value::{ObjRef, Value};
+use rustc_hash::FxHashMap;
+
+/// What an instance of a user subclass of a built-in type (`class D(dict)`)
+/// has beyond the built-in object itself: its class and its attributes.
+/// The object stays an ordinary `Object::Dict` (or `List`, `Str`, ...), so
+/// every native method works on it unchanged.
+pub struct SubclassExt {
+    pub class: ObjRef,
+    pub attrs: AttrMap,
+}
 
 /// The object arena and collector state.
 pub struct Heap {
@@ -33,6 +43,10 @@ pub struct Heap {
     pub stress: bool,
     /// Upper bound on live objects (the embedding API's heap limit); 0 = none.
     pub max_objects: usize,
+    /// Side table of subclass extensions, by slot; `ext_bits` says which
+    /// slots have one, so the common check costs one bit test.
+    exts: FxHashMap<u32, Box<SubclassExt>>,
+    ext_bits: Vec<u64>,
     /// Coroutines freed without ever being started, for the VM to report
     /// ("coroutine '...' was never awaited"): qualname and creation site.
     pub unawaited: Vec<Unawaited>,
@@ -70,6 +84,8 @@ impl Heap {
             collections: 0,
             stress: false,
             max_objects: 0,
+            exts: FxHashMap::default(),
+            ext_bits: Vec::new(),
             unawaited: Vec::new(),
             watched: Vec::new(),
             dying: Vec::new(),
@@ -114,6 +130,49 @@ impl Heap {
     pub fn set_min_threshold(&mut self, n: usize) {
         self.min_threshold = n.max(1);
         self.threshold = self.min_threshold;
+    }
+
+    /// Does the object at `r` belong to a user subclass of a built-in type?
+    #[inline]
+    pub fn has_ext(&self, r: ObjRef) -> bool {
+        let i = r.0 as usize;
+        self.ext_bits
+            .get(i / 64)
+            .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
+    }
+
+    /// The subclass extension of the object at `r`, if it has one.
+    #[inline]
+    pub fn ext(&self, r: ObjRef) -> Option<&SubclassExt> {
+        if self.has_ext(r) {
+            self.exts.get(&r.0).map(|b| &**b)
+        } else {
+            None
+        }
+    }
+
+    pub fn ext_mut(&mut self, r: ObjRef) -> Option<&mut SubclassExt> {
+        if self.has_ext(r) {
+            self.exts.get_mut(&r.0).map(|b| &mut **b)
+        } else {
+            None
+        }
+    }
+
+    /// Makes the object at `r` an instance of the subclass `class`.
+    pub fn set_ext(&mut self, r: ObjRef, class: ObjRef) {
+        let i = r.0 as usize;
+        if self.ext_bits.len() <= i / 64 {
+            self.ext_bits.resize(i / 64 + 1, 0);
+        }
+        self.ext_bits[i / 64] |= 1u64 << (i % 64);
+        self.exts.insert(
+            r.0,
+            Box::new(SubclassExt {
+                class,
+                attrs: AttrMap::default(),
+            }),
+        );
     }
 
     /// Number of live objects (after the last collection, plus new ones).
@@ -189,6 +248,14 @@ impl Heap {
                     }
                 });
             }
+            if let Some(ext) = self.ext(r) {
+                children.push(ext.class);
+                ext.attrs.trace(&mut |v| {
+                    if let Value::Obj(c) = v {
+                        children.push(c)
+                    }
+                });
+            }
             for c in children.drain(..) {
                 self.mark_push(c, stack);
             }
@@ -207,6 +274,12 @@ impl Heap {
                 *slot = None;
                 self.free.push(i as u32);
                 freed += 1;
+                if let Some(w) = self.ext_bits.get_mut(i / 64) {
+                    if *w & (1u64 << (i % 64)) != 0 {
+                        *w &= !(1u64 << (i % 64));
+                        self.exts.remove(&(i as u32));
+                    }
+                }
             }
         }
         self.live -= freed;

@@ -20,6 +20,7 @@ pub mod interp;
 pub mod load;
 pub mod object;
 pub mod ops;
+pub mod subclass;
 pub mod types;
 pub mod value;
 

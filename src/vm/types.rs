@@ -22,6 +22,7 @@ pub struct Types {
     pub float: ObjRef,
     pub str_: ObjRef,
     pub bytes: ObjRef,
+    pub bytearray: ObjRef,
     pub list: ObjRef,
     pub tuple: ObjRef,
     pub dict: ObjRef,
@@ -79,6 +80,7 @@ impl Types {
             float: z,
             str_: z,
             bytes: z,
+            bytearray: z,
             list: z,
             tuple: z,
             dict: z,
@@ -139,6 +141,7 @@ impl Types {
             self.float,
             self.str_,
             self.bytes,
+            self.bytearray,
             self.list,
             self.tuple,
             self.dict,
@@ -253,6 +256,7 @@ impl Vm {
             Value::Int(_) => t.int,
             Value::Float(_) => t.float,
             Value::Obj(r) => match self.heap.get(r) {
+                _ if self.heap.has_ext(r) => self.heap.ext(r).map_or(t.object, |e| e.class),
                 Object::Instance(i) => i.class,
                 Object::Str(_) => t.str_,
                 Object::List(_) => t.list,
@@ -264,6 +268,7 @@ impl Vm {
                 Object::BoundMethod(_) => t.method,
                 Object::Class(_) => t.type_,
                 Object::Bytes(_) => t.bytes,
+                Object::ByteArray(_) => t.bytearray,
                 Object::Set(_, k) => match k {
                     super::object::SetKind::Set => t.set,
                     super::object::SetKind::FrozenSet => t.frozenset,
@@ -355,6 +360,7 @@ pub(crate) fn init(vm: &mut Vm) {
     vm.types.float = b(vm, "float");
     vm.types.str_ = b(vm, "str");
     vm.types.bytes = b(vm, "bytes");
+    vm.types.bytearray = b(vm, "bytearray");
     vm.types.list = b(vm, "list");
     vm.types.tuple = b(vm, "tuple");
     vm.types.dict = b(vm, "dict");

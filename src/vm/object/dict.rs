@@ -21,7 +21,7 @@ pub struct Entry {
     pub value: Value,
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Dict {
     table: HashTable<u32>,
     entries: Vec<Option<Entry>>,

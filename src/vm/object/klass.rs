@@ -24,6 +24,10 @@ pub enum Layout {
     /// A built-in type whose values are not `Instance`s (int, str, list, ...);
     /// such classes cannot be instantiated as plain instances.
     Builtin,
+    /// A user class deriving from the built-in type given (list, dict, set,
+    /// frozenset, tuple, str, bytes): its instances are that type's objects
+    /// carrying a `SubclassExt` (see `vm/heap.rs` and `vm/subclass.rs`).
+    Subclass(ObjRef),
 }
 
 pub struct Class {

@@ -6,6 +6,9 @@
 //! reports those references in [`Object::trace`], which the collector relies
 //! on: a reference not reported there is a use-after-free waiting to happen.
 //!
+//! `bytes` and `bytearray` are separate variants (immutable boxed slice,
+//! growable vector); code that only reads them uses `Vm::as_bytes`.
+//!
 //! Library types that need private state (deque, Future, Task, the random
 //! generator, ...) use [`Object::Native`] with a [`NativeObject`] payload.
 
@@ -30,6 +33,8 @@ use num_bigint::BigInt;
 pub enum Object {
     Str(StrObj),
     Bytes(Box<[u8]>),
+    /// A `bytearray`: bytes that can change in place.
+    ByteArray(Vec<u8>),
     BigInt(Box<BigInt>),
     List(Vec<Value>),
     Tuple(Box<[Value]>),
@@ -171,7 +176,11 @@ impl Object {
     /// Reports every value this object refers to.
     pub fn trace(&self, f: &mut dyn FnMut(Value)) {
         match self {
-            Object::Str(_) | Object::Bytes(_) | Object::BigInt(_) | Object::Range(_) => {}
+            Object::Str(_)
+            | Object::Bytes(_)
+            | Object::ByteArray(_)
+            | Object::BigInt(_)
+            | Object::Range(_) => {}
             Object::List(items) => items.iter().for_each(|&v| f(v)),
             Object::Tuple(items) => items.iter().for_each(|&v| f(v)),
             Object::Dict(d) | Object::Set(d, _) => d.trace(f),

@@ -191,6 +191,9 @@ impl Vm {
 
     /// `a op b` for every operand type.
     pub fn binary_op(&mut self, a: Value, b: Value, op: BinaryOp) -> PyResult<Value> {
+        if self.has_user_binary(a, b, op) {
+            return self.dunder_binary(a, b, op, false);
+        }
         if let Some(v) = self.builtin_binary(a, b, op)? {
             return Ok(v);
         }
@@ -199,6 +202,11 @@ impl Vm {
 
     /// `a op= b`: `__iop__` first, then the binary operator.
     pub fn inplace_op(&mut self, a: Value, b: Value, op: BinaryOp) -> PyResult<Value> {
+        if op == BinaryOp::Add {
+            if let Some(v) = self.bytearray_iadd(a, b)? {
+                return Ok(v);
+            }
+        }
         if let Value::Obj(r) = a {
             // Lists extend in place.
             if op == BinaryOp::Add {
@@ -213,7 +221,7 @@ impl Vm {
                     return Ok(a);
                 }
             }
-            if let Object::Instance(_) = self.heap.get(r) {
+            if matches!(self.heap.get(r), Object::Instance(_)) || self.heap.has_ext(r) {
                 let (_, _, iname) = dunder_names(op);
                 if let Some(m) = self.lookup_special(a, iname) {
                     let v = self.call(m, &[b], &[])?;
@@ -222,6 +230,9 @@ impl Vm {
                     }
                 }
             }
+        }
+        if self.has_user_binary(a, b, op) {
+            return self.dunder_binary(a, b, op, true);
         }
         if let Some(v) = self.builtin_binary(a, b, op)? {
             return Ok(v);
@@ -267,7 +278,13 @@ impl Vm {
                 }
             }
         }
-        let _ = inplace;
+        if self.heap_has_ext(a) || self.heap_has_ext(b) {
+            // Built-in subclass instances without a (successful) override
+            // behave as their built-in type.
+            if let Some(v) = self.builtin_binary(a, b, op)? {
+                return Ok(v);
+            }
+        }
         let (ta, tb) = (self.type_name(a), self.type_name(b));
         let msg = if op == BinaryOp::Add && ta == "str" {
             format!("can only concatenate str (not \"{tb}\") to str")
@@ -292,9 +309,25 @@ impl Vm {
     /// Is this value an instance of a user class (which may define dunders)?
     fn is_user_value(&self, v: Value) -> bool {
         match v {
-            Value::Obj(r) => matches!(self.heap.get(r), Object::Instance(_) | Object::Native(_)),
+            Value::Obj(r) => {
+                self.heap.has_ext(r)
+                    || matches!(self.heap.get(r), Object::Instance(_) | Object::Native(_))
+            }
             _ => false,
         }
+    }
+
+    fn heap_has_ext(&self, v: Value) -> bool {
+        matches!(v, Value::Obj(r) if self.heap.has_ext(r))
+    }
+
+    /// Does a built-in subclass operand define this operator itself?
+    fn has_user_binary(&self, a: Value, b: Value, op: BinaryOp) -> bool {
+        if !self.heap_has_ext(a) && !self.heap_has_ext(b) {
+            return false;
+        }
+        let (name, rname, _) = dunder_names(op);
+        self.user_overrides(a, name) || self.user_overrides(b, rname)
     }
 
     /// Built-in operand combinations; None if not applicable.

@@ -128,6 +128,7 @@ impl Vm {
                 Object::Tuple(t) => t.len(),
                 Object::Str(s) => s.nchars,
                 Object::Bytes(b) => b.len(),
+                Object::ByteArray(b) => b.len(),
                 _ => 0,
             },
             _ => 0,

@@ -44,7 +44,7 @@ pub fn rich_compare(vm: &mut Vm, a: Value, b: Value, op: CompareOp) -> PyResult<
     {
         return Ok(Value::Bool(op == CompareOp::Ne));
     }
-    let user = |vm: &Vm, v: Value| matches!(v, Value::Obj(r) if matches!(vm.heap.get(r), Object::Instance(_) | Object::Native(_)));
+    let user = |vm: &Vm, v: Value| matches!(v, Value::Obj(r) if vm.heap.has_ext(r) || matches!(vm.heap.get(r), Object::Instance(_) | Object::Native(_)));
     if !user(vm, a) && !user(vm, b) {
         if let Some(r) = builtin_compare(vm, a, b, op)? {
             return Ok(Value::Bool(r));
@@ -78,6 +78,13 @@ pub fn rich_compare(vm: &mut Vm, a: Value, b: Value, op: CompareOp) -> PyResult<
             if !matches!(r, Value::NotImplemented) {
                 return Ok(r);
             }
+        }
+    }
+    if user(vm, a) || user(vm, b) {
+        // Built-in subclass instances without an override compare as
+        // their built-in type.
+        if let Some(r) = builtin_compare(vm, a, b, op)? {
+            return Ok(Value::Bool(r));
         }
     }
     match op {
@@ -120,7 +127,10 @@ fn builtin_compare(vm: &mut Vm, a: Value, b: Value, op: CompareOp) -> PyResult<O
     };
     match (vm.heap.get(x), vm.heap.get(y)) {
         (Object::Str(s), Object::Str(t)) => Ok(Some(op_from_ordering(op, s.s.cmp(&t.s)))),
-        (Object::Bytes(s), Object::Bytes(t)) => Ok(Some(op_from_ordering(op, s.cmp(t)))),
+        (Object::Bytes(_) | Object::ByteArray(_), Object::Bytes(_) | Object::ByteArray(_)) => {
+            let o = vm.as_bytes(a).cmp(&vm.as_bytes(b));
+            Ok(Some(op_from_ordering(op, o)))
+        }
         (Object::List(_), Object::List(_)) | (Object::Tuple(_), Object::Tuple(_)) => {
             seq_compare(vm, a, b, op).map(Some)
         }

@@ -102,6 +102,7 @@ impl Vm {
             Value::Unbound => Ok(0),
             Value::Obj(r) => {
                 match self.heap.get(r) {
+                    _ if self.user_overrides(v, "__hash__") => return self.hash_via_dunder(v, r),
                     Object::Str(s) => return Ok(s.hash()),
                     Object::BigInt(b) => return Ok(hash_bigint(b)),
                     Object::Bytes(b) => return Ok(hash_bytes(b)),
@@ -118,37 +119,43 @@ impl Vm {
                         let h = h as i64;
                         return Ok(if h == -1 { 590923713 } else { h });
                     }
-                    Object::List(_) | Object::Dict(_) | Object::Set(_, SetKind::Set) => {
+                    Object::List(_)
+                    | Object::Dict(_)
+                    | Object::Set(_, SetKind::Set)
+                    | Object::ByteArray(_) => {
                         let msg = format!("unhashable type: '{}'", self.type_name(v));
                         return Err(self.type_error(msg));
                     }
-                    Object::Instance(_) | Object::Native(_) => {
-                        let cls = self.class_of(v);
-                        if let Some(h) = self.class_lookup(cls, "__hash__") {
-                            if h.is_none() {
-                                let msg = format!("unhashable type: '{}'", self.type_name(v));
-                                return Err(self.type_error(msg));
-                            }
-                            if !h.is(self.object_hash) {
-                                let r = self.call(h, &[v], &[])?;
-                                return match r {
-                                    Value::Int(i) => Ok(if i == -1 { -2 } else { i }),
-                                    Value::Bool(b) => Ok(b as i64),
-                                    _ => match to_bigint(self, r) {
-                                        Some(b) => Ok(hash_bigint(&b)),
-                                        None => Err(self.type_error(
-                                            "__hash__ method should return an integer",
-                                        )),
-                                    },
-                                };
-                            }
-                        }
-                    }
+                    Object::Instance(_) | Object::Native(_) => return self.hash_via_dunder(v, r),
                     _ => {}
                 }
                 Ok((r.index() as i64) << 4 | 0x5)
             }
         }
+    }
+
+    /// The hash of a user object: its class's `__hash__` (None: unhashable),
+    /// or identity.
+    fn hash_via_dunder(&mut self, v: Value, r: crate::vm::ObjRef) -> PyResult<i64> {
+        let cls = self.class_of(v);
+        if let Some(h) = self.class_lookup(cls, "__hash__") {
+            if h.is_none() {
+                let msg = format!("unhashable type: '{}'", self.type_name(v));
+                return Err(self.type_error(msg));
+            }
+            if !h.is(self.object_hash) {
+                let r = self.call(h, &[v], &[])?;
+                return match r {
+                    Value::Int(i) => Ok(if i == -1 { -2 } else { i }),
+                    Value::Bool(b) => Ok(b as i64),
+                    _ => match to_bigint(self, r) {
+                        Some(b) => Ok(hash_bigint(&b)),
+                        None => Err(self.type_error("__hash__ method should return an integer")),
+                    },
+                };
+            }
+        }
+        Ok((r.index() as i64) << 4 | 0x5)
     }
 
     fn hash_tuple(&mut self, items: &[Value]) -> PyResult<i64> {
@@ -200,6 +207,10 @@ impl Vm {
                     (Object::Str(s), Object::Str(t)) => Some(s.s == t.s),
                     (Object::BigInt(s), Object::BigInt(t)) => Some(s == t),
                     (Object::Bytes(s), Object::Bytes(t)) => Some(s == t),
+                    (
+                        Object::Bytes(_) | Object::ByteArray(_),
+                        Object::Bytes(_) | Object::ByteArray(_),
+                    ) => Some(self.as_bytes(a) == self.as_bytes(b)),
                     (Object::Tuple(s), Object::Tuple(t)) => self.native_seq_eq(s, t),
                     (Object::List(s), Object::List(t)) => self.native_seq_eq(s, t),
                     (Object::Instance(_), _) | (_, Object::Instance(_)) => None,
@@ -258,36 +269,43 @@ impl Vm {
             Value::Float(f) => f != 0.0,
             Value::NotImplemented | Value::Ellipsis => true,
             Value::Obj(r) => match self.heap.get(r) {
+                _ if self.user_overrides(v, "__bool__") || self.user_overrides(v, "__len__") => {
+                    return self.truthy_via_dunder(v)
+                }
                 Object::Str(s) => !s.s.is_empty(),
                 Object::List(l) => !l.is_empty(),
                 Object::Tuple(t) => !t.is_empty(),
                 Object::Dict(d) | Object::Set(d, _) => !d.is_empty(),
                 Object::Bytes(b) => !b.is_empty(),
+                Object::ByteArray(b) => !b.is_empty(),
                 Object::BigInt(_) => true,
                 Object::Range(rg) => !rg.is_empty(),
-                Object::Instance(_) | Object::Native(_) => {
-                    if let Some(m) = self.lookup_special(v, "__bool__") {
-                        let r = self.call(m, &[], &[])?;
-                        return match r {
-                            Value::Bool(b) => Ok(b),
-                            _ => {
-                                let msg = format!(
-                                    "__bool__ should return bool, returned {}",
-                                    self.type_name(r)
-                                );
-                                Err(self.type_error(msg))
-                            }
-                        };
-                    }
-                    if let Some(m) = self.lookup_special(v, "__len__") {
-                        let r = self.call(m, &[], &[])?;
-                        return Ok(!matches!(r, Value::Int(0) | Value::Bool(false)));
-                    }
-                    true
-                }
+                Object::Instance(_) | Object::Native(_) => return self.truthy_via_dunder(v),
                 _ => true,
             },
         })
+    }
+
+    /// Truth through `__bool__`, then `__len__`.
+    fn truthy_via_dunder(&mut self, v: Value) -> PyResult<bool> {
+        if let Some(m) = self.lookup_special(v, "__bool__") {
+            let r = self.call(m, &[], &[])?;
+            return match r {
+                Value::Bool(b) => Ok(b),
+                _ => {
+                    let msg = format!(
+                        "__bool__ should return bool, returned {}",
+                        self.type_name(r)
+                    );
+                    Err(self.type_error(msg))
+                }
+            };
+        }
+        if let Some(m) = self.lookup_special(v, "__len__") {
+            let n = self.call(m, &[], &[])?;
+            return Ok(!matches!(n, Value::Int(0) | Value::Bool(false)));
+        }
+        Ok(true)
     }
 
     /// A rich comparison or `is`/`in` test.
@@ -336,7 +354,8 @@ impl Vm {
 
     /// `needle in container`.
     pub fn contains(&mut self, container: Value, needle: Value) -> PyResult<bool> {
-        if let Value::Obj(r) = container {
+        let overridden = self.user_overrides(container, "__contains__");
+        if let (Value::Obj(r), false) = (container, overridden) {
             match self.heap.get(r) {
                 Object::Str(s) => {
                     return match self.as_str(needle) {
@@ -377,17 +396,24 @@ impl Vm {
                         return Ok(x >= lo && x < hi && (x - rg.start) % rg.step == 0);
                     }
                 }
-                Object::Bytes(b) => {
-                    let b = b.clone();
-                    return match needle {
-                        Value::Int(x) => Ok(b.contains(&(x as u8)) && (0..256).contains(&x)),
-                        Value::Obj(nr) => match self.heap.get(nr) {
-                            Object::Bytes(n) => {
-                                Ok(n.is_empty() || b.windows(n.len()).any(|w| w == &n[..]))
-                            }
-                            _ => Err(self.type_error("a bytes-like object is required")),
-                        },
-                        _ => Err(self.type_error("a bytes-like object is required")),
+                Object::Bytes(_) | Object::ByteArray(_) => {
+                    let hay = self.as_bytes(container).unwrap_or(&[]);
+                    if let Some(n) = self.as_bytes(needle) {
+                        return Ok(memchr::memmem::find(hay, n).is_some());
+                    }
+                    return match self.to_index(needle)? {
+                        Some(x) if (0..256).contains(&x) => {
+                            let hay = self.as_bytes(container).unwrap_or(&[]);
+                            Ok(hay.contains(&(x as u8)))
+                        }
+                        Some(_) => Err(self.value_error("byte must be in range(0, 256)")),
+                        None => {
+                            let msg = format!(
+                                "a bytes-like object is required, not '{}'",
+                                self.type_name(needle)
+                            );
+                            Err(self.type_error(msg))
+                        }
                     };
                 }
                 _ => {}

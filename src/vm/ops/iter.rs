@@ -9,6 +9,9 @@ use crate::vm::{PyResult, Vm};
 impl Vm {
     /// `iter(v)`.
     pub fn get_iter(&mut self, v: Value) -> PyResult<Value> {
+        if self.user_overrides(v, "__iter__") {
+            return self.iter_via_dunder(v);
+        }
         if let Value::Obj(r) = v {
             let it = match self.heap.get(r) {
                 Object::List(_) | Object::Tuple(_) => Iter::Seq { seq: v, index: 0 },
@@ -18,7 +21,7 @@ impl Vm {
                     step: rg.step,
                 },
                 Object::Str(_) => Iter::Str { s: v, byte: 0 },
-                Object::Bytes(_) => Iter::Bytes { b: v, index: 0 },
+                Object::Bytes(_) | Object::ByteArray(_) => Iter::Bytes { b: v, index: 0 },
                 Object::Dict(d) | Object::Set(d, _) => Iter::Dict {
                     dict: v,
                     index: 0,
@@ -29,30 +32,33 @@ impl Vm {
                 Object::Generator(g) if g.kind == crate::bytecode::CodeKind::Generator => {
                     return Ok(v)
                 }
-                _ => {
-                    if let Some(m) = self.lookup_special(v, "__iter__") {
-                        let it = self.call(m, &[], &[])?;
-                        if self.lookup_special(it, "__next__").is_none()
-                            && !matches!(it, Value::Obj(r) if matches!(self.heap.get(r), Object::Iter(_) | Object::Generator(_)))
-                        {
-                            let msg = format!(
-                                "iter() returned non-iterator of type '{}'",
-                                self.type_name(it)
-                            );
-                            return Err(self.type_error(msg));
-                        }
-                        return Ok(it);
-                    }
-                    if self.lookup_special(v, "__getitem__").is_some() {
-                        // The old sequence protocol: index until IndexError.
-                        let f = self.builtin_value("__seq_iter__")?;
-                        return self.call(f, &[v], &[]);
-                    }
-                    let msg = format!("'{}' object is not iterable", self.type_name(v));
-                    return Err(self.type_error(msg));
-                }
+                _ => return self.iter_via_dunder(v),
             };
             return Ok(self.alloc(Object::Iter(Box::new(it))));
+        }
+        let msg = format!("'{}' object is not iterable", self.type_name(v));
+        Err(self.type_error(msg))
+    }
+
+    /// `iter(v)` through `__iter__`, or the old `__getitem__` protocol.
+    fn iter_via_dunder(&mut self, v: Value) -> PyResult<Value> {
+        if let Some(m) = self.lookup_special(v, "__iter__") {
+            let it = self.call(m, &[], &[])?;
+            if self.lookup_special(it, "__next__").is_none()
+                && !matches!(it, Value::Obj(r) if matches!(self.heap.get(r), Object::Iter(_) | Object::Generator(_)))
+            {
+                let msg = format!(
+                    "iter() returned non-iterator of type '{}'",
+                    self.type_name(it)
+                );
+                return Err(self.type_error(msg));
+            }
+            return Ok(it);
+        }
+        if self.lookup_special(v, "__getitem__").is_some() {
+            // The old sequence protocol: index until IndexError.
+            let f = self.builtin_value("__seq_iter__")?;
+            return self.call(f, &[v], &[]);
         }
         let msg = format!("'{}' object is not iterable", self.type_name(v));
         Err(self.type_error(msg))
@@ -136,27 +142,29 @@ impl Vm {
                 match text[byte..].chars().next() {
                     Some(c) => {
                         let n = c.len_utf8();
-                        let mut buf = [0u8; 4];
-                        let cs = c.encode_utf8(&mut buf).to_string();
                         if let Object::Iter(it) = self.heap.get_mut(r) {
                             if let Iter::Str { byte, .. } = &mut **it {
                                 *byte += n;
                             }
                         }
-                        Ok(Some(Value::Obj(self.intern(&cs))))
+                        let mut buf = [0u8; 4];
+                        let cs: &str = c.encode_utf8(&mut buf);
+                        // ASCII characters are shared (like CPython's cache of
+                        // one-character strings); others are fresh objects, so
+                        // iterating text does not grow the intern table.
+                        Ok(Some(if c.is_ascii() {
+                            Value::Obj(self.intern(cs))
+                        } else {
+                            let obj = crate::vm::object::StrObj::with_nchars(cs.into(), 1);
+                            self.alloc(Object::Str(obj))
+                        }))
                     }
                     None => Ok(None),
                 }
             }
             Iter::Bytes { b, index } => {
                 let (b, index) = (*b, *index);
-                let v = match b {
-                    Value::Obj(br) => match self.heap.get(br) {
-                        Object::Bytes(bytes) => bytes.get(index).copied(),
-                        _ => None,
-                    },
-                    _ => None,
-                };
+                let v = self.as_bytes(b).and_then(|d| d.get(index).copied());
                 if let Object::Iter(it) = self.heap.get_mut(r) {
                     if let Iter::Bytes { index, .. } = &mut **it {
                         *index += 1;

@@ -40,11 +40,7 @@ pub fn sequence_binary(vm: &mut Vm, a: Value, b: Value, op: BinaryOp) -> PyResul
                     out.extend_from_slice(t);
                     Ok(Some(vm.new_tuple(out)))
                 }
-                (Object::Bytes(s), Object::Bytes(t)) => {
-                    let mut out = s.to_vec();
-                    out.extend_from_slice(t);
-                    Ok(Some(vm.alloc(Object::Bytes(out.into_boxed_slice()))))
-                }
+                (Object::Bytes(_) | Object::ByteArray(_), _) => vm.bytes_concat(a, b),
                 _ => Ok(None),
             }
         }
@@ -56,12 +52,13 @@ pub fn sequence_binary(vm: &mut Vm, a: Value, b: Value, op: BinaryOp) -> PyResul
             };
             repeat(vm, a, n)
         }
-        BinaryOp::Mod => {
-            if let Object::Str(_) = vm.heap.get(x) {
-                return crate::stdlib::format::percent_format(vm, a, b).map(Some);
+        BinaryOp::Mod => match vm.heap.get(x) {
+            Object::Str(_) => crate::stdlib::format::percent_format(vm, a, b).map(Some),
+            Object::Bytes(_) | Object::ByteArray(_) => {
+                crate::stdlib::bytes_search::bytes_percent(vm, a, b).map(Some)
             }
-            Ok(None)
-        }
+            _ => Ok(None),
+        },
         _ => Ok(None),
     }
 }
@@ -84,6 +81,7 @@ fn repeat(vm: &mut Vm, seq: Value, n: i64) -> PyResult<Option<Value>> {
         Object::List(l) => l.len(),
         Object::Tuple(t) => t.len(),
         Object::Bytes(b) => b.len(),
+        Object::ByteArray(b) => b.len(),
         _ => return Ok(None),
     };
     if len.saturating_mul(n) > (1 << 32) {
@@ -106,8 +104,41 @@ fn repeat(vm: &mut Vm, seq: Value, n: i64) -> PyResult<Option<Value>> {
             let out = b.repeat(n);
             vm.alloc(Object::Bytes(out.into_boxed_slice()))
         }
+        Object::ByteArray(b) => {
+            let out = b.repeat(n);
+            vm.alloc(Object::ByteArray(out))
+        }
         _ => return Ok(None),
     }))
+}
+
+/// The characters of `s` a resolved slice selects.
+fn str_slice(s: &StrObj, si: &SliceIndices) -> String {
+    if si.len == 0 {
+        return String::new();
+    }
+    let start = si.start as usize;
+    if si.step == 1 {
+        let (a, b) = (s.byte_offset(start), s.byte_offset(start + si.len));
+        return s.s[a..b].to_string();
+    }
+    if s.is_ascii() {
+        let bytes = s.s.as_bytes();
+        return si.indices().map(|i| bytes[i] as char).collect();
+    }
+    let step = si.step.unsigned_abs() as usize;
+    if si.step > 0 {
+        let a = s.byte_offset(start);
+        s.s[a..].chars().step_by(step).take(si.len).collect()
+    } else {
+        let end = s.byte_offset(start + 1);
+        s.s[..end]
+            .chars()
+            .rev()
+            .step_by(step)
+            .take(si.len)
+            .collect()
+    }
 }
 
 /// Resolved slice bounds: start, stop, step and the number of elements.
@@ -126,6 +157,19 @@ impl SliceIndices {
 }
 
 impl Vm {
+    /// The bytes of a `bytes` or `bytearray` value.
+    #[inline]
+    pub fn as_bytes(&self, v: Value) -> Option<&[u8]> {
+        match v {
+            Value::Obj(r) => match self.heap.get(r) {
+                Object::Bytes(b) => Some(b),
+                Object::ByteArray(b) => Some(b),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// An index operand as i64 (ints, bools, `__index__`).
     pub fn to_index(&mut self, v: Value) -> PyResult<Option<i64>> {
         Ok(match v {
@@ -238,7 +282,7 @@ impl Vm {
 
     /// `container[key]`.
     pub fn get_item(&mut self, c: Value, key: Value) -> PyResult<Value> {
-        if let Value::Obj(r) = c {
+        if let (Value::Obj(r), false) = (c, self.user_overrides(c, "__getitem__")) {
             match self.heap.get(r) {
                 Object::List(l) => {
                     if let Value::Int(i) = key {
@@ -297,14 +341,16 @@ impl Vm {
                         let Object::Str(s) = self.heap.get(r) else {
                             unreachable!()
                         };
-                        let out: String = if s.is_ascii() && si.step == 1 {
-                            let a = si.start.max(0) as usize;
-                            s.s[a..a + si.len].to_string()
-                        } else {
-                            let chars: Vec<char> = s.s.chars().collect();
-                            si.indices().map(|i| chars[i]).collect()
-                        };
-                        return Ok(self.new_str(out));
+                        let out = str_slice(s, &si);
+                        let obj = StrObj::with_nchars(out.into_boxed_str(), si.len);
+                        return Ok(self.alloc(Object::Str(obj)));
+                    }
+                    if self.to_index(key)?.is_none() {
+                        let msg = format!(
+                            "string indices must be integers, not '{}'",
+                            self.type_name(key)
+                        );
+                        return Err(self.type_error(msg));
                     }
                     let j = self.seq_index(key, n, "string")?;
                     let Object::Str(s) = self.heap.get(r) else {
@@ -318,22 +364,7 @@ impl Vm {
                     }
                     return Ok(self.alloc(Object::Str(StrObj::new(text))));
                 }
-                Object::Bytes(b) => {
-                    let n = b.len();
-                    if self.is_slice(key) {
-                        let si = self.slice_indices(key, n)?;
-                        let Object::Bytes(b) = self.heap.get(r) else {
-                            unreachable!()
-                        };
-                        let out: Vec<u8> = si.indices().map(|i| b[i]).collect();
-                        return Ok(self.alloc(Object::Bytes(out.into_boxed_slice())));
-                    }
-                    let j = self.seq_index(key, n, "index")?;
-                    let Object::Bytes(b) = self.heap.get(r) else {
-                        unreachable!()
-                    };
-                    return Ok(Value::Int(b[j] as i64));
-                }
+                Object::Bytes(_) | Object::ByteArray(_) => return self.bytes_get_item(c, key),
                 Object::Range(rg) => {
                     let rg = **rg;
                     let n = rg.len() as usize;
@@ -372,7 +403,7 @@ impl Vm {
 
     /// `container[key] = value`.
     pub fn set_item(&mut self, c: Value, key: Value, value: Value) -> PyResult<()> {
-        if let Value::Obj(r) = c {
+        if let (Value::Obj(r), false) = (c, self.user_overrides(c, "__setitem__")) {
             match self.heap.get(r) {
                 Object::List(l) => {
                     let len = l.len();
@@ -386,6 +417,7 @@ impl Vm {
                     return Ok(());
                 }
                 Object::Dict(_) => return self.dict_set(c, key, value),
+                Object::ByteArray(_) => return self.bytearray_set_item(c, key, value),
                 Object::Instance(_) | Object::Native(_) => {}
                 _ => {
                     let msg = format!(
@@ -444,7 +476,7 @@ impl Vm {
 
     /// `del container[key]`.
     pub fn del_item(&mut self, c: Value, key: Value) -> PyResult<()> {
-        if let Value::Obj(r) = c {
+        if let (Value::Obj(r), false) = (c, self.user_overrides(c, "__delitem__")) {
             match self.heap.get(r) {
                 Object::List(l) => {
                     let len = l.len();
@@ -471,6 +503,7 @@ impl Vm {
                     }
                     return Ok(());
                 }
+                Object::ByteArray(_) => return self.bytearray_del_item(c, key),
                 Object::Instance(_) | Object::Native(_) => {}
                 _ => {
                     let msg = format!(

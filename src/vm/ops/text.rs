@@ -89,7 +89,7 @@ pub fn str_repr(s: &str) -> String {
             c if (c as u32) < 0x20 || c as u32 == 0x7f => {
                 out.push_str(&format!("\\x{:02x}", c as u32))
             }
-            c if is_unprintable(c) => {
+            c if !c.is_ascii() && !crate::stdlib::unicode::is_printable(c) => {
                 let n = c as u32;
                 if n <= 0xff {
                     out.push_str(&format!("\\x{n:02x}"));
@@ -106,20 +106,17 @@ pub fn str_repr(s: &str) -> String {
     out
 }
 
-fn is_unprintable(c: char) -> bool {
-    let n = c as u32;
-    (0x80..0xa0).contains(&n)
-        || n == 0xad
-        || (0xd800..0xe000).contains(&n)
-        || n == 0x2028
-        || n == 0x2029
-        || (0xfff0..=0xffff).contains(&n)
-        || c == '\u{200b}'
-        || c == '\u{feff}'
-}
-
 /// CPython's `repr(bytes)`.
 pub fn bytes_repr(b: &[u8]) -> String {
+    bytes_repr_in(b, false)
+}
+
+/// CPython's `repr(bytearray)`, which escapes `'` even inside double quotes.
+pub fn bytearray_repr(b: &[u8]) -> String {
+    format!("bytearray({})", bytes_repr_in(b, true))
+}
+
+fn bytes_repr_in(b: &[u8], always_escape_single: bool) -> String {
     let quote = if b.contains(&b'\'') && !b.contains(&b'"') {
         '"'
     } else {
@@ -133,7 +130,7 @@ pub fn bytes_repr(b: &[u8]) -> String {
             b'\n' => out.push_str("\\n"),
             b'\r' => out.push_str("\\r"),
             b'\t' => out.push_str("\\t"),
-            c if c as char == quote => {
+            c if c as char == quote || (always_escape_single && c == b'\'') => {
                 out.push('\\');
                 out.push(c as char);
             }
@@ -160,9 +157,11 @@ impl Vm {
         }
         let Value::Obj(r) = v else { unreachable!() };
         match self.heap.get(r) {
+            _ if self.user_overrides(v, "__repr__") => self.repr_via_dunder(v),
             Object::Str(s) => Ok(str_repr(&s.s)),
             Object::BigInt(b) => Ok(b.to_string()),
             Object::Bytes(b) => Ok(bytes_repr(b)),
+            Object::ByteArray(b) => Ok(bytearray_repr(b)),
             Object::List(_) | Object::Tuple(_) | Object::Dict(_) | Object::Set(..) => {
                 self.container_repr(v)
             }
@@ -178,27 +177,28 @@ impl Vm {
                 let c = self.repr_value(p[2])?;
                 Ok(format!("slice({a}, {b}, {c})"))
             }
-            Object::Instance(_) | Object::Native(_) => {
-                let cls = self.class_of(v);
-                if let Some(m) = self.class_lookup(cls, "__repr__") {
-                    if !m.is(self.object_repr) {
-                        let r = self.call(m, &[v], &[])?;
-                        return match self.as_str(r) {
-                            Some(s) => Ok(s.to_string()),
-                            None => {
-                                let msg = format!(
-                                    "__repr__ returned non-string (type {})",
-                                    self.type_name(r)
-                                );
-                                Err(self.type_error(msg))
-                            }
-                        };
-                    }
-                }
-                Ok(self.default_repr(v))
-            }
+            Object::Instance(_) | Object::Native(_) => self.repr_via_dunder(v),
             _ => Ok(crate::stdlib::special_attrs::object_repr(self, v)),
         }
+    }
+
+    /// The repr of a user object: its class's `__repr__`, or the default.
+    fn repr_via_dunder(&mut self, v: Value) -> PyResult<String> {
+        let cls = self.class_of(v);
+        if let Some(m) = self.class_lookup(cls, "__repr__") {
+            if !m.is(self.object_repr) {
+                let r = self.call(m, &[v], &[])?;
+                return match self.as_str(r) {
+                    Some(s) => Ok(s.to_string()),
+                    None => {
+                        let msg =
+                            format!("__repr__ returned non-string (type {})", self.type_name(r));
+                        Err(self.type_error(msg))
+                    }
+                };
+            }
+        }
+        Ok(self.default_repr(v))
     }
 
     /// `<__main__.A object at 0x...>`.
@@ -316,6 +316,18 @@ impl Vm {
     pub fn str_value(&mut self, v: Value) -> PyResult<String> {
         if let Value::Obj(r) = v {
             match self.heap.get(r) {
+                _ if self.user_overrides(v, "__str__") => {
+                    let m = self.ext_override(v, "__str__").unwrap_or(Value::None);
+                    let r = self.call(m, &[], &[])?;
+                    return match self.as_str(r) {
+                        Some(s) => Ok(s.to_string()),
+                        None => {
+                            let msg =
+                                format!("__str__ returned non-string (type {})", self.type_name(r));
+                            Err(self.type_error(msg))
+                        }
+                    };
+                }
                 Object::Str(s) => return Ok(s.s.to_string()),
                 Object::Instance(_) | Object::Native(_) => {
                     let cls = self.class_of(v);
