@@ -36,6 +36,9 @@ pub struct SleepObj {
 }
 
 impl NativeObject for SleepObj {
+    fn awaitable(&self) -> bool {
+        true
+    }
     fn class(&self) -> ObjRef {
         self.class
     }

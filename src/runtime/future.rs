@@ -127,6 +127,9 @@ pub struct FutureObj {
 }
 
 impl NativeObject for FutureObj {
+    fn awaitable(&self) -> bool {
+        true
+    }
     fn class(&self) -> ObjRef {
         self.class
     }

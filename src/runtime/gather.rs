@@ -23,15 +23,23 @@ pub fn ensure_future(vm: &mut Vm, arg: Value, lp: Option<ObjRef>) -> PyResult<Ob
             return Ok(r);
         }
     }
-    let awaitable = task::is_coroutine(vm, arg) || vm.lookup_special(arg, "__await__").is_some();
-    if !awaitable {
+    let arg = if task::is_coroutine(vm, arg) {
+        arg
+    } else if vm.lookup_special(arg, "__await__").is_some() {
+        // CPython's `_wrap_awaitable`: a coroutine awaiting it.
+        let wrapper = super::rt(vm).wrapper;
+        vm.call(wrapper, &[arg], &[])?
+    } else {
         return Err(vm.type_error("An asyncio.Future, a coroutine or an awaitable is required"));
-    }
-    let lp = match lp {
-        Some(l) => l,
-        None => event_loop(vm)?,
     };
-    match create_task(vm, lp, arg, Value::None, Value::None)? {
+    vm.temp_roots.push(arg);
+    let lp = match lp {
+        Some(l) => Ok(l),
+        None => event_loop(vm),
+    };
+    let t = lp.and_then(|lp| create_task(vm, lp, arg, Value::None, Value::None));
+    vm.temp_roots.pop();
+    match t? {
         Value::Obj(t) => Ok(t),
         _ => unreachable!(),
     }

@@ -60,6 +60,9 @@ pub struct TaskObj {
 }
 
 impl NativeObject for TaskObj {
+    fn awaitable(&self) -> bool {
+        true
+    }
     fn class(&self) -> ObjRef {
         self.class
     }
@@ -101,7 +104,8 @@ pub fn as_task(vm: &Vm, v: Value) -> Option<ObjRef> {
 pub fn is_coroutine(vm: &mut Vm, v: Value) -> bool {
     let Value::Obj(r) = v else { return false };
     match vm.heap.get(r) {
-        Object::Generator(g) => g.kind == CodeKind::Coroutine,
+        // Generators too: 3.11 still accepts generator-based coroutines.
+        Object::Generator(g) => g.kind != CodeKind::AsyncGenerator,
         Object::GenOp(op) => !matches!(op.kind, crate::vm::object::GenOpKind::Await),
         Object::Native(n) => n.as_any().is::<awaitables::SleepObj>(),
         Object::Instance(_) => ["send", "throw", "close", "__await__"]
@@ -119,7 +123,7 @@ pub fn create(vm: &mut Vm, lp: ObjRef, coro: Value, name: Value, ctx: Value) -> 
     }
     super::check_closed(vm, lp)?;
     let root = match coro {
-        Value::Obj(r) if matches!(vm.heap.get(r), Object::Generator(g) if g.kind == CodeKind::Coroutine) => {
+        Value::Obj(r) if matches!(vm.heap.get(r), Object::Generator(g) if g.kind != CodeKind::AsyncGenerator) => {
             r
         }
         _ => {

@@ -154,7 +154,12 @@ impl Vm {
         gen.state = GenState::Running;
         let mut frame = gen.frame.take().unwrap();
         let saved = std::mem::take(&mut gen.stack);
-        std::mem::swap(&mut gen.handled, &mut self.fiber.handled);
+        // While running, the generator keeps the resumer's handled
+        // exception and sees it unless it handles one of its own (CPython
+        // looks down its stack of exception states).
+        let outer = self.fiber.handled;
+        let own = std::mem::replace(&mut gen.handled, outer);
+        self.fiber.handled = if own.is_none() { outer } else { own };
         let base = self.fiber.stack.len();
         frame.base = base as u32;
         frame.ret_sp = base as u32;
@@ -394,24 +399,29 @@ impl Vm {
         let frame = self.fiber.frames.pop().unwrap();
         let saved: Vec<Value> = self.fiber.stack.drain(frame.base as usize..).collect();
         let Some(g) = frame.generator else { return };
-        let handled = self.fiber.handled;
+        let current = self.fiber.handled;
         if let Object::Generator(gen) = self.heap.get_mut(g) {
             gen.state = GenState::Suspended;
             gen.stack = saved;
             gen.frame = Some(frame);
-            self.fiber.handled = std::mem::replace(&mut gen.handled, handled);
+            let outer = gen.handled;
+            gen.handled = if current.is(outer) {
+                Value::None
+            } else {
+                current
+            };
+            self.fiber.handled = outer;
         }
     }
 
     /// A generator frame returned: mark it finished.
     pub(crate) fn generator_finished(&mut self, g: ObjRef) {
-        let handled = self.fiber.handled;
         if let Object::Generator(gen) = self.heap.get_mut(g) {
             gen.state = GenState::Finished;
             gen.frame = None;
             gen.stack = Vec::new();
             gen.flags &= !AG_RUNNING_ASYNC;
-            self.fiber.handled = std::mem::replace(&mut gen.handled, handled);
+            self.fiber.handled = std::mem::replace(&mut gen.handled, Value::None);
         }
     }
 

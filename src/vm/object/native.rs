@@ -14,6 +14,11 @@ pub trait NativeObject: Any {
     fn trace(&self, f: &mut dyn FnMut(Value));
     fn as_any(&self) -> &dyn Any;
     fn as_any_mut(&mut self) -> &mut dyn Any;
+    /// Awaited directly by the VM's `await_hook` (futures, tasks, sleeps):
+    /// `await` skips the `__await__` call.
+    fn awaitable(&self) -> bool {
+        false
+    }
 }
 
 impl crate::vm::Vm {
