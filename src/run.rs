@@ -154,6 +154,9 @@ pub fn run_script(src: &SourceFile, config: crate::vm::Config) -> i32 {
             status
         }
     };
+    // Shutdown: report futures whose exception nobody retrieved, as
+    // CPython's finalisation does.
+    vm.finalize_watched_at_exit();
     vm.flush_stdout();
     status
 }

@@ -4,6 +4,7 @@ pub mod asyncio;
 pub mod asyncio_future;
 pub mod asyncio_loop;
 pub mod contextvars;
+pub mod gc;
 
 use crate::vm::value::Value;
 use crate::vm::{PyResult, Vm};
@@ -14,6 +15,7 @@ pub fn load(vm: &mut Vm, name: &str) -> Option<PyResult<Value>> {
     match name {
         "_asyncio" => Some(asyncio::load(vm)),
         "contextvars" => Some(contextvars::load(vm)),
+        "gc" => Some(gc::load(vm)),
         _ => None,
     }
 }
