@@ -61,8 +61,7 @@ fn deadlock_is_reported_with_every_waiting_task() {
     assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
     // The tasks are cancelled after the report, so their finally blocks run.
     assert_eq!(
-        stdout,
-        "main waits for the worker\nworker cleaned up\n",
+        stdout, "main waits for the worker\nworker cleaned up\n",
         "stderr: {stderr}"
     );
     assert!(
@@ -74,7 +73,10 @@ fn deadlock_is_reported_with_every_waiting_task() {
         "{stderr}"
     );
     assert!(stderr.contains("prog0.aspy:15 in main"), "{stderr}");
-    assert!(stderr.contains("task 'Task-2' waits on a Future at"), "{stderr}");
+    assert!(
+        stderr.contains("task 'Task-2' waits on a Future at"),
+        "{stderr}"
+    );
     assert!(stderr.contains("prog0.aspy:6 in waiter"), "{stderr}");
 }
 
@@ -125,7 +127,8 @@ async def main():
 asyncio.run(main())
 "#;
 
-const SLEEPY_OUTPUT: &str = "a 0\nb 0\na 1\na 2\nb 1\n['a', 'b']\ntimed out after a minute\nvirtual seconds: 70\n";
+const SLEEPY_OUTPUT: &str =
+    "a 0\nb 0\na 1\na 2\nb 1\n['a', 'b']\ntimed out after a minute\nvirtual seconds: 70\n";
 
 #[test]
 fn virtual_time_skips_sleeps_with_identical_output() {

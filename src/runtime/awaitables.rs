@@ -66,17 +66,34 @@ pub fn new_sleep(vm: &mut Vm, delay: Value, result: Value) -> Value {
     })))
 }
 
-/// The VM's await hook: one `Send` step on `r` if it is a native awaitable.
-pub fn await_step(vm: &mut Vm, r: ObjRef, _sent: Value) -> PyResult<Option<GenStep>> {
+/// The VM's await hook: one `Send` step on `r` if it is a native awaitable,
+/// or, with `throw`, its clean-up before the exception propagates.
+pub fn await_step(
+    vm: &mut Vm,
+    r: ObjRef,
+    _sent: Value,
+    throw: Option<Value>,
+) -> PyResult<Option<GenStep>> {
     let Object::Native(n) = vm.heap.get_mut(r) else {
         return Ok(None);
     };
-    if n.as_any().is::<SleepObj>() {
+    let any = n.as_any();
+    if any.is::<super::sync::WaitOp>() {
+        return super::sync::op_step(vm, r, throw).map(Some);
+    }
+    if any.is::<SleepObj>() {
+        if let Some(exc) = throw {
+            sleep_mut(vm, r).state = SleepState::Finished;
+            return Err(crate::vm::PyErr(exc));
+        }
         return sleep_step(vm, r).map(Some);
     }
     let Some(c) = future::core_mut(vm, r) else {
         return Ok(None);
     };
+    if let Some(exc) = throw {
+        return Err(crate::vm::PyErr(exc));
+    }
     if c.state == FutState::Pending {
         c.blocking = true;
         return Ok(Some(GenStep::Yield(Value::Obj(r))));

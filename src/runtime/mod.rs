@@ -23,6 +23,7 @@ pub mod future;
 pub mod gather;
 pub mod io;
 pub mod report;
+pub mod sync;
 pub mod task;
 pub mod timers;
 
@@ -51,6 +52,15 @@ pub struct Classes {
     pub context: ObjRef,
     pub context_var: ObjRef,
     pub token: ObjRef,
+    pub lock: ObjRef,
+    pub event: ObjRef,
+    pub semaphore: ObjRef,
+    pub bounded_semaphore: ObjRef,
+    pub queue: ObjRef,
+    pub lifo_queue: ObjRef,
+    pub priority_queue: ObjRef,
+    pub queue_empty: ObjRef,
+    pub queue_full: ObjRef,
 }
 
 /// Per-VM asyncio state (hangs off `Vm::runtime`).
@@ -97,6 +107,15 @@ impl VmExtension for Runtime {
             c.context,
             c.context_var,
             c.token,
+            c.lock,
+            c.event,
+            c.semaphore,
+            c.bounded_semaphore,
+            c.queue,
+            c.lifo_queue,
+            c.priority_queue,
+            c.queue_empty,
+            c.queue_full,
         ] {
             f(Value::Obj(r));
         }

@@ -107,7 +107,9 @@ pub fn is_coroutine(vm: &mut Vm, v: Value) -> bool {
         // Generators too: 3.11 still accepts generator-based coroutines.
         Object::Generator(g) => g.kind != CodeKind::AsyncGenerator,
         Object::GenOp(op) => !matches!(op.kind, crate::vm::object::GenOpKind::Await),
-        Object::Native(n) => n.as_any().is::<awaitables::SleepObj>(),
+        Object::Native(n) => {
+            n.as_any().is::<awaitables::SleepObj>() || n.as_any().is::<super::sync::WaitOp>()
+        }
         Object::Instance(_) => ["send", "throw", "close", "__await__"]
             .iter()
             .all(|m| vm.lookup_special(v, m).is_some()),

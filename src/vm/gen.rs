@@ -203,6 +203,13 @@ impl Vm {
             return Err(PyErr(exc));
         };
         let target = match self.heap.get(sr) {
+            Object::Native(_) => {
+                // A native awaitable cleans up (a lock's waiter list, ...).
+                if let Some(hook) = self.await_hook {
+                    hook(self, sr, Value::None, Some(exc))?;
+                }
+                return Err(PyErr(exc));
+            }
             Object::Generator(sg) if sg.state == GenState::Suspended => Some(sr),
             Object::GenOp(op) if op.state != GenOpState::Closed => match self.heap.get(op.gen) {
                 Object::Generator(sg) if sg.state == GenState::Suspended => Some(op.gen),
@@ -496,7 +503,7 @@ impl Vm {
                 }
                 Object::Native(_) => {
                     if let Some(hook) = self.await_hook {
-                        if let Some(step) = hook(self, r, value)? {
+                        if let Some(step) = hook(self, r, value, None)? {
                             return self.sub_stepped(step);
                         }
                     }

@@ -137,7 +137,9 @@ pub trait VmExtension: std::any::Any {
 }
 
 /// See [`Vm::await_hook`].
-pub type AwaitHook = fn(&mut Vm, ObjRef, Value) -> PyResult<Option<gen::GenStep>>;
+/// `throw` is an exception thrown into the awaiting frame: the awaitable
+/// cleans up and returns it as the error (Ok(None): not a native awaitable).
+pub type AwaitHook = fn(&mut Vm, ObjRef, Value, Option<Value>) -> PyResult<Option<gen::GenStep>>;
 
 impl Vm {
     /// A fresh VM with the built-in types and functions installed.

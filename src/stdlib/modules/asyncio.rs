@@ -136,6 +136,15 @@ fn create_classes(vm: &mut Vm) -> Classes {
         &[exception],
         e,
     );
+    let lock = class_in(vm, "Lock", "asyncio.locks", &[object], b);
+    let event = class_in(vm, "Event", "asyncio.locks", &[object], b);
+    let semaphore = class_in(vm, "Semaphore", "asyncio.locks", &[object], b);
+    let bounded_semaphore = class_in(vm, "BoundedSemaphore", "asyncio.locks", &[semaphore], b);
+    let queue = class_in(vm, "Queue", "asyncio.queues", &[object], b);
+    let lifo_queue = class_in(vm, "LifoQueue", "asyncio.queues", &[queue], b);
+    let priority_queue = class_in(vm, "PriorityQueue", "asyncio.queues", &[queue], b);
+    let queue_empty = class_in(vm, "QueueEmpty", "asyncio.queues", &[exception], e);
+    let queue_full = class_in(vm, "QueueFull", "asyncio.queues", &[exception], e);
     let context = class_in(vm, "Context", "_contextvars", &[object], b);
     let context_var = class_in(vm, "ContextVar", "_contextvars", &[object], b);
     let token = class_in(vm, "Token", "_contextvars", &[object], b);
@@ -152,10 +161,20 @@ fn create_classes(vm: &mut Vm) -> Classes {
         context,
         context_var,
         token,
+        lock,
+        event,
+        semaphore,
+        bounded_semaphore,
+        queue,
+        lifo_queue,
+        priority_queue,
+        queue_empty,
+        queue_full,
     };
     asyncio_future::install(vm, &classes);
     asyncio_loop::install(vm, &classes, abstract_loop);
     super::contextvars::install_methods(vm, &classes);
+    super::asyncio_sync::install(vm, &classes);
     install_sleep(vm, sleep);
     classes
 }
@@ -183,6 +202,15 @@ pub fn load(vm: &mut Vm) -> PyResult<Value> {
         ("TimerHandle", c.timer_handle),
         ("CancelledError", c.cancelled_error),
         ("InvalidStateError", c.invalid_state_error),
+        ("Lock", c.lock),
+        ("Event", c.event),
+        ("Semaphore", c.semaphore),
+        ("BoundedSemaphore", c.bounded_semaphore),
+        ("Queue", c.queue),
+        ("LifoQueue", c.lifo_queue),
+        ("PriorityQueue", c.priority_queue),
+        ("QueueEmpty", c.queue_empty),
+        ("QueueFull", c.queue_full),
     ];
     if let (Some(b), Some(a)) = (base_loop, abstract_loop) {
         classes.push(("BaseEventLoop", b));
@@ -454,15 +482,21 @@ fn return_self(_vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult
     Ok(args.first().copied().unwrap_or(Value::None))
 }
 
+/// The receiver: a sleep or a lock/queue wait operation.
 fn sleep_ref(vm: &mut Vm, args: &[Value]) -> PyResult<ObjRef> {
     match args.first() {
-        Some(&v @ Value::Obj(r)) if vm.native_ref::<awaitables::SleepObj>(v).is_some() => Ok(r),
+        Some(&v @ Value::Obj(r))
+            if vm.native_ref::<awaitables::SleepObj>(v).is_some()
+                || crate::runtime::sync::is_op(vm, v) =>
+        {
+            Ok(r)
+        }
         _ => Err(vm.type_error("descriptor requires a 'coroutine' object")),
     }
 }
 
-fn sleep_step(vm: &mut Vm, r: ObjRef) -> PyResult<Value> {
-    match awaitables::await_step(vm, r, Value::None)? {
+fn sleep_step(vm: &mut Vm, r: ObjRef, throw: Option<Value>) -> PyResult<Value> {
+    match awaitables::await_step(vm, r, Value::None, throw)? {
         Some(crate::vm::gen::GenStep::Yield(v)) => Ok(v),
         Some(crate::vm::gen::GenStep::Return(v)) => Err(vm.stop_iteration(v)),
         None => Ok(Value::None),
@@ -472,33 +506,37 @@ fn sleep_step(vm: &mut Vm, r: ObjRef) -> PyResult<Value> {
 fn sleep_send(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = sleep_ref(vm, args)?;
     check_args(vm, "send", &args[1..], kw, 1, 1)?;
-    sleep_step(vm, r)
+    sleep_step(vm, r, None)
 }
 
 fn sleep_next(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = sleep_ref(vm, args)?;
-    sleep_step(vm, r)
+    sleep_step(vm, r, None)
 }
 
 fn sleep_throw(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = sleep_ref(vm, args)?;
     let exc = vm.throw_args_exception(&args[1..])?;
-    if let Some(s) = vm.native_mut::<awaitables::SleepObj>(Value::Obj(r)) {
-        s.state = awaitables::SleepState::Finished;
-    }
-    Err(crate::vm::PyErr(exc))
+    sleep_step(vm, r, Some(exc))
 }
 
 fn sleep_close(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = sleep_ref(vm, args)?;
     if let Some(s) = vm.native_mut::<awaitables::SleepObj>(Value::Obj(r)) {
         s.state = awaitables::SleepState::Finished;
+    } else if let Some(o) = vm.native_mut::<crate::runtime::sync::WaitOp>(Value::Obj(r)) {
+        if o.state == crate::runtime::sync::OpState::Init {
+            o.state = crate::runtime::sync::OpState::Done;
+        }
     }
     Ok(Value::None)
 }
 
 fn sleep_repr(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = sleep_ref(vm, args)?;
+    if let Some(s) = super::asyncio_sync::op_repr(vm, r) {
+        return Ok(vm.new_str(s));
+    }
     let addr = 0x7f00_0000_0000usize + r.index() * 16;
     Ok(vm.new_str(format!("<coroutine object sleep at {addr:#x}>")))
 }

@@ -94,7 +94,7 @@ fn task_ref(vm: &mut Vm, args: &[Value]) -> PyResult<ObjRef> {
     }
 }
 
-fn core<'a>(vm: &'a mut Vm, f: ObjRef) -> &'a mut FutureCore {
+fn core(vm: &mut Vm, f: ObjRef) -> &mut FutureCore {
     future::expect(vm, f)
 }
 
@@ -214,7 +214,7 @@ fn return_self(_vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult
 /// `next(fut.__await__())`: one step of the await protocol from Rust.
 fn next(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     let f = fut(vm, args)?;
-    match crate::runtime::awaitables::await_step(vm, f, Value::None)? {
+    match crate::runtime::awaitables::await_step(vm, f, Value::None, None)? {
         Some(crate::vm::gen::GenStep::Yield(v)) => Ok(v),
         Some(crate::vm::gen::GenStep::Return(v)) => Err(vm.stop_iteration(v)),
         None => Ok(Value::None),

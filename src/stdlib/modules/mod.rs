@@ -3,6 +3,7 @@
 pub mod asyncio;
 pub mod asyncio_future;
 pub mod asyncio_loop;
+pub mod asyncio_sync;
 pub mod contextvars;
 pub mod gc;
 
