@@ -538,6 +538,11 @@ impl Vm {
                 | Object::Bytes(_)
                 | Object::ByteArray(_) => return Ok(self.container_len(v)),
                 Object::Range(rg) => return Ok(rg.len() as usize),
+                Object::Native(n) => {
+                    if let Some(len) = n.native_len() {
+                        return Ok(len);
+                    }
+                }
                 _ => {}
             }
         }

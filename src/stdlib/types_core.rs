@@ -15,14 +15,22 @@ fn set_new(vm: &mut Vm, cls: ObjRef, f: crate::vm::object::NativeFn) {
 }
 
 /// The `__new__` of a built-in type that user classes may derive from: the
-/// type's own constructor for the type itself; for a subclass, an instance
-/// carrying the subclass (mutable containers start empty and are filled by
-/// their `__init__`, as in CPython).
+/// type's own constructor (`ctor`) for the type itself; for a subclass, an
+/// instance carrying the subclass. Without a `ctor` (list, dict, set) the
+/// object starts empty and its `__init__` fills it, as in CPython, so
+/// `list(gen)` consumes `gen` once.
 macro_rules! subclassable_new {
+    ($ty:ident) => {{
+        fn entry(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+            let base = vm.types.$ty;
+            new_for_class(vm, base, None, args, kw)
+        }
+        entry
+    }};
     ($ty:ident, $ctor:path) => {{
         fn entry(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
             let base = vm.types.$ty;
-            new_for_class(vm, base, $ctor, args, kw)
+            new_for_class(vm, base, Some($ctor), args, kw)
         }
         entry
     }};
@@ -31,7 +39,7 @@ macro_rules! subclassable_new {
 fn new_for_class(
     vm: &mut Vm,
     base: ObjRef,
-    ctor: crate::vm::object::NativeFn,
+    ctor: Option<crate::vm::object::NativeFn>,
     args: &[Value],
     kw: &[(Value, Value)],
 ) -> PyResult<Value> {
@@ -49,7 +57,7 @@ fn new_for_class(
             return Err(vm.type_error(format!("{base_name}.__new__(): not enough arguments")));
         }
     };
-    if cls == base {
+    if let (true, Some(ctor)) = (cls == base, ctor) {
         return ctor(vm, args, kw);
     }
     if !vm.is_subclass(cls, base) {
@@ -57,24 +65,38 @@ fn new_for_class(
         let msg = format!("{base_name}.__new__({name}): {name} is not a subtype of {base_name}");
         return Err(vm.type_error(msg));
     }
-    let t = &vm.types;
-    let v = if base == t.list {
-        vm.new_list(Vec::new())
-    } else if base == t.dict {
-        vm.new_dict()
-    } else if base == t.set {
-        vm.new_set_of(&[], SetKind::Set)?
-    } else {
-        ctor(vm, args, kw)?
+    let v = match ctor {
+        Some(ctor) => ctor(vm, args, kw)?,
+        None if base == vm.types.list => vm.new_list(Vec::new()),
+        None if base == vm.types.dict => vm.new_dict(),
+        None => vm.new_set_of(&[], SetKind::Set)?,
     };
     Ok(vm.subclass_instance(v, cls))
 }
 
+/// Arguments of `list(...)`/`set(...)`/`dict(...)`'s `__init__`: at most one
+/// positional (after self); keywords only where `kw_ok`.
+fn init_args(
+    vm: &mut Vm,
+    name: &str,
+    args: &[Value],
+    kw: &[(Value, Value)],
+    kw_ok: bool,
+) -> PyResult<Option<Value>> {
+    if !kw_ok && !kw.is_empty() {
+        return Err(vm.type_error(format!("{name}() takes no keyword arguments")));
+    }
+    if args.len() > 2 {
+        let msg = format!("{name} expected at most 1 argument, got {}", args.len() - 1);
+        return Err(vm.type_error(msg));
+    }
+    Ok(args.get(1).copied())
+}
+
 /// `list.__init__(self, iterable=())`: replaces the contents.
 fn list_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    check_args(vm, "list", args, kw, 1, 2)?;
-    let items = match args.get(1) {
-        Some(&v) => vm.collect_iterable(v)?,
+    let items = match init_args(vm, "list", args, kw, false)? {
+        Some(v) => vm.collect_iterable(v)?,
         None => Vec::new(),
     };
     if let Value::Obj(r) = args[0] {
@@ -88,19 +110,15 @@ fn list_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
 
 /// `dict.__init__(self, mapping_or_pairs=(), **kw)`: adds to the contents.
 fn dict_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    if args.len() > 2 {
-        let msg = format!("dict expected at most 1 argument, got {}", args.len() - 1);
-        return Err(vm.type_error(msg));
-    }
-    fill_dict(vm, args[0], args.get(1).copied(), kw)?;
+    let src = init_args(vm, "dict", args, kw, true)?;
+    fill_dict(vm, args[0], src, kw)?;
     Ok(Value::None)
 }
 
 /// `set.__init__(self, iterable=())`: replaces the contents.
 fn set_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    check_args(vm, "set", args, kw, 1, 2)?;
-    let items = match args.get(1) {
-        Some(&v) => vm.collect_iterable(v)?,
+    let items = match init_args(vm, "set", args, kw, false)? {
+        Some(v) => vm.collect_iterable(v)?,
         None => Vec::new(),
     };
     if let Value::Obj(r) = args[0] {
@@ -145,10 +163,10 @@ pub fn install(vm: &mut Vm) {
         subclassable_new!(str_, super::text_codecs::str_new),
     );
     set_new(vm, bool_, bool_new);
-    set_new(vm, list, subclassable_new!(list, list_new));
+    set_new(vm, list, subclassable_new!(list));
     set_new(vm, tuple, subclassable_new!(tuple, tuple_new));
-    set_new(vm, dict, subclassable_new!(dict, dict_new));
-    set_new(vm, set, subclassable_new!(set, set_new_fn));
+    set_new(vm, dict, subclassable_new!(dict));
+    set_new(vm, set, subclassable_new!(set));
     set_new(vm, frozenset, subclassable_new!(frozenset, frozenset_new));
     set_new(vm, range, range_new);
     set_new(vm, type_, type_new);
@@ -336,14 +354,6 @@ fn bool_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Val
     }
 }
 
-fn list_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    let items = match args.get(1) {
-        None => Vec::new(),
-        Some(&v) => vm.collect_iterable(v)?,
-    };
-    Ok(vm.new_list(items))
-}
-
 fn tuple_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     match args.get(1) {
         None => Ok(vm.types.empty_tuple),
@@ -357,14 +367,6 @@ fn tuple_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Va
             Ok(vm.new_tuple(items))
         }
     }
-}
-
-fn dict_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let d = vm.new_dict();
-    vm.temp_roots.push(d);
-    let r = fill_dict(vm, d, args.get(1).copied(), kw);
-    vm.temp_roots.pop();
-    r.map(|_| d)
 }
 
 /// `dict(mapping_or_pairs, **kw)` / `d.update(...)`.
@@ -412,14 +414,6 @@ pub fn fill_dict(vm: &mut Vm, d: Value, src: Option<Value>, kw: &[(Value, Value)
         vm.dict_set(d, k, v)?;
     }
     Ok(())
-}
-
-fn set_new_fn(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    let items = match args.get(1) {
-        None => Vec::new(),
-        Some(&v) => vm.collect_iterable(v)?,
-    };
-    vm.new_set_of(&items, SetKind::Set)
 }
 
 fn frozenset_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {

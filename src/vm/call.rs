@@ -131,16 +131,28 @@ impl Vm {
             }
             Object::Class(_) => self.call_class(r, func_pos, args_start, nargs, kwnames, native),
             _ => {
-                // Instances and other objects with `__call__`.
-                let call = self.lookup_special(callee, "__call__");
-                match call {
-                    Some(m) => {
-                        self.fiber.stack.insert(args_start, callee);
-                        self.fiber.stack[func_pos] = m;
-                        self.call_at(m, func_pos, args_start, nargs + 1, kwnames, native)
-                    }
-                    None => Err(self.not_callable(callee)),
+                // Instances and other objects with `__call__`: a plain
+                // function or built-in method gets the object as its first
+                // argument; any other attribute is bound first.
+                let cls = self.class_of(callee);
+                let Some(m) = self.class_lookup(cls, "__call__") else {
+                    return Err(self.not_callable(callee));
+                };
+                let plain = matches!(m, Value::Obj(mr) if match self.heap.get(mr) {
+                    Object::Function(_) => true,
+                    Object::Builtin(b) => b.receiver.is_unbound(),
+                    _ => false,
+                });
+                if plain {
+                    self.fiber.stack.insert(args_start, callee);
+                    self.fiber.stack[func_pos] = m;
+                    return self.call_at(m, func_pos, args_start, nargs + 1, kwnames, native);
                 }
+                let Some(bound) = self.lookup_special(callee, "__call__") else {
+                    return Err(self.not_callable(callee));
+                };
+                self.fiber.stack[func_pos] = bound;
+                self.call_at(bound, func_pos, args_start, nargs, kwnames, native)
             }
         }
     }
@@ -473,13 +485,7 @@ impl Vm {
                 let is_builtin_new =
                     matches!(n, Value::Obj(r) if matches!(self.heap.get(r), Object::Builtin(_)));
                 let user_init = self.class_lookup(cls, "__init__");
-                // A built-in type's constructor does all the work in
-                // `__new__` (`list.__init__` exists for subclasses).
-                let exact_builtin = matches!(self.heap.get(cls),
-                    Object::Class(c) if c.layout == Layout::Builtin);
-                if exact_builtin
-                    || is_builtin_new && user_init.is_some_and(|i| i.is(self.object_init))
-                {
+                if is_builtin_new && user_init.is_some_and(|i| i.is(self.object_init)) {
                     self.fiber.stack.truncate(func_pos);
                     return Ok(CallOutcome::Done(inst));
                 }

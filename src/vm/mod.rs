@@ -353,9 +353,17 @@ impl Vm {
         self.new_error(ExcKind::ValueError, msg)
     }
 
-    /// The class name of a value, as used in error messages.
+    /// The class name of a value, as used in error messages. Like CPython's
+    /// `tp_name`, a built-in type defined by a library module is qualified
+    /// by its module (`collections.deque`).
     pub fn type_name(&self, v: Value) -> String {
         let cls = self.class_of(v);
+        if let Object::Class(c) = self.heap.get(cls) {
+            let module = self.str_of(c.module);
+            if c.layout == object::Layout::Builtin && !module.is_empty() && module != "builtins" {
+                return format!("{module}.{}", self.str_of(c.name));
+            }
+        }
         self.class_name(cls).to_string()
     }
 

@@ -20,23 +20,7 @@ use super::value::{ObjRef, Value};
 use super::{PyResult, Vm};
 
 /// The built-in types a user class may derive from.
-const SUBCLASSABLE: [&str; 14] = [
-    "list",
-    "dict",
-    "set",
-    "frozenset",
-    "tuple",
-    "str",
-    "bytes",
-    // The asyncio primitives (native objects with a side-table class).
-    "Lock",
-    "Event",
-    "Semaphore",
-    "BoundedSemaphore",
-    "Queue",
-    "LifoQueue",
-    "PriorityQueue",
-];
+const SUBCLASSABLE: [&str; 7] = ["list", "dict", "set", "frozenset", "tuple", "str", "bytes"];
 
 impl Vm {
     /// Is `cls` one of the built-in types user classes may derive from?

@@ -10,7 +10,7 @@
 use super::asyncio_future;
 use super::asyncio_loop;
 use crate::runtime::{self, awaitables, future, gather, task, Classes};
-use crate::stdlib::builtins::{add_method, check_args, native, set_class_attr};
+use crate::stdlib::builtins::{add_method, check_args, native};
 use crate::vm::exceptions::ExcKind;
 use crate::vm::object::{Layout, Object};
 use crate::vm::value::{ObjRef, Value};
@@ -103,27 +103,31 @@ fn class_in(vm: &mut Vm, name: &str, module: &str, bases: &[ObjRef], layout: Lay
 
 fn create_classes(vm: &mut Vm) -> Classes {
     let object = vm.types.object;
+    // C types in CPython keep the built-in layout (their messages name them
+    // `_asyncio.Task`); classes CPython writes in Python get the plain
+    // layout, so aspy classes can derive from them.
     let b = Layout::Builtin;
+    let py = Layout::Object;
     let future = class_in(vm, "Future", "_asyncio", &[object], b);
     let task = class_in(vm, "Task", "_asyncio", &[future], b);
-    let gathering_future = class_in(vm, "_GatheringFuture", "asyncio.tasks", &[future], b);
-    let abstract_loop = class_in(vm, "AbstractEventLoop", "asyncio.events", &[object], b);
+    let gathering_future = class_in(vm, "_GatheringFuture", "asyncio.tasks", &[future], py);
+    let abstract_loop = class_in(vm, "AbstractEventLoop", "asyncio.events", &[object], py);
     let base_loop = class_in(
         vm,
         "BaseEventLoop",
         "asyncio.base_events",
         &[abstract_loop],
-        b,
+        py,
     );
     let event_loop = class_in(
         vm,
         "_UnixSelectorEventLoop",
         "asyncio.unix_events",
         &[base_loop],
-        b,
+        py,
     );
-    let handle = class_in(vm, "Handle", "asyncio.events", &[object], b);
-    let timer_handle = class_in(vm, "TimerHandle", "asyncio.events", &[handle], b);
+    let handle = class_in(vm, "Handle", "asyncio.events", &[object], py);
+    let timer_handle = class_in(vm, "TimerHandle", "asyncio.events", &[handle], py);
     let sleep = class_in(vm, "coroutine", "builtins", &[object], b);
     let base_exc = vm.types.exc(ExcKind::BaseException);
     let exception = vm.types.exc(ExcKind::Exception);
@@ -136,13 +140,13 @@ fn create_classes(vm: &mut Vm) -> Classes {
         &[exception],
         e,
     );
-    let lock = class_in(vm, "Lock", "asyncio.locks", &[object], b);
-    let event = class_in(vm, "Event", "asyncio.locks", &[object], b);
-    let semaphore = class_in(vm, "Semaphore", "asyncio.locks", &[object], b);
-    let bounded_semaphore = class_in(vm, "BoundedSemaphore", "asyncio.locks", &[semaphore], b);
-    let queue = class_in(vm, "Queue", "asyncio.queues", &[object], b);
-    let lifo_queue = class_in(vm, "LifoQueue", "asyncio.queues", &[queue], b);
-    let priority_queue = class_in(vm, "PriorityQueue", "asyncio.queues", &[queue], b);
+    let lock = class_in(vm, "Lock", "asyncio.locks", &[object], py);
+    let event = class_in(vm, "Event", "asyncio.locks", &[object], py);
+    let semaphore = class_in(vm, "Semaphore", "asyncio.locks", &[object], py);
+    let bounded_semaphore = class_in(vm, "BoundedSemaphore", "asyncio.locks", &[semaphore], py);
+    let queue = class_in(vm, "Queue", "asyncio.queues", &[object], py);
+    let lifo_queue = class_in(vm, "LifoQueue", "asyncio.queues", &[queue], py);
+    let priority_queue = class_in(vm, "PriorityQueue", "asyncio.queues", &[queue], py);
     let queue_empty = class_in(vm, "QueueEmpty", "asyncio.queues", &[exception], e);
     let queue_full = class_in(vm, "QueueFull", "asyncio.queues", &[exception], e);
     let context = class_in(vm, "Context", "_contextvars", &[object], b);
@@ -473,9 +477,6 @@ fn install_sleep(vm: &mut Vm, cls: ObjRef) {
     add_method(vm, cls, "__iter__", return_self);
     add_method(vm, cls, "__next__", sleep_next);
     add_method(vm, cls, "__repr__", sleep_repr);
-    let name = vm.new_str("sleep");
-    set_class_attr(vm, cls, "__name__", name);
-    set_class_attr(vm, cls, "__qualname__", name);
 }
 
 fn return_self(_vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {

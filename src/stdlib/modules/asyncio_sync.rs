@@ -520,7 +520,8 @@ fn maxsize_arg(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<(
 fn queue_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let base = runtime::classes(vm).queue;
     let (cls, _) = new_class(vm, args, base)?;
-    let exact = matches!(vm.heap.get(cls), Object::Class(c) if c.layout == crate::vm::object::Layout::Builtin);
+    let c = runtime::classes(vm);
+    let exact = [c.queue, c.lifo_queue, c.priority_queue].contains(&cls);
     let (maxsize, maxsize_value) = if exact {
         maxsize_arg(vm, &args[1..], kw)?
     } else {
@@ -673,7 +674,8 @@ fn queue_format(vm: &mut Vm, r: ObjRef) -> PyResult<String> {
 
 fn queue_repr(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = q(vm, args)?;
-    let name = vm.type_name(Value::Obj(r));
+    let cls = vm.class_of(Value::Obj(r));
+    let name = vm.class_name(cls).to_string();
     let addr = 0x7f00_0000_0000usize + r.index() * 16;
     let f = queue_format(vm, r)?;
     Ok(vm.new_str(format!("<{name} at {addr:#x} {f}>")))
@@ -681,7 +683,8 @@ fn queue_repr(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<V
 
 fn queue_str(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = q(vm, args)?;
-    let name = vm.type_name(Value::Obj(r));
+    let cls = vm.class_of(Value::Obj(r));
+    let name = vm.class_name(cls).to_string();
     let f = queue_format(vm, r)?;
     Ok(vm.new_str(format!("<{name} {f}>")))
 }

@@ -23,7 +23,7 @@ pub use dict::Dict;
 pub use function::{BoundMethod, Builtin, Function, NativeFn, VmCode};
 pub use generator::{GenOp, GenOpKind, GenOpState, GenState, Generator};
 pub use klass::{AttrMap, Class, ExcData, Instance, Layout, Payload, TraceEntry};
-pub use native::NativeObject;
+pub use native::{NativeNextFn, NativeObject};
 pub use string::StrObj;
 
 use super::value::{ObjRef, Value};

@@ -5,7 +5,13 @@
 //! class through [`NativeObject::class`]. Downcast with `as_any`.
 
 use crate::vm::value::{ObjRef, Value};
+use crate::vm::{PyResult, Vm};
 use std::any::Any;
+
+/// The `__next__` step of an iterator implemented in Rust: advances the
+/// iterator `this` (the object itself) and returns its next item, or None
+/// when exhausted (no StopIteration is allocated).
+pub type NativeNextFn = fn(&mut Vm, ObjRef) -> PyResult<Option<Value>>;
 
 pub trait NativeObject: Any {
     /// The aspy class of this object.
@@ -14,6 +20,16 @@ pub trait NativeObject: Any {
     fn trace(&self, f: &mut dyn FnMut(Value));
     fn as_any(&self) -> &dyn Any;
     fn as_any_mut(&mut self) -> &mut dyn Any;
+    /// For iterator types: the step function the VM calls directly for
+    /// `next()` and `for` loops. None for objects that are not iterators.
+    fn next_fn(&self) -> Option<NativeNextFn> {
+        None
+    }
+    /// For sized containers: the length, which `len()` and truth tests use
+    /// directly instead of calling `__len__`.
+    fn native_len(&self) -> Option<usize> {
+        None
+    }
     /// Awaited directly by the VM's `await_hook` (futures, tasks, sleeps):
     /// `await` skips the `__await__` call.
     fn awaitable(&self) -> bool {
@@ -21,7 +37,7 @@ pub trait NativeObject: Any {
     }
 }
 
-impl crate::vm::Vm {
+impl Vm {
     /// The native payload of `v` if it is an `Object::Native` of type `T`.
     pub fn native_ref<T: NativeObject>(&self, v: Value) -> Option<&T> {
         match v {

@@ -221,7 +221,9 @@ impl Vm {
                     return Ok(a);
                 }
             }
-            if matches!(self.heap.get(r), Object::Instance(_)) || self.heap.has_ext(r) {
+            if matches!(self.heap.get(r), Object::Instance(_) | Object::Native(_))
+                || self.heap.has_ext(r)
+            {
                 let (_, _, iname) = dunder_names(op);
                 if let Some(m) = self.lookup_special(a, iname) {
                     let v = self.call(m, &[b], &[])?;

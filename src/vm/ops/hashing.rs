@@ -280,6 +280,7 @@ impl Vm {
                 Object::ByteArray(b) => !b.is_empty(),
                 Object::BigInt(_) => true,
                 Object::Range(rg) => !rg.is_empty(),
+                Object::Native(n) if n.native_len().is_some() => n.native_len() != Some(0),
                 Object::Instance(_) | Object::Native(_) => return self.truthy_via_dunder(v),
                 _ => true,
             },

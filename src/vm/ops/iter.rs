@@ -32,6 +32,7 @@ impl Vm {
                 Object::Generator(g) if g.kind == crate::bytecode::CodeKind::Generator => {
                     return Ok(v)
                 }
+                Object::Native(n) if n.next_fn().is_some() => return Ok(v),
                 _ => return self.iter_via_dunder(v),
             };
             return Ok(self.alloc(Object::Iter(Box::new(it))));
@@ -44,9 +45,12 @@ impl Vm {
     fn iter_via_dunder(&mut self, v: Value) -> PyResult<Value> {
         if let Some(m) = self.lookup_special(v, "__iter__") {
             let it = self.call(m, &[], &[])?;
-            if self.lookup_special(it, "__next__").is_none()
-                && !matches!(it, Value::Obj(r) if matches!(self.heap.get(r), Object::Iter(_) | Object::Generator(_)))
-            {
+            let native_iter = matches!(it, Value::Obj(r) if match self.heap.get(r) {
+                Object::Iter(_) | Object::Generator(_) => true,
+                Object::Native(n) => n.next_fn().is_some(),
+                _ => false,
+            });
+            if !native_iter && self.lookup_special(it, "__next__").is_none() {
                 let msg = format!(
                     "iter() returned non-iterator of type '{}'",
                     self.type_name(it)
@@ -90,6 +94,14 @@ impl Vm {
                     return Ok(GenStep::Return(Value::None));
                 }
                 return self.gen_resume(r, Value::None, None);
+            }
+            Object::Native(n) => {
+                if let Some(next) = n.next_fn() {
+                    return next(self, r).map(|o| match o {
+                        Some(v) => GenStep::Yield(v),
+                        None => GenStep::Return(Value::None),
+                    });
+                }
             }
             _ => {}
         }
