@@ -8,6 +8,7 @@
 //! (CPython's `call_soon` for each), so they run on the next pass of the
 //! loop, never inside the call that completed it.
 
+use super::sync::WaitOp;
 use super::task::TaskObj;
 use super::{EventLoop, Ready};
 use crate::vm::exceptions::ExcKind;
@@ -24,14 +25,17 @@ pub enum FutState {
 }
 
 /// What runs when a future completes.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Callback {
     /// A task awaiting this future: resume it with the outcome (CPython's
     /// `Task.__wakeup`).
     Wakeup(ObjRef),
     /// A callable from `add_done_callback`, called with the future in
-    /// `context` (a contextvars Context, or None for the empty one).
-    Call { func: Value, context: Value },
+    /// `context` (a contextvars Context; None for the empty one).
+    Call {
+        func: ObjRef,
+        context: Option<ObjRef>,
+    },
     /// A child of the gathering future `outer` completed.
     Gather(ObjRef),
     /// `shield`: the inner future of the outer future completed.
@@ -50,63 +54,184 @@ impl Callback {
             | Callback::ShieldInner(r)
             | Callback::ShieldOuter(r) => f(Value::Obj(r)),
             Callback::Call { func, context } => {
-                f(func);
-                f(context);
+                f(Value::Obj(func));
+                if let Some(c) = context {
+                    f(Value::Obj(c));
+                }
             }
             Callback::StopLoop => {}
         }
     }
 }
 
+/// A future's done callbacks in registration order, stored inline while
+/// there is at most one (the usual case: the task awaiting it).
+#[derive(Clone, Debug, Default)]
+pub enum Callbacks {
+    #[default]
+    None,
+    One(Callback),
+    Many(Vec<Callback>),
+}
+
+impl Callbacks {
+    pub fn push(&mut self, cb: Callback) {
+        *self = match std::mem::take(self) {
+            Callbacks::None => Callbacks::One(cb),
+            Callbacks::One(first) => Callbacks::Many(vec![first, cb]),
+            Callbacks::Many(mut v) => {
+                v.push(cb);
+                Callbacks::Many(v)
+            }
+        };
+    }
+
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Callbacks::None)
+    }
+
+    pub fn as_slice(&self) -> &[Callback] {
+        match self {
+            Callbacks::None => &[],
+            Callbacks::One(cb) => std::slice::from_ref(cb),
+            Callbacks::Many(v) => v,
+        }
+    }
+
+    /// Keeps the callbacks `keep` accepts; returns how many were removed.
+    pub fn retain(&mut self, mut keep: impl FnMut(&Callback) -> bool) -> usize {
+        let all: Vec<Callback> = self.as_slice().to_vec();
+        let n = all.len();
+        *self = Callbacks::None;
+        for cb in all {
+            if keep(&cb) {
+                self.push(cb);
+            }
+        }
+        n - self.as_slice().len()
+    }
+}
+
+/// The rarely used part of a future's state: why it was cancelled.
+#[derive(Clone, Copy)]
+pub struct CancelInfo {
+    pub message: Value,
+    /// The CancelledError that cancelled a task, re-raised by `result()`.
+    pub exc: Value,
+}
+
 /// The state of a future (also embedded in every task).
 pub struct FutureCore {
     pub state: FutState,
-    /// The result (Finished without exception).
-    pub result: Value,
-    /// The exception (Finished with one), else None.
-    pub exception: Value,
-    /// Length of the exception's traceback when it was set: re-raising it
-    /// restores that traceback (CPython's `with_traceback(_exception_tb)`).
-    pub exc_tb_len: usize,
-    pub callbacks: Vec<Callback>,
-    /// The event loop (an `EventLoop` object).
-    pub event_loop: ObjRef,
-    pub cancel_message: Value,
-    /// The CancelledError that cancelled a task, re-raised by `result()`.
-    pub cancelled_exc: Value,
+    /// The exception is set (`outcome` holds it instead of a result).
+    failed: bool,
     /// An exception was set and nobody has looked at it yet.
     pub log_traceback: bool,
     /// `_asyncio_future_blocking`.
     pub blocking: bool,
+    /// Length of the exception's traceback when it was set: re-raising it
+    /// restores that traceback (CPython's `with_traceback(_exception_tb)`).
+    pub exc_tb_len: u32,
+    /// The event loop (an `EventLoop` object).
+    pub event_loop: ObjRef,
+    /// The result, or the exception when `failed`.
+    outcome: Value,
+    pub callbacks: Callbacks,
+    cancel: Option<Box<CancelInfo>>,
 }
 
 impl FutureCore {
     pub fn new(event_loop: ObjRef) -> FutureCore {
         FutureCore {
             state: FutState::Pending,
-            result: Value::None,
-            exception: Value::None,
-            exc_tb_len: 0,
-            callbacks: Vec::new(),
-            event_loop,
-            cancel_message: Value::None,
-            cancelled_exc: Value::None,
+            failed: false,
             log_traceback: false,
             blocking: false,
+            exc_tb_len: 0,
+            event_loop,
+            outcome: Value::None,
+            callbacks: Callbacks::None,
+            cancel: None,
         }
     }
 
     pub fn trace(&self, f: &mut dyn FnMut(Value)) {
-        f(self.result);
-        f(self.exception);
+        f(self.outcome);
         f(Value::Obj(self.event_loop));
-        f(self.cancel_message);
-        f(self.cancelled_exc);
-        self.callbacks.iter().for_each(|c| c.trace(f));
+        if let Some(c) = &self.cancel {
+            f(c.message);
+            f(c.exc);
+        }
+        self.callbacks.as_slice().iter().for_each(|c| c.trace(f));
     }
 
     pub fn done(&self) -> bool {
         self.state != FutState::Pending
+    }
+
+    /// The result (None unless finished without an exception).
+    pub fn result_value(&self) -> Value {
+        if self.failed {
+            Value::None
+        } else {
+            self.outcome
+        }
+    }
+
+    /// The exception (None unless finished with one).
+    pub fn exception_value(&self) -> Value {
+        if self.failed {
+            self.outcome
+        } else {
+            Value::None
+        }
+    }
+
+    /// Finishes with a result (no checks).
+    pub fn finish_with(&mut self, v: Value) {
+        self.outcome = v;
+        self.failed = false;
+        self.state = FutState::Finished;
+    }
+
+    /// Finishes with an exception whose traceback has `tb_len` entries.
+    pub fn fail_with(&mut self, exc: Value, tb_len: usize) {
+        self.outcome = exc;
+        self.failed = true;
+        self.exc_tb_len = tb_len as u32;
+        self.state = FutState::Finished;
+        self.log_traceback = true;
+    }
+
+    pub fn cancel_message(&self) -> Value {
+        self.cancel.as_ref().map_or(Value::None, |c| c.message)
+    }
+
+    pub fn set_cancel_message(&mut self, msg: Value) {
+        if msg.is_none() && self.cancel.is_none() {
+            return;
+        }
+        self.cancel_info().message = msg;
+    }
+
+    pub fn cancelled_exc(&self) -> Value {
+        self.cancel.as_ref().map_or(Value::None, |c| c.exc)
+    }
+
+    pub fn set_cancelled_exc(&mut self, exc: Value) {
+        if exc.is_none() && self.cancel.is_none() {
+            return;
+        }
+        self.cancel_info().exc = exc;
+    }
+
+    fn cancel_info(&mut self) -> &mut CancelInfo {
+        self.cancel.get_or_insert_with(|| {
+            Box::new(CancelInfo {
+                message: Value::None,
+                exc: Value::None,
+            })
+        })
     }
 }
 
@@ -147,7 +272,8 @@ impl NativeObject for FutureObj {
     }
 }
 
-/// The future state of `r` if it is a Future or a Task.
+/// The future state of `r` if it is a Future or a Task (or the waiter
+/// state of a wait operation).
 pub fn core(vm: &Vm, r: ObjRef) -> Option<&FutureCore> {
     let Object::Native(n) = vm.heap.get(r) else {
         return None;
@@ -156,7 +282,10 @@ pub fn core(vm: &Vm, r: ObjRef) -> Option<&FutureCore> {
     if let Some(f) = any.downcast_ref::<FutureObj>() {
         return Some(&f.core);
     }
-    any.downcast_ref::<TaskObj>().map(|t| &t.core)
+    if let Some(t) = any.downcast_ref::<TaskObj>() {
+        return Some(&t.core);
+    }
+    any.downcast_ref::<WaitOp>().map(|o| &o.core)
 }
 
 /// The future state of `r`, mutably.
@@ -168,12 +297,16 @@ pub fn core_mut(vm: &mut Vm, r: ObjRef) -> Option<&mut FutureCore> {
     if any.is::<FutureObj>() {
         return any.downcast_mut::<FutureObj>().map(|f| &mut f.core);
     }
-    any.downcast_mut::<TaskObj>().map(|t| &mut t.core)
+    if any.is::<TaskObj>() {
+        return any.downcast_mut::<TaskObj>().map(|t| &mut t.core);
+    }
+    any.downcast_mut::<WaitOp>().map(|o| &mut o.core)
 }
 
-/// Is `v` a Future or a Task?
+/// Is `v` a Future or a Task (`asyncio.isfuture`)? Not a lock's or queue's
+/// wait operation, although that has a waiter-future state of its own.
 pub fn is_future(vm: &Vm, v: Value) -> bool {
-    matches!(v, Value::Obj(r) if core(vm, r).is_some())
+    matches!(v, Value::Obj(r) if core(vm, r).is_some()) && vm.native_ref::<WaitOp>(v).is_none()
 }
 
 /// The future state of a value known to be a future.
@@ -200,7 +333,7 @@ pub fn schedule_callbacks(vm: &mut Vm, fut: ObjRef) {
     let callbacks = std::mem::take(&mut c.callbacks);
     let lp = c.event_loop;
     let ready = &mut EventLoop::get_mut(vm, lp).ready;
-    for cb in callbacks {
+    for &cb in callbacks.as_slice() {
         ready.push_back(Ready::Done(cb, fut));
     }
 }
@@ -231,8 +364,7 @@ pub fn set_result(vm: &mut Vm, fut: ObjRef, v: Value) -> PyResult<()> {
     if c.done() {
         return Err(invalid_state(vm, "invalid state"));
     }
-    c.result = v;
-    c.state = FutState::Finished;
+    c.finish_with(v);
     schedule_callbacks(vm, fut);
     Ok(())
 }
@@ -261,10 +393,7 @@ pub fn set_exception(vm: &mut Vm, fut: ObjRef, exc: Value) -> PyResult<()> {
     if c.done() {
         return Err(invalid_state(vm, "invalid state"));
     }
-    c.exception = exc;
-    c.exc_tb_len = tb_len;
-    c.state = FutState::Finished;
-    c.log_traceback = true;
+    c.fail_with(exc, tb_len);
     vm.heap.watched.push(fut);
     schedule_callbacks(vm, fut);
     Ok(())
@@ -278,7 +407,7 @@ pub fn cancel(vm: &mut Vm, fut: ObjRef, msg: Value) -> bool {
         return false;
     }
     c.state = FutState::Cancelled;
-    c.cancel_message = msg;
+    c.set_cancel_message(msg);
     schedule_callbacks(vm, fut);
     true
 }
@@ -287,11 +416,12 @@ pub fn cancel(vm: &mut Vm, fut: ObjRef, msg: Value) -> bool {
 /// `_make_cancelled_error`).
 pub fn make_cancelled_error(vm: &mut Vm, fut: ObjRef) -> Value {
     let c = expect(vm, fut);
-    let saved = std::mem::replace(&mut c.cancelled_exc, Value::None);
+    let saved = c.cancelled_exc();
     if !saved.is_none() {
+        c.set_cancelled_exc(Value::None);
         return saved;
     }
-    let msg = c.cancel_message;
+    let msg = c.cancel_message();
     new_cancelled_error(vm, msg)
 }
 
@@ -311,10 +441,11 @@ pub fn result(vm: &mut Vm, fut: ObjRef) -> PyResult<Value> {
         FutState::Pending => Err(invalid_state(vm, "Result is not set.")),
         FutState::Finished => {
             c.log_traceback = false;
-            if c.exception.is_none() {
-                return Ok(c.result);
+            let exc = c.exception_value();
+            if exc.is_none() {
+                return Ok(c.result_value());
             }
-            let (exc, len) = (c.exception, c.exc_tb_len);
+            let len = c.exc_tb_len as usize;
             if let Some(d) = vm.exc_data_mut(exc) {
                 d.traceback.truncate(len);
             }
@@ -332,7 +463,7 @@ pub fn exception(vm: &mut Vm, fut: ObjRef) -> PyResult<Value> {
         FutState::Pending => Err(invalid_state(vm, "Exception is not set.")),
         FutState::Finished => {
             c.log_traceback = false;
-            Ok(c.exception)
+            Ok(c.exception_value())
         }
     }
 }

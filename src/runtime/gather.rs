@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 /// wrapped in a task.
 pub fn ensure_future(vm: &mut Vm, arg: Value, lp: Option<ObjRef>) -> PyResult<ObjRef> {
     if let Value::Obj(r) = arg {
-        if let Some(c) = future::core(vm, r) {
+        if let Some(c) = future::core(vm, r).filter(|_| future::is_future(vm, arg)) {
             if lp.is_some_and(|l| l != c.event_loop) {
                 return Err(vm.value_error(
                     "The future belongs to a different loop than the one specified as the loop argument",
@@ -169,7 +169,7 @@ pub fn child_done(vm: &mut Vm, outer: ObjRef, fut: ObjRef) -> PyResult<()> {
         }
         let c = future::expect(vm, fut);
         c.log_traceback = false;
-        let exc = c.exception;
+        let exc = c.exception_value();
         if !exc.is_none() {
             return future::set_exception(vm, outer, exc);
         }
@@ -182,15 +182,15 @@ pub fn child_done(vm: &mut Vm, outer: ObjRef, fut: ObjRef) -> PyResult<()> {
     for child in children {
         let c = future::expect(vm, child);
         let v = if c.state == FutState::Cancelled {
-            let msg = c.cancel_message;
+            let msg = c.cancel_message();
             let msg = if msg.is_none() { vm.new_str("") } else { msg };
             future::new_cancelled_error(vm, msg)
         } else {
             c.log_traceback = false;
-            if c.exception.is_none() {
-                c.result
+            if c.exception_value().is_none() {
+                c.result_value()
             } else {
-                c.exception
+                c.exception_value()
             }
         };
         results.push(v);
@@ -252,7 +252,7 @@ pub fn shield_inner_done(vm: &mut Vm, outer: ObjRef, inner: ObjRef) -> PyResult<
     }
     let c = future::expect(vm, inner);
     c.log_traceback = false;
-    let (exc, result) = (c.exception, c.result);
+    let (exc, result) = (c.exception_value(), c.result_value());
     if !exc.is_none() {
         future::set_exception(vm, outer, exc)
     } else {

@@ -417,7 +417,7 @@ fn run_done_callback(vm: &mut Vm, lp: ObjRef, cb: Callback, fut: ObjRef) -> PyRe
             let c = future::expect(vm, fut);
             if c.state != future::FutState::Cancelled {
                 c.log_traceback = false;
-                let exc = c.exception;
+                let exc = c.exception_value();
                 if !exc.is_none()
                     && (vm.exc_matches(exc, ExcKind::SystemExit)
                         || vm.exc_matches(exc, ExcKind::KeyboardInterrupt))
@@ -431,7 +431,8 @@ fn run_done_callback(vm: &mut Vm, lp: ObjRef, cb: Callback, fut: ObjRef) -> PyRe
         }
         Callback::Call { func, context } => {
             let args = [Value::Obj(fut)];
-            call_in_context(vm, lp, func, &args, context, None)
+            let context = context.map_or(Value::None, Value::Obj);
+            call_in_context(vm, lp, Value::Obj(func), &args, context, None)
         }
     }
 }
@@ -514,4 +515,26 @@ pub fn event_loop(vm: &mut Vm) -> PyResult<ObjRef> {
 /// A RuntimeError with this message.
 pub fn runtime_error(vm: &mut Vm, msg: impl Into<String>) -> PyErr {
     vm.new_error(ExcKind::RuntimeError, msg)
+}
+#[cfg(test)]
+mod size_probe {
+    #[test]
+    fn sizes() {
+        use std::mem::size_of;
+        eprintln!("Object {}", size_of::<crate::vm::object::Object>());
+        eprintln!(
+            "Option<Object> {}",
+            size_of::<Option<crate::vm::object::Object>>()
+        );
+        eprintln!("Generator {}", size_of::<crate::vm::object::Generator>());
+        eprintln!("Frame {}", size_of::<crate::vm::frame::Frame>());
+        eprintln!("Fiber {}", size_of::<crate::vm::frame::Fiber>());
+        eprintln!("TaskObj {}", size_of::<super::task::TaskObj>());
+        eprintln!("FutureObj {}", size_of::<super::future::FutureObj>());
+        eprintln!("FutureCore {}", size_of::<super::future::FutureCore>());
+        eprintln!("Callback {}", size_of::<super::future::Callback>());
+        eprintln!("WaitOp {}", size_of::<super::sync::WaitOp>());
+        eprintln!("Ready {}", size_of::<super::Ready>());
+        eprintln!("Value {}", size_of::<crate::vm::value::Value>());
+    }
 }

@@ -63,7 +63,7 @@ fn function_source(vm: &Vm, func: Value) -> Option<(String, usize)> {
 fn callback_repr(vm: &mut Vm, cb: Callback) -> String {
     match cb {
         Callback::Wakeup(_) => "Task.task_wakeup()".into(),
-        Callback::Call { func, .. } => callback_source(vm, func, &[]),
+        Callback::Call { func, .. } => callback_source(vm, Value::Obj(func), &[]),
         Callback::Gather(_) => "gather.<locals>._done_callback()".into(),
         Callback::ShieldInner(_) => "shield.<locals>._inner_done_callback()".into(),
         Callback::ShieldOuter(_) => "shield.<locals>._outer_done_callback()".into(),
@@ -74,8 +74,8 @@ fn callback_repr(vm: &mut Vm, cb: Callback) -> String {
 /// The parts of a future's repr after its class name.
 fn future_info(vm: &mut Vm, f: ObjRef) -> Vec<String> {
     let c = future::expect(vm, f);
-    let (state, result, exc) = (c.state, c.result, c.exception);
-    let callbacks = c.callbacks.clone();
+    let (state, result, exc) = (c.state, c.result_value(), c.exception_value());
+    let callbacks = c.callbacks.as_slice().to_vec();
     let mut info = vec![match state {
         FutState::Pending => "pending".to_string(),
         FutState::Cancelled => "cancelled".to_string(),
@@ -418,10 +418,10 @@ pub fn finalize(vm: &mut Vm, r: ObjRef) {
     let Some(c) = future::core(vm, r) else {
         return;
     };
-    if !c.log_traceback || c.exception.is_none() {
+    if !c.log_traceback || c.exception_value().is_none() {
         return;
     }
-    let (lp, exc) = (c.event_loop, c.exception);
+    let (lp, exc) = (c.event_loop, c.exception_value());
     future::expect(vm, r).log_traceback = false;
     let what = if as_task(vm, Value::Obj(r)).is_some() {
         "Task"

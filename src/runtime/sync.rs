@@ -143,15 +143,20 @@ pub enum OpState {
 }
 
 /// A native coroutine-like awaitable running one primitive operation.
+/// While it waits it is also its own waiter future (`core`): the primitive's
+/// waiter list holds it and the task waits on it, so a waiting task costs
+/// one object here rather than a coroutine and a Future.
 pub struct WaitOp {
     pub class: ObjRef,
     pub kind: WaitKind,
     pub target: ObjRef,
     pub state: OpState,
-    /// The waiter future while waiting.
+    /// Itself while waiting (the waiter future), else None.
     pub fut: Option<ObjRef>,
     /// `Queue.put`'s item.
     pub item: Value,
+    /// The waiter-future state (fresh each time it starts waiting).
+    pub core: future::FutureCore,
 }
 
 impl NativeObject for WaitOp {
@@ -162,6 +167,7 @@ impl NativeObject for WaitOp {
         f(Value::Obj(self.target));
         self.fut.iter().for_each(|&r| f(Value::Obj(r)));
         f(self.item);
+        self.core.trace(f);
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -202,6 +208,8 @@ pub fn new_op(vm: &mut Vm, kind: WaitKind, target: ObjRef, item: Value) -> Value
         state: OpState::Init,
         fut: None,
         item,
+        // Re-made on the loop the primitive is bound to before any wait.
+        core: future::FutureCore::new(target),
     })))
 }
 
@@ -260,13 +268,11 @@ fn bound_loop(vm: &mut Vm, target: ObjRef) -> PyResult<ObjRef> {
     Ok(running.unwrap())
 }
 
-/// A waiter future on the primitive's loop.
-fn new_waiter(vm: &mut Vm, target: ObjRef) -> PyResult<ObjRef> {
+/// The operation as a fresh pending waiter future on the primitive's loop.
+fn new_waiter(vm: &mut Vm, op: ObjRef, target: ObjRef) -> PyResult<ObjRef> {
     let lp = bound_loop(vm, target)?;
-    match future::new_future(vm, lp) {
-        Value::Obj(f) => Ok(f),
-        _ => unreachable!(),
-    }
+    op_mut(vm, op).core = future::FutureCore::new(lp);
+    Ok(op)
 }
 
 fn is_cancelled(vm: &Vm, f: ObjRef) -> bool {
@@ -324,7 +330,7 @@ fn lock_step(vm: &mut Vm, op: ObjRef, l: ObjRef, enter: bool) -> PyResult<GenSte
                 lock_mut(vm, l).locked = true;
                 return finish(vm, op, done);
             }
-            let fut = new_waiter(vm, l)?;
+            let fut = new_waiter(vm, op, l)?;
             lock_mut(vm, l).waiters.push_back(fut);
             wait_on(vm, op, fut)
         }
@@ -378,7 +384,7 @@ fn event_step(vm: &mut Vm, op: ObjRef, e: ObjRef, join: bool) -> PyResult<GenSte
             if event_mut(vm, e).value {
                 return finish(vm, op, done);
             }
-            let fut = new_waiter(vm, e)?;
+            let fut = new_waiter(vm, op, e)?;
             event_mut(vm, e).waiters.push_back(fut);
             wait_on(vm, op, fut)
         }
@@ -436,7 +442,7 @@ fn sem_step(vm: &mut Vm, op: ObjRef, s: ObjRef, enter: bool) -> PyResult<GenStep
                 sem_mut(vm, s).value -= 1;
                 return finish(vm, op, done);
             }
-            let fut = new_waiter(vm, s)?;
+            let fut = new_waiter(vm, op, s)?;
             sem_mut(vm, s).waiters.push_back(fut);
             wait_on(vm, op, fut)
         }
@@ -564,7 +570,7 @@ fn queue_get_step(vm: &mut Vm, op: ObjRef, q: ObjRef) -> PyResult<GenStep> {
         let item = get_nowait(vm, q)?;
         return finish(vm, op, item);
     }
-    let getter = new_waiter(vm, q)?;
+    let getter = new_waiter(vm, op, q)?;
     queue_mut(vm, q).getters.push_back(getter);
     wait_on(vm, op, getter)
 }
@@ -579,7 +585,7 @@ fn queue_put_step(vm: &mut Vm, op: ObjRef, q: ObjRef) -> PyResult<GenStep> {
         put_nowait(vm, q, item)?;
         return finish(vm, op, Value::None);
     }
-    let putter = new_waiter(vm, q)?;
+    let putter = new_waiter(vm, op, q)?;
     queue_mut(vm, q).putters.push_back(putter);
     wait_on(vm, op, putter)
 }

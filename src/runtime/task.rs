@@ -235,18 +235,16 @@ pub fn step(vm: &mut Vm, t: ObjRef, exc: Option<Value>) -> PyResult<()> {
             let task = task_mut(vm, t);
             if task.must_cancel {
                 task.must_cancel = false;
-                let msg = task.core.cancel_message;
+                let msg = task.core.cancel_message();
                 finish_cancelled(vm, t, msg);
             } else {
-                let c = &mut task_mut(vm, t).core;
-                c.result = v;
-                c.state = future::FutState::Finished;
+                task_mut(vm, t).core.finish_with(v);
                 finished(vm, t);
             }
             Ok(())
         }
         Err(e) if is_cancelled_error(vm, e.0) => {
-            task_mut(vm, t).core.cancelled_exc = e.0;
+            task_mut(vm, t).core.set_cancelled_exc(e.0);
             finish_cancelled(vm, t, Value::None);
             Ok(())
         }
@@ -264,18 +262,14 @@ pub fn step(vm: &mut Vm, t: ObjRef, exc: Option<Value>) -> PyResult<()> {
 fn finish_cancelled(vm: &mut Vm, t: ObjRef, msg: Value) {
     let c = &mut task_mut(vm, t).core;
     c.state = future::FutState::Cancelled;
-    c.cancel_message = msg;
+    c.set_cancel_message(msg);
     c.log_traceback = false;
     finished(vm, t);
 }
 
 fn set_task_exception(vm: &mut Vm, t: ObjRef, exc: Value) {
     let tb = vm.exc_data(exc).map_or(0, |d| d.traceback.len());
-    let c = &mut task_mut(vm, t).core;
-    c.exception = exc;
-    c.exc_tb_len = tb;
-    c.state = future::FutState::Finished;
-    c.log_traceback = true;
+    task_mut(vm, t).core.fail_with(exc, tb);
     vm.heap.watched.push(t);
     finished(vm, t);
 }
@@ -362,7 +356,7 @@ fn suspended(vm: &mut Vm, t: ObjRef, y: Value) -> PyResult<()> {
             let task = task_mut(vm, t);
             task.waiter = Waiter::Future(f);
             if task.must_cancel {
-                let msg = task.core.cancel_message;
+                let msg = task.core.cancel_message();
                 if cancel_any(vm, f, msg) {
                     task_mut(vm, t).must_cancel = false;
                 }
@@ -377,7 +371,7 @@ fn suspended(vm: &mut Vm, t: ObjRef, y: Value) -> PyResult<()> {
             task.waiter = Waiter::Timer(id);
             if task.must_cancel {
                 task.must_cancel = false;
-                let msg = task.core.cancel_message;
+                let msg = task.core.cancel_message();
                 cancel_sleep(vm, t, lp, id, msg);
             }
             return Ok(());
@@ -452,7 +446,7 @@ pub fn cancel(vm: &mut Vm, t: ObjRef, msg: Value) -> bool {
     }
     let task = task_mut(vm, t);
     task.must_cancel = true;
-    task.core.cancel_message = msg;
+    task.core.set_cancel_message(msg);
     true
 }
 

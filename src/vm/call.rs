@@ -228,7 +228,10 @@ impl Vm {
         }
         self.init_cells(fref, &code, args_start);
         if c.is_resumable() {
-            let stack: Vec<Value> = self.fiber.stack.drain(args_start..).collect();
+            // Room for the frame's whole operand stack: a running generator
+            // never reallocates its saved buffer.
+            let mut stack = Vec::with_capacity(nslots + c.max_stack as usize);
+            stack.extend(self.fiber.stack.drain(args_start..));
             self.fiber.stack.truncate(func_pos);
             let gen = self.new_generator(fref, code, globals, stack);
             return Ok(CallOutcome::Done(gen));

@@ -153,7 +153,6 @@ impl Vm {
         }
         gen.state = GenState::Running;
         let mut frame = gen.frame.take().unwrap();
-        let saved = std::mem::take(&mut gen.stack);
         // While running, the generator keeps the resumer's handled
         // exception and sees it unless it handles one of its own (CPython
         // looks down its stack of exception states).
@@ -166,7 +165,22 @@ impl Vm {
         frame.mode = mode;
         frame.generator = Some(g);
         let at_send = !was_created && frame_at_send(&frame);
-        self.fiber.stack.extend(saved);
+        // Copy the saved values out, keeping the generator's buffer for the
+        // next suspension (no allocation per resume/yield).
+        if let Object::Generator(gen) = self.heap.get_mut(g) {
+            if self.fiber.stack.is_empty() {
+                // A fresh fiber (a task's first step): the generator's
+                // buffer becomes the fiber's stack.
+                std::mem::swap(&mut self.fiber.stack, &mut gen.stack);
+            } else {
+                self.fiber.stack.extend_from_slice(&gen.stack);
+                gen.stack.clear();
+            }
+        }
+        if self.fiber.frames.capacity() == 0 {
+            // Most tasks never await deeper than a frame or two.
+            self.fiber.frames.reserve_exact(1);
+        }
         self.fiber.frames.push(frame);
         if self.fiber.frames.len() > self.config.recursion_limit {
             return Err(self.new_error(ExcKind::RecursionError, "maximum recursion depth exceeded"));
@@ -404,12 +418,17 @@ impl Vm {
     /// Moves the top frame (a generator's) back into its generator object.
     pub(crate) fn suspend_top_frame(&mut self) {
         let frame = self.fiber.frames.pop().unwrap();
-        let saved: Vec<Value> = self.fiber.stack.drain(frame.base as usize..).collect();
-        let Some(g) = frame.generator else { return };
+        let base = frame.base as usize;
+        let Some(g) = frame.generator else {
+            self.fiber.stack.truncate(base);
+            return;
+        };
         let current = self.fiber.handled;
         if let Object::Generator(gen) = self.heap.get_mut(g) {
             gen.state = GenState::Suspended;
-            gen.stack = saved;
+            gen.stack.clear();
+            gen.stack.extend_from_slice(&self.fiber.stack[base..]);
+            self.fiber.stack.truncate(base);
             gen.frame = Some(frame);
             let outer = gen.handled;
             gen.handled = if current.is(outer) {

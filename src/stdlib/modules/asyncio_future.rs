@@ -162,7 +162,12 @@ fn add_done_callback(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyRe
         Value::None => context::copy_current(vm),
         c => c,
     };
-    future::add_callback(vm, f, Callback::Call { func, context: ctx });
+    let Value::Obj(func) = func else {
+        let msg = format!("'{}' object is not callable", vm.type_name(func));
+        return Err(vm.type_error(msg));
+    };
+    let context = ctx.as_obj();
+    future::add_callback(vm, f, Callback::Call { func, context });
     Ok(Value::None)
 }
 
@@ -170,22 +175,24 @@ fn remove_done_callback(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> P
     let f = fut(vm, args)?;
     check_args(vm, "remove_done_callback", &args[1..], kw, 1, 1)?;
     let target = args[1];
-    let callbacks = core(vm, f).callbacks.clone();
-    let mut kept = Vec::with_capacity(callbacks.len());
-    let mut removed = 0;
-    for cb in callbacks {
-        if let Callback::Call { func, .. } = cb {
-            if func.is(target) || vm.eq(func, target)? {
-                removed += 1;
-                continue;
+    let callbacks = core(vm, f).callbacks.as_slice().to_vec();
+    let mut remove = Vec::with_capacity(callbacks.len());
+    for cb in &callbacks {
+        let hit = match *cb {
+            Callback::Call { func, .. } => {
+                let func = Value::Obj(func);
+                func.is(target) || vm.eq(func, target)?
             }
-        }
-        kept.push(cb);
+            _ => false,
+        };
+        remove.push(hit);
     }
-    if removed > 0 {
-        core(vm, f).callbacks = kept;
-    }
-    Ok(Value::Int(removed))
+    let mut i = 0;
+    let removed = core(vm, f).callbacks.retain(|_| {
+        i += 1;
+        !remove.get(i - 1).copied().unwrap_or(false)
+    });
+    Ok(Value::Int(removed as i64))
 }
 
 fn set_result(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {

@@ -246,6 +246,15 @@ impl Vm {
 
     /// `GetANext`: the awaitable of `__anext__()`.
     pub(crate) fn get_anext(&mut self, v: Value) -> PyResult<Value> {
+        // An async generator is its own `__anext__` awaitable: `Send` on it
+        // runs one step (see `Vm::anext_step`), with no object allocated.
+        if let Value::Obj(r) = v {
+            if matches!(self.heap.get(r), Object::Generator(g) if g.kind == CodeKind::AsyncGenerator)
+                && !self.heap.has_ext(r)
+            {
+                return Ok(v);
+            }
+        }
         match self.lookup_special(v, "__anext__") {
             Some(m) => {
                 let aw = self.call(m, &[], &[])?;
