@@ -516,25 +516,3 @@ pub fn event_loop(vm: &mut Vm) -> PyResult<ObjRef> {
 pub fn runtime_error(vm: &mut Vm, msg: impl Into<String>) -> PyErr {
     vm.new_error(ExcKind::RuntimeError, msg)
 }
-#[cfg(test)]
-mod size_probe {
-    #[test]
-    fn sizes() {
-        use std::mem::size_of;
-        eprintln!("Object {}", size_of::<crate::vm::object::Object>());
-        eprintln!(
-            "Option<Object> {}",
-            size_of::<Option<crate::vm::object::Object>>()
-        );
-        eprintln!("Generator {}", size_of::<crate::vm::object::Generator>());
-        eprintln!("Frame {}", size_of::<crate::vm::frame::Frame>());
-        eprintln!("Fiber {}", size_of::<crate::vm::frame::Fiber>());
-        eprintln!("TaskObj {}", size_of::<super::task::TaskObj>());
-        eprintln!("FutureObj {}", size_of::<super::future::FutureObj>());
-        eprintln!("FutureCore {}", size_of::<super::future::FutureCore>());
-        eprintln!("Callback {}", size_of::<super::future::Callback>());
-        eprintln!("WaitOp {}", size_of::<super::sync::WaitOp>());
-        eprintln!("Ready {}", size_of::<super::Ready>());
-        eprintln!("Value {}", size_of::<crate::vm::value::Value>());
-    }
-}
