@@ -74,7 +74,7 @@ fn deadlock_is_reported_with_every_waiting_task() {
     );
     assert!(stderr.contains("prog0.aspy:15 in main"), "{stderr}");
     assert!(
-        stderr.contains("task 'Task-2' waits on a Future at"),
+        stderr.contains("task 'Task-2' waits on Event.wait() at"),
         "{stderr}"
     );
     assert!(stderr.contains("prog0.aspy:6 in waiter"), "{stderr}");
@@ -163,4 +163,37 @@ fn virtual_time_drives_call_later_and_loop_time() {
         "a minute\ntwo hours\nvirtual seconds: 7201\n"
     );
     assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
+}
+
+const SLOW_STEP: &str = r#"
+import asyncio
+
+def busy():
+    n = 0
+    for i in range(3000000):
+        n += i
+    return n
+
+async def main():
+    busy()
+    await asyncio.sleep(0)
+    busy() if False else None
+    print("done")
+
+asyncio.run(main(), debug=True)
+"#;
+
+#[test]
+fn debug_mode_reports_a_slow_step_with_its_location() {
+    let (out, _) = run(SLOW_STEP, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "done\n");
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("Executing <Task pending name='Task-1' coro=<main() running at "),
+        "{stderr}"
+    );
+    assert!(stderr.contains(".aspy:12>"), "{stderr}");
+    assert!(stderr.contains(" took "), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }

@@ -366,6 +366,9 @@ pub fn deadlock(vm: &mut Vm, lp: ObjRef, main: Option<ObjRef>) -> PyErr {
 }
 
 fn short_future(vm: &mut Vm, f: ObjRef) -> String {
+    if let Some(op) = vm.native_ref::<super::sync::WaitOp>(Value::Obj(f)) {
+        return format!("{}()", op.qualname());
+    }
     if as_task(vm, Value::Obj(f)).is_some() {
         let n = task::name(vm, f);
         return format!("task '{}'", vm.str_of(n));

@@ -88,7 +88,7 @@ fn gen_next(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Valu
 
 fn gen_throw(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     let g = receiver(vm, args, "throw", SYNC_KINDS)?;
-    let exc = vm.throw_args_exception(&args[1..])?;
+    let exc = vm.throw_args_for(g, &args[1..])?;
     let step = vm.gen_throw(g, exc)?;
     step_result(vm, step)
 }

@@ -146,6 +146,34 @@ impl Vm {
         }
     }
 
+    /// The exception `gen.throw(*args)` raises in generator `g`: bad
+    /// arguments raise TypeError at the call, except in a generator paused
+    /// in `yield from`/`await`, where CPython raises it inside (its `finally`
+    /// blocks run).
+    pub fn throw_args_for(&mut self, g: ObjRef, args: &[Value]) -> PyResult<Value> {
+        match self.throw_args_exception(args) {
+            Ok(e) => Ok(e),
+            Err(e) if self.gen_is_delegating(g) => Ok(e.0),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Is this suspended generator paused at a `yield from`/`await`?
+    pub fn gen_is_delegating(&self, g: ObjRef) -> bool {
+        match self.heap.get(g) {
+            Object::Generator(gen) if gen.state == GenState::Suspended => {
+                gen.frame.as_ref().is_some_and(|f| {
+                    f.ip > 0
+                        && matches!(
+                            f.code.code.instrs[f.ip as usize - 1],
+                            crate::bytecode::Instr::Send(_)
+                        )
+                })
+            }
+            _ => false,
+        }
+    }
+
     /// The exception `throw(typ[, val[, tb]])` raises (CPython 3.11's rules).
     pub fn throw_args_exception(&mut self, args: &[Value]) -> PyResult<Value> {
         if args.is_empty() {
