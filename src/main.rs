@@ -196,6 +196,14 @@ fn dump(src: &SourceFile, what: Dump) -> u8 {
     }
 }
 
+/// A flag that Ctrl-C (SIGINT) sets; the VM turns it into KeyboardInterrupt
+/// at its next safe point. None if the handler cannot be installed.
+fn sigint_flag() -> Option<std::sync::Arc<std::sync::atomic::AtomicBool>> {
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    signal_hook::flag::register(signal_hook::consts::SIGINT, flag.clone()).ok()?;
+    Some(flag)
+}
+
 /// Runs a program. Until the VM exists this parses, reports syntax errors
 /// and stops; the VM replaces the body.
 fn run(src: &SourceFile, opts: RunOptions) -> u8 {
@@ -212,6 +220,7 @@ fn run(src: &SourceFile, opts: RunOptions) -> u8 {
         gc_threshold: std::env::var("ASPY_GC_STRESS")
             .ok()
             .and_then(|s| s.parse().ok()),
+        interrupt: sigint_flag(),
         ..Default::default()
     };
     let _ = opts.sandbox;
@@ -226,7 +235,8 @@ fn run(src: &SourceFile, opts: RunOptions) -> u8 {
             aspy::run::run_script(&file, config)
         });
     match handle.map(|h| h.join()) {
-        Ok(Ok(status)) => status.clamp(0, 255) as u8,
+        // The process status is the low byte, as C's exit() reports it.
+        Ok(Ok(status)) => (status & 0xff) as u8,
         _ => 70,
     }
 }

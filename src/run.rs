@@ -88,7 +88,9 @@ pub fn report_uncaught(vm: &mut Vm, err: PyErr) -> i32 {
             .unwrap_or(Value::None);
         return match code {
             Value::None => 0,
+            // C's (int)PyLong_AsLong(code): truncated; too big is -1.
             Value::Int(i) => i as i32,
+            other if crate::stdlib::modules::args::is_int(vm, other) => -1,
             Value::Bool(b) => b as i32,
             other => {
                 let s = vm.str_value(other).unwrap_or_default();

@@ -40,6 +40,9 @@ pub enum Const {
     Str(Rc<str>),
     Bytes(Rc<[u8]>),
     Tuple(Rc<[Const]>),
+    /// The elements of a constant set display (`{1, 2, 3}` compiles, as in
+    /// CPython, to an empty set updated from a frozenset constant).
+    FrozenSet(Rc<[Const]>),
 }
 
 /// One exception-table entry: an exception raised by an instruction in

@@ -59,6 +59,7 @@ enum ConstKey {
     Str(Rc<str>),
     Bytes(Rc<[u8]>),
     Tuple(Vec<ConstKey>),
+    FrozenSet(Vec<ConstKey>),
 }
 
 impl ConstKey {
@@ -73,6 +74,9 @@ impl ConstKey {
             Const::Str(s) => ConstKey::Str(s.clone()),
             Const::Bytes(b) => ConstKey::Bytes(b.clone()),
             Const::Tuple(items) => ConstKey::Tuple(items.iter().map(ConstKey::of).collect()),
+            Const::FrozenSet(items) => {
+                ConstKey::FrozenSet(items.iter().map(ConstKey::of).collect())
+            }
         }
     }
 }

@@ -161,6 +161,17 @@ impl<'a> Compiler<'a> {
         let big = elts.len() + pushed as usize > STACK_USE_GUIDELINE;
         let seen_star = elts.iter().any(is_starred);
         let span = self.u.b.span;
+        if kind == Display::Set && pushed == 0 && elts.len() > 2 {
+            // As CPython: a display of constants is an empty set updated
+            // from a frozenset constant (which decides the element order).
+            let consts: Option<Vec<Const>> = elts.iter().map(|e| self.constant_of(e)).collect();
+            if let Some(consts) = consts {
+                self.emit(Instr::BuildSet(0));
+                self.load_const(Const::FrozenSet(Rc::from(consts)));
+                self.emit(Instr::SetUpdate(1));
+                return Ok(());
+            }
+        }
         if !seen_star && !big {
             for e in elts {
                 self.compile_expr(e)?;

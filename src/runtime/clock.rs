@@ -1,25 +1,22 @@
-//! The event loop's clock: `loop.time()`, timers and virtual time.
-//!
-//! One function reads it, [`now`]: monotonic seconds since the VM started,
-//! plus the time virtual time has skipped. With `--virtual-time` the loop
-//! calls [`advance`] instead of sleeping when only timers are pending, so
-//! a program full of long sleeps runs at once with the same output.
+//! The event loop's view of the VM's clock (`vm/clock.rs`): `loop.time()`,
+//! timers and virtual time all read the same clock as `time.monotonic()`.
+//! With `--virtual-time` the loop calls [`advance_to`] instead of sleeping
+//! when only timers are pending, so a program full of long sleeps runs at
+//! once with the same output.
 
 use crate::vm::Vm;
 
-/// The current time in seconds (monotonic).
+/// The current time in seconds (monotonic; virtual under `--virtual-time`).
 pub fn now(vm: &Vm) -> f64 {
-    vm.clock_start.elapsed().as_secs_f64() + vm.clock_offset
+    vm.clock_now()
 }
 
-/// Moves the clock forward by `dt` seconds without waiting.
-pub fn advance(vm: &mut Vm, dt: f64) {
-    if dt > 0.0 {
-        vm.clock_offset += dt;
-    }
+/// Jumps a virtual clock to `when` (exactly, so a timer due then is due).
+pub fn advance_to(vm: &mut Vm, when: f64) {
+    vm.clock.advance_to(when);
 }
 
 /// Is the VM running on virtual time?
 pub fn is_virtual(vm: &Vm) -> bool {
-    vm.config.virtual_time
+    vm.clock.is_virtual()
 }

@@ -340,7 +340,7 @@ fn run_once(vm: &mut Vm, lp: ObjRef, main: Option<ObjRef>) -> PyResult<()> {
                 let timeout = (when - clock::now(vm)).clamp(0.0, 86_400.0);
                 if timeout > 0.0 {
                     if clock::is_virtual(vm) && io_sources == 0 {
-                        clock::advance(vm, timeout);
+                        clock::advance_to(vm, when);
                     } else {
                         wait_io(vm, lp, Some(timeout));
                     }

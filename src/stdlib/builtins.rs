@@ -150,6 +150,14 @@ pub fn install(vm: &mut Vm) {
     super::dict_methods::install(vm);
     super::set_methods::install(vm);
     super::gen_methods::install(vm);
+    super::dict_views::install(vm);
+    super::tuple_methods::install(vm);
+    super::range_methods::install(vm);
+    super::iterator_methods::install(vm);
+    def(vm, "sorted", super::sorting::sorted);
+    def(vm, "min", super::sorting::min);
+    def(vm, "max", super::sorting::max);
+    def(vm, "sum", super::sorting::sum);
 }
 
 // ---- object -----------------------------------------------------------------
@@ -535,9 +543,14 @@ impl Vm {
                 | Object::Tuple(_)
                 | Object::Dict(_)
                 | Object::Set(..)
+                | Object::DictView(..)
                 | Object::Bytes(_)
                 | Object::ByteArray(_) => return Ok(self.container_len(v)),
                 Object::Range(rg) => return Ok(rg.len() as usize),
+                Object::BigRange(_) => {
+                    let b = super::big_range::bounds(self, v).unwrap_or_else(|| unreachable!());
+                    return super::big_range::len_usize(self, &b);
+                }
                 Object::Native(n) => {
                     if let Some(len) = n.native_len() {
                         return Ok(len);

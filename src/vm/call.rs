@@ -11,6 +11,10 @@ use super::{PyErr, PyResult, Vm};
 use crate::bytecode::opcode::{MAKE_FN_CLOSURE, MAKE_FN_DEFAULTS, MAKE_FN_KWDEFAULTS};
 use std::rc::Rc;
 
+/// Built-in calls with fewer positional arguments than this (and no
+/// keywords) pass them without allocating.
+const SMALL_ARGS: usize = 8;
+
 impl Vm {
     /// `Call`, `CallMethod` and `CallKw`: the callee and arguments are on the
     /// stack (see opcode.rs).
@@ -120,6 +124,22 @@ impl Vm {
             }
             Object::Builtin(b) => {
                 let (f, receiver) = (b.func, b.receiver);
+                if kwnames.is_none() && nargs < SMALL_ARGS {
+                    // Positional-only calls copy their few arguments to the
+                    // Rust stack (no allocation); the originals stay on the
+                    // value stack, rooted, until the call returns.
+                    let mut buf = [Value::None; SMALL_ARGS];
+                    let mut n = 0;
+                    if !receiver.is_unbound() {
+                        buf[0] = receiver;
+                        n = 1;
+                    }
+                    buf[n..n + nargs]
+                        .copy_from_slice(&self.fiber.stack[args_start..args_start + nargs]);
+                    let v = self.call_native(f, callee, &buf[..n + nargs], &[])?;
+                    self.fiber.stack.truncate(func_pos);
+                    return Ok(CallOutcome::Done(v));
+                }
                 let mut args: Vec<Value> = Vec::with_capacity(nargs + 1);
                 if !receiver.is_unbound() {
                     args.push(receiver);

@@ -360,7 +360,7 @@ impl Vm {
                                         let cur = *next;
                                         if (*step > 0 && cur < *stop) || (*step < 0 && cur > *stop)
                                         {
-                                            *next = cur.wrapping_add(*step);
+                                            *next = cur.checked_add(*step).unwrap_or(*stop);
                                             push!(Value::Int(cur));
                                         } else {
                                             self.fiber.stack.pop();

@@ -45,5 +45,26 @@ fn const_value(vm: &mut Vm, c: &Const) -> Value {
             let vals = items.iter().map(|c| const_value(vm, c)).collect();
             vm.new_tuple(vals)
         }
+        Const::FrozenSet(items) => {
+            let vals: Vec<Value> = items.iter().map(|c| const_value(vm, c)).collect();
+            vm.with_roots(&vals, |vm| frozenset_const(vm, &vals))
+        }
     }
+}
+
+/// The frozenset constant of a set display, laid out as CPython's: built
+/// from the elements in source order, then rebuilt from that set's slot
+/// order when the compiler merges constants (`merge_consts_recursive`).
+fn frozenset_const(vm: &mut Vm, vals: &[Value]) -> Value {
+    use super::object::SetKind;
+    let first = vm
+        .new_set_of(vals, SetKind::FrozenSet)
+        .unwrap_or(Value::None);
+    let slots = vm.set_slots(first);
+    let rebuilt = vm.new_set(SetKind::FrozenSet);
+    for s in slots {
+        // Constants hash and compare without running aspy code.
+        let _ = vm.set_add_hashed(rebuilt, s.key, s.hash);
+    }
+    rebuilt
 }

@@ -11,6 +11,7 @@
 
 pub mod attr;
 pub mod call;
+pub mod clock;
 pub mod exceptions;
 pub mod frame;
 pub mod gen;
@@ -55,6 +56,9 @@ pub struct Config {
     /// Collect garbage after this many allocations at least (None: the
     /// default). Small values stress-test GC rooting.
     pub gc_threshold: Option<usize>,
+    /// Set (by the host's SIGINT handler) to interrupt the running program
+    /// with KeyboardInterrupt at the next safe point.
+    pub interrupt: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl Default for Config {
@@ -65,6 +69,7 @@ impl Default for Config {
             virtual_time: false,
             path: Vec::new(),
             gc_threshold: None,
+            interrupt: None,
         }
     }
 }
@@ -122,10 +127,8 @@ pub struct Vm {
     /// The event loop runtime's state (see `src/runtime/`), created when
     /// asyncio is first used.
     pub runtime: Option<Box<dyn VmExtension>>,
-    /// When the VM was created: the origin of its monotonic clock.
-    pub clock_start: std::time::Instant,
-    /// Seconds added to the monotonic clock by virtual time.
-    pub clock_offset: f64,
+    /// The clock behind `time` and the event loop (see `clock.rs`).
+    pub clock: clock::Clock,
 }
 
 /// State that a layer above the VM hangs off it (the event loop runtime):
@@ -144,10 +147,12 @@ pub type AwaitHook = fn(&mut Vm, ObjRef, Value, Option<Value>) -> PyResult<Optio
 impl Vm {
     /// A fresh VM with the built-in types and functions installed.
     pub fn new(config: Config) -> Vm {
+        let interrupt = config.interrupt.clone();
         let mut heap = Heap::new();
         let types = Types::placeholder();
         let builtins = heap.alloc(Object::Dict(Box::new(Dict::new())));
         let modules = heap.alloc(Object::Dict(Box::new(Dict::new())));
+        let clock = clock::Clock::new(config.virtual_time);
         let mut vm = Vm {
             heap,
             fiber: Fiber::default(),
@@ -160,7 +165,7 @@ impl Vm {
             config,
             native_depth: 0,
             stdout: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()),
-            interrupt: None,
+            interrupt,
             reraising: false,
             module_state: FxHashMap::default(),
             repr_guard: Vec::new(),
@@ -176,8 +181,7 @@ impl Vm {
             finalize_hook: None,
             unstarted_coroutines: 0,
             runtime: None,
-            clock_start: std::time::Instant::now(),
-            clock_offset: 0.0,
+            clock,
         };
         if let Some(n) = vm.config.gc_threshold {
             vm.heap.set_min_threshold(n);

@@ -208,6 +208,14 @@ impl Vm {
             }
         }
         if let Value::Obj(r) = a {
+            if matches!(
+                op,
+                BinaryOp::Or | BinaryOp::And | BinaryOp::Sub | BinaryOp::Xor
+            ) {
+                if let Some(v) = crate::stdlib::dict_views::inplace_operator(self, a, b, op)? {
+                    return Ok(v);
+                }
+            }
             // Lists extend in place.
             if op == BinaryOp::Add {
                 if let Object::List(_) = self.heap.get(r) {
@@ -225,7 +233,7 @@ impl Vm {
                 || self.heap.has_ext(r)
             {
                 let (_, _, iname) = dunder_names(op);
-                if let Some(m) = self.lookup_special(a, iname) {
+                if let Some(m) = self.operator_method(a, iname) {
                     let v = self.call(m, &[b], &[])?;
                     if !matches!(v, Value::NotImplemented) {
                         return Ok(v);
@@ -240,6 +248,15 @@ impl Vm {
             return Ok(v);
         }
         self.dunder_binary(a, b, op, true)
+    }
+
+    /// A special method for operator dispatch: a built-in subclass
+    /// instance only uses methods a user class defines.
+    fn operator_method(&mut self, v: Value, name: &str) -> Option<Value> {
+        match v {
+            Value::Obj(r) if self.heap.has_ext(r) => self.ext_override(v, name),
+            _ => self.lookup_special(v, name),
+        }
     }
 
     fn dunder_binary(
@@ -257,7 +274,7 @@ impl Vm {
         // A subclass's reflected method goes first.
         let rfirst = b_user && ca != cb && self.is_subclass(cb, ca);
         if rfirst {
-            if let Some(m) = self.lookup_special(b, rname) {
+            if let Some(m) = self.operator_method(b, rname) {
                 let v = self.call(m, &[a], &[])?;
                 if !matches!(v, Value::NotImplemented) {
                     return Ok(v);
@@ -265,7 +282,7 @@ impl Vm {
             }
         }
         if a_user {
-            if let Some(m) = self.lookup_special(a, name) {
+            if let Some(m) = self.operator_method(a, name) {
                 let v = self.call(m, &[b], &[])?;
                 if !matches!(v, Value::NotImplemented) {
                     return Ok(v);
@@ -273,7 +290,7 @@ impl Vm {
             }
         }
         if b_user && !rfirst && ca != cb {
-            if let Some(m) = self.lookup_special(b, rname) {
+            if let Some(m) = self.operator_method(b, rname) {
                 let v = self.call(m, &[a], &[])?;
                 if !matches!(v, Value::NotImplemented) {
                     return Ok(v);
@@ -288,7 +305,11 @@ impl Vm {
             }
         }
         let (ta, tb) = (self.type_name(a), self.type_name(b));
-        let msg = if op == BinaryOp::Add && ta == "str" {
+        let is_seq = |t: &str| matches!(t, "list" | "tuple" | "str" | "bytes");
+        let msg = if op == BinaryOp::Mul && (is_seq(&ta) || is_seq(&tb)) && !inplace {
+            let other = if is_seq(&ta) { &tb } else { &ta };
+            format!("can't multiply sequence by non-int of type '{other}'")
+        } else if op == BinaryOp::Add && ta == "str" {
             format!("can only concatenate str (not \"{tb}\") to str")
         } else if op == BinaryOp::Add && (ta == "list" || ta == "tuple") && ta != tb {
             format!("can only concatenate {ta} (not \"{tb}\") to {ta}")

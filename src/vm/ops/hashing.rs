@@ -7,7 +7,7 @@
 use super::arith::{fast_compare, to_bigint, to_f64};
 use crate::bytecode::CompareOp;
 use crate::vm::exceptions::ExcKind;
-use crate::vm::object::{string::hash_bytes, Object, SetKind};
+use crate::vm::object::{string::hash_bytes, DictIterKind, Object, SetKind};
 use crate::vm::value::Value;
 use crate::vm::{PyResult, Vm};
 use num_bigint::BigInt;
@@ -110,19 +110,23 @@ impl Vm {
                         let items = items.to_vec();
                         return self.hash_tuple(&items);
                     }
-                    Object::Set(d, SetKind::FrozenSet) => {
-                        let mut h: u64 = 0;
-                        for e in d.iter() {
-                            let x = e.hash as u64;
-                            h ^= (x ^ (x << 16) ^ 89869747).wrapping_mul(3644798167);
-                        }
-                        let h = h as i64;
-                        return Ok(if h == -1 { 590923713 } else { h });
+                    Object::Set(_, SetKind::FrozenSet) => return Ok(self.frozenset_hash(v)),
+                    Object::Range(rg) => {
+                        let parts = crate::stdlib::range_methods::range_hash_parts(rg);
+                        return self.hash_tuple(&parts);
+                    }
+                    Object::BigRange(_) => {
+                        use crate::stdlib::big_range;
+                        let b = big_range::bounds(self, v).unwrap_or_else(|| unreachable!());
+                        let parts = big_range::hash_parts(self, &b);
+                        return self.hash_tuple(&parts);
                     }
                     Object::List(_)
                     | Object::Dict(_)
                     | Object::Set(_, SetKind::Set)
-                    | Object::ByteArray(_) => {
+                    | Object::ByteArray(_)
+                    | Object::DictView(_, DictIterKind::Keys | DictIterKind::Items)
+                    | Object::Slice(_) => {
                         let msg = format!("unhashable type: '{}'", self.type_name(v));
                         return Err(self.type_error(msg));
                     }
@@ -213,9 +217,17 @@ impl Vm {
                     ) => Some(self.as_bytes(a) == self.as_bytes(b)),
                     (Object::Tuple(s), Object::Tuple(t)) => self.native_seq_eq(s, t),
                     (Object::List(s), Object::List(t)) => self.native_seq_eq(s, t),
+                    (Object::Slice(s), Object::Slice(t)) => self.native_seq_eq(&s[..], &t[..]),
                     (Object::Instance(_), _) | (_, Object::Instance(_)) => None,
                     (Object::Native(_), _) | (_, Object::Native(_)) => None,
                     (Object::Dict(_), Object::Dict(_)) | (Object::Set(..), Object::Set(..)) => None,
+                    (Object::DictView(..), Object::DictView(..) | Object::Set(..))
+                    | (Object::Set(..), Object::DictView(..)) => None,
+                    (Object::BigRange(_), Object::Range(_) | Object::BigRange(_))
+                    | (Object::Range(_), Object::BigRange(_)) => {
+                        use crate::stdlib::big_range::{bounds, equal};
+                        Some(equal(&bounds(self, a)?, &bounds(self, b)?))
+                    }
                     (Object::Range(p), Object::Range(q)) => Some(
                         (p.is_empty() && q.is_empty())
                             || (p.len() == q.len()
@@ -275,11 +287,15 @@ impl Vm {
                 Object::Str(s) => !s.s.is_empty(),
                 Object::List(l) => !l.is_empty(),
                 Object::Tuple(t) => !t.is_empty(),
-                Object::Dict(d) | Object::Set(d, _) => !d.is_empty(),
+                Object::Dict(d) => !d.is_empty(),
+                Object::Set(t, _) => !t.is_empty(),
+                Object::DictView(..) => self.container_len(v) != 0,
                 Object::Bytes(b) => !b.is_empty(),
                 Object::ByteArray(b) => !b.is_empty(),
                 Object::BigInt(_) => true,
                 Object::Range(rg) => !rg.is_empty(),
+                Object::BigRange(_) => crate::stdlib::big_range::bounds(self, v)
+                    .is_some_and(|b| !num_traits::Zero::is_zero(&b.len())),
                 Object::Native(n) if n.native_len().is_some() => n.native_len() != Some(0),
                 Object::Instance(_) | Object::Native(_) => return self.truthy_via_dunder(v),
                 _ => true,
@@ -370,8 +386,12 @@ impl Vm {
                         }
                     }
                 }
-                Object::Dict(_) | Object::Set(..) => {
+                Object::Dict(_) => {
                     return Ok(self.dict_lookup(container, needle)?.is_some());
+                }
+                Object::Set(..) => return self.set_contains(container, needle),
+                Object::DictView(..) => {
+                    return crate::stdlib::dict_views::view_contains(self, container, needle)
                 }
                 Object::List(_) | Object::Tuple(_) => {
                     let mut i = 0;
@@ -386,16 +406,8 @@ impl Vm {
                         i += 1;
                     }
                 }
-                Object::Range(rg) => {
-                    let rg = **rg;
-                    if let Value::Int(x) = needle {
-                        let (lo, hi) = if rg.step > 0 {
-                            (rg.start, rg.stop)
-                        } else {
-                            (rg.stop + 1, rg.start + 1)
-                        };
-                        return Ok(x >= lo && x < hi && (x - rg.start) % rg.step == 0);
-                    }
+                Object::Range(_) | Object::BigRange(_) => {
+                    return crate::stdlib::range_methods::contains_value(self, container, needle);
                 }
                 Object::Bytes(_) | Object::ByteArray(_) => {
                     let hay = self.as_bytes(container).unwrap_or(&[]);

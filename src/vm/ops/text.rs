@@ -165,6 +165,10 @@ impl Vm {
             Object::List(_) | Object::Tuple(_) | Object::Dict(_) | Object::Set(..) => {
                 self.container_repr(v)
             }
+            Object::DictView(..) => crate::stdlib::dict_views::view_repr(self, v),
+            Object::BigRange(_) => Ok(crate::stdlib::big_range::bounds(self, v)
+                .map(|b| crate::stdlib::big_range::repr(&b))
+                .unwrap_or_default()),
             Object::Range(rg) => Ok(if rg.step == 1 {
                 format!("range({}, {})", rg.start, rg.stop)
             } else {
