@@ -150,6 +150,7 @@ pub fn install(vm: &mut Vm) {
     super::dict_methods::install(vm);
     super::set_methods::install(vm);
     super::gen_methods::install(vm);
+    super::exception_groups::install(vm);
     super::dict_views::install(vm);
     super::tuple_methods::install(vm);
     super::range_methods::install(vm);

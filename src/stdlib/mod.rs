@@ -10,6 +10,7 @@ pub mod bytes_operators;
 pub mod bytes_search;
 pub mod dict_methods;
 pub mod dict_views;
+pub mod exception_groups;
 pub mod format;
 pub mod functions;
 pub mod gen_methods;

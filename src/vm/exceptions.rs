@@ -183,66 +183,6 @@ impl Vm {
         }
     }
 
-    /// Renders an uncaught exception as CPython prints it: the chain of
-    /// causes and contexts, each with its traceback, ending in `Type: msg`.
-    pub fn format_exception(&mut self, exc: Value) -> String {
-        let mut chain: Vec<(Value, &'static str)> = Vec::new();
-        let mut cur = exc;
-        let mut seen: Vec<Value> = Vec::new();
-        let mut link = "";
-        loop {
-            if seen.iter().any(|s| s.is(cur)) {
-                break;
-            }
-            seen.push(cur);
-            chain.push((cur, link));
-            let Some(data) = self.exc_data(cur) else {
-                break;
-            };
-            if !data.cause.is_none() {
-                link = "\nThe above exception was the direct cause of the following exception:\n\n";
-                cur = data.cause;
-            } else if !data.context.is_none() && !data.suppress_context {
-                link = "\nDuring handling of the above exception, another exception occurred:\n\n";
-                cur = data.context;
-            } else {
-                break;
-            }
-        }
-        let mut out = String::new();
-        for &(e, link_text) in chain.iter().rev() {
-            out.push_str(&self.format_one_exception(e));
-            out.push_str(link_text);
-        }
-        out
-    }
-
-    fn format_one_exception(&mut self, exc: Value) -> String {
-        let mut out = String::new();
-        let entries: Vec<TraceEntry> = self
-            .exc_data(exc)
-            .map(|d| d.traceback.clone())
-            .unwrap_or_default();
-        if !entries.is_empty() {
-            out.push_str("Traceback (most recent call last):\n");
-            // Entries are recorded innermost first while unwinding.
-            for e in entries.iter().rev() {
-                let line = e.code.line_of(e.ip as usize);
-                out.push_str(&format!(
-                    "  File \"{}\", line {}, in {}\n",
-                    e.code.source.name, line, e.code.name
-                ));
-                let text = e.code.source.line_text(line).trim();
-                if !text.is_empty() {
-                    out.push_str(&format!("    {text}\n"));
-                }
-            }
-        }
-        out.push_str(&self.exception_summary(exc));
-        out.push('\n');
-        out
-    }
-
     /// The last line of a traceback: `Type: message` (or just `Type`).
     pub fn exception_summary(&mut self, exc: Value) -> String {
         let cls = self.class_of(exc);

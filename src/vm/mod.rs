@@ -22,6 +22,7 @@ pub mod load;
 pub mod object;
 pub mod ops;
 pub mod subclass;
+pub mod traceback;
 pub mod types;
 pub mod value;
 

@@ -451,7 +451,8 @@ pub fn is_coroutine_function(vm: &mut Vm, f: Value) -> PyResult<bool> {
                     return Ok(true);
                 }
                 let inner = Value::Obj(vm.intern("func"));
-                let is_partial = vm.type_name(f) == "partial";
+                let cls = vm.class_of(f);
+                let is_partial = vm.class_name(cls) == "partial";
                 match vm.get_attr_opt(f, inner)? {
                     Some(g) if is_partial => f = g,
                     _ => return Ok(false),
