@@ -9,11 +9,14 @@
 
 use super::future::{self, FutState};
 use crate::bytecode::opcode::CompareOp;
+use crate::bytecode::Code;
 use crate::vm::gen::GenStep;
+use crate::vm::heap::Unawaited;
 use crate::vm::object::{NativeObject, Object};
 use crate::vm::value::{ObjRef, Value};
 use crate::vm::{PyResult, Vm};
 use std::any::Any;
+use std::rc::Rc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SleepState {
@@ -33,11 +36,19 @@ pub struct SleepObj {
     pub state: SleepState,
     /// Due time (loop clock) once a timed sleep has yielded.
     pub when: f64,
+    /// Where it was created, for the "never awaited" warning.
+    pub origin: Option<(Rc<Code>, u32)>,
 }
 
 impl NativeObject for SleepObj {
     fn awaitable(&self) -> bool {
         true
+    }
+    fn unawaited(&self) -> Option<Unawaited> {
+        (self.state == SleepState::Init).then(|| Unawaited {
+            qualname: "sleep".into(),
+            origin: self.origin.clone(),
+        })
     }
     fn class(&self) -> ObjRef {
         self.class
@@ -57,13 +68,31 @@ impl NativeObject for SleepObj {
 /// A new sleep object.
 pub fn new_sleep(vm: &mut Vm, delay: Value, result: Value) -> Value {
     let class = super::classes(vm).sleep;
+    let origin = creation_site(vm);
     vm.alloc(Object::Native(Box::new(SleepObj {
         class,
         delay,
         result,
         state: SleepState::Init,
         when: 0.0,
+        origin,
     })))
+}
+
+/// The code and instruction creating a coroutine-like object now; counts
+/// it as not yet started (see `Vm::report_unawaited_at_exit`).
+pub fn creation_site(vm: &mut Vm) -> Option<(Rc<Code>, u32)> {
+    vm.unstarted_coroutines += 1;
+    vm.fiber
+        .frames
+        .last()
+        .map(|f| (f.code.code.clone(), f.ip.saturating_sub(1)))
+}
+
+/// A coroutine-like object left its first state (awaited, closed, thrown
+/// into): it no longer counts as never awaited.
+pub fn started(vm: &mut Vm) {
+    vm.unstarted_coroutines = vm.unstarted_coroutines.saturating_sub(1);
 }
 
 /// The VM's await hook: one `Send` step on `r` if it is a native awaitable,
@@ -83,7 +112,7 @@ pub fn await_step(
     }
     if any.is::<SleepObj>() {
         if let Some(exc) = throw {
-            sleep_mut(vm, r).state = SleepState::Finished;
+            finish_sleep(vm, r);
             return Err(crate::vm::PyErr(exc));
         }
         return sleep_step(vm, r).map(Some);
@@ -119,6 +148,7 @@ fn sleep_step(vm: &mut Vm, r: ObjRef) -> PyResult<GenStep> {
         }
         SleepState::Init => {
             let delay = s.delay;
+            started(vm);
             let secs = match crate::vm::ops::arith::to_f64(vm, delay) {
                 Some(f) => f,
                 None => {
@@ -150,4 +180,15 @@ pub fn sleep_due(vm: &Vm, v: Value) -> Option<f64> {
     vm.native_ref::<SleepObj>(v)
         .filter(|s| s.state == SleepState::Yielded)
         .map(|s| s.when)
+}
+
+/// Marks a sleep finished (closed or thrown into).
+pub fn finish_sleep(vm: &mut Vm, r: ObjRef) {
+    let s = sleep_mut(vm, r);
+    if s.state == SleepState::Init {
+        s.state = SleepState::Finished;
+        started(vm);
+    } else {
+        s.state = SleepState::Finished;
+    }
 }

@@ -157,6 +157,8 @@ pub struct WaitOp {
     pub item: Value,
     /// The waiter-future state (fresh each time it starts waiting).
     pub core: future::FutureCore,
+    /// Where it was created, for the "never awaited" warning.
+    pub origin: Option<(std::rc::Rc<crate::bytecode::Code>, u32)>,
 }
 
 impl NativeObject for WaitOp {
@@ -177,6 +179,12 @@ impl NativeObject for WaitOp {
     }
     fn awaitable(&self) -> bool {
         true
+    }
+    fn unawaited(&self) -> Option<crate::vm::heap::Unawaited> {
+        (self.state == OpState::Init).then(|| crate::vm::heap::Unawaited {
+            qualname: self.qualname().into(),
+            origin: self.origin.clone(),
+        })
     }
 }
 
@@ -201,6 +209,7 @@ impl WaitOp {
 /// A new wait operation on `target`.
 pub fn new_op(vm: &mut Vm, kind: WaitKind, target: ObjRef, item: Value) -> Value {
     let class = classes(vm).sleep;
+    let origin = super::awaitables::creation_site(vm);
     vm.alloc(Object::Native(Box::new(WaitOp {
         class,
         kind,
@@ -210,6 +219,7 @@ pub fn new_op(vm: &mut Vm, kind: WaitKind, target: ObjRef, item: Value) -> Value
         item,
         // Re-made on the loop the primitive is bound to before any wait.
         core: future::FutureCore::new(target),
+        origin,
     })))
 }
 
@@ -726,6 +736,10 @@ fn reused(vm: &mut Vm) -> PyErr {
 pub fn op_step(vm: &mut Vm, op: ObjRef, throw: Option<Value>) -> PyResult<GenStep> {
     let o = op_mut(vm, op);
     let (kind, target, state) = (o.kind, o.target, o.state);
+    if state == OpState::Init {
+        super::awaitables::started(vm);
+    }
+    let o = op_mut(vm, op);
     if let Some(exc) = throw {
         o.state = OpState::Done;
         if state == OpState::Waiting {

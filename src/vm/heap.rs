@@ -266,10 +266,8 @@ impl Heap {
         let mut freed = 0;
         for (i, slot) in self.slots.iter_mut().enumerate() {
             if slot.is_some() && self.marks[i / 64] & (1u64 << (i % 64)) == 0 {
-                if let Some(Object::Generator(g)) = slot {
-                    if let Some(u) = unawaited_coroutine(g) {
-                        self.unawaited.push(u);
-                    }
+                if let Some(u) = slot.as_ref().and_then(unawaited) {
+                    self.unawaited.push(u);
                 }
                 *slot = None;
                 self.free.push(i as u32);
@@ -290,16 +288,24 @@ impl Heap {
     }
 }
 
-/// The report for a coroutine that is being freed unstarted, if it is one.
-fn unawaited_coroutine(g: &super::object::Generator) -> Option<Unawaited> {
-    if g.kind != crate::bytecode::CodeKind::Coroutine || g.state != super::object::GenState::Created
-    {
-        return None;
+/// The report for an object that is an unstarted coroutine (or a native
+/// coroutine-like object never awaited), if it is one.
+fn unawaited(obj: &Object) -> Option<Unawaited> {
+    match obj {
+        Object::Generator(g) => {
+            if g.kind != crate::bytecode::CodeKind::Coroutine
+                || g.state != super::object::GenState::Created
+            {
+                return None;
+            }
+            Some(Unawaited {
+                qualname: g.code.qualname.clone(),
+                origin: g.origin.clone(),
+            })
+        }
+        Object::Native(n) => n.unawaited(),
+        _ => None,
     }
-    Some(Unawaited {
-        qualname: g.code.qualname.clone(),
-        origin: g.origin.clone(),
-    })
 }
 
 /// Every unstarted coroutine still on the heap (reported at exit).
@@ -307,10 +313,7 @@ impl Heap {
     pub fn live_unawaited(&self) -> Vec<Unawaited> {
         self.slots
             .iter()
-            .filter_map(|s| match s {
-                Some(Object::Generator(g)) => unawaited_coroutine(g),
-                _ => None,
-            })
+            .filter_map(|s| s.as_ref().and_then(unawaited))
             .collect()
     }
 }

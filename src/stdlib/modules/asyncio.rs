@@ -524,11 +524,15 @@ fn sleep_throw(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<
 
 fn sleep_close(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = sleep_ref(vm, args)?;
-    if let Some(s) = vm.native_mut::<awaitables::SleepObj>(Value::Obj(r)) {
-        s.state = awaitables::SleepState::Finished;
+    if vm
+        .native_ref::<awaitables::SleepObj>(Value::Obj(r))
+        .is_some()
+    {
+        awaitables::finish_sleep(vm, r);
     } else if let Some(o) = vm.native_mut::<crate::runtime::sync::WaitOp>(Value::Obj(r)) {
         if o.state == crate::runtime::sync::OpState::Init {
             o.state = crate::runtime::sync::OpState::Done;
+            awaitables::started(vm);
         }
     }
     Ok(Value::None)

@@ -35,6 +35,12 @@ pub trait NativeObject: Any {
     fn awaitable(&self) -> bool {
         false
     }
+    /// For native coroutine-like objects (`asyncio.sleep(...)`,
+    /// `lock.acquire()`): the "never awaited" report if it was never
+    /// awaited (see `Heap::unawaited`).
+    fn unawaited(&self) -> Option<crate::vm::heap::Unawaited> {
+        None
+    }
 }
 
 impl Vm {
