@@ -124,7 +124,7 @@ async def main():
     except TimeoutError:
         print("timed out after a minute")
     elapsed = loop.time() - t0
-    print("virtual seconds:", int(elapsed))
+    print("virtual seconds:", int(elapsed + 0.5))
     print("time.monotonic agrees:", time.monotonic() - m0 == elapsed)
 
 asyncio.run(main())
@@ -151,7 +151,7 @@ def main():
     loop.call_later(60, print, "a minute")
     loop.call_later(7201, loop.stop)
     loop.run_forever()
-    print("virtual seconds:", int(loop.time() - start))
+    print("virtual seconds:", int(loop.time() - start + 0.5))
     loop.close()
 
 main()
