@@ -167,15 +167,17 @@ impl Vm {
         let at_send = !was_created && frame_at_send(&frame);
         // Copy the saved values out, keeping the generator's buffer for the
         // next suspension (no allocation per resume/yield).
-        if let Object::Generator(gen) = self.heap.get_mut(g) {
-            if self.fiber.stack.is_empty() {
-                // A fresh fiber (a task's first step): the generator's
-                // buffer becomes the fiber's stack.
-                std::mem::swap(&mut self.fiber.stack, &mut gen.stack);
-            } else {
-                self.fiber.stack.extend_from_slice(&gen.stack);
-                gen.stack.clear();
-            }
+        if base == 0 {
+            // A fresh fiber (a task's first step): the generator's buffer
+            // becomes the fiber's stack.
+            std::mem::swap(&mut self.fiber.stack, &mut gen.stack);
+        } else {
+            self.fiber.stack.extend_from_slice(&gen.stack);
+            gen.stack.clear();
+        }
+        if throw.is_none() && at_send {
+            // The `Send` runs again with the value sent.
+            frame.ip -= 1;
         }
         if self.fiber.frames.capacity() == 0 {
             // Most tasks never await deeper than a frame or two.
@@ -190,7 +192,7 @@ impl Vm {
             Some(exc) => Err(PyErr(exc)),
             None => {
                 if !was_created {
-                    self.deliver_sent(sent);
+                    self.fiber.stack.push(sent);
                 }
                 Ok(())
             }
@@ -337,7 +339,9 @@ impl Vm {
     fn agen_value_yield(&mut self, g: ObjRef, v: Value) -> PyResult<Option<Exit>> {
         let mode = self.fiber.frames.last().unwrap().mode;
         self.suspend_top_frame();
-        self.clear_agen_flag(g, AG_RUNNING_ASYNC);
+        if let Object::Generator(gen) = self.heap.get_mut(g) {
+            gen.flags &= !AG_RUNNING_ASYNC;
+        }
         if mode != FrameMode::Delegate {
             // Driven from Rust (`gen_op_resume`): it sees the generator
             // suspended and takes `v` as the awaitable's result.
@@ -580,7 +584,9 @@ impl Vm {
                 return Err(self.already_running(g, FrameMode::Delegate));
             }
             gen.flags |= AG_RUNNING_ASYNC;
-            self.agen_first_iteration(g);
+            if gen.flags & super::object::generator::AG_HOOKS_INITED == 0 {
+                self.agen_first_iteration(g);
+            }
         }
         self.resume_generator(g, value, None, FrameMode::Delegate)
     }
