@@ -192,3 +192,18 @@ pub fn finish_sleep(vm: &mut Vm, r: ObjRef) {
         s.state = SleepState::Finished;
     }
 }
+
+/// Closes a sleep or lock/queue operation that never started (no warning).
+pub fn close_unstarted(vm: &mut Vm, r: ObjRef) {
+    if let Some(s) = vm.native_mut::<SleepObj>(Value::Obj(r)) {
+        if s.state == SleepState::Init {
+            s.state = SleepState::Finished;
+            started(vm);
+        }
+    } else if let Some(o) = vm.native_mut::<super::sync::WaitOp>(Value::Obj(r)) {
+        if o.state == super::sync::OpState::Init {
+            o.state = super::sync::OpState::Done;
+            started(vm);
+        }
+    }
+}

@@ -276,7 +276,15 @@ fn set_task_exception(vm: &mut Vm, t: ObjRef, exc: Value) {
 
 /// The task is done: leave the pending list, run the callbacks.
 fn finished(vm: &mut Vm, t: ObjRef) {
-    task_mut(vm, t).fiber = Fiber::default();
+    let task = task_mut(vm, t);
+    task.fiber = Fiber::default();
+    // A wrapped native awaitable the task never got to run (cancelled
+    // before its first step) was closed with it, not left "never awaited".
+    if let Value::Obj(c) = task.coro {
+        if c != task.root {
+            awaitables::close_unstarted(vm, c);
+        }
+    }
     unregister(vm, t);
     future::schedule_callbacks(vm, t);
 }
