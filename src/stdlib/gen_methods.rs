@@ -309,14 +309,7 @@ fn frame_view(vm: &mut Vm, g: ObjRef) -> Value {
             let object = vm.types.object;
             let c = vm.new_class("frame", &[object], crate::vm::object::Layout::Builtin);
             add_method(vm, c, "__repr__", frame_repr);
-            let getter = super::builtins::native(vm, "f_lineno", frame_lineno);
-            let prop = vm.alloc(Object::Property(Box::new([
-                getter,
-                Value::None,
-                Value::None,
-                Value::None,
-            ])));
-            super::builtins::set_class_attr(vm, c, "f_lineno", prop);
+            super::method_args::add_getter(vm, c, "f_lineno", frame_lineno);
             vm.module_state.insert("frame", Value::Obj(c));
             c
         }

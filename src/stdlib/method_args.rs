@@ -356,11 +356,13 @@ pub fn clamp_bound(vm: &mut Vm, v: Option<Value>, len: usize, default: usize) ->
 /// Registers a read-only attribute computed by `getter(receiver)`.
 pub fn add_getter(vm: &mut Vm, cls: ObjRef, name: &'static str, getter: NativeFn) {
     let f = super::builtins::native(vm, name, getter);
+    let pname = Value::Obj(vm.intern(name));
     let p = vm.alloc(Object::Property(Box::new([
         f,
         Value::None,
         Value::None,
         Value::None,
+        pname,
     ])));
     super::builtins::set_class_attr(vm, cls, name, p);
 }

@@ -8,7 +8,8 @@ use crate::vm::value::{ObjRef, Value};
 use crate::vm::{PyResult, Vm};
 use num_bigint::BigInt;
 
-fn set_new(vm: &mut Vm, cls: ObjRef, f: crate::vm::object::NativeFn) {
+/// Installs `f` as the `__new__` (a static method) of a built-in class.
+pub fn set_new(vm: &mut Vm, cls: ObjRef, f: crate::vm::object::NativeFn) {
     let b = native(vm, "__new__", f);
     let s = vm.alloc(Object::StaticMethod(b));
     set_class_attr(vm, cls, "__new__", s);
@@ -245,6 +246,10 @@ fn int_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
 
 /// Parses an int literal as `int(s, base)` does.
 pub fn parse_int(vm: &mut Vm, s: &str, base: u32) -> PyResult<Value> {
+    if base != 0 && !(2..=36).contains(&base) {
+        return Err(vm.value_error("int() base must be >= 2 and <= 36, or 0"));
+    }
+    let given_base = base;
     let t = s.trim();
     let (neg, body) = match t.strip_prefix('-') {
         Some(b) => (true, b),
@@ -263,7 +268,15 @@ pub fn parse_int(vm: &mut Vm, s: &str, base: u32) -> PyResult<Value> {
         base = 10;
     }
     let clean: String = digits.chars().filter(|&c| c != '_').collect();
+    // Base 0 follows literal rules: no leading zeros in a decimal number.
+    let octal_like = given_base == 0
+        && base == 10
+        && clean.len() > 1
+        && clean.starts_with('0')
+        && clean.bytes().any(|b| b != b'0');
     let valid = !clean.is_empty()
+        && !octal_like
+        && clean.bytes().all(|b| b.is_ascii_alphanumeric())
         && !digits.starts_with('_')
         && !digits.ends_with('_')
         && !digits.contains("__")
@@ -278,7 +291,7 @@ pub fn parse_int(vm: &mut Vm, s: &str, base: u32) -> PyResult<Value> {
         None => {
             let shown = crate::vm::ops::text::str_repr(s);
             Err(vm.value_error(format!(
-                "invalid literal for int() with base {base}: {shown}"
+                "invalid literal for int() with base {given_base}: {shown}"
             )))
         }
     }
@@ -294,11 +307,24 @@ fn float_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
         Value::Int(i) => Ok(Value::Float(i as f64)),
         Value::Bool(b) => Ok(Value::Float(b as i64 as f64)),
         Value::Obj(r) => match vm.heap.get(r) {
-            Object::BigInt(_) => Ok(Value::Float(crate::vm::ops::arith::to_f64(vm, v).unwrap())),
+            Object::BigInt(b) => {
+                let b = (**b).clone();
+                super::number_methods::int_to_f64(vm, &b).map(Value::Float)
+            }
             Object::Str(s) => {
-                let t = s.s.trim().replace('_', "");
+                let trimmed = s.s.trim();
+                // An underscore is only allowed between two digits.
+                let b = trimmed.as_bytes();
+                let underscores_ok = b.iter().enumerate().all(|(i, &c)| {
+                    c != b'_'
+                        || (i > 0
+                            && b[i - 1].is_ascii_digit()
+                            && b.get(i + 1).is_some_and(u8::is_ascii_digit))
+                });
+                let t = trimmed.replace('_', "");
                 let lower = t.to_ascii_lowercase();
                 let f = match lower.trim_start_matches(['+', '-']) {
+                    _ if !underscores_ok => None,
                     "inf" | "infinity" => Some(if lower.starts_with('-') {
                         f64::NEG_INFINITY
                     } else {
@@ -382,6 +408,7 @@ fn range_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
 fn type_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     match args.len() {
         2 => Ok(Value::Obj(vm.class_of(args[1]))),
+        4 => super::descriptors::type_new3(vm, &args[1..], _kw),
         _ => Err(vm.type_error("type() takes 1 or 3 arguments")),
     }
 }

@@ -8,12 +8,31 @@ use super::interp::{CallOutcome, Exit};
 use super::object::{BoundMethod, Dict, Function, Instance, Layout, Object, Payload, VmCode};
 use super::value::{ObjRef, Value};
 use super::{PyErr, PyResult, Vm};
-use crate::bytecode::opcode::{MAKE_FN_CLOSURE, MAKE_FN_DEFAULTS, MAKE_FN_KWDEFAULTS};
+use crate::bytecode::opcode::{
+    MAKE_FN_ANNOTATIONS, MAKE_FN_CLOSURE, MAKE_FN_DEFAULTS, MAKE_FN_KWDEFAULTS,
+};
 use std::rc::Rc;
 
-/// Built-in calls with fewer positional arguments than this (and no
-/// keywords) pass them without allocating.
-const SMALL_ARGS: usize = 8;
+/// Calls of built-in functions with fewer positional arguments than this
+/// (and no keywords) pass them in a buffer on the Rust stack.
+const INLINE_ARGS: usize = 8;
+
+/// Entries in `Vm::init_cache`.
+pub(crate) const INIT_CACHE_SIZE: usize = 64;
+
+/// One entry of `Vm::init_cache`: a class's `__new__` and `__init__` as
+/// found along its MRO, and its `__init__` function if calls of the class
+/// can run it inline (see [`Vm::plain_init`]). Valid for `class` while
+/// `Vm::class_epoch` is `epoch` (0: empty); the values are not traced, as
+/// while the entry is valid the class holds them.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct InitCache {
+    epoch: u64,
+    class: Option<ObjRef>,
+    new: Option<Value>,
+    init: Option<Value>,
+    plain_init: Option<ObjRef>,
+}
 
 impl Vm {
     /// `Call`, `CallMethod` and `CallKw`: the callee and arguments are on the
@@ -54,7 +73,15 @@ impl Vm {
         let pos = self.seq_items(args).map(|s| s.to_vec());
         let pos = match pos {
             Some(p) => p,
-            None => self.collect_iterable(args)?,
+            None => match self.collect_iterable(args) {
+                Ok(p) => p,
+                Err(e) => {
+                    let callee = self.fiber.stack[func_pos];
+                    let e = self.star_error(e, args, Some(callee));
+                    self.temp_roots.truncate(self.temp_roots.len() - 2);
+                    return Err(e);
+                }
+            },
         };
         let nargs = pos.len();
         self.fiber.stack.extend(pos);
@@ -122,24 +149,22 @@ impl Vm {
                 self.fiber.stack[func_pos] = func;
                 self.call_at(func, func_pos, args_start, nargs + 1, kwnames, native)
             }
+            Object::Builtin(b) if kwnames.is_none() && nargs < INLINE_ARGS => {
+                // The common case, without allocating: copy the arguments
+                // (still rooted on the stack) into a buffer on the Rust
+                // stack, since the native function may grow the value stack.
+                let (f, receiver) = (b.func, b.receiver);
+                let mut buf = [Value::None; INLINE_ARGS];
+                let skip = !receiver.is_unbound() as usize;
+                buf[0] = receiver;
+                buf[skip..skip + nargs]
+                    .copy_from_slice(&self.fiber.stack[args_start..args_start + nargs]);
+                let v = f(self, &buf[..skip + nargs], &[])?;
+                self.fiber.stack.truncate(func_pos);
+                Ok(CallOutcome::Done(v))
+            }
             Object::Builtin(b) => {
                 let (f, receiver) = (b.func, b.receiver);
-                if kwnames.is_none() && nargs < SMALL_ARGS {
-                    // Positional-only calls copy their few arguments to the
-                    // Rust stack (no allocation); the originals stay on the
-                    // value stack, rooted, until the call returns.
-                    let mut buf = [Value::None; SMALL_ARGS];
-                    let mut n = 0;
-                    if !receiver.is_unbound() {
-                        buf[0] = receiver;
-                        n = 1;
-                    }
-                    buf[n..n + nargs]
-                        .copy_from_slice(&self.fiber.stack[args_start..args_start + nargs]);
-                    let v = self.call_native(f, callee, &buf[..n + nargs], &[])?;
-                    self.fiber.stack.truncate(func_pos);
-                    return Ok(CallOutcome::Done(v));
-                }
                 let mut args: Vec<Value> = Vec::with_capacity(nargs + 1);
                 if !receiver.is_unbound() {
                     args.push(receiver);
@@ -477,6 +502,63 @@ impl Vm {
         ))
     }
 
+    /// The `__init__` function of a class whose instances are plain (layout
+    /// `Object`, `object.__new__`), if it is an aspy function: the dispatch
+    /// loop then allocates the instance and runs `__init__` inline. Cached
+    /// per class and class epoch in `Vm::init_cache`.
+    #[inline]
+    pub(crate) fn plain_init(&mut self, cls: ObjRef) -> Option<ObjRef> {
+        let e = self.class_call_entry(cls);
+        e.plain_init
+    }
+
+    /// The class attributes `__new__` and `__init__` (as stored, unbound)
+    /// of `cls`, from `Vm::init_cache`.
+    #[inline]
+    fn class_new_init(&mut self, cls: ObjRef) -> (Option<Value>, Option<Value>) {
+        let e = self.class_call_entry(cls);
+        (e.new, e.init)
+    }
+
+    /// The `init_cache` entry of `cls`, refilled if stale.
+    #[inline]
+    fn class_call_entry(&mut self, cls: ObjRef) -> InitCache {
+        let slot = cls.index() % INIT_CACHE_SIZE;
+        let e = self.init_cache[slot];
+        if e.epoch == self.class_epoch && e.class == Some(cls) {
+            return e;
+        }
+        let new = self.class_lookup(cls, "__new__");
+        let init = self.class_lookup(cls, "__init__");
+        let plain = matches!(self.heap.get(cls), Object::Class(c) if c.layout == Layout::Object)
+            && new.is_none_or(|n| n.is(self.object_new));
+        let plain_init = match init {
+            Some(Value::Obj(f)) if plain && matches!(self.heap.get(f), Object::Function(_)) => {
+                Some(f)
+            }
+            _ => None,
+        };
+        let e = InitCache {
+            epoch: self.class_epoch,
+            class: Some(cls),
+            new,
+            init,
+            plain_init,
+        };
+        self.init_cache[slot] = e;
+        e
+    }
+
+    /// A new instance of a plain class, with no attributes yet.
+    #[inline]
+    pub(crate) fn new_plain_instance(&mut self, cls: ObjRef) -> Value {
+        self.alloc(Object::Instance(Instance {
+            class: cls,
+            attrs: Default::default(),
+            payload: Payload::None,
+        }))
+    }
+
     /// Calling a class: make an instance and run `__init__`.
     fn call_class(
         &mut self,
@@ -487,7 +569,8 @@ impl Vm {
         kwnames: Option<Value>,
         native: bool,
     ) -> PyResult<CallOutcome> {
-        let new = self.class_lookup(cls, "__new__").map(|n| match n {
+        let (class_new, class_init) = self.class_new_init(cls);
+        let new = class_new.map(|n| match n {
             Value::Obj(r) => match self.heap.get(r) {
                 Object::StaticMethod(f) if !n.is(self.object_new) => *f,
                 _ => n,
@@ -498,17 +581,23 @@ impl Vm {
         let instance = match new {
             Some(n) if !n.is(object_new) => {
                 // A custom or built-in `__new__`: call it with the class first.
-                let mut args = vec![Value::Obj(cls)];
-                let kw = self.split_kwargs(args_start, nargs, kwnames, &mut args);
-                let inst = self.call(n, &args, &kw)?;
+                let inst = if kwnames.is_none() && nargs < INLINE_ARGS {
+                    let mut buf = [Value::Obj(cls); INLINE_ARGS];
+                    buf[1..=nargs]
+                        .copy_from_slice(&self.fiber.stack[args_start..args_start + nargs]);
+                    self.call(n, &buf[..=nargs], &[])?
+                } else {
+                    let mut args = vec![Value::Obj(cls)];
+                    let kw = self.split_kwargs(args_start, nargs, kwnames, &mut args);
+                    self.call(n, &args, &kw)?
+                };
                 if !self.is_instance(inst, cls) {
                     self.fiber.stack.truncate(func_pos);
                     return Ok(CallOutcome::Done(inst));
                 }
                 let is_builtin_new =
                     matches!(n, Value::Obj(r) if matches!(self.heap.get(r), Object::Builtin(_)));
-                let user_init = self.class_lookup(cls, "__init__");
-                if is_builtin_new && user_init.is_some_and(|i| i.is(self.object_init)) {
+                if is_builtin_new && class_init.is_some_and(|i| i.is(self.object_init)) {
                     self.fiber.stack.truncate(func_pos);
                     return Ok(CallOutcome::Done(inst));
                 }
@@ -516,14 +605,18 @@ impl Vm {
             }
             _ => self.new_instance(cls, args_start, nargs, kwnames),
         };
-        let init = self.class_lookup(cls, "__init__");
-        let init = match init {
+        // `BaseException.__init__` would only set the args `object.__new__`
+        // already stored (it still runs to refuse keyword arguments).
+        let default_new = new.is_none_or(|n| n.is(object_new));
+        let init = match class_init {
+            Some(i) if i.is(self.exc_init) && default_new && kwnames.is_none() => {
+                self.fiber.stack.truncate(func_pos);
+                return Ok(CallOutcome::Done(instance));
+            }
             Some(i) if !i.is(self.object_init) => i,
             _ => {
                 if nargs > 0 && new.is_none_or(|n| n.is(object_new)) {
-                    let excess = self
-                        .class_lookup(cls, "__init__")
-                        .is_some_and(|i| i.is(self.object_init));
+                    let excess = class_init.is_some_and(|i| i.is(self.object_init));
                     if excess && !self.is_subclass(cls, self.types.exc(ExcKind::BaseException)) {
                         let name = self.class_name(cls).to_string();
                         self.fiber.stack.truncate(func_pos);
@@ -604,6 +697,11 @@ impl Vm {
                 if receiver.is_unbound() {
                     return func(self, args, kw);
                 }
+                if args.len() < INLINE_ARGS {
+                    let mut buf = [receiver; INLINE_ARGS];
+                    buf[1..=args.len()].copy_from_slice(args);
+                    return func(self, &buf[..=args.len()], kw);
+                }
                 let mut all = Vec::with_capacity(args.len() + 1);
                 all.push(receiver);
                 all.extend_from_slice(args);
@@ -639,7 +737,8 @@ impl Vm {
         }
     }
 
-    /// `MakeFunction`: pops defaults/kwdefaults/closure as flagged.
+    /// `MakeFunction`: pops defaults/kwdefaults/annotations/closure as
+    /// flagged.
     pub(crate) fn make_function(
         &mut self,
         code: Rc<VmCode>,
@@ -651,6 +750,11 @@ impl Vm {
             self.seq_items(t).map(|s| s.to_vec()).unwrap_or_default()
         } else {
             Vec::new()
+        };
+        let annotations = if flags & MAKE_FN_ANNOTATIONS != 0 {
+            self.fiber.stack.pop().unwrap()
+        } else {
+            Value::None
         };
         let kwdefaults = if flags & MAKE_FN_KWDEFAULTS != 0 {
             self.fiber.stack.pop().unwrap()
@@ -685,6 +789,7 @@ impl Vm {
             closure: closure.into_boxed_slice(),
             doc,
             module,
+            annotations,
             attrs: Default::default(),
         }))))
     }

@@ -479,6 +479,7 @@ impl Vm {
                 if let Some(d) = self.exc_data_mut(e) {
                     d.cause = exc;
                     d.context = exc;
+                    d.suppress_context = true;
                 }
                 e
             }
@@ -491,9 +492,7 @@ impl Vm {
         let cls = self.types.exc(ExcKind::StopIteration);
         let args = if value.is_none() { vec![] } else { vec![value] };
         let e = super::exceptions::new_exception(self, cls, args);
-        if let Some(d) = self.exc_data_mut(e) {
-            d.extra = value;
-        }
+        self.set_exc_field(e, 0, value);
         PyErr(e)
     }
 
@@ -729,19 +728,11 @@ impl Vm {
         }
     }
 
-    /// The `value` of a StopIteration.
+    /// The `value` of a StopIteration (None if its constructor never set it).
     pub fn stop_iteration_value(&self, exc: Value) -> Value {
-        match self.exc_data(exc) {
-            Some(d) => {
-                if !d.extra.is_none() {
-                    d.extra
-                } else {
-                    self.seq_items(d.args)
-                        .and_then(|a| a.first().copied())
-                        .unwrap_or(Value::None)
-                }
-            }
-            None => Value::None,
+        match self.exc_field(exc, 0) {
+            Value::Unbound => Value::None,
+            v => v,
         }
     }
 }

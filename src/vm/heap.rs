@@ -63,7 +63,7 @@ pub struct Unawaited {
     pub origin: Option<(std::rc::Rc<crate::bytecode::Code>, u32)>,
 }
 
-const MIN_THRESHOLD: usize = 100_000;
+const MIN_THRESHOLD: usize = 20_000;
 
 impl Default for Heap {
     fn default() -> Self {

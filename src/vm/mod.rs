@@ -10,9 +10,12 @@
 //! tracebacks).
 
 pub mod attr;
+pub mod attr_fast;
 pub mod call;
 pub mod clock;
+pub mod descr;
 pub mod exceptions;
+pub mod exec;
 pub mod frame;
 pub mod gen;
 pub mod gen_ops;
@@ -22,6 +25,7 @@ pub mod load;
 pub mod object;
 pub mod ops;
 pub mod subclass;
+pub mod suggestions;
 pub mod traceback;
 pub mod types;
 pub mod value;
@@ -112,6 +116,10 @@ pub struct Vm {
     pub object_hash: Value,
     pub object_repr: Value,
     pub object_str: Value,
+    /// `BaseException.__init__`: constructing an exception whose class
+    /// keeps it (and `object.__new__`) skips the call, as the new instance
+    /// already holds its args.
+    pub exc_init: Value,
     /// Installed by the asyncio runtime: one `await` step on a native
     /// awaitable (Future, Task, sleep). None if the object is not one.
     pub await_hook: Option<AwaitHook>,
@@ -130,6 +138,12 @@ pub struct Vm {
     pub runtime: Option<Box<dyn VmExtension>>,
     /// The clock behind `time` and the event loop (see `clock.rs`).
     pub clock: clock::Clock,
+    /// Advanced by every change to a class namespace and by every
+    /// collection; attribute cache entries are valid only for the epoch
+    /// they were filled in (see `object::AttrCache`).
+    pub class_epoch: u64,
+    /// `__init__` lookups for class calls (see `Vm::plain_init`).
+    pub(crate) init_cache: [call::InitCache; call::INIT_CACHE_SIZE],
 }
 
 /// State that a layer above the VM hangs off it (the event loop runtime):
@@ -177,12 +191,15 @@ impl Vm {
             object_hash: Value::None,
             object_repr: Value::None,
             object_str: Value::None,
+            exc_init: Value::None,
             await_hook: None,
             agen_firstiter_hook: None,
             finalize_hook: None,
             unstarted_coroutines: 0,
             runtime: None,
             clock,
+            class_epoch: 1,
+            init_cache: [Default::default(); call::INIT_CACHE_SIZE],
         };
         if let Some(n) = vm.config.gc_threshold {
             vm.heap.set_min_threshold(n);
@@ -279,6 +296,8 @@ impl Vm {
 
     /// A full collection from the VM's roots.
     pub fn collect_garbage(&mut self) -> usize {
+        // A freed class's slot may be reused by a new class.
+        self.class_epoch += 1;
         let mut roots: Vec<Value> = Vec::with_capacity(1024);
         {
             let mut push = |v: Value| roots.push(v);
@@ -345,7 +364,11 @@ impl Vm {
     pub fn new_error(&mut self, kind: ExcKind, msg: impl Into<String>) -> PyErr {
         let msg = self.new_str(msg.into());
         let cls = self.types.exc(kind);
-        PyErr(exceptions::new_exception(self, cls, vec![msg]))
+        let e = exceptions::new_exception(self, cls, vec![msg]);
+        if let Some(i) = exceptions::message_field(kind) {
+            self.set_exc_field(e, i, msg);
+        }
+        PyErr(e)
     }
 
     #[cold]

@@ -73,7 +73,14 @@ fn property(vm: &mut Vm, cls: ObjRef, name: &'static str, get: NativeFn, set: Op
         Some(f) => native(vm, name, f),
         None => Value::None,
     };
-    let p = vm.alloc(Object::Property(Box::new([g, s, Value::None, Value::None])));
+    let pname = Value::Obj(vm.intern(name));
+    let p = vm.alloc(Object::Property(Box::new([
+        g,
+        s,
+        Value::None,
+        Value::None,
+        pname,
+    ])));
     set_class_attr(vm, cls, name, p);
 }
 

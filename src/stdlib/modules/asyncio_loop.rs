@@ -46,7 +46,14 @@ pub fn install(vm: &mut Vm, c: &Classes, abstract_loop: ObjRef) {
     }
     let g = native(vm, "slow_callback_duration", slow_get);
     let s = native(vm, "slow_callback_duration", slow_set);
-    let p = vm.alloc(Object::Property(Box::new([g, s, Value::None, Value::None])));
+    let pname = Value::Obj(vm.intern("slow_callback_duration"));
+    let p = vm.alloc(Object::Property(Box::new([
+        g,
+        s,
+        Value::None,
+        Value::None,
+        pname,
+    ])));
     set_class_attr(vm, c.event_loop, "slow_callback_duration", p);
     let new = native(vm, "__new__", loop_new);
     let new = vm.alloc(Object::StaticMethod(new));

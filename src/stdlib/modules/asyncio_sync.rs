@@ -96,7 +96,14 @@ fn static_new(vm: &mut Vm, cls: ObjRef, f: NativeFn) {
 fn property(vm: &mut Vm, cls: ObjRef, name: &'static str, get: NativeFn, set: Option<NativeFn>) {
     let g = native(vm, name, get);
     let s = set.map_or(Value::None, |f| native(vm, name, f));
-    let p = vm.alloc(Object::Property(Box::new([g, s, Value::None, Value::None])));
+    let pname = Value::Obj(vm.intern(name));
+    let p = vm.alloc(Object::Property(Box::new([
+        g,
+        s,
+        Value::None,
+        Value::None,
+        pname,
+    ])));
     set_class_attr(vm, cls, name, p);
 }
 

@@ -66,14 +66,7 @@ fn static_new(vm: &mut Vm, cls: ObjRef, f: NativeFn) {
 }
 
 fn property(vm: &mut Vm, cls: ObjRef, name: &'static str, get: NativeFn) {
-    let g = native(vm, name, get);
-    let p = vm.alloc(Object::Property(Box::new([
-        g,
-        Value::None,
-        Value::None,
-        Value::None,
-    ])));
-    set_class_attr(vm, cls, name, p);
+    crate::stdlib::method_args::add_getter(vm, cls, name, get);
 }
 
 /// `import contextvars`.

@@ -2,8 +2,11 @@
 //!
 //! Entries live in a vector in insertion order; a `hashbrown::HashTable`
 //! maps hashes to entry indices. Deleting leaves a hole (`None`) so indices
-//! held by live iterators stay meaningful, and `version` changes whenever
-//! the set of keys changes.
+//! held by live iterators stay meaningful. `version` changes whenever the
+//! dict changes (a key added or removed, a value replaced) and is drawn from
+//! a counter shared by every dict of the thread, so a version number never
+//! repeats: equal versions mean the same dict in the same state (the
+//! `LoadGlobal` cache relies on this; a clone draws a new version).
 //!
 //! When holes are squeezed out matters to programs that mutate a dict while
 //! iterating it (which entries a live iterator still sees), so the entry
@@ -20,6 +23,21 @@
 
 use crate::vm::value::Value;
 use hashbrown::HashTable;
+use std::cell::Cell;
+
+thread_local! {
+    static NEXT_VERSION: Cell<u64> = const { Cell::new(1) };
+}
+
+/// A version number no dict of this thread has had before (never 0).
+#[inline]
+fn next_version() -> u64 {
+    NEXT_VERSION.with(|c| {
+        let v = c.get();
+        c.set(v + 1);
+        v
+    })
+}
 
 #[derive(Clone, Copy)]
 pub struct Entry {
@@ -28,13 +46,26 @@ pub struct Entry {
     pub value: Value,
 }
 
-#[derive(Default, Clone)]
+/// A copy is a new dict: it draws a new version.
+impl Clone for Dict {
+    fn clone(&self) -> Dict {
+        Dict {
+            table: self.table.clone(),
+            entries: self.entries.clone(),
+            len: self.len,
+            version: next_version(),
+            log2_size: self.log2_size,
+            usable: self.usable,
+        }
+    }
+}
+
 pub struct Dict {
     table: HashTable<u32>,
     entries: Vec<Option<Entry>>,
     len: usize,
-    /// Bumped whenever a key is added or removed.
-    pub version: u64,
+    /// Changes on every mutation; unique across the thread's dicts.
+    version: u64,
     /// log2 of CPython's table size (0: nothing allocated yet).
     log2_size: u8,
     /// Entries that can still be appended before the table must grow.
@@ -57,14 +88,29 @@ fn log2_for(n: usize) -> u8 {
 }
 
 impl Dict {
+    // No `Default`: an empty dict is not a constant, it draws a new version.
+    #[allow(clippy::new_without_default)]
     pub fn new() -> Dict {
-        Dict::default()
+        Dict {
+            table: HashTable::new(),
+            entries: Vec::new(),
+            len: 0,
+            version: next_version(),
+            log2_size: 0,
+            usable: 0,
+        }
+    }
+
+    /// The current version (see the module doc).
+    #[inline]
+    pub fn version(&self) -> u64 {
+        self.version
     }
 
     /// A dict sized for `n` entries, as CPython presizes dict displays and
     /// merges (`_PyDict_NewPresized`).
     pub fn with_capacity(n: usize) -> Dict {
-        let mut d = Dict::default();
+        let mut d = Dict::new();
         if n > usable_fraction(LOG2_MIN_SIZE) {
             let log2 = log2_for((n * 3).div_ceil(2)).min(17);
             d.log2_size = log2;
@@ -152,7 +198,7 @@ impl Dict {
             entries[i as usize].map_or(0, |e| e.hash as u64)
         });
         self.len += 1;
-        self.version += 1;
+        self.version = next_version();
     }
 
     /// The entry at `idx` (from `find`), if still present.
@@ -166,6 +212,7 @@ impl Dict {
     pub fn set_value(&mut self, idx: usize, value: Value) {
         if let Some(Some(e)) = self.entries.get_mut(idx) {
             e.value = value;
+            self.version = next_version();
         }
     }
 
@@ -176,7 +223,7 @@ impl Dict {
             found.remove();
         }
         self.len -= 1;
-        self.version += 1;
+        self.version = next_version();
         Some(e)
     }
 
@@ -194,7 +241,7 @@ impl Dict {
         self.table.clear();
         self.entries.clear();
         self.len = 0;
-        self.version += 1;
+        self.version = next_version();
         self.log2_size = 0;
         self.usable = 0;
     }

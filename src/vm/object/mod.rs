@@ -21,7 +21,9 @@ pub mod set;
 pub mod string;
 
 pub use dict::Dict;
-pub use function::{BoundMethod, Builtin, Function, NativeFn, VmCode};
+pub use function::{
+    AttrCache, BoundMethod, Builtin, ClassAttr, Function, GlobalCache, NativeFn, VmCode,
+};
 pub use generator::{GenOp, GenOpKind, GenOpState, GenState, Generator};
 pub use klass::{AttrMap, Class, ExcData, Instance, Layout, Payload, TraceEntry};
 pub use native::{NativeNextFn, NativeObject};
@@ -61,7 +63,8 @@ pub enum Object {
     /// An awaitable driving an async generator, or a coroutine's `__await__`.
     GenOp(Box<GenOp>),
     Iter(Box<Iter>),
-    Property(Box<[Value; 4]>),
+    /// `[fget, fset, fdel, doc, name]` (see `vm/descr.rs`).
+    Property(Box<[Value; 5]>),
     StaticMethod(Value),
     ClassMethod(Value),
     /// `super(type, obj)`: the class to start after, and the receiver.

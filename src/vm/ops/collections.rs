@@ -257,8 +257,8 @@ impl Vm {
             return Ok(());
         };
         if target.is_empty() {
-            if let Some(mut c) = clone {
-                c.version = target.version + 1;
+            if let Some(c) = clone {
+                // The clone has a version of its own (see `Dict`).
                 *target = c;
                 return Ok(());
             }

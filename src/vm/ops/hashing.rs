@@ -4,7 +4,7 @@
 //! and `hash(-1) == -2`); strings use the VM's own string hash. Equality of
 //! built-in values is computed natively; instances go through `__eq__`.
 
-use super::arith::{fast_compare, to_bigint, to_f64};
+use super::arith::{fast_compare, to_bigint};
 use crate::bytecode::CompareOp;
 use crate::vm::exceptions::ExcKind;
 use crate::vm::object::{string::hash_bytes, DictIterKind, Object, SetKind};
@@ -34,6 +34,44 @@ fn hash_bigint(b: &BigInt) -> i64 {
     } else {
         h
     }
+}
+
+/// Exact comparison of an integer with a float (None if the float is NaN).
+pub fn int_float_cmp(i: &BigInt, f: f64) -> Option<std::cmp::Ordering> {
+    use std::cmp::Ordering;
+    if f.is_nan() {
+        return None;
+    }
+    if f.is_infinite() {
+        return Some(if f > 0.0 {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        });
+    }
+    if let Some(small) = i.to_i64() {
+        if small.unsigned_abs() < (1 << 53) {
+            return (small as f64).partial_cmp(&f);
+        }
+    }
+    // f = ±mant * 2**exp exactly; scale both sides to integers.
+    let bits = f.abs().to_bits();
+    let e = ((bits >> 52) & 0x7ff) as i64;
+    let frac = (bits & ((1 << 52) - 1)) as i64;
+    let (mant, exp) = if e == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1 << 52), e - 1075)
+    };
+    let mut m = BigInt::from(mant);
+    if f < 0.0 {
+        m = -m;
+    }
+    Some(if exp >= 0 {
+        i.cmp(&(m << exp as usize))
+    } else {
+        (i << (-exp) as usize).cmp(&m)
+    })
 }
 
 /// CPython's hash of a float.
@@ -202,6 +240,9 @@ impl Vm {
             (Value::Bool(x), Value::Float(y)) | (Value::Float(y), Value::Bool(x)) => {
                 Some(x as i64 as f64 == y)
             }
+            (Value::Int(x), Value::Float(y)) | (Value::Float(y), Value::Int(x)) => {
+                Some(int_float_cmp(&BigInt::from(x), y) == Some(std::cmp::Ordering::Equal))
+            }
             (Value::Obj(x), Value::Obj(y)) => {
                 if x == y {
                     // Identity implies equality except for NaN-like objects.
@@ -242,7 +283,7 @@ impl Vm {
             }
             (Value::Obj(x), other) | (other, Value::Obj(x)) => match self.heap.get(x) {
                 Object::BigInt(b) => match other {
-                    Value::Float(f) => Some(b.to_f64() == Some(f)),
+                    Value::Float(f) => Some(int_float_cmp(b, f) == Some(std::cmp::Ordering::Equal)),
                     _ => Some(false),
                 },
                 Object::Instance(_) | Object::Native(_) => None,
@@ -351,22 +392,18 @@ impl Vm {
 
     /// Compares two numbers of any built-in numeric type.
     pub(crate) fn numeric_cmp(&self, a: Value, b: Value) -> Option<std::cmp::Ordering> {
-        let float = matches!(a, Value::Float(_)) || matches!(b, Value::Float(_));
-        if float {
-            let (x, y) = (to_f64(self, a)?, to_f64(self, b)?);
-            // Exact comparison of a big int with a float.
-            if let (Some(bx), Value::Float(fy)) = (to_bigint(self, a), b) {
-                if fy.is_finite() && fy.fract() == 0.0 {
-                    let by = num_bigint::BigInt::from(fy as i128);
-                    if fy.abs() < 1.7e38 {
-                        return Some(bx.cmp(&by));
-                    }
-                }
+        match (a, b) {
+            (Value::Float(x), Value::Float(y)) => x.partial_cmp(&y),
+            (Value::Float(x), _) => {
+                let y = to_bigint(self, b)?;
+                int_float_cmp(&y, x).map(std::cmp::Ordering::reverse)
             }
-            return x.partial_cmp(&y);
+            (_, Value::Float(y)) => int_float_cmp(&to_bigint(self, a)?, y),
+            _ => {
+                let (x, y) = (to_bigint(self, a)?, to_bigint(self, b)?);
+                Some(x.cmp(&y))
+            }
         }
-        let (x, y) = (to_bigint(self, a)?, to_bigint(self, b)?);
-        Some(x.cmp(&y))
     }
 
     /// `needle in container`.
