@@ -178,9 +178,24 @@ pub fn run_script(src: &SourceFile, config: crate::vm::Config) -> i32 {
         run_module_code(&mut vm, &code, globals, module)
     })();
     let status = match result {
-        Ok(()) => 0,
-        Err(e) => report_uncaught(&mut vm, e),
+        Ok(()) => {
+            vm.report_unawaited_at_exit(true);
+            0
+        }
+        Err(e) => {
+            // Coroutines dropped unawaited are reported before the
+            // traceback, as CPython reports them when they are dropped.
+            vm.temp_roots.push(e.0);
+            vm.collect_unawaited();
+            vm.temp_roots.pop();
+            let status = report_uncaught(&mut vm, e);
+            vm.report_unawaited_at_exit(false);
+            status
+        }
     };
+    // Shutdown: report futures whose exception nobody retrieved, as
+    // CPython's finalisation does.
+    vm.finalize_watched_at_exit();
     vm.flush_stdout();
     status
 }

@@ -161,6 +161,7 @@ pub fn install(vm: &mut Vm) {
     super::list_methods::install(vm);
     super::dict_methods::install(vm);
     super::set_methods::install(vm);
+    super::gen_methods::install(vm);
     super::dict_views::install(vm);
     super::tuple_methods::install(vm);
     super::range_methods::install(vm);
@@ -847,8 +848,7 @@ fn next(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let it = args[0];
     let is_iter = match it {
         Value::Obj(r) => {
-            matches!(vm.heap.get(r), Object::Iter(_) | Object::Generator(_))
-                || vm.lookup_special(it, "__next__").is_some()
+            matches!(vm.heap.get(r), Object::Iter(_)) || vm.lookup_special(it, "__next__").is_some()
         }
         _ => false,
     };
@@ -857,8 +857,8 @@ fn next(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
         return Err(vm.type_error(msg));
     }
     match vm.iter_next_with_value(it)? {
-        crate::vm::call::GenStep::Yield(v) => Ok(v),
-        crate::vm::call::GenStep::Return(v) => match args.get(1) {
+        crate::vm::gen::GenStep::Yield(v) => Ok(v),
+        crate::vm::gen::GenStep::Return(v) => match args.get(1) {
             Some(&d) => Ok(d),
             None => Err(vm.stop_iteration(v)),
         },
@@ -880,18 +880,23 @@ fn hash(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
 
 fn callable(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     check_args(vm, "callable", args, kw, 1, 1)?;
-    let v = args[0];
-    let r = match v {
-        Value::Obj(r) => match vm.heap.get(r) {
-            Object::Function(_)
-            | Object::Builtin(_)
-            | Object::BoundMethod(_)
-            | Object::Class(_) => true,
-            _ => vm.lookup_special(v, "__call__").is_some(),
-        },
-        _ => false,
-    };
-    Ok(Value::Bool(r))
+    Ok(Value::Bool(vm.is_callable(args[0])))
+}
+
+impl Vm {
+    /// `callable(v)`.
+    pub fn is_callable(&mut self, v: Value) -> bool {
+        match v {
+            Value::Obj(r) => match self.heap.get(r) {
+                Object::Function(_)
+                | Object::Builtin(_)
+                | Object::BoundMethod(_)
+                | Object::Class(_) => true,
+                _ => self.lookup_special(v, "__call__").is_some(),
+            },
+            _ => false,
+        }
+    }
 }
 
 /// An attribute-name argument as an interned string.

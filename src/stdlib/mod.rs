@@ -22,6 +22,7 @@ pub mod exceptions;
 pub mod float_methods;
 pub mod format;
 pub mod functions;
+pub mod gen_methods;
 pub mod generic_alias;
 pub mod import;
 pub mod iterator_methods;

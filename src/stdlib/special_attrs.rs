@@ -116,7 +116,7 @@ pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
         Object::Generator(g) => match name {
             "__name__" => g.name,
             "__qualname__" => g.qualname,
-            _ => return Ok(None),
+            _ => return super::gen_methods::generator_attr(vm, r, name),
         },
         Object::Instance(inst) => match name {
             "__dict__" => {

@@ -1,18 +1,16 @@
 //! Calling: the call instructions, argument binding, frames for aspy
-//! functions, calls from Rust into aspy code, and generator resumption.
+//! functions, and calls from Rust into aspy code. Generator resumption is
+//! in `gen.rs`.
 
 use super::exceptions::ExcKind;
 use super::frame::{Frame, FrameMode};
 use super::interp::{CallOutcome, Exit};
-use super::object::{
-    BoundMethod, Dict, Function, GenState, Generator, Instance, Layout, Object, Payload, VmCode,
-};
+use super::object::{BoundMethod, Dict, Function, Instance, Layout, Object, Payload, VmCode};
 use super::value::{ObjRef, Value};
 use super::{PyErr, PyResult, Vm};
 use crate::bytecode::opcode::{
     MAKE_FN_ANNOTATIONS, MAKE_FN_CLOSURE, MAKE_FN_DEFAULTS, MAKE_FN_KWDEFAULTS,
 };
-use crate::bytecode::{CodeKind, Instr};
 use std::rc::Rc;
 
 /// Calls of built-in functions with fewer positional arguments than this
@@ -34,12 +32,6 @@ pub(crate) struct InitCache {
     new: Option<Value>,
     init: Option<Value>,
     plain_init: Option<ObjRef>,
-}
-
-/// What one resumption of a generator from Rust produced.
-pub enum GenStep {
-    Yield(Value),
-    Return(Value),
 }
 
 impl Vm {
@@ -295,7 +287,10 @@ impl Vm {
         }
         self.init_cells(fref, &code, args_start);
         if c.is_resumable() {
-            let stack: Vec<Value> = self.fiber.stack.drain(args_start..).collect();
+            // Room for the frame's whole operand stack: a running generator
+            // never reallocates its saved buffer.
+            let mut stack = Vec::with_capacity(nslots + c.max_stack as usize);
+            stack.extend(self.fiber.stack.drain(args_start..));
             self.fiber.stack.truncate(func_pos);
             let gen = self.new_generator(fref, code, globals, stack);
             return Ok(CallOutcome::Done(gen));
@@ -816,321 +811,6 @@ impl Vm {
         }))))
     }
 
-    fn new_generator(
-        &mut self,
-        fref: ObjRef,
-        code: Rc<VmCode>,
-        globals: ObjRef,
-        stack: Vec<Value>,
-    ) -> Value {
-        let (name, qualname) = match self.heap.get(fref) {
-            Object::Function(f) => (f.name, f.qualname),
-            _ => (Value::None, Value::None),
-        };
-        let kind = code.code.kind;
-        self.alloc(Object::Generator(Box::new(Generator {
-            kind,
-            state: GenState::Created,
-            frame: Some(Frame {
-                code,
-                ip: 0,
-                base: 0,
-                ret_sp: 0,
-                globals,
-                locals: Value::None,
-                mode: FrameMode::Call,
-                generator: None,
-            }),
-            stack,
-            handled: Value::None,
-            name,
-            qualname,
-            flags: 0,
-        })))
-    }
-
-    /// Pushes a suspended generator's frame onto the current fiber, in
-    /// `mode`, delivering `sent` (or raising `throw` inside it: the error is
-    /// returned for the caller to unwind, with the frame already pushed).
-    pub(crate) fn resume_generator(
-        &mut self,
-        g: ObjRef,
-        sent: Value,
-        throw: Option<Value>,
-        mode: FrameMode,
-    ) -> PyResult<()> {
-        let Object::Generator(gen) = self.heap.get_mut(g) else {
-            unreachable!()
-        };
-        match gen.state {
-            GenState::Running => {
-                let what = generator_word(gen.kind);
-                let msg = format!("{what} already executing");
-                return Err(self.value_error(msg));
-            }
-            GenState::Finished => {
-                let kind = gen.kind;
-                if let Some(exc) = throw {
-                    return Err(PyErr(exc));
-                }
-                return Err(match kind {
-                    CodeKind::Coroutine => self.new_error(
-                        ExcKind::RuntimeError,
-                        "cannot reuse already awaited coroutine",
-                    ),
-                    _ => self.stop_iteration(Value::None),
-                });
-            }
-            GenState::Created => {
-                if let Some(exc) = throw {
-                    gen.state = GenState::Finished;
-                    gen.frame = None;
-                    gen.stack.clear();
-                    return Err(PyErr(exc));
-                }
-                if !sent.is_none() {
-                    let what = generator_word(gen.kind);
-                    let msg = format!("can't send non-None value to a just-started {what}");
-                    return Err(self.type_error(msg));
-                }
-            }
-            GenState::Suspended => {}
-        }
-        let was_created = gen.state == GenState::Created;
-        gen.state = GenState::Running;
-        let mut frame = gen.frame.take().unwrap();
-        let saved = std::mem::take(&mut gen.stack);
-        std::mem::swap(&mut gen.handled, &mut self.fiber.handled);
-        let base = self.fiber.stack.len();
-        frame.base = base as u32;
-        frame.ret_sp = base as u32;
-        frame.mode = mode;
-        frame.generator = Some(g);
-        let at_send = !was_created
-            && frame.ip > 0
-            && matches!(
-                frame.code.code.instrs[frame.ip as usize - 1],
-                Instr::Send(_)
-            );
-        self.fiber.stack.extend(saved);
-        if self.fiber.frames.len() >= self.config.recursion_limit {
-            self.fiber.frames.push(frame);
-            return Err(self.new_error(ExcKind::RecursionError, "maximum recursion depth exceeded"));
-        }
-        self.fiber.frames.push(frame);
-        if let Some(exc) = throw {
-            if at_send {
-                // Delegating: throw into the sub-generator if it is one.
-                let sub = *self.fiber.stack.last().unwrap();
-                if let Value::Obj(sr) = sub {
-                    if let Object::Generator(sg) = self.heap.get(sr) {
-                        if sg.state == GenState::Suspended {
-                            return self.resume_generator(
-                                sr,
-                                Value::None,
-                                Some(exc),
-                                FrameMode::Delegate,
-                            );
-                        }
-                    }
-                }
-            }
-            return Err(PyErr(exc));
-        }
-        if !was_created {
-            if at_send {
-                self.fiber.frames.last_mut().unwrap().ip -= 1;
-            }
-            self.fiber.stack.push(sent);
-        }
-        Ok(())
-    }
-
-    /// Resumes a generator from Rust (`next`, `send`, `throw`).
-    pub fn gen_resume(
-        &mut self,
-        g: ObjRef,
-        sent: Value,
-        throw: Option<Value>,
-    ) -> PyResult<GenStep> {
-        let stop = self.fiber.frames.len();
-        if let Err(e) = self.resume_generator(g, sent, throw, FrameMode::NativeResume) {
-            if self.fiber.frames.len() > stop {
-                self.unwind(e, stop)?;
-            } else {
-                return Err(e);
-            }
-        }
-        match self.run_nested(stop)? {
-            Exit::Yield(v) => Ok(GenStep::Yield(v)),
-            Exit::Return(v) => Ok(GenStep::Return(v)),
-            Exit::Suspend(v) => Ok(GenStep::Yield(v)),
-        }
-    }
-
-    /// The top frame yields `v` (from `YieldValue`, or a `Send` whose
-    /// sub-iterator yielded): deliver it to whoever resumed the chain.
-    pub(crate) fn yield_from_frame(&mut self, v: Value, stop: usize) -> Option<Exit> {
-        let top = self.fiber.frames.len() - 1;
-        let mut h = top;
-        while self.fiber.frames[h].mode == FrameMode::Delegate && h > 0 {
-            h -= 1;
-        }
-        let head_mode = self.fiber.frames[h].mode;
-        if head_mode == FrameMode::TaskRoot {
-            return Some(Exit::Suspend(v));
-        }
-        let _ = stop;
-        for _ in h..=top {
-            self.suspend_top_frame();
-        }
-        match head_mode {
-            FrameMode::ForIter => {
-                self.fiber.stack.push(v);
-                None
-            }
-            _ => Some(Exit::Yield(v)),
-        }
-    }
-
-    /// Moves the top frame (a generator's) back into its generator object.
-    fn suspend_top_frame(&mut self) {
-        let frame = self.fiber.frames.pop().unwrap();
-        let saved: Vec<Value> = self.fiber.stack.drain(frame.base as usize..).collect();
-        let Some(g) = frame.generator else { return };
-        let handled = self.fiber.handled;
-        if let Object::Generator(gen) = self.heap.get_mut(g) {
-            gen.state = GenState::Suspended;
-            gen.stack = saved;
-            gen.frame = Some(frame);
-            self.fiber.handled = std::mem::replace(&mut gen.handled, handled);
-        }
-    }
-
-    /// A generator frame returned: mark it finished.
-    pub(crate) fn generator_finished(&mut self, g: ObjRef) {
-        let handled = self.fiber.handled;
-        if let Object::Generator(gen) = self.heap.get_mut(g) {
-            gen.state = GenState::Finished;
-            gen.frame = None;
-            gen.stack = Vec::new();
-            self.fiber.handled = std::mem::replace(&mut gen.handled, handled);
-        }
-    }
-
-    /// A generator frame raised `exc` out of itself: mark it finished and
-    /// apply PEP 479 (StopIteration becomes RuntimeError).
-    pub(crate) fn generator_died(&mut self, g: ObjRef, exc: Value) -> Value {
-        self.generator_finished(g);
-        let kind = match self.heap.get(g) {
-            Object::Generator(gen) => gen.kind,
-            _ => return exc,
-        };
-        let what = generator_word(kind);
-        let converted = if self.exc_matches(exc, ExcKind::StopIteration) {
-            Some(format!("{what} raised StopIteration"))
-        } else if kind == CodeKind::AsyncGenerator
-            && self.exc_matches(exc, ExcKind::StopAsyncIteration)
-        {
-            Some(format!("{what} raised StopAsyncIteration"))
-        } else {
-            None
-        };
-        match converted {
-            Some(msg) => {
-                let e = self.new_error(ExcKind::RuntimeError, msg).0;
-                if let Some(d) = self.exc_data_mut(e) {
-                    d.cause = exc;
-                    d.context = exc;
-                    d.suppress_context = true;
-                }
-                e
-            }
-            None => exc,
-        }
-    }
-
-    /// A `StopIteration(value)` exception.
-    pub fn stop_iteration(&mut self, value: Value) -> PyErr {
-        let cls = self.types.exc(ExcKind::StopIteration);
-        let args = if value.is_none() { vec![] } else { vec![value] };
-        let e = super::exceptions::new_exception(self, cls, args);
-        self.set_exc_field(e, 0, value);
-        PyErr(e)
-    }
-
-    /// `Send(target)`: one delegation step of `yield from` / `await`.
-    pub(crate) fn send_instr(&mut self, stop: usize) -> PyResult<Option<Exit>> {
-        let value = self.fiber.stack.pop().unwrap();
-        let sub = *self.fiber.stack.last().unwrap();
-        if let Value::Obj(r) = sub {
-            if let Object::Generator(g) = self.heap.get(r) {
-                if g.state == GenState::Finished && g.kind != CodeKind::Coroutine {
-                    self.finish_send(Value::None);
-                    return Ok(None);
-                }
-                self.resume_generator(r, value, None, FrameMode::Delegate)?;
-                return Ok(None);
-            }
-            if let Some(hook) = self.await_hook {
-                if let Some(step) = hook(self, r, value)? {
-                    return Ok(match step {
-                        GenStep::Yield(y) => self.yield_from_frame(y, stop),
-                        GenStep::Return(v) => {
-                            self.finish_send(v);
-                            None
-                        }
-                    });
-                }
-            }
-        }
-        // Any other iterator: `send` or `__next__`.
-        self.temp_roots.push(sub);
-        let step = if value.is_none() {
-            self.iter_next_with_value(sub)
-        } else {
-            let m = self.get_attr_str(sub, "send");
-            match m {
-                Ok(m) => self
-                    .call(m, &[value], &[])
-                    .map(GenStep::Yield)
-                    .or_else(|e| {
-                        if self.exc_matches(e.0, ExcKind::StopIteration) {
-                            Ok(GenStep::Return(self.stop_iteration_value(e.0)))
-                        } else {
-                            Err(e)
-                        }
-                    }),
-                Err(e) => Err(e),
-            }
-        };
-        self.temp_roots.pop();
-        Ok(match step? {
-            GenStep::Yield(y) => self.yield_from_frame(y, stop),
-            GenStep::Return(v) => {
-                self.finish_send(v);
-                None
-            }
-        })
-    }
-
-    /// The delegation finished with `v`: replace the sub-iterator and jump.
-    fn finish_send(&mut self, v: Value) {
-        *self.fiber.stack.last_mut().unwrap() = v;
-        let frame = self.fiber.frames.last_mut().unwrap();
-        if let Some(t) = frame.code.code.instrs[frame.ip as usize - 1].jump_target() {
-            frame.ip = t;
-        }
-    }
-
-    /// The `value` of a StopIteration (None if its constructor never set it).
-    pub fn stop_iteration_value(&self, exc: Value) -> Value {
-        match self.exc_field(exc, 0) {
-            Value::Unbound => Value::None,
-            v => v,
-        }
-    }
-
     /// A dict object from name/value pairs (for `**kwargs` in natives).
     pub fn kwargs_dict(&mut self, kw: &[(Value, Value)]) -> PyResult<Value> {
         let d = self.alloc(Object::Dict(Box::new(Dict::new())));
@@ -1138,14 +818,5 @@ impl Vm {
             self.dict_set(d, k, v)?;
         }
         Ok(d)
-    }
-}
-
-/// "generator", "coroutine" or "async generator", for messages.
-pub fn generator_word(kind: CodeKind) -> &'static str {
-    match kind {
-        CodeKind::Coroutine => "coroutine",
-        CodeKind::AsyncGenerator => "async generator",
-        _ => "generator",
     }
 }

@@ -588,14 +588,22 @@ impl Vm {
             Instr::YieldValue => {
                 let v = pop!();
                 save_ip!();
-                match self.yield_from_frame(v, stop) {
-                    Some(exit) => return Ok(Flow::Exit(exit)),
-                    None => return Ok(Flow::Frames),
+                match self.yield_from_frame(v, true) {
+                    Ok(Some(exit)) => return Ok(Flow::Exit(exit)),
+                    Ok(None) => return Ok(Flow::Frames),
+                    Err(e) => {
+                        // Raised in the frame now on top (the one awaiting
+                        // an async generator's aclose).
+                        return Ok(match self.unwind(e, stop) {
+                            Ok(()) => Flow::Frames,
+                            Err(e) => Flow::Fail(e),
+                        });
+                    }
                 }
             }
             Instr::Send(_) => {
                 save_ip!();
-                match tri!(self.send_instr(stop)) {
+                match tri!(self.send_instr()) {
                     Some(exit) => return Ok(Flow::Exit(exit)),
                     None => return Ok(Flow::Frames),
                 }

@@ -684,6 +684,13 @@ impl Vm {
             if self.fiber.frames.len() <= stop {
                 return Err(PyErr(exc));
             }
+            if frame.mode == FrameMode::Delegate {
+                if let Some(g) = frame.generator {
+                    if self.agen_raised(g, exc) {
+                        return Ok(());
+                    }
+                }
+            }
             match frame.mode {
                 FrameMode::Native | FrameMode::NativeResume | FrameMode::TaskRoot => {
                     return Err(PyErr(exc))
@@ -728,12 +735,9 @@ impl Vm {
                 None
             }
             FrameMode::Delegate => {
-                // `yield from`/`await` finished: replace the sub-iterator by
-                // the result and continue after the Send.
-                let caller = self.fiber.frames.last_mut().unwrap();
-                let target = caller.code.code.instrs[caller.ip as usize - 1].jump_target();
-                caller.ip = target.unwrap_or(caller.ip);
-                *self.fiber.stack.last_mut().unwrap() = v;
+                // `yield from`/`await` finished: the result replaces the
+                // sub-iterator and the caller continues after its Send.
+                self.delegate_returned(frame.generator, v)?;
                 None
             }
         })

@@ -17,6 +17,8 @@ pub mod descr;
 pub mod exceptions;
 pub mod exec;
 pub mod frame;
+pub mod gen;
+pub mod gen_ops;
 pub mod heap;
 pub mod interp;
 pub mod load;
@@ -121,6 +123,19 @@ pub struct Vm {
     /// Installed by the asyncio runtime: one `await` step on a native
     /// awaitable (Future, Task, sleep). None if the object is not one.
     pub await_hook: Option<AwaitHook>,
+    /// Installed by the asyncio runtime: called the first time an async
+    /// generator is iterated, so the running loop can finalise it.
+    pub agen_firstiter_hook: Option<fn(&mut Vm, ObjRef)>,
+    /// Installed by the asyncio runtime: called for each watched object
+    /// (`Heap::watched`) the collector found unreachable, and at exit for
+    /// those still alive.
+    pub finalize_hook: Option<fn(&mut Vm, ObjRef)>,
+    /// Coroutines created and not yet started, closed or collected: when
+    /// zero, exit needs no search for never-awaited coroutines.
+    pub(crate) unstarted_coroutines: usize,
+    /// The event loop runtime's state (see `src/runtime/`), created when
+    /// asyncio is first used.
+    pub runtime: Option<Box<dyn VmExtension>>,
     /// The clock behind `time` and the event loop (see `clock.rs`).
     pub clock: clock::Clock,
     /// Advanced by every change to a class namespace and by every
@@ -135,8 +150,18 @@ pub struct Vm {
     pub(crate) init_cache: [call::InitCache; call::INIT_CACHE_SIZE],
 }
 
+/// State that a layer above the VM hangs off it (the event loop runtime):
+/// reached by downcasting, traced by the collector.
+pub trait VmExtension: std::any::Any {
+    /// Reports every value held, for the collector.
+    fn trace(&self, f: &mut dyn FnMut(Value));
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any;
+}
+
 /// See [`Vm::await_hook`].
-pub type AwaitHook = fn(&mut Vm, ObjRef, Value) -> PyResult<Option<call::GenStep>>;
+/// `throw` is an exception thrown into the awaiting frame: the awaitable
+/// cleans up and returns it as the error (Ok(None): not a native awaitable).
+pub type AwaitHook = fn(&mut Vm, ObjRef, Value, Option<Value>) -> PyResult<Option<gen::GenStep>>;
 
 impl Vm {
     /// A fresh VM with the built-in types and functions installed.
@@ -172,6 +197,10 @@ impl Vm {
             object_str: Value::None,
             exc_init: Value::None,
             await_hook: None,
+            agen_firstiter_hook: None,
+            finalize_hook: None,
+            unstarted_coroutines: 0,
+            runtime: None,
             clock,
             class_epoch: 1,
             builtin_self: None,
@@ -288,8 +317,49 @@ impl Vm {
             self.interned.values().for_each(|&r| push(Value::Obj(r)));
             self.module_state.values().for_each(|&v| push(v));
             self.repr_guard.iter().for_each(|&v| push(v));
+            if let Some(rt) = &self.runtime {
+                rt.trace(&mut push);
+            }
         }
-        self.heap.collect(roots)
+        let freed = self.heap.collect(roots);
+        if !self.heap.unawaited.is_empty() {
+            self.report_unawaited();
+        }
+        if !self.heap.dying.is_empty() {
+            self.finalize_dying();
+        }
+        freed
+    }
+
+    /// Runs the finalize hook on watched objects that became unreachable
+    /// (they stay rooted while it runs).
+    fn finalize_dying(&mut self) {
+        let dying = std::mem::take(&mut self.heap.dying);
+        let Some(hook) = self.finalize_hook else {
+            return;
+        };
+        let mark = self.temp_roots.len();
+        self.temp_roots.extend(dying.iter().map(|&r| Value::Obj(r)));
+        for r in dying {
+            hook(self, r);
+        }
+        self.temp_roots.truncate(mark);
+    }
+
+    /// At exit: runs the finalize hook on every watched object still alive
+    /// (as CPython finalises objects at shutdown).
+    pub fn finalize_watched_at_exit(&mut self) {
+        let watched = std::mem::take(&mut self.heap.watched);
+        let Some(hook) = self.finalize_hook else {
+            return;
+        };
+        let mark = self.temp_roots.len();
+        self.temp_roots
+            .extend(watched.iter().map(|&r| Value::Obj(r)));
+        for r in watched {
+            hook(self, r);
+        }
+        self.temp_roots.truncate(mark);
     }
 
     // ---- errors ------------------------------------------------------------

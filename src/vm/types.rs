@@ -38,6 +38,9 @@ pub struct Types {
     pub generator: ObjRef,
     pub coroutine: ObjRef,
     pub async_generator: ObjRef,
+    pub async_generator_asend: ObjRef,
+    pub async_generator_athrow: ObjRef,
+    pub coroutine_wrapper: ObjRef,
     pub property: ObjRef,
     pub staticmethod: ObjRef,
     pub classmethod: ObjRef,
@@ -100,6 +103,9 @@ impl Types {
             generator: z,
             coroutine: z,
             async_generator: z,
+            async_generator_asend: z,
+            async_generator_athrow: z,
+            coroutine_wrapper: z,
             property: z,
             staticmethod: z,
             classmethod: z,
@@ -165,6 +171,9 @@ impl Types {
             self.generator,
             self.coroutine,
             self.async_generator,
+            self.async_generator_asend,
+            self.async_generator_athrow,
+            self.coroutine_wrapper,
             self.property,
             self.staticmethod,
             self.classmethod,
@@ -299,6 +308,13 @@ impl Vm {
                     crate::bytecode::CodeKind::AsyncGenerator => t.async_generator,
                     _ => t.generator,
                 },
+                Object::GenOp(op) => match op.kind {
+                    super::object::GenOpKind::ASend(_) => t.async_generator_asend,
+                    super::object::GenOpKind::AThrow(_) | super::object::GenOpKind::AClose => {
+                        t.async_generator_athrow
+                    }
+                    super::object::GenOpKind::Await => t.coroutine_wrapper,
+                },
                 Object::Iter(it) => match &**it {
                     Iter::Seq { seq, .. } => match seq {
                         Value::Obj(s) if matches!(self.heap.get(*s), Object::Tuple(_)) => {
@@ -391,6 +407,9 @@ pub(crate) fn init(vm: &mut Vm) {
     vm.types.generator = b(vm, "generator");
     vm.types.coroutine = b(vm, "coroutine");
     vm.types.async_generator = b(vm, "async_generator");
+    vm.types.async_generator_asend = b(vm, "async_generator_asend");
+    vm.types.async_generator_athrow = b(vm, "async_generator_athrow");
+    vm.types.coroutine_wrapper = b(vm, "coroutine_wrapper");
     vm.types.property = b(vm, "property");
     vm.types.staticmethod = b(vm, "staticmethod");
     vm.types.classmethod = b(vm, "classmethod");

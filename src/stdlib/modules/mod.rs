@@ -43,8 +43,14 @@
 //!   [`struct_seq`].
 
 pub mod args;
+pub mod asyncio;
+pub mod asyncio_future;
+pub mod asyncio_loop;
+pub mod asyncio_sync;
 pub mod collections;
+pub mod contextvars;
 pub mod functools;
+pub mod gc;
 pub mod itertools;
 mod itertools_comb;
 mod itertools_filter;
@@ -88,6 +94,9 @@ const MODULES: &[(&str, ModuleInit)] = &[
     ("itertools", itertools::load),
     ("_json", json::load),
     ("operator", operator::load),
+    ("_asyncio", asyncio::load),
+    ("contextvars", contextvars::load),
+    ("gc", gc::load),
 ];
 
 /// Creates and returns the native module `name`, or None if there is no

@@ -24,7 +24,7 @@ pub use dict::Dict;
 pub use function::{
     AttrCache, BoundMethod, Builtin, ClassAttr, Function, GlobalCache, NativeFn, VmCode,
 };
-pub use generator::{GenState, Generator};
+pub use generator::{GenOp, GenOpKind, GenOpState, GenState, Generator};
 pub use klass::{AttrMap, Class, ExcData, Instance, Layout, Payload, TraceEntry};
 pub use native::{NativeNextFn, NativeObject};
 pub use set::SetTable;
@@ -60,6 +60,8 @@ pub enum Object {
     /// A closure cell; `Value::Unbound` when empty.
     Cell(Value),
     Generator(Box<Generator>),
+    /// An awaitable driving an async generator, or a coroutine's `__await__`.
+    GenOp(Box<GenOp>),
     Iter(Box<Iter>),
     /// `[fget, fset, fdel, doc, name]` (see `vm/descr.rs`).
     Property(Box<[Value; 5]>),
@@ -234,6 +236,7 @@ impl Object {
             }
             Object::Cell(v) | Object::StaticMethod(v) | Object::ClassMethod(v) => f(*v),
             Object::Generator(g) => g.trace(f),
+            Object::GenOp(op) => op.trace(f),
             Object::Iter(it) => it.trace(f),
             Object::Property(parts) => parts.iter().for_each(|&v| f(v)),
             Object::Super(cls, obj) => {

@@ -1,7 +1,7 @@
 //! Iteration: `iter()`, `next()` and collecting an iterable.
 
-use crate::vm::call::GenStep;
 use crate::vm::exceptions::ExcKind;
+use crate::vm::gen::GenStep;
 use crate::vm::object::{DictIterKind, GenState, Iter, Object};
 use crate::vm::value::Value;
 use crate::vm::{PyResult, Vm};
@@ -40,7 +40,10 @@ impl Vm {
                     let (d, kind) = (*d, *kind);
                     return Ok(self.dict_iter(d, kind, false));
                 }
-                Object::Iter(_) | Object::Generator(_) => return Ok(v),
+                Object::Iter(_) => return Ok(v),
+                Object::Generator(g) if g.kind == crate::bytecode::CodeKind::Generator => {
+                    return Ok(v)
+                }
                 Object::Native(n) if n.next_fn().is_some() => return Ok(v),
                 _ => return self.iter_via_dunder(v),
             };
@@ -98,7 +101,7 @@ impl Vm {
                     None => GenStep::Return(Value::None),
                 })
             }
-            Object::Generator(g) => {
+            Object::Generator(g) if g.kind == crate::bytecode::CodeKind::Generator => {
                 if g.state == GenState::Finished {
                     return Ok(GenStep::Return(Value::None));
                 }

@@ -194,7 +194,7 @@ impl Vm {
         let exit = self.lookup_special(mgr, "__exit__");
         let (Some(enter), Some(exit)) = (enter, exit) else {
             let tn = self.type_name(mgr);
-            let msg = if self.lookup_special(mgr, "__aenter__").is_some() {
+            let msg = if enter.is_some() {
                 format!("'{tn}' object does not support the context manager protocol (missed __exit__ method)")
             } else {
                 format!("'{tn}' object does not support the context manager protocol")
@@ -212,8 +212,13 @@ impl Vm {
         let enter = self.lookup_special(mgr, "__aenter__");
         let exit = self.lookup_special(mgr, "__aexit__");
         let (Some(enter), Some(exit)) = (enter, exit) else {
+            let missed = if enter.is_some() {
+                " (missed __aexit__ method)"
+            } else {
+                ""
+            };
             let msg = format!(
-                "'{}' object does not support the asynchronous context manager protocol",
+                "'{}' object does not support the asynchronous context manager protocol{missed}",
                 self.type_name(mgr)
             );
             return Err(self.type_error(msg));
@@ -244,26 +249,28 @@ impl Vm {
                     }
                     return Ok(v);
                 }
-                Object::Native(_) if self.await_hook.is_some() => {
-                    let cls = self.class_of(v);
-                    let key = self.lookup_interned("__await__");
-                    let has_await =
-                        key.is_some_and(|k| self.class_lookup_ref(cls, Value::Obj(k)).is_some());
-                    if !has_await {
-                        return Ok(v);
-                    }
-                }
+                Object::Native(n) if n.awaitable() => return Ok(v),
                 _ => {}
             }
         }
         if let Some(m) = self.lookup_special(v, "__await__") {
             let it = self.call(m, &[], &[])?;
-            if let Value::Obj(r) = it {
-                if let Object::Generator(g) = self.heap.get(r) {
-                    if g.kind == CodeKind::Coroutine {
+            let is_iter = match it {
+                Value::Obj(r) => match self.heap.get(r) {
+                    Object::Generator(g) if g.kind == CodeKind::Coroutine => {
                         return Err(self.type_error("__await__() returned a coroutine"));
                     }
-                }
+                    Object::Generator(_) | Object::Iter(_) | Object::GenOp(_) => true,
+                    _ => self.lookup_special(it, "__next__").is_some(),
+                },
+                _ => false,
+            };
+            if !is_iter {
+                let msg = format!(
+                    "__await__() returned non-iterator of type '{}'",
+                    self.type_name(it)
+                );
+                return Err(self.type_error(msg));
             }
             return Ok(it);
         }
@@ -292,7 +299,17 @@ impl Vm {
     /// `GetAIter`.
     pub(crate) fn get_aiter(&mut self, v: Value) -> PyResult<Value> {
         match self.lookup_special(v, "__aiter__") {
-            Some(m) => self.call(m, &[], &[]),
+            Some(m) => {
+                let it = self.call(m, &[], &[])?;
+                if self.lookup_special(it, "__anext__").is_none() {
+                    let msg = format!(
+                        "'async for' received an object from __aiter__ that does not implement __anext__: {}",
+                        self.type_name(it)
+                    );
+                    return Err(self.type_error(msg));
+                }
+                Ok(it)
+            }
             None => {
                 let msg = format!(
                     "'async for' requires an object with __aiter__ method, got {}",
@@ -305,6 +322,15 @@ impl Vm {
 
     /// `GetANext`: the awaitable of `__anext__()`.
     pub(crate) fn get_anext(&mut self, v: Value) -> PyResult<Value> {
+        // An async generator is its own `__anext__` awaitable: `Send` on it
+        // runs one step (see `Vm::anext_step`), with no object allocated.
+        if let Value::Obj(r) = v {
+            if matches!(self.heap.get(r), Object::Generator(g) if g.kind == CodeKind::AsyncGenerator)
+                && !self.heap.has_ext(r)
+            {
+                return Ok(v);
+            }
+        }
         match self.lookup_special(v, "__anext__") {
             Some(m) => {
                 let aw = self.call(m, &[], &[])?;
