@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod lexer;
 pub mod parser;
 pub mod run;
+pub mod runtime;
 pub mod span;
 pub mod stdlib;
 pub mod vm;

@@ -86,7 +86,9 @@ fn main() -> ExitCode {
     };
     let code = if let Some(what) = cli.dump {
         dump(&source, what)
-    } else if cli.check || cli.dis {
+    } else if cli.dis {
+        dis(&source)
+    } else if cli.check {
         check(&source)
     } else {
         let mut argv = vec![argv0];
@@ -172,6 +174,24 @@ fn check(src: &SourceFile) -> u8 {
     }
 }
 
+/// `--dis`: compile and print the disassembly of every code object.
+fn dis(src: &SourceMap) -> u8 {
+    let compiled = aspy::parser::parse_module(src, aspy::parser::ParseMode::File).and_then(|m| {
+        aspy::compiler::compile_module(&m, src.clone(), aspy::compiler::CompileMode::File)
+    });
+    match compiled {
+        Ok(code) => {
+            let _ =
+                std::io::stdout().write_all(aspy::bytecode::disasm::disassemble(&code).as_bytes());
+            0
+        }
+        Err(e) => {
+            report(&e, src);
+            1
+        }
+    }
+}
+
 /// `--dump tokens|ast`.
 fn dump(src: &SourceFile, what: Dump) -> u8 {
     let mut out = std::io::stdout().lock();
@@ -201,6 +221,14 @@ fn dump(src: &SourceFile, what: Dump) -> u8 {
     }
 }
 
+/// A flag that Ctrl-C (SIGINT) sets; the VM turns it into KeyboardInterrupt
+/// at its next safe point. None if the handler cannot be installed.
+fn sigint_flag() -> Option<std::sync::Arc<std::sync::atomic::AtomicBool>> {
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    signal_hook::flag::register(signal_hook::consts::SIGINT, flag.clone()).ok()?;
+    Some(flag)
+}
+
 /// Runs a program. Until the VM exists this parses, reports syntax errors
 /// and stops; the VM replaces the body.
 fn run(src: &SourceFile, opts: RunOptions) -> u8 {
@@ -217,6 +245,7 @@ fn run(src: &SourceFile, opts: RunOptions) -> u8 {
         gc_threshold: std::env::var("ASPY_GC_STRESS")
             .ok()
             .and_then(|s| s.parse().ok()),
+        interrupt: sigint_flag(),
         ..Default::default()
     };
     let _ = opts.sandbox;
@@ -231,7 +260,23 @@ fn run(src: &SourceFile, opts: RunOptions) -> u8 {
             aspy::run::run_script(&file, config)
         });
     match handle.map(|h| h.join()) {
-        Ok(Ok(status)) => status.clamp(0, 255) as u8,
+        Ok(Ok(status)) if status < 0 => die_by_signal(-status),
+        // The process status is the low byte, as C's exit() reports it.
+        Ok(Ok(status)) => (status & 0xff) as u8,
         _ => 70,
     }
+}
+
+/// Ends the process by `signal` with its default action, as CPython does
+/// after an uncaught KeyboardInterrupt (so a parent shell sees SIGINT).
+fn die_by_signal(signal: i32) -> u8 {
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    // SAFETY: resetting a signal to its default action and raising it are
+    // plain libc calls with no memory effects on this process's Rust state.
+    unsafe {
+        libc::signal(signal, libc::SIG_DFL);
+        libc::raise(signal);
+    }
+    (128 + signal) as u8
 }

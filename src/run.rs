@@ -17,19 +17,11 @@ pub fn exec_module_source(vm: &mut Vm, name: &str, filename: &str, src: &str) ->
     let file = SourceFile::new(filename, src);
     let module_ast = match parse_module(&file, ParseMode::File) {
         Ok(m) => m,
-        Err(e) => {
-            let kind = match e.kind {
-                crate::diagnostics::ErrorKind::Syntax => ExcKind::SyntaxError,
-                crate::diagnostics::ErrorKind::Indentation => ExcKind::IndentationError,
-                crate::diagnostics::ErrorKind::Tab => ExcKind::TabError,
-            };
-            let (line, _) = file.line_col(e.span.start);
-            return Err(vm.new_error(kind, format!("{} ({filename}, line {line})", e.message)));
-        }
+        Err(e) => return Err(syntax_error(vm, &file, &e)),
     };
     let code = match compile_module(&module_ast, file.clone(), CompileMode::File) {
         Ok(c) => c,
-        Err(e) => return Err(vm.new_error(ExcKind::SyntaxError, e.message)),
+        Err(e) => return Err(syntax_error(vm, &file, &e)),
     };
     let module = crate::stdlib::import::new_module(vm, name)?;
     let Value::Obj(mr) = module else {
@@ -47,6 +39,29 @@ pub fn exec_module_source(vm: &mut Vm, name: &str, filename: &str, src: &str) ->
     vm.dict_set(Value::Obj(globals), builtins_key, b)?;
     run_module_code(vm, &code, globals, module)?;
     Ok(module)
+}
+
+/// The SyntaxError (or IndentationError, TabError) an import raises for a
+/// module that does not compile, located as CPython's parser locates it:
+/// 1-based line and character columns, and the source line.
+fn syntax_error(vm: &mut Vm, file: &SourceFile, e: &crate::diagnostics::CompileError) -> PyErr {
+    let kind = match e.kind {
+        crate::diagnostics::ErrorKind::Syntax => ExcKind::SyntaxError,
+        crate::diagnostics::ErrorKind::Indentation => ExcKind::IndentationError,
+        crate::diagnostics::ErrorKind::Tab => ExcKind::TabError,
+    };
+    let (line, col) = file.line_col(e.span.start);
+    let (end_line, end_col) = file.line_col(e.span.end.max(e.span.start));
+    let text = format!("{}\n", file.line_text(line));
+    let location = crate::stdlib::exceptions::SyntaxLocation {
+        filename: &file.name,
+        line,
+        col,
+        end_line,
+        end_col,
+        text: &text,
+    };
+    vm.new_syntax_error(kind, &e.message, location)
 }
 
 /// Runs a compiled module body in `globals` and waits for it to finish.
@@ -77,29 +92,53 @@ pub fn run_module_code(
     }
 }
 
-/// The outcome of running a script: the process exit status.
+/// Exit status meaning "die by SIGINT", as CPython does after printing an
+/// uncaught KeyboardInterrupt (a negative status is a signal number).
+pub const EXIT_BY_SIGINT: i32 = -2;
+
+/// Reports an uncaught exception as CPython's `sys.excepthook` and
+/// `Py_RunMain` do, and returns the process exit status: SystemExit prints
+/// nothing for an integer or None code (the status is the code), else the
+/// code's str and status 1; KeyboardInterrupt prints its traceback and the
+/// process then dies by SIGINT ([`EXIT_BY_SIGINT`]); anything else prints
+/// its traceback, status 1.
 pub fn report_uncaught(vm: &mut Vm, err: PyErr) -> i32 {
     vm.flush_stdout();
     let exc = err.0;
-    if vm.exc_matches(exc, ExcKind::SystemExit) {
-        let code = crate::stdlib::special_attrs::get(vm, exc, "code")
-            .ok()
-            .flatten()
-            .unwrap_or(Value::None);
-        return match code {
-            Value::None => 0,
-            Value::Int(i) => i as i32,
-            Value::Bool(b) => b as i32,
-            other => {
-                let s = vm.str_value(other).unwrap_or_default();
-                eprintln!("{s}");
-                1
-            }
-        };
+    vm.temp_roots.push(exc);
+    let status = if vm.exc_matches(exc, ExcKind::SystemExit) {
+        system_exit_status(vm, exc)
+    } else {
+        let text = vm.format_exception(exc);
+        eprint!("{text}");
+        if vm.class_of(exc) == vm.types.exc(ExcKind::KeyboardInterrupt) {
+            EXIT_BY_SIGINT
+        } else {
+            1
+        }
+    };
+    vm.temp_roots.pop();
+    status
+}
+
+/// CPython's `_Py_HandleSystemExit`; the status is what the process
+/// reports (the code's low 8 bits).
+fn system_exit_status(vm: &mut Vm, exc: Value) -> i32 {
+    let code = crate::stdlib::exceptions::get_attr(vm, exc, "code")
+        .ok()
+        .flatten()
+        .unwrap_or(Value::None);
+    match code {
+        Value::None => 0,
+        Value::Int(i) => i as i32 & 0xff,
+        Value::Bool(b) => b as i32,
+        Value::Obj(r) if matches!(vm.heap.get(r), Object::BigInt(_)) => 0xff,
+        other => {
+            let s = vm.str_value(other).unwrap_or_default();
+            eprintln!("{s}");
+            1
+        }
     }
-    let text = vm.format_exception(exc);
-    eprint!("{text}");
-    1
 }
 
 /// Runs a script as `__main__` in a fresh VM and returns the exit status.
@@ -139,9 +178,24 @@ pub fn run_script(src: &SourceFile, config: crate::vm::Config) -> i32 {
         run_module_code(&mut vm, &code, globals, module)
     })();
     let status = match result {
-        Ok(()) => 0,
-        Err(e) => report_uncaught(&mut vm, e),
+        Ok(()) => {
+            vm.report_unawaited_at_exit(true);
+            0
+        }
+        Err(e) => {
+            // Coroutines dropped unawaited are reported before the
+            // traceback, as CPython reports them when they are dropped.
+            vm.temp_roots.push(e.0);
+            vm.collect_unawaited();
+            vm.temp_roots.pop();
+            let status = report_uncaught(&mut vm, e);
+            vm.report_unawaited_at_exit(false);
+            status
+        }
     };
+    // Shutdown: report futures whose exception nobody retrieved, as
+    // CPython's finalisation does.
+    vm.finalize_watched_at_exit();
     vm.flush_stdout();
     status
 }

@@ -126,6 +126,15 @@ impl SourceFile {
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 
+    /// Byte offset of the start of a 1-based line (the end of the text for
+    /// a line past the end).
+    pub fn line_start(&self, line: usize) -> usize {
+        match line.checked_sub(1).and_then(|i| self.line_starts.get(i)) {
+            Some(&s) => s as usize,
+            None => self.text.len(),
+        }
+    }
+
     /// Number of lines in the file.
     pub fn line_count(&self) -> usize {
         self.line_starts.len()

@@ -154,8 +154,10 @@ fn instructions_carry_their_expression_lines() {
         code.line_of(i)
     };
     assert_eq!(line_of(&|i| matches!(i, Instr::LoadName(_))), 2);
-    assert_eq!(line_of(&|i| matches!(i, Instr::LoadMethod(_))), 2);
-    assert_eq!(line_of(&|i| matches!(i, Instr::CallMethod(_))), 2);
+    // As in CPython 3.11, a method name on a later line than its object
+    // locates the method load and the call (`python3 -m dis` shows line 3).
+    assert_eq!(line_of(&|i| matches!(i, Instr::LoadMethod(_))), 3);
+    assert_eq!(line_of(&|i| matches!(i, Instr::CallMethod(_))), 3);
     assert_eq!(line_of(&|i| matches!(i, Instr::StoreName(_))), 1);
     let c = code
         .instrs

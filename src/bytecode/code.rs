@@ -40,6 +40,9 @@ pub enum Const {
     Str(Rc<str>),
     Bytes(Rc<[u8]>),
     Tuple(Rc<[Const]>),
+    /// The elements of a constant set display (`{1, 2, 3}` compiles, as in
+    /// CPython, to an empty set updated from a frozenset constant).
+    FrozenSet(Rc<[Const]>),
 }
 
 /// One exception-table entry: an exception raised by an instruction in
@@ -53,6 +56,20 @@ pub struct ExceptionEntry {
     pub end: u32,
     pub handler: u32,
     pub depth: u32,
+}
+
+/// Where a traceback puts the secondary marks under an instruction's
+/// expression (CPython 3.11's `~~~^^^~~~`). CPython finds them by parsing
+/// the expression's source text again; the compiler records the same
+/// offsets (absolute byte offsets into the file) from the AST instead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaretAnchor {
+    /// A binary operation: its operator lies between the end of the left
+    /// operand and the start of the right one.
+    BinOp { left_end: u32, right_start: u32 },
+    /// A subscript: the brackets lie between the end of the subscripted
+    /// value and the end of the index expression.
+    Subscript { value_end: u32, slice_end: u32 },
 }
 
 /// A compiled body.
@@ -89,8 +106,12 @@ pub struct Code {
     /// Nested code objects, indexed by `MakeFunction`.
     pub children: Vec<Rc<Code>>,
     pub instrs: Vec<Instr>,
-    /// The source span of each instruction (same length as `instrs`).
+    /// The source span of each instruction (same length as `instrs`): the
+    /// expression or statement it belongs to, as CPython's positions table.
     pub spans: Vec<Span>,
+    /// The caret anchors of instructions whose span is a binary operation
+    /// or a subscript, sorted by instruction index.
+    pub anchors: Vec<(u32, CaretAnchor)>,
     pub exception_table: Vec<ExceptionEntry>,
     /// Upper bound of the value-stack depth above the locals.
     pub max_stack: u32,
@@ -112,6 +133,21 @@ impl Code {
     pub fn line_of(&self, ip: usize) -> usize {
         let span = self.spans.get(ip).copied().unwrap_or(self.span);
         self.source.line_of(span.start)
+    }
+
+    /// The source span of the instruction at `ip`.
+    pub fn span_of(&self, ip: usize) -> Span {
+        self.spans.get(ip).copied().unwrap_or(self.span)
+    }
+
+    /// The caret anchor of the instruction at `ip`, if its span is a binary
+    /// operation or a subscript.
+    pub fn anchor_of(&self, ip: usize) -> Option<CaretAnchor> {
+        let i = self
+            .anchors
+            .binary_search_by_key(&(ip as u32), |a| a.0)
+            .ok()?;
+        Some(self.anchors[i].1)
     }
 
     /// The innermost exception handler covering `ip`, if any.

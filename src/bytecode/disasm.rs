@@ -11,7 +11,8 @@
 
 use super::code::{Code, Const};
 use super::opcode::{
-    BinaryOp, CompareOp, Instr, MAKE_FN_CLOSURE, MAKE_FN_DEFAULTS, MAKE_FN_KWDEFAULTS,
+    BinaryOp, CompareOp, Instr, MAKE_FN_ANNOTATIONS, MAKE_FN_CLOSURE, MAKE_FN_DEFAULTS,
+    MAKE_FN_KWDEFAULTS,
 };
 use std::collections::HashSet;
 use std::fmt::Write;
@@ -158,6 +159,7 @@ fn operand(code: &Code, instr: Instr) -> String {
             for (flag, word) in [
                 (MAKE_FN_DEFAULTS, "defaults"),
                 (MAKE_FN_KWDEFAULTS, "kwdefaults"),
+                (MAKE_FN_ANNOTATIONS, "annotations"),
                 (MAKE_FN_CLOSURE, "closure"),
             ] {
                 if flags & flag != 0 {
@@ -248,6 +250,10 @@ fn const_repr(c: &Const) -> String {
             } else {
                 format!("({})", parts.join(", "))
             }
+        }
+        Const::FrozenSet(items) => {
+            let parts: Vec<String> = items.iter().map(const_repr).collect();
+            format!("frozenset({{{}}})", parts.join(", "))
         }
     }
 }

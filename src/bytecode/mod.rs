@@ -7,5 +7,5 @@ pub mod code;
 pub mod disasm;
 pub mod opcode;
 
-pub use code::{Code, CodeKind, Const, ExceptionEntry};
+pub use code::{CaretAnchor, Code, CodeKind, Const, ExceptionEntry};
 pub use opcode::{BinaryOp, CompareOp, Instr};

@@ -174,7 +174,8 @@ pub enum Instr {
     /// `*args`/`**kwargs`.
     CallEx(u32),
     /// Builds a function from the code object `code.children[code_index]`.
-    /// `[defaults_tuple] [kwdefaults_dict] [closure_tuple] => function`; each
+    /// `[defaults_tuple] [kwdefaults_dict] [annotations_dict] [closure_tuple]
+    /// => function`; each
     /// optional operand is present when its flag is set (see `MAKE_FN_*`).
     MakeFunction { code_index: u16, flags: u16 },
     /// `=> __build_class__` (a builtin called as
@@ -304,6 +305,9 @@ pub const MAKE_FN_DEFAULTS: u16 = 1;
 pub const MAKE_FN_KWDEFAULTS: u16 = 2;
 /// `MakeFunction` flag: a tuple of cells (the closure) is on the stack.
 pub const MAKE_FN_CLOSURE: u16 = 4;
+/// `MakeFunction` flag: a dict of annotations (`__annotations__`) is on the
+/// stack, between the keyword-only defaults and the closure.
+pub const MAKE_FN_ANNOTATIONS: u16 = 8;
 
 impl Instr {
     /// The jump target of a jumping instruction, if any.

@@ -59,6 +59,7 @@ enum ConstKey {
     Str(Rc<str>),
     Bytes(Rc<[u8]>),
     Tuple(Vec<ConstKey>),
+    FrozenSet(Vec<ConstKey>),
 }
 
 impl ConstKey {
@@ -73,6 +74,9 @@ impl ConstKey {
             Const::Str(s) => ConstKey::Str(s.clone()),
             Const::Bytes(b) => ConstKey::Bytes(b.clone()),
             Const::Tuple(items) => ConstKey::Tuple(items.iter().map(ConstKey::of).collect()),
+            Const::FrozenSet(items) => {
+                ConstKey::FrozenSet(items.iter().map(ConstKey::of).collect())
+            }
         }
     }
 }
@@ -406,7 +410,7 @@ pub(crate) fn stack_effect(instr: Instr) -> (Option<i32>, Option<i32>) {
         CallMethod(n) => fall(-(n as i32) - 1),
         CallKw(n) => fall(-(n as i32) - 1),
         CallEx(flag) => fall(if flag & 1 != 0 { -2 } else { -1 }),
-        MakeFunction { flags, .. } => fall(1 - (flags & 7).count_ones() as i32),
+        MakeFunction { flags, .. } => fall(1 - (flags & 15).count_ones() as i32),
         BuildTuple(n) | BuildList(n) | BuildSet(n) | BuildString(n) => fall(1 - n as i32),
         BuildMap(n) => fall(1 - 2 * n as i32),
         ListToTuple => fall(0),

@@ -41,22 +41,27 @@ impl<'a> Compiler<'a> {
         args: &'a [Expr],
         keywords: &'a [Keyword],
     ) -> Result<()> {
+        let mut span = call.span;
         if let ExprKind::Attribute { value, attr } = &func.kind {
             if keywords.is_empty() && !args.iter().any(is_starred) {
                 self.compile_expr(value)?;
-                self.set_span(func.span);
+                self.set_span(self.attr_span(func.span, func, &attr.name));
                 let i = self.name_index(&attr.name);
                 self.emit(Instr::LoadMethod(i));
                 for a in args {
                     self.compile_expr(a)?;
                 }
-                self.set_span(call.span);
+                self.set_span(self.attr_span(call.span, func, &attr.name));
                 self.emit(Instr::CallMethod(args.len() as u32));
                 return Ok(());
             }
+            // CPython makes this a method call too, located the same way.
+            if !args.iter().any(is_starred) && keywords.iter().all(|k| k.arg.is_some()) {
+                span = self.attr_span(call.span, func, &attr.name);
+            }
         }
         self.compile_expr(func)?;
-        self.call_helper(call.span, 0, args, keywords)
+        self.call_helper(span, 0, args, keywords)
     }
 
     /// Pushes the arguments and emits the call. `pushed` positional
@@ -93,7 +98,15 @@ impl<'a> Compiler<'a> {
             self.emit(Instr::CallKw(n + keywords.len() as u32));
             return Ok(());
         }
-        self.starunpack(args, pushed, Display::Tuple)?;
+        match args {
+            // A lone `*x` is passed as it is (CallEx makes the tuple).
+            [only] if pushed == 0 && is_starred(only) => {
+                if let ExprKind::Starred(value) = &only.kind {
+                    self.compile_expr(value)?;
+                }
+            }
+            _ => self.starunpack(args, pushed, Display::Tuple)?,
+        }
         if keywords.is_empty() {
             self.set_span(span);
             self.emit(Instr::CallEx(0));
@@ -161,6 +174,17 @@ impl<'a> Compiler<'a> {
         let big = elts.len() + pushed as usize > STACK_USE_GUIDELINE;
         let seen_star = elts.iter().any(is_starred);
         let span = self.u.b.span;
+        if kind == Display::Set && pushed == 0 && elts.len() > 2 {
+            // As CPython: a display of constants is an empty set updated
+            // from a frozenset constant (which decides the element order).
+            let consts: Option<Vec<Const>> = elts.iter().map(|e| self.constant_of(e)).collect();
+            if let Some(consts) = consts {
+                self.emit(Instr::BuildSet(0));
+                self.load_const(Const::FrozenSet(Rc::from(consts)));
+                self.emit(Instr::SetUpdate(1));
+                return Ok(());
+            }
+        }
         if !seen_star && !big {
             for e in elts {
                 self.compile_expr(e)?;

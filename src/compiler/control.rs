@@ -267,7 +267,7 @@ impl<'a> Compiler<'a> {
         let cleanup = self.u.b.new_label();
         let end = self.u.b.new_label();
         self.compile_expr(iter)?;
-        self.set_span(iter.span);
+        self.set_span(stmt_span);
         self.emit(Instr::GetIter);
         self.u.b.bind(start);
         let base = self.u.b.handler_depth();
@@ -300,7 +300,7 @@ impl<'a> Compiler<'a> {
         let except = self.u.b.new_label();
         let end = self.u.b.new_label();
         self.compile_expr(iter)?;
-        self.set_span(iter.span);
+        self.set_span(stmt_span);
         self.emit(Instr::GetAIter);
         self.u.b.bind(start);
         let base = self.u.b.handler_depth();

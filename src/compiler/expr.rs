@@ -16,6 +16,7 @@ use super::call::Display;
 impl<'a> Compiler<'a> {
     /// Compiles `e`, leaving its value on the stack.
     pub(super) fn compile_expr(&mut self, e: &'a Expr) -> Result<()> {
+        self.note_anchor(e);
         let saved = self.set_span(e.span);
         let r = self.compile_expr_inner(e);
         self.set_span(saved);
@@ -130,6 +131,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Constant(_) => self.error("internal compiler error: constant", e.span),
             ExprKind::Attribute { value, attr } => {
                 self.compile_expr(value)?;
+                self.set_span(self.attr_span(e.span, e, &attr.name));
                 let i = self.name_index(&attr.name);
                 self.emit(Instr::LoadAttr(i));
                 Ok(())
@@ -262,14 +264,15 @@ impl<'a> Compiler<'a> {
     /// Jumps to `target` if the truth of `e` is `cond`, without building a
     /// boolean for `not`, `and`/`or`, conditional expressions, comparison
     /// chains and `is None` tests (CPython's `compiler_jump_if`).
+    ///
+    /// Positions follow CPython 3.11: the jumps carry the current position
+    /// (the statement's), except that a comparison makes its own position
+    /// current for the rest of the enclosing statement or expression (so
+    /// `assert a == b` raises at `a == b`).
     pub(super) fn jump_if(&mut self, e: &'a Expr, target: Label, cond: bool) -> Result<()> {
-        let saved = self.set_span(e.span);
-        let r = self.jump_if_inner(e, target, cond);
-        self.set_span(saved);
-        r
-    }
-
-    fn jump_if_inner(&mut self, e: &'a Expr, target: Label, cond: bool) -> Result<()> {
+        if matches!(e.kind, ExprKind::Compare { .. }) {
+            self.set_span(e.span);
+        }
         match &e.kind {
             ExprKind::UnaryOp {
                 op: UnaryOp::Not,

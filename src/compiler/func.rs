@@ -1,10 +1,10 @@
 //! Nested code objects: functions, lambdas, classes and comprehensions.
 //!
-//! - A `def` evaluates its decorators, then its defaults (a tuple) and
-//!   keyword-only defaults (a dict keyed by name), then the closure tuple
-//!   (`LoadClosure` per free variable of the child, `BuildTuple`), and
-//!   `MakeFunction`; decorators are applied innermost first with `Call(1)`.
-//!   Annotations are never evaluated.
+//! - A `def` evaluates its decorators, then its defaults (a tuple),
+//!   keyword-only defaults (a dict keyed by name) and annotations (a dict,
+//!   `__annotations__`), then the closure tuple (`LoadClosure` per free
+//!   variable of the child, `BuildTuple`), and `MakeFunction`; decorators
+//!   are applied innermost first with `Call(1)`.
 //! - A class body is a `Class`-kind child called by `__build_class__`: it
 //!   stores `__module__`, `__qualname__` (and `__doc__`), runs the body and
 //!   returns the `__class__` cell (`LoadClosure`) when a method uses
@@ -18,7 +18,7 @@
 
 use super::{docstring_of, Compiler, Ctx, Result, UnitKind};
 use crate::ast::{ClassDef, Comprehension, Expr, ExprKind, FunctionDef, Parameters};
-use crate::bytecode::opcode::{MAKE_FN_DEFAULTS, MAKE_FN_KWDEFAULTS};
+use crate::bytecode::opcode::{MAKE_FN_ANNOTATIONS, MAKE_FN_DEFAULTS, MAKE_FN_KWDEFAULTS};
 use crate::bytecode::{Code, CodeKind, Instr};
 use crate::span::Span;
 use std::rc::Rc;
@@ -41,7 +41,8 @@ impl<'a> Compiler<'a> {
             self.compile_expr(d)?;
         }
         self.set_span(span);
-        let flags = self.compile_defaults(&f.params)?;
+        let mut flags = self.compile_defaults(&f.params)?;
+        flags |= self.compile_annotations(&f.params, f.returns.as_ref())?;
         let kind = if f.is_async {
             UnitKind::AsyncFunction
         } else {
@@ -144,6 +145,43 @@ impl<'a> Compiler<'a> {
         Ok(flags)
     }
 
+    /// Pushes the `__annotations__` dict of a `def` (CPython's order:
+    /// positional-or-keyword, positional-only, `*args`, keyword-only,
+    /// `**kwargs`, `return`; names mangled), returning its `MakeFunction`
+    /// flag, or 0 when nothing is annotated.
+    fn compile_annotations(
+        &mut self,
+        params: &'a Parameters,
+        returns: Option<&'a Expr>,
+    ) -> Result<u16> {
+        let ordered = params
+            .args
+            .iter()
+            .chain(&params.posonly)
+            .chain(&params.vararg)
+            .chain(&params.kwonly)
+            .chain(&params.kwarg);
+        let mut n = 0;
+        for p in ordered {
+            if let Some(a) = &p.annotation {
+                let name = super::scope::mangle(self.u.private.as_deref(), &p.name.name);
+                self.load_str(&name);
+                self.compile_expr(a)?;
+                n += 1;
+            }
+        }
+        if let Some(r) = returns {
+            self.load_str("return");
+            self.compile_expr(r)?;
+            n += 1;
+        }
+        if n == 0 {
+            return Ok(0);
+        }
+        self.emit(Instr::BuildMap(n));
+        Ok(MAKE_FN_ANNOTATIONS)
+    }
+
     fn set_params(&mut self, p: &Parameters) {
         self.u.argcount = (p.posonly.len() + p.args.len()) as u32;
         self.u.posonlyargcount = p.posonly.len() as u32;
@@ -180,6 +218,7 @@ impl<'a> Compiler<'a> {
         let qualname = self.u.qualname.clone();
         self.load_str(&qualname);
         self.name_op("__qualname__", Ctx::Store)?;
+        self.setup_annotations(&c.body)?;
         let body = self.docstring_prologue(&c.body)?;
         self.compile_body(body)?;
         self.set_span(c.body.last().map_or(span, |s| s.span));

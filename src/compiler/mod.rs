@@ -31,8 +31,8 @@ mod func;
 pub mod scope;
 mod stmt;
 
-use crate::ast::Module;
-use crate::bytecode::{Code, CodeKind, Const, Instr};
+use crate::ast::{Expr, ExprKind, Module};
+use crate::bytecode::{CaretAnchor, Code, CodeKind, Const, Instr};
 use crate::diagnostics::CompileError;
 use crate::span::{SourceMap, Span};
 use builder::Builder;
@@ -73,6 +73,7 @@ pub fn compile_module(
             module.span,
         ),
         parents: Vec::new(),
+        anchors: HashMap::new(),
     };
     c.compile_module_body(module)
 }
@@ -172,6 +173,9 @@ struct Compiler<'a> {
     mode: CompileMode,
     u: Unit<'a>,
     parents: Vec<Unit<'a>>,
+    /// Caret anchors of the binary operations and subscripts compiled so
+    /// far, by span: every instruction whose span is one of these gets it.
+    anchors: HashMap<Span, CaretAnchor>,
 }
 
 impl<'a> Compiler<'a> {
@@ -190,6 +194,46 @@ impl<'a> Compiler<'a> {
     /// Sets the span of the following instructions, returning the old one.
     fn set_span(&mut self, span: Span) -> Span {
         std::mem::replace(&mut self.u.b.span, span)
+    }
+
+    /// CPython 3.11's `update_start_location_to_match_attr`: an attribute
+    /// access or method call (current span `span`) whose attribute name
+    /// `attr` ends the expression `attr_expr` on a later line than `span`
+    /// starts is located from the name on (as CPython does, the name's
+    /// length in characters is subtracted from its end's byte offset).
+    fn attr_span(&self, span: Span, attr_expr: &Expr, attr: &str) -> Span {
+        let end = attr_expr.span.end;
+        let line = self.source.line_of(end);
+        if self.source.line_of(span.start) == line {
+            return span;
+        }
+        let len = attr.chars().count();
+        let col = end as usize - self.source.line_start(line);
+        if len > col {
+            return span;
+        }
+        let start = end - len as u32;
+        Span {
+            start,
+            end: span.end.max(start),
+        }
+    }
+
+    /// Remembers the caret anchor of a binary operation or subscript, for
+    /// the instructions that will carry its span.
+    fn note_anchor(&mut self, e: &Expr) {
+        let anchor = match &e.kind {
+            ExprKind::BinOp { left, right, .. } => CaretAnchor::BinOp {
+                left_end: left.span.end,
+                right_start: right.span.start,
+            },
+            ExprKind::Subscript { value, slice } => CaretAnchor::Subscript {
+                value_end: value.span.end,
+                slice_end: slice.span.end,
+            },
+            _ => return,
+        };
+        self.anchors.insert(e.span, anchor);
     }
 
     fn load_const(&mut self, c: Const) {
@@ -350,6 +394,12 @@ impl<'a> Compiler<'a> {
             .finish()
             .map_err(|e| CompileError::syntax(format!("internal compiler error: {e}"), span))?;
         let (consts, names) = self.u.b.take_tables();
+        let anchors = asm
+            .spans
+            .iter()
+            .enumerate()
+            .filter_map(|(i, sp)| self.anchors.get(sp).map(|&a| (i as u32, a)))
+            .collect();
         let u = &mut self.u;
         Ok(Rc::new(Code {
             kind: u.code_kind,
@@ -368,6 +418,7 @@ impl<'a> Compiler<'a> {
             children: std::mem::take(&mut u.children),
             instrs: asm.instrs,
             spans: asm.spans,
+            anchors,
             exception_table: asm.exception_table,
             max_stack: asm.max_stack,
             docstring: u.docstring.clone(),
@@ -417,6 +468,7 @@ impl<'a> Compiler<'a> {
             CodeKind::Module
         };
         let body: &[crate::ast::Stmt] = &module.body;
+        self.setup_annotations(body)?;
         let rest = if self.mode == CompileMode::File {
             self.docstring_prologue(body)?
         } else {
@@ -447,6 +499,20 @@ impl<'a> Compiler<'a> {
         Ok(&body[1..])
     }
 
+    /// CPython's `SETUP_ANNOTATIONS`: a module or class body that annotates
+    /// a variable anywhere (outside nested functions and classes) starts by
+    /// binding `__annotations__` to a new dict.
+    fn setup_annotations(&mut self, body: &'a [crate::ast::Stmt]) -> Result<()> {
+        if !body.iter().any(has_annotation) {
+            return Ok(());
+        }
+        let saved = self.set_span(body[0].span);
+        self.emit(Instr::BuildMap(0));
+        self.name_op("__annotations__", Ctx::Store)?;
+        self.set_span(saved);
+        Ok(())
+    }
+
     /// True when top-level code is being compiled in REPL mode.
     fn is_repl_top(&self) -> bool {
         self.mode == CompileMode::Repl && self.u.kind == UnitKind::Module
@@ -458,6 +524,26 @@ impl<'a> Compiler<'a> {
             self.u.code_kind,
             CodeKind::Coroutine | CodeKind::AsyncGenerator
         ) || self.is_repl_top()
+    }
+}
+
+/// Does this statement annotate a variable (CPython's `find_ann`)?
+fn has_annotation(s: &crate::ast::Stmt) -> bool {
+    use crate::ast::StmtKind;
+    let any = |b: &[crate::ast::Stmt]| b.iter().any(has_annotation);
+    match &s.kind {
+        StmtKind::AnnAssign { .. } => true,
+        StmtKind::If { body, orelse, .. }
+        | StmtKind::While { body, orelse, .. }
+        | StmtKind::For { body, orelse, .. } => any(body) || any(orelse),
+        StmtKind::With { body, .. } => any(body),
+        StmtKind::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+        } => any(body) || handlers.iter().any(|h| any(&h.body)) || any(orelse) || any(finalbody),
+        _ => false,
     }
 }
 

@@ -2,7 +2,7 @@
 //! assignment, `if`, `raise`, `assert` and imports. Loops, `try` and `with`
 //! live in `control.rs`; `def` and `class` in `func.rs`.
 
-use super::{Compiler, Ctx, Result};
+use super::{Compiler, Ctx, Result, UnitKind};
 use crate::ast::{Alias, BinOp, Constant, Expr, ExprKind, Stmt, StmtKind};
 use crate::bytecode::{BinaryOp, Instr};
 use crate::span::Span;
@@ -39,6 +39,19 @@ impl<'a> Compiler<'a> {
                 Ok(())
             }
             StmtKind::Assign { targets, value } => {
+                if let Some((elts, dests)) = swap_assignment(targets, value) {
+                    // `a, b = b, a` as CPython compiles it: the values,
+                    // then `Swap` so the first is on top; no tuple is built.
+                    for e in elts {
+                        self.compile_expr(e)?;
+                    }
+                    self.set_span(s.span);
+                    self.emit(Instr::Swap(elts.len() as u32));
+                    for t in dests {
+                        self.store_target(t)?;
+                    }
+                    return Ok(());
+                }
                 self.compile_expr(value)?;
                 for (i, t) in targets.iter().enumerate() {
                     if i + 1 < targets.len() {
@@ -52,13 +65,21 @@ impl<'a> Compiler<'a> {
             StmtKind::AugAssign { target, op, value } => {
                 self.compile_aug_assign(s.span, target, *op, value)
             }
-            StmtKind::AnnAssign { target, value, .. } => match value {
-                Some(v) => {
-                    self.compile_expr(v)?;
-                    self.store_target(target)
+            StmtKind::AnnAssign {
+                target,
+                annotation,
+                value,
+                simple,
+            } => {
+                match value {
+                    Some(v) => {
+                        self.compile_expr(v)?;
+                        self.store_target(target)?;
+                    }
+                    None => self.compile_bare_annotation(target)?,
                 }
-                None => self.compile_bare_annotation(target),
-            },
+                self.compile_annotation(target, annotation, *simple)
+            }
             StmtKind::If { test, body, orelse } => {
                 let end = self.u.b.new_label();
                 let next = if orelse.is_empty() {
@@ -162,6 +183,7 @@ impl<'a> Compiler<'a> {
 
     /// Stores the value on top of the stack into a target.
     pub(super) fn store_target(&mut self, t: &'a Expr) -> Result<()> {
+        self.note_anchor(t);
         let saved = self.set_span(t.span);
         let r = self.store_target_inner(t);
         self.set_span(saved);
@@ -173,6 +195,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Name(name) => self.name_op(name, Ctx::Store),
             ExprKind::Attribute { value, attr } => {
                 self.compile_expr(value)?;
+                self.set_span(self.attr_span(t.span, t, &attr.name));
                 let i = self.name_index(&attr.name);
                 self.emit(Instr::StoreAttr(i));
                 Ok(())
@@ -226,10 +249,12 @@ impl<'a> Compiler<'a> {
     }
 
     fn delete_target(&mut self, t: &'a Expr) -> Result<()> {
+        self.note_anchor(t);
         let saved = self.set_span(t.span);
         let r = match &t.kind {
             ExprKind::Name(name) => self.name_op(name, Ctx::Del),
             ExprKind::Attribute { value, attr } => self.compile_expr(value).map(|()| {
+                self.set_span(self.attr_span(t.span, t, &attr.name));
                 let i = self.name_index(&attr.name);
                 self.emit(Instr::DeleteAttr(i));
             }),
@@ -256,6 +281,7 @@ impl<'a> Compiler<'a> {
         value: &'a Expr,
     ) -> Result<()> {
         let op = binary_op(op);
+        self.note_anchor(target);
         match &target.kind {
             ExprKind::Name(name) => {
                 self.set_span(target.span);
@@ -268,14 +294,15 @@ impl<'a> Compiler<'a> {
             }
             ExprKind::Attribute { value: obj, attr } => {
                 self.compile_expr(obj)?;
-                self.set_span(target.span);
+                let attr_span = self.attr_span(target.span, target, &attr.name);
+                self.set_span(attr_span);
                 let i = self.name_index(&attr.name);
                 self.emit(Instr::Copy(1));
                 self.emit(Instr::LoadAttr(i));
                 self.compile_expr(value)?;
                 self.set_span(span);
                 self.emit(Instr::InplaceOp(op));
-                self.set_span(target.span);
+                self.set_span(attr_span);
                 self.emit(Instr::Swap(2));
                 self.emit(Instr::StoreAttr(i));
                 Ok(())
@@ -300,9 +327,33 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    /// `target: annotation` without a value: annotations are not
-    /// evaluated, but an attribute or subscript target's object (and
-    /// index) is, as in CPython.
+    /// The annotation of `target: annotation [= value]`, evaluated after
+    /// the assignment in module and class bodies only: a simple name's is
+    /// stored in `__annotations__`, any other is evaluated and dropped.
+    fn compile_annotation(
+        &mut self,
+        target: &'a Expr,
+        annotation: &'a Expr,
+        simple: bool,
+    ) -> Result<()> {
+        if !matches!(self.u.kind, UnitKind::Module | UnitKind::Class) {
+            return Ok(());
+        }
+        self.compile_expr(annotation)?;
+        match &target.kind {
+            ExprKind::Name(name) if simple => {
+                let mangled = super::scope::mangle(self.u.private.as_deref(), name);
+                self.name_op("__annotations__", Ctx::Load)?;
+                self.load_str(&mangled);
+                self.emit(Instr::StoreSubscr);
+            }
+            _ => self.emit(Instr::Pop),
+        }
+        Ok(())
+    }
+
+    /// `target: annotation` without a value: an attribute or subscript
+    /// target's object (and index) is evaluated, as in CPython.
     fn compile_bare_annotation(&mut self, target: &'a Expr) -> Result<()> {
         match &target.kind {
             ExprKind::Attribute { value, .. } => {
@@ -343,8 +394,9 @@ impl<'a> Compiler<'a> {
     // ---- imports -----------------------------------------------------
 
     /// `import a.b.c` binds `a`; `import a.b.c as d` binds the leaf module.
+    /// Like CPython 3.11, every instruction of an import statement carries
+    /// the statement's position.
     fn compile_import(&mut self, a: &'a Alias) -> Result<()> {
-        self.set_span(a.span);
         let i = self.name_index(&a.name);
         self.emit(Instr::ImportName(i));
         match &a.asname {
@@ -386,7 +438,6 @@ impl<'a> Compiler<'a> {
             return Ok(());
         }
         for a in names {
-            self.set_span(a.span);
             let i = self.name_index(&a.name);
             self.emit(Instr::ImportFrom(i));
             let store = a
@@ -395,7 +446,6 @@ impl<'a> Compiler<'a> {
                 .map_or(a.name.as_str(), |n| n.name.as_str());
             self.name_op(store, Ctx::Store)?;
         }
-        self.set_span(span);
         self.emit(Instr::Pop);
         Ok(())
     }
@@ -427,4 +477,19 @@ pub(super) fn binary_op(op: BinOp) -> BinaryOp {
         BinOp::BitXor => BinaryOp::Xor,
         BinOp::BitAnd => BinaryOp::And,
     }
+}
+
+/// For `t1, t2 = v1, v2` (or three of each, no starred items): the value
+/// expressions and the targets, which can be assigned with one `Swap`.
+fn swap_assignment<'e>(targets: &'e [Expr], value: &'e Expr) -> Option<(&'e [Expr], &'e [Expr])> {
+    let [target] = targets else { return None };
+    let (ExprKind::Tuple(dests) | ExprKind::List(dests)) = &target.kind else {
+        return None;
+    };
+    let ExprKind::Tuple(elts) = &value.kind else {
+        return None;
+    };
+    let plain = |es: &[Expr]| !es.iter().any(|e| matches!(e.kind, ExprKind::Starred(_)));
+    (matches!(elts.len(), 2 | 3) && elts.len() == dests.len() && plain(elts) && plain(dests))
+        .then_some((&elts[..], &dests[..]))
 }

@@ -13,12 +13,18 @@ pub fn native(vm: &mut Vm, name: &'static str, func: NativeFn) -> Value {
         func,
         receiver: Value::Unbound,
         data: Value::None,
+        self_method: false,
     })))
 }
 
 /// Adds a method (a built-in taking the receiver first) to a class.
 pub fn add_method(vm: &mut Vm, cls: ObjRef, name: &'static str, func: NativeFn) {
     let f = native(vm, name, func);
+    if let Value::Obj(r) = f {
+        if let Object::Builtin(b) = vm.heap.get_mut(r) {
+            b.self_method = true;
+        }
+    }
     set_class_attr(vm, cls, name, f);
 }
 
@@ -35,6 +41,7 @@ pub fn set_class_attr(vm: &mut Vm, cls: ObjRef, name: &str, v: Value) {
             }
         }
     }
+    vm.class_epoch += 1;
 }
 
 /// Registers a built-in function.
@@ -60,10 +67,7 @@ pub fn check_args(
             match min {
                 0 => format!("{name}() takes no arguments ({} given)", args.len()),
                 1 => format!("{name}() takes exactly one argument ({} given)", args.len()),
-                _ => format!(
-                    "{name}() takes exactly {min} arguments ({} given)",
-                    args.len()
-                ),
+                _ => format!("{name} expected {min} arguments, got {}", args.len()),
             }
         } else if args.len() < min {
             format!(
@@ -126,6 +130,8 @@ pub fn install(vm: &mut Vm) {
     vm.set_builtin("None", Value::None);
     vm.set_builtin("Ellipsis", Value::Ellipsis);
     vm.set_builtin("NotImplemented", Value::NotImplemented);
+    vm.set_builtin("False", Value::Bool(false));
+    vm.set_builtin("True", Value::Bool(true));
     def(vm, "__build_class__", build_class);
     def(vm, "print", print);
     def(vm, "len", len);
@@ -143,12 +149,28 @@ pub fn install(vm: &mut Vm) {
     def(vm, "delattr", delattr);
     super::types_core::install(vm);
     super::functions::install(vm);
+    super::builtins_numeric::install(vm);
+    super::builtins_text::install(vm);
+    super::builtins_introspect::install(vm);
+    super::descriptors::install(vm);
+    super::union_type::install(vm);
+    super::generic_alias::install(vm);
     super::str_methods::install(vm);
     super::bytes_methods::install(vm);
     super::number_methods::install(vm);
     super::list_methods::install(vm);
     super::dict_methods::install(vm);
     super::set_methods::install(vm);
+    super::gen_methods::install(vm);
+    super::dict_views::install(vm);
+    super::tuple_methods::install(vm);
+    super::range_methods::install(vm);
+    super::iterator_methods::install(vm);
+    def(vm, "sorted", super::sorting::sorted);
+    def(vm, "min", super::sorting::min);
+    def(vm, "max", super::sorting::max);
+    def(vm, "sum", super::sorting::sum);
+    super::exceptions::install(vm);
 }
 
 // ---- object -----------------------------------------------------------------
@@ -181,17 +203,51 @@ fn install_object(vm: &mut Vm) {
     add_method(vm, object, "__ne__", object_ne);
     add_method(vm, object, "__format__", object_format);
     add_method(vm, object, "__getattribute__", object_getattribute);
-    add_method(vm, object, "__init_subclass__", object_init_subclass);
+    let f = native(vm, "__init_subclass__", object_init_subclass);
+    let f = vm.alloc(Object::ClassMethod(f));
+    set_class_attr(vm, object, "__init_subclass__", f);
 }
 
-fn object_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    let Some(&Value::Obj(cls)) = args.first() else {
+fn object_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    let Some(&cls_v) = args.first() else {
         return Err(vm.type_error("object.__new__(): not enough arguments"));
     };
-    let layout = match vm.heap.get(cls) {
-        Object::Class(c) => c.layout,
-        _ => return Err(vm.type_error("object.__new__(X): X is not a type object")),
+    let layout = match cls_v {
+        Value::Obj(c) => match vm.heap.get(c) {
+            Object::Class(k) => Some(k.layout),
+            _ => None,
+        },
+        _ => None,
     };
+    let (Value::Obj(cls), Some(layout)) = (cls_v, layout) else {
+        let msg = format!(
+            "object.__new__(X): X is not a type object ({})",
+            vm.type_name(cls_v)
+        );
+        return Err(vm.type_error(msg));
+    };
+    if layout != Layout::Object && layout != Layout::Exception && cls != vm.types.object {
+        let name = vm.class_name(cls).to_string();
+        return Err(vm.type_error(format!(
+            "object.__new__({name}) is not safe, use {name}.__new__()"
+        )));
+    }
+    let excess = args.len() > 1 || !kw.is_empty();
+    if excess && layout != Layout::Exception {
+        // CPython: extra arguments are an error unless the class overrides
+        // `__init__` and not `__new__`.
+        let new = vm.class_lookup(cls, "__new__");
+        if new.is_some_and(|n| !n.is(vm.object_new)) {
+            return Err(vm.type_error(
+                "object.__new__() takes exactly one argument (the type to instantiate)",
+            ));
+        }
+        let init = vm.class_lookup(cls, "__init__");
+        if init.is_none_or(|i| i.is(vm.object_init)) {
+            let msg = format!("{}() takes no arguments", vm.class_name(cls));
+            return Err(vm.type_error(msg));
+        }
+    }
     let payload = if layout == Layout::Exception {
         let a = vm.new_tuple(args[1..].to_vec());
         crate::vm::object::Payload::Exception(Box::new(crate::vm::object::ExcData::new(a)))
@@ -205,7 +261,26 @@ fn object_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<V
     })))
 }
 
-fn object_init(_vm: &mut Vm, _args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn object_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    let Some(&this) = args.first() else {
+        return Err(vm.type_error("descriptor '__init__' of 'object' object needs an argument"));
+    };
+    if args.len() > 1 || !kw.is_empty() {
+        // CPython: extra arguments are an error unless the class overrides
+        // `__new__` and not `__init__`.
+        let cls = vm.class_of(this);
+        let init = vm.class_lookup(cls, "__init__");
+        if init.is_some_and(|i| !i.is(vm.object_init)) {
+            return Err(vm.type_error(
+                "object.__init__() takes exactly one argument (the instance to initialize)",
+            ));
+        }
+        let new = vm.class_lookup(cls, "__new__");
+        if new.is_none_or(|n| n.is(vm.object_new)) {
+            let msg = format!("{}() takes no arguments", vm.class_name(cls));
+            return Err(vm.type_error(msg));
+        }
+    }
     Ok(Value::None)
 }
 
@@ -217,15 +292,8 @@ fn object_setattr(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResul
 
 fn object_delattr(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     check_args(vm, "__delattr__", args, kw, 2, 2)?;
-    let (obj, name) = (args[0], args[1]);
-    if let (Value::Obj(r), Value::Obj(n)) = (obj, name) {
-        if let Object::Instance(inst) = vm.heap.get_mut(r) {
-            if inst.attrs.remove(n).is_some() {
-                return Ok(Value::None);
-            }
-        }
-    }
-    Err(vm.attribute_error(obj, name))
+    vm.generic_delattr(args[0], args[1])?;
+    Ok(Value::None)
 }
 
 fn object_hash(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
@@ -290,7 +358,16 @@ fn object_getattribute(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> Py
     }
 }
 
-fn object_init_subclass(_vm: &mut Vm, _args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn object_init_subclass(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    if !kw.is_empty() {
+        let name = match args.first() {
+            Some(&Value::Obj(c)) => vm.class_name(c).to_string(),
+            _ => "object".to_string(),
+        };
+        return Err(vm.type_error(format!(
+            "{name}.__init_subclass__() takes no keyword arguments"
+        )));
+    }
     Ok(Value::None)
 }
 
@@ -302,8 +379,21 @@ fn build_class(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<V
         return Err(vm.type_error("__build_class__: not enough arguments"));
     }
     let (body, name) = (args[0], args[1]);
+    let bases = check_bases(vm, &args[2..], kw)?;
+    // Run the body with a fresh namespace; the class is made from it after.
+    let ns = vm.new_dict();
+    vm.temp_roots.push(ns);
+    let r =
+        run_class_body(vm, body, ns).and_then(|cell| create_class(vm, name, &bases, ns, cell, kw));
+    vm.temp_roots.pop();
+    r
+}
+
+/// Checks the bases of a new class (default: `object`) and refuses
+/// metaclasses, which aspy does not support.
+pub fn check_bases(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Vec<ObjRef>> {
     let mut bases: Vec<ObjRef> = Vec::new();
-    for &b in &args[2..] {
+    for &b in args {
         match b {
             Value::Obj(r) if matches!(vm.heap.get(r), Object::Class(_)) => bases.push(r),
             _ => {
@@ -323,31 +413,56 @@ fn build_class(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<V
     if bases.is_empty() {
         bases.push(vm.types.object);
     }
-    let layout = vm.layout_for_bases(&bases)?;
-    let Some(mro_tail) = vm.compute_mro(&bases) else {
+    Ok(bases)
+}
+
+/// Makes a class from its namespace `ns` (a dict), as `type.__new__`
+/// does: MRO, `__qualname__` and `__doc__` handling, the `__class__` cell
+/// of the body (`cell`, or None), `__set_name__`, then the parent's
+/// `__init_subclass__` with the class keywords.
+pub fn create_class(
+    vm: &mut Vm,
+    name: Value,
+    bases: &[ObjRef],
+    ns: Value,
+    cell: Value,
+    kw: &[(Value, Value)],
+) -> PyResult<Value> {
+    for (i, &b) in bases.iter().enumerate() {
+        if bases[..i].contains(&b) {
+            let msg = format!("duplicate base class {}", vm.class_name(b));
+            return Err(vm.type_error(msg));
+        }
+    }
+    let layout = vm.layout_for_bases(bases)?;
+    let Some(mro_tail) = vm.compute_mro(bases) else {
         let names: Vec<String> = bases
             .iter()
             .map(|&b| vm.class_name(b).to_string())
             .collect();
         return Err(vm.type_error(format!(
-            "Cannot create a consistent method resolution order (MRO) for bases {}",
+            "Cannot create a consistent method resolution\norder (MRO) for bases {}",
             names.join(", ")
         )));
     };
-    // Run the body with a fresh namespace.
-    let ns = vm.new_dict();
-    vm.temp_roots.push(ns);
-    let cell = run_class_body(vm, body, ns);
-    let cell = match cell {
-        Ok(c) => c,
-        Err(e) => {
-            vm.temp_roots.pop();
-            return Err(e);
-        }
-    };
+    let qual_key = Value::Obj(vm.intern("__qualname__"));
+    let module_key = Value::Obj(vm.intern("__module__"));
+    let doc_key = Value::Obj(vm.intern("__doc__"));
+    let qualname = vm.dict_get(ns, qual_key)?.unwrap_or(name);
+    if vm.as_str(qualname).is_none() {
+        let msg = format!(
+            "type __qualname__ must be a str, not {}",
+            vm.type_name(qualname)
+        );
+        return Err(vm.type_error(msg));
+    }
+    let module = vm.dict_get(ns, module_key)?.unwrap_or(Value::None);
     let mut dict = Dict::new();
     if let Object::Dict(d) = vm.heap.get(ns.as_obj().unwrap()) {
         for e in d.iter() {
+            if e.key.is(qual_key) {
+                continue;
+            }
             dict.insert_new(e.hash, e.key, e.value);
         }
     }
@@ -358,16 +473,30 @@ fn build_class(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<V
         let h = vm.hash_value(hash_key)?;
         dict.insert_new(h, hash_key, Value::None);
     }
-    let qual_key = Value::Obj(vm.intern("__qualname__"));
-    let module_key = Value::Obj(vm.intern("__module__"));
-    let qualname = vm.dict_get(ns, qual_key)?.unwrap_or(name);
-    let module = vm.dict_get(ns, module_key)?.unwrap_or(Value::None);
-    vm.temp_roots.pop();
+    // `__init_subclass__` and `__class_getitem__` are implicitly class
+    // methods.
+    for name in ["__init_subclass__", "__class_getitem__"] {
+        let key = Value::Obj(vm.intern(name));
+        let h = vm.hash_value(key)?;
+        if let Some(i) = dict.find(h, |k| k.is(key)) {
+            let f = dict.entry(i).map_or(Value::None, |e| e.value);
+            if matches!(f, Value::Obj(r) if matches!(vm.heap.get(r), Object::Function(_))) {
+                let cm = vm.alloc(Object::ClassMethod(f));
+                dict.set_value(i, cm);
+            }
+        }
+    }
+    if dict
+        .find(vm.hash_value(doc_key)?, |k| k.is(doc_key))
+        .is_none()
+    {
+        dict.insert_new(vm.hash_value(doc_key)?, doc_key, Value::None);
+    }
     let cls = vm.heap.alloc(Object::Class(Box::new(Class {
         name,
         qualname,
         module,
-        bases: bases.clone(),
+        bases: bases.to_vec(),
         mro: Vec::new(),
         dict,
         layout,
@@ -381,26 +510,65 @@ fn build_class(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<V
     if !cell.is_none() {
         vm.cell_set(cell, Value::Obj(cls));
     }
-    // `__init_subclass__` of the parent.
     vm.temp_roots.push(Value::Obj(cls));
-    let parent = bases[0];
-    let r = match vm.class_lookup(parent, "__init_subclass__") {
-        Some(f) if !matches!(f, Value::Obj(r) if matches!(vm.heap.get(r), Object::Builtin(_))) => {
-            let f = match f {
-                Value::Obj(r) => match vm.heap.get(r) {
-                    Object::ClassMethod(inner) => *inner,
-                    _ => f,
-                },
-                _ => f,
-            };
-            let kwargs: Vec<(Value, Value)> = kw.to_vec();
-            vm.call(f, &[Value::Obj(cls)], &kwargs).map(|_| ())
-        }
-        _ => Ok(()),
-    };
+    let r = set_names(vm, cls).and_then(|_| init_subclass(vm, cls, kw));
     vm.temp_roots.pop();
     r?;
     Ok(Value::Obj(cls))
+}
+
+/// Calls `__set_name__(cls, name)` on every namespace value that has it.
+fn set_names(vm: &mut Vm, cls: ObjRef) -> PyResult<()> {
+    let entries: Vec<(Value, Value)> = match vm.heap.get(cls) {
+        Object::Class(c) => c.dict.iter().map(|e| (e.key, e.value)).collect(),
+        _ => Vec::new(),
+    };
+    // A `__set_name__` may change the namespace: keep the values alive.
+    let mark = vm.temp_roots.len();
+    vm.temp_roots
+        .extend(entries.iter().flat_map(|&(k, v)| [k, v]));
+    let r = entries
+        .iter()
+        .try_for_each(|&(key, value)| set_name(vm, cls, key, value));
+    vm.temp_roots.truncate(mark);
+    r
+}
+
+/// `value.__set_name__(cls, key)` if the value's type defines it.
+fn set_name(vm: &mut Vm, cls: ObjRef, key: Value, value: Value) -> PyResult<()> {
+    let wants = matches!(value, Value::Obj(r) if matches!(vm.heap.get(r), Object::Instance(_) | Object::Property(_)));
+    if !wants {
+        return Ok(());
+    }
+    let Some(m) = vm.lookup_special(value, "__set_name__") else {
+        return Ok(());
+    };
+    let Err(e) = vm.call(m, &[Value::Obj(cls), key], &[]) else {
+        return Ok(());
+    };
+    let msg = format!(
+        "Error calling __set_name__ on '{}' instance '{}' in '{}'",
+        vm.type_name(value),
+        vm.str_of(key),
+        vm.class_name(cls)
+    );
+    let err = vm.new_error(ExcKind::RuntimeError, msg);
+    if let Some(d) = vm.exc_data_mut(err.0) {
+        d.cause = e.0;
+        d.context = e.0;
+        d.suppress_context = true;
+    }
+    Err(err)
+}
+
+/// The parent's `__init_subclass__` (found along the MRO after `cls`).
+fn init_subclass(vm: &mut Vm, cls: ObjRef, kw: &[(Value, Value)]) -> PyResult<()> {
+    let sup = vm.alloc(Object::Super(cls, Value::Obj(cls)));
+    vm.temp_roots.push(sup);
+    let name = Value::Obj(vm.intern("__init_subclass__"));
+    let r = vm.get_attr(sup, name).and_then(|f| vm.call(f, &[], kw));
+    vm.temp_roots.pop();
+    r.map(|_| ())
 }
 
 /// Runs a class body function with `ns` as its namespace; returns the
@@ -492,6 +660,9 @@ fn print(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> 
             }
         }
     }
+    if !file.is_none() {
+        return print_to_file(vm, args, &sep, &end, file, flush);
+    }
     let mut out = String::new();
     for (i, &a) in args.iter().enumerate() {
         if i > 0 {
@@ -500,23 +671,44 @@ fn print(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> 
         out.push_str(&vm.str_value(a)?);
     }
     out.push_str(&end);
-    if file.is_none() {
-        vm.write_stdout(&out);
-        if flush {
-            vm.flush_stdout();
+    vm.write_stdout(&out);
+    if flush {
+        vm.flush_stdout();
+    }
+    Ok(Value::None)
+}
+
+/// `print(..., file=f)`: one `f.write` call per argument, separator and
+/// end, as CPython makes them.
+fn print_to_file(
+    vm: &mut Vm,
+    args: &[Value],
+    sep: &str,
+    end: &str,
+    file: Value,
+    flush: bool,
+) -> PyResult<Value> {
+    let w = vm.get_attr_str(file, "write")?;
+    vm.temp_roots.push(w);
+    let r = (|| {
+        for (i, &a) in args.iter().enumerate() {
+            if i > 0 {
+                let s = vm.new_str(sep);
+                vm.call(w, &[s], &[])?;
+            }
+            let s = vm.to_str_value(a)?;
+            vm.call(w, &[s], &[])?;
         }
-        Ok(Value::None)
-    } else {
-        let w = vm.get_attr_str(file, "write")?;
-        let s = vm.new_str(out);
+        let s = vm.new_str(end);
         vm.call(w, &[s], &[])?;
         if flush {
-            if let Ok(f) = vm.get_attr_str(file, "flush") {
-                vm.call(f, &[], &[])?;
-            }
+            let f = vm.get_attr_str(file, "flush")?;
+            vm.call(f, &[], &[])?;
         }
         Ok(Value::None)
-    }
+    })();
+    vm.temp_roots.pop();
+    r
 }
 
 fn len(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
@@ -534,9 +726,14 @@ impl Vm {
                 | Object::Tuple(_)
                 | Object::Dict(_)
                 | Object::Set(..)
+                | Object::DictView(..)
                 | Object::Bytes(_)
                 | Object::ByteArray(_) => return Ok(self.container_len(v)),
                 Object::Range(rg) => return Ok(rg.len() as usize),
+                Object::BigRange(_) => {
+                    let b = super::big_range::bounds(self, v).unwrap_or_else(|| unreachable!());
+                    return super::big_range::len_usize(self, &b);
+                }
                 Object::Native(n) => {
                     if let Some(len) = n.native_len() {
                         return Ok(len);
@@ -573,6 +770,30 @@ fn repr(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
 
 /// `isinstance`/`issubclass` class-or-tuple check.
 fn class_matches(vm: &mut Vm, cls: ObjRef, spec: Value, fname: &str) -> PyResult<bool> {
+    let generic_error = |vm: &mut Vm| {
+        vm.type_error(format!(
+            "{fname}() argument 2 cannot be a parameterized generic"
+        ))
+    };
+    if super::generic_alias::is_alias(vm, spec) {
+        return Err(generic_error(vm));
+    }
+    if let Some(members) = super::union_type::union_members(vm, spec) {
+        // Members are tried in order; a generic alias fails when reached.
+        let first = members.iter().find_map(|&t| {
+            if super::generic_alias::is_alias(vm, t) {
+                Some(Err(()))
+            } else if matches!(t, Value::Obj(r) if vm.is_subclass(cls, r)) {
+                Some(Ok(()))
+            } else {
+                None
+            }
+        });
+        return match first {
+            Some(Err(())) => Err(generic_error(vm)),
+            found => Ok(found.is_some()),
+        };
+    }
     if let Some(items) = vm.seq_items(spec) {
         if matches!(spec, Value::Obj(r) if matches!(vm.heap.get(r), Object::Tuple(_))) {
             let items = items.to_vec();
@@ -586,6 +807,9 @@ fn class_matches(vm: &mut Vm, cls: ObjRef, spec: Value, fname: &str) -> PyResult
     }
     match spec {
         Value::Obj(r) if matches!(vm.heap.get(r), Object::Class(_)) => Ok(vm.is_subclass(cls, r)),
+        _ if fname == "issubclass" => {
+            Err(vm.type_error("issubclass() arg 2 must be a class, a tuple of classes, or a union"))
+        }
         _ => Err(vm.type_error(format!(
             "{fname}() arg 2 must be a type, a tuple of types, or a union"
         ))),
@@ -624,8 +848,7 @@ fn next(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let it = args[0];
     let is_iter = match it {
         Value::Obj(r) => {
-            matches!(vm.heap.get(r), Object::Iter(_) | Object::Generator(_))
-                || vm.lookup_special(it, "__next__").is_some()
+            matches!(vm.heap.get(r), Object::Iter(_)) || vm.lookup_special(it, "__next__").is_some()
         }
         _ => false,
     };
@@ -634,8 +857,8 @@ fn next(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
         return Err(vm.type_error(msg));
     }
     match vm.iter_next_with_value(it)? {
-        crate::vm::call::GenStep::Yield(v) => Ok(v),
-        crate::vm::call::GenStep::Return(v) => match args.get(1) {
+        crate::vm::gen::GenStep::Yield(v) => Ok(v),
+        crate::vm::gen::GenStep::Return(v) => match args.get(1) {
             Some(&d) => Ok(d),
             None => Err(vm.stop_iteration(v)),
         },
@@ -657,32 +880,34 @@ fn hash(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
 
 fn callable(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     check_args(vm, "callable", args, kw, 1, 1)?;
-    let v = args[0];
-    let r = match v {
-        Value::Obj(r) => match vm.heap.get(r) {
-            Object::Function(_)
-            | Object::Builtin(_)
-            | Object::BoundMethod(_)
-            | Object::Class(_) => true,
-            _ => vm.lookup_special(v, "__call__").is_some(),
-        },
-        _ => false,
-    };
-    Ok(Value::Bool(r))
+    Ok(Value::Bool(vm.is_callable(args[0])))
+}
+
+impl Vm {
+    /// `callable(v)`.
+    pub fn is_callable(&mut self, v: Value) -> bool {
+        match v {
+            Value::Obj(r) => match self.heap.get(r) {
+                Object::Function(_)
+                | Object::Builtin(_)
+                | Object::BoundMethod(_)
+                | Object::Class(_) => true,
+                _ => self.lookup_special(v, "__call__").is_some(),
+            },
+            _ => false,
+        }
+    }
 }
 
 /// An attribute-name argument as an interned string.
-fn attr_name(vm: &mut Vm, v: Value, fname: &str) -> PyResult<Value> {
+fn attr_name(vm: &mut Vm, v: Value) -> PyResult<Value> {
     match vm.as_str(v) {
         Some(s) => {
             let s = s.to_string();
             Ok(Value::Obj(vm.intern(&s)))
         }
         None => {
-            let msg = format!(
-                "{fname}(): attribute name must be string, not '{}'",
-                vm.type_name(v)
-            );
+            let msg = format!("attribute name must be string, not '{}'", vm.type_name(v));
             Err(vm.type_error(msg))
         }
     }
@@ -690,7 +915,7 @@ fn attr_name(vm: &mut Vm, v: Value, fname: &str) -> PyResult<Value> {
 
 fn getattr(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     check_args(vm, "getattr", args, kw, 2, 3)?;
-    let name = attr_name(vm, args[1], "getattr")?;
+    let name = attr_name(vm, args[1])?;
     match vm.get_attr(args[0], name) {
         Ok(v) => Ok(v),
         Err(e) if args.len() == 3 && vm.exc_matches(e.0, ExcKind::AttributeError) => Ok(args[2]),
@@ -700,14 +925,14 @@ fn getattr(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
 
 fn setattr(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     check_args(vm, "setattr", args, kw, 3, 3)?;
-    let name = attr_name(vm, args[1], "setattr")?;
+    let name = attr_name(vm, args[1])?;
     vm.set_attr(args[0], name, args[2])?;
     Ok(Value::None)
 }
 
 fn hasattr(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     check_args(vm, "hasattr", args, kw, 2, 2)?;
-    let name = attr_name(vm, args[1], "hasattr")?;
+    let name = attr_name(vm, args[1])?;
     match vm.get_attr(args[0], name) {
         Ok(_) => Ok(Value::Bool(true)),
         Err(e) if vm.exc_matches(e.0, ExcKind::AttributeError) => Ok(Value::Bool(false)),
@@ -717,7 +942,7 @@ fn hasattr(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
 
 fn delattr(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     check_args(vm, "delattr", args, kw, 2, 2)?;
-    let name = attr_name(vm, args[1], "delattr")?;
+    let name = attr_name(vm, args[1])?;
     vm.del_attr(args[0], name)?;
     Ok(Value::None)
 }

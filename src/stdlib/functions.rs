@@ -7,7 +7,6 @@ use crate::vm::{PyResult, Vm};
 
 pub fn install(vm: &mut Vm) {
     def(vm, "abs", abs);
-    def(vm, "sum", sum);
     def(vm, "any", any);
     def(vm, "all", all);
 }
@@ -32,38 +31,6 @@ fn abs(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
             }
         }
     }
-}
-
-fn sum(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let start = super::builtins::kwarg(vm, kw, "start")
-        .or(args.get(1).copied())
-        .unwrap_or(Value::Int(0));
-    if args.is_empty() {
-        return Err(vm.type_error("sum() takes at least 1 positional argument (0 given)"));
-    }
-    if vm.as_str(start).is_some() {
-        return Err(vm.type_error("sum() can't sum strings [use ''.join(seq) instead]"));
-    }
-    let it = vm.get_iter(args[0])?;
-    vm.temp_roots.push(it);
-    let mut acc = start;
-    let result = loop {
-        match vm.iter_next(it) {
-            Ok(Some(x)) => {
-                vm.temp_roots.push(acc);
-                let r = vm.binary_op(acc, x, crate::bytecode::BinaryOp::Add);
-                vm.temp_roots.pop();
-                match r {
-                    Ok(v) => acc = v,
-                    Err(e) => break Err(e),
-                }
-            }
-            Ok(None) => break Ok(acc),
-            Err(e) => break Err(e),
-        }
-    };
-    vm.temp_roots.pop();
-    result
 }
 
 fn any(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {

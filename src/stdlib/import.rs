@@ -45,7 +45,12 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
     for dir in dirs {
         let path = std::path::Path::new(&dir).join(&file);
         if let Ok(text) = std::fs::read_to_string(&path) {
-            let shown = path.to_string_lossy().to_string();
+            // Shown relative to the script's directory, as tracebacks name it.
+            let shown = if dir == "." {
+                file.clone()
+            } else {
+                path.to_string_lossy().to_string()
+            };
             return crate::run::exec_module_source(vm, name, &shown, &text);
         }
     }

@@ -1,7 +1,7 @@
 //! Attributes the VM computes instead of storing: `__class__`, `__name__`,
-//! `__dict__`, `__doc__`, exception `args`, function and class metadata.
+//! `__dict__`, `__doc__`, function and class metadata, and the computed
+//! attributes of exceptions (`stdlib::exceptions::get_attr`).
 
-use crate::vm::exceptions::ExcKind;
 use crate::vm::object::Object;
 use crate::vm::value::Value;
 use crate::vm::{PyResult, Vm};
@@ -10,6 +10,9 @@ use crate::vm::{PyResult, Vm};
 pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
     if name == "__class__" {
         return Ok(Some(Value::Obj(vm.class_of(obj))));
+    }
+    if let Some(v) = super::number_methods::number_attr(vm, obj, name) {
+        return Ok(Some(v));
     }
     let Value::Obj(r) = obj else { return Ok(None) };
     let v = match vm.heap.get(r) {
@@ -51,6 +54,26 @@ pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
                 }
             }
             "__kwdefaults__" => f.kwdefaults,
+            "__globals__" => Value::Obj(f.globals),
+            "__closure__" => {
+                if f.closure.is_empty() {
+                    Value::None
+                } else {
+                    let cells = f.closure.to_vec();
+                    vm.new_tuple(cells)
+                }
+            }
+            "__annotations__" => {
+                if !f.annotations.is_none() {
+                    return Ok(Some(f.annotations));
+                }
+                // Created on first use and kept, as in CPython.
+                let d = vm.new_dict();
+                if let Object::Function(f) = vm.heap.get_mut(r) {
+                    f.annotations = d;
+                }
+                d
+            }
             "__dict__" => {
                 let pairs = f.attrs.items.clone();
                 let d = vm.new_dict();
@@ -83,10 +106,17 @@ pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
             "__dict__" => Value::Obj(m.dict),
             _ => return Ok(None),
         },
+        Object::Cell(c) => match name {
+            "cell_contents" if !c.is_unbound() => *c,
+            "cell_contents" => {
+                return Err(vm.value_error("Cell is empty"));
+            }
+            _ => return Ok(None),
+        },
         Object::Generator(g) => match name {
             "__name__" => g.name,
             "__qualname__" => g.qualname,
-            _ => return Ok(None),
+            _ => return super::gen_methods::generator_attr(vm, r, name),
         },
         Object::Instance(inst) => match name {
             "__dict__" => {
@@ -97,26 +127,11 @@ pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
                 }
                 d
             }
-            "args" | "__cause__" | "__context__" | "__suppress_context__" | "__traceback__" => {
-                let Some(data) = vm.exc_data(obj) else {
-                    return Ok(None);
-                };
-                match name {
-                    "args" => data.args,
-                    "__cause__" => data.cause,
-                    "__context__" => data.context,
-                    "__suppress_context__" => Value::Bool(data.suppress_context),
-                    _ => Value::None,
-                }
-            }
-            "value" if vm.exc_matches(obj, ExcKind::StopIteration) => vm.stop_iteration_value(obj),
-            "code" if vm.exc_matches(obj, ExcKind::SystemExit) => {
-                let args = vm.exc_data(obj).map(|d| d.args).unwrap_or(Value::None);
-                let items = vm.seq_items(args).map(|s| s.to_vec()).unwrap_or_default();
-                match items.len() {
-                    0 => Value::None,
-                    1 => items[0],
-                    _ => args,
+            _ if vm.exc_data(obj).is_some() => {
+                match crate::stdlib::exceptions::get_attr(vm, obj, name)? {
+                    Some(v) => v,
+                    None if name == "__doc__" => Value::None,
+                    None => return Ok(None),
                 }
             }
             "__doc__" => Value::None,
@@ -127,6 +142,15 @@ pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
             "fset" => p[1],
             "fdel" => p[2],
             "__doc__" => p[3],
+            _ => return Ok(None),
+        },
+        Object::StaticMethod(f) | Object::ClassMethod(f) => match name {
+            "__func__" | "__wrapped__" => *f,
+            "__name__" | "__qualname__" | "__doc__" | "__module__" | "__annotations__" => {
+                let (f, n) = (*f, Value::Obj(vm.intern(name)));
+                return vm.get_attr_opt(f, n);
+            }
+            "__isabstractmethod__" => Value::Bool(false),
             _ => return Ok(None),
         },
         Object::Slice(p) => match name {
@@ -161,11 +185,30 @@ pub fn object_repr(vm: &mut Vm, v: Value) -> String {
             } else {
                 let name = b.name;
                 let recv = b.receiver;
+                let raddr = recv
+                    .as_obj()
+                    .map_or(addr, |o| 0x7f00_0000_0000 + o.index() * 16);
                 format!(
-                    "<built-in method {name} of {} object at {addr:#x}>",
+                    "<built-in method {name} of {} object at {raddr:#x}>",
                     vm.type_name(recv)
                 )
             }
+        }
+        Object::Super(start, obj) => {
+            let (start, obj) = (*start, *obj);
+            let this = if obj.is_unbound() {
+                "NULL".to_string()
+            } else {
+                let owner = vm.super_self_class(obj);
+                format!("<{} object>", vm.class_name(owner))
+            };
+            format!("<super: <class '{}'>, {this}>", vm.class_name(start))
+        }
+        Object::StaticMethod(f) | Object::ClassMethod(f) => {
+            let f = *f;
+            let what = vm.type_name(v);
+            let inner = vm.repr_value(f).unwrap_or_default();
+            format!("<{what}({inner})>")
         }
         Object::Class(c) => {
             let module = vm.str_of(c.module);

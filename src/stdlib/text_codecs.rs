@@ -110,11 +110,13 @@ pub fn install(vm: &mut Vm) {
         ];
         for (name, f) in getters {
             let g = native(vm, name, f);
+            let pname = Value::Obj(vm.intern(name));
             let p = vm.alloc(Object::Property(Box::new([
                 g,
                 Value::None,
                 Value::None,
                 Value::None,
+                pname,
             ])));
             set_class_attr(vm, cls, name, p);
         }

@@ -8,7 +8,8 @@ use crate::vm::value::{ObjRef, Value};
 use crate::vm::{PyResult, Vm};
 use num_bigint::BigInt;
 
-fn set_new(vm: &mut Vm, cls: ObjRef, f: crate::vm::object::NativeFn) {
+/// Installs `f` as the `__new__` (a static method) of a built-in class.
+pub fn set_new(vm: &mut Vm, cls: ObjRef, f: crate::vm::object::NativeFn) {
     let b = native(vm, "__new__", f);
     let s = vm.alloc(Object::StaticMethod(b));
     set_class_attr(vm, cls, "__new__", s);
@@ -117,26 +118,15 @@ fn dict_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
 
 /// `set.__init__(self, iterable=())`: replaces the contents.
 fn set_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let items = match init_args(vm, "set", args, kw, false)? {
-        Some(v) => vm.collect_iterable(v)?,
-        None => Vec::new(),
-    };
-    if let Value::Obj(r) = args[0] {
-        if let Object::Set(d, _) = vm.heap.get_mut(r) {
-            d.clear();
-        }
+    let name = vm.type_name(args[0]);
+    let src = init_args(vm, &name, args, kw, false)?;
+    if let Some(t) = vm.set_table_mut(args[0]) {
+        t.clear();
     }
-    vm.temp_roots.extend_from_slice(&items);
-    let mut result = Ok(());
-    for &it in &items {
-        result = vm.set_add(args[0], it);
-        if result.is_err() {
-            break;
-        }
+    if let Some(src) = src {
+        vm.set_update(args[0], src)?;
     }
-    let n = vm.temp_roots.len() - items.len();
-    vm.temp_roots.truncate(n);
-    result.map(|_| Value::None)
+    Ok(Value::None)
 }
 
 pub fn install(vm: &mut Vm) {
@@ -256,6 +246,10 @@ fn int_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
 
 /// Parses an int literal as `int(s, base)` does.
 pub fn parse_int(vm: &mut Vm, s: &str, base: u32) -> PyResult<Value> {
+    if base != 0 && !(2..=36).contains(&base) {
+        return Err(vm.value_error("int() base must be >= 2 and <= 36, or 0"));
+    }
+    let given_base = base;
     let t = s.trim();
     let (neg, body) = match t.strip_prefix('-') {
         Some(b) => (true, b),
@@ -274,7 +268,15 @@ pub fn parse_int(vm: &mut Vm, s: &str, base: u32) -> PyResult<Value> {
         base = 10;
     }
     let clean: String = digits.chars().filter(|&c| c != '_').collect();
+    // Base 0 follows literal rules: no leading zeros in a decimal number.
+    let octal_like = given_base == 0
+        && base == 10
+        && clean.len() > 1
+        && clean.starts_with('0')
+        && clean.bytes().any(|b| b != b'0');
     let valid = !clean.is_empty()
+        && !octal_like
+        && clean.bytes().all(|b| b.is_ascii_alphanumeric())
         && !digits.starts_with('_')
         && !digits.ends_with('_')
         && !digits.contains("__")
@@ -289,7 +291,7 @@ pub fn parse_int(vm: &mut Vm, s: &str, base: u32) -> PyResult<Value> {
         None => {
             let shown = crate::vm::ops::text::str_repr(s);
             Err(vm.value_error(format!(
-                "invalid literal for int() with base {base}: {shown}"
+                "invalid literal for int() with base {given_base}: {shown}"
             )))
         }
     }
@@ -305,11 +307,24 @@ fn float_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
         Value::Int(i) => Ok(Value::Float(i as f64)),
         Value::Bool(b) => Ok(Value::Float(b as i64 as f64)),
         Value::Obj(r) => match vm.heap.get(r) {
-            Object::BigInt(_) => Ok(Value::Float(crate::vm::ops::arith::to_f64(vm, v).unwrap())),
+            Object::BigInt(b) => {
+                let b = (**b).clone();
+                super::number_methods::int_to_f64(vm, &b).map(Value::Float)
+            }
             Object::Str(s) => {
-                let t = s.s.trim().replace('_', "");
+                let trimmed = s.s.trim();
+                // An underscore is only allowed between two digits.
+                let b = trimmed.as_bytes();
+                let underscores_ok = b.iter().enumerate().all(|(i, &c)| {
+                    c != b'_'
+                        || (i > 0
+                            && b[i - 1].is_ascii_digit()
+                            && b.get(i + 1).is_some_and(u8::is_ascii_digit))
+                });
+                let t = trimmed.replace('_', "");
                 let lower = t.to_ascii_lowercase();
                 let f = match lower.trim_start_matches(['+', '-']) {
+                    _ if !underscores_ok => None,
                     "inf" | "infinity" => Some(if lower.starts_with('-') {
                         f64::NEG_INFINITY
                     } else {
@@ -371,57 +386,11 @@ fn tuple_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Va
 
 /// `dict(mapping_or_pairs, **kw)` / `d.update(...)`.
 pub fn fill_dict(vm: &mut Vm, d: Value, src: Option<Value>, kw: &[(Value, Value)]) -> PyResult<()> {
-    if let Some(src) = src {
-        let is_mapping = matches!(src, Value::Obj(r) if matches!(vm.heap.get(r), Object::Dict(_)))
-            || vm.lookup_special(src, "keys").is_some();
-        if is_mapping {
-            vm.dict_update(d, src, false)?;
-        } else {
-            let pairs = vm.collect_iterable(src)?;
-            vm.temp_roots.extend_from_slice(&pairs);
-            let n = pairs.len();
-            let mut result = Ok(());
-            for (i, p) in pairs.into_iter().enumerate() {
-                let kv = match vm.collect_iterable(p) {
-                    Ok(kv) => kv,
-                    Err(_) => {
-                        let msg = format!(
-                            "cannot convert dictionary update sequence element #{i} to a sequence"
-                        );
-                        result = Err(vm.type_error(msg));
-                        break;
-                    }
-                };
-                if kv.len() != 2 {
-                    let msg = format!(
-                        "dictionary update sequence element #{i} has length {}; 2 is required",
-                        kv.len()
-                    );
-                    result = Err(vm.value_error(msg));
-                    break;
-                }
-                if let Err(e) = vm.dict_set(d, kv[0], kv[1]) {
-                    result = Err(e);
-                    break;
-                }
-            }
-            let len = vm.temp_roots.len();
-            vm.temp_roots.truncate(len - n);
-            result?;
-        }
-    }
-    for &(k, v) in kw {
-        vm.dict_set(d, k, v)?;
-    }
-    Ok(())
+    super::dict_methods::update_from(vm, d, src, kw)
 }
 
-fn frozenset_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    let items = match args.get(1) {
-        None => Vec::new(),
-        Some(&v) => vm.collect_iterable(v)?,
-    };
-    vm.new_set_of(&items, SetKind::FrozenSet)
+fn frozenset_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    super::set_methods::construct(vm, args, kw, SetKind::FrozenSet)
 }
 
 fn range_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
@@ -429,46 +398,51 @@ fn range_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
     if !kw.is_empty() {
         return Err(vm.type_error("range() takes no keyword arguments"));
     }
-    let mut n = [0i64; 3];
-    for (i, &v) in a.iter().enumerate().take(3) {
-        n[i] = match vm.to_index(v)? {
-            Some(x) => x,
-            None => {
-                let msg = format!(
-                    "'{}' object cannot be interpreted as an integer",
-                    vm.type_name(v)
-                );
-                return Err(vm.type_error(msg));
-            }
-        };
+    match a.len() {
+        0 => Err(vm.type_error("range expected at least 1 argument, got 0")),
+        1..=3 => super::big_range::construct(vm, a),
+        k => Err(vm.type_error(format!("range expected at most 3 arguments, got {k}"))),
     }
-    let (start, stop, step) = match a.len() {
-        1 => (0, n[0], 1),
-        2 => (n[0], n[1], 1),
-        3 => (n[0], n[1], n[2]),
-        0 => return Err(vm.type_error("range expected at least 1 argument, got 0")),
-        k => return Err(vm.type_error(format!("range expected at most 3 arguments, got {k}"))),
-    };
-    if step == 0 {
-        return Err(vm.value_error("range() arg 3 must not be zero"));
-    }
-    Ok(super::builtins::new_range(vm, start, stop, step))
 }
 
 fn type_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     match args.len() {
         2 => Ok(Value::Obj(vm.class_of(args[1]))),
+        4 => super::descriptors::type_new3(vm, &args[1..], _kw),
         _ => Err(vm.type_error("type() takes 1 or 3 arguments")),
     }
 }
 
 fn enumerate_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let Some(&it) = args.get(1) else {
-        return Err(vm.type_error("enumerate() missing required argument 'iterable' (pos 1)"));
+    let (mut it, mut start) = (args.get(1).copied(), args.get(2).copied());
+    if args.len() > 3 {
+        let msg = format!(
+            "enumerate() takes at most 2 arguments ({} given)",
+            args.len() - 1 + kw.len()
+        );
+        return Err(vm.type_error(msg));
+    }
+    for &(k, v) in kw {
+        match vm.str_of(k) {
+            "iterable" if it.is_none() => it = Some(v),
+            "start" if start.is_none() => start = Some(v),
+            name @ ("iterable" | "start") => {
+                let pos = if name == "iterable" { 1 } else { 2 };
+                let msg = format!(
+                    "argument for enumerate() given by name ('{name}') and position ({pos})"
+                );
+                return Err(vm.type_error(msg));
+            }
+            other => {
+                let msg = format!("'{other}' is an invalid keyword argument for enumerate()");
+                return Err(vm.type_error(msg));
+            }
+        }
+    }
+    let Some(it) = it else {
+        return Err(vm.type_error("enumerate() missing required argument 'iterable'"));
     };
-    let start = super::builtins::kwarg(vm, kw, "start")
-        .or(args.get(2).copied())
-        .unwrap_or(Value::Int(0));
+    let start = start.unwrap_or(Value::Int(0));
     if to_bigint(vm, start).is_none() {
         let msg = format!(
             "'{}' object cannot be interpreted as an integer",
@@ -483,19 +457,31 @@ fn enumerate_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult
     }))))
 }
 
-fn zip_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    let mut iters = Vec::new();
-    for &a in &args[1..] {
-        let it = vm.get_iter(a)?;
-        vm.temp_roots.push(it);
-        iters.push(it);
+fn zip_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    let mut strict = false;
+    for &(k, v) in kw {
+        if vm.str_of(k) != "strict" {
+            let msg = format!(
+                "'{}' is an invalid keyword argument for zip()",
+                vm.str_of(k)
+            );
+            return Err(vm.type_error(msg));
+        }
+        strict = vm.truthy(v)?;
     }
-    let n = iters.len();
-    let len = vm.temp_roots.len();
-    vm.temp_roots.truncate(len - n);
-    Ok(vm.alloc(Object::Iter(Box::new(Iter::Zip {
-        iters: iters.into_boxed_slice(),
-    }))))
+    let base = vm.temp_roots.len();
+    for &a in &args[1..] {
+        match vm.get_iter(a) {
+            Ok(it) => vm.temp_roots.push(it),
+            Err(e) => {
+                vm.temp_roots.truncate(base);
+                return Err(e);
+            }
+        }
+    }
+    let iters: Box<[Value]> = vm.temp_roots[base..].into();
+    vm.temp_roots.truncate(base);
+    Ok(vm.alloc(Object::Iter(Box::new(Iter::Zip { iters, strict }))))
 }
 
 fn map_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
@@ -526,31 +512,32 @@ fn filter_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Va
     }))))
 }
 
+/// `reversed(seq)`: `__reversed__` if the type has one, else the
+/// sequence protocol (`__len__` and `__getitem__`, indexed from the end as
+/// the iterator advances).
 fn reversed_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    check_args(vm, "reversed", &args[1..], kw, 1, 1)?;
-    let seq = args[1];
-    let n = match seq {
-        Value::Obj(r) => match vm.heap.get(r) {
-            Object::List(l) => Some(l.len()),
-            Object::Tuple(t) => Some(t.len()),
-            _ => None,
-        },
-        _ => None,
+    let seq = super::method_args::arg_range(vm, args, kw, "reversed", 1, 1)?[0];
+    let builtin_seq = match seq {
+        Value::Obj(r) => matches!(
+            vm.heap.get(r),
+            Object::List(_) | Object::Tuple(_) | Object::Str(_) | Object::Bytes(_)
+        ),
+        _ => false,
     };
-    if let Some(n) = n {
-        return Ok(vm.alloc(Object::Iter(Box::new(Iter::Reversed { seq, index: n }))));
-    }
-    if let Some(m) = vm.lookup_special(seq, "__reversed__") {
-        return vm.call(m, &[], &[]);
-    }
-    let items = match vm.collect_iterable(seq) {
-        Ok(items) => items,
-        Err(_) => {
+    if !builtin_seq {
+        if let Some(m) = vm.lookup_special(seq, "__reversed__") {
+            if m.is_none() {
+                let msg = format!("'{}' object is not reversible", vm.type_name(seq));
+                return Err(vm.type_error(msg));
+            }
+            return vm.call(m, &[], &[]);
+        }
+        let is_mapping = vm.dict_table(seq).is_some() || vm.set_kind(seq).is_some();
+        if is_mapping || vm.lookup_special(seq, "__getitem__").is_none() {
             let msg = format!("'{}' object is not reversible", vm.type_name(seq));
             return Err(vm.type_error(msg));
         }
-    };
-    let l = vm.new_list(items);
-    let n = vm.container_len(l);
-    Ok(vm.alloc(Object::Iter(Box::new(Iter::Reversed { seq: l, index: n }))))
+    }
+    let n = vm.len_of(seq)?;
+    Ok(vm.alloc(Object::Iter(Box::new(Iter::Reversed { seq, index: n }))))
 }

@@ -5,8 +5,9 @@
 //! attributes (functions become bound methods), then `__getattr__`.
 //! Attribute names are interned strings, so comparisons are by identity.
 
+use super::descr::Accessor;
 use super::exceptions::ExcKind;
-use super::object::{BoundMethod, Builtin, Object};
+use super::object::{BoundMethod, Builtin, GlobalCache, Object, VmCode};
 use super::value::{ObjRef, Value};
 use super::{PyErr, PyResult, Vm};
 
@@ -58,12 +59,13 @@ impl Vm {
                 receiver: obj,
             })),
             Object::Builtin(b) if b.receiver.is_unbound() => {
-                let (name, func, data) = (b.name, b.func, b.data);
+                let (name, func, data, self_method) = (b.name, b.func, b.data, b.self_method);
                 self.alloc(Object::Builtin(Box::new(Builtin {
                     name,
                     func,
                     receiver: obj,
                     data,
+                    self_method,
                 })))
             }
             Object::ClassMethod(f) => {
@@ -80,15 +82,31 @@ impl Vm {
 
     /// `obj.name` where `name` is an interned string.
     pub fn get_attr(&mut self, obj: Value, name: Value) -> PyResult<Value> {
-        match self.get_attr_opt(obj, name)? {
-            Some(v) => Ok(v),
-            None => {
-                if let Some(ga) = self.lookup_special(obj, "__getattr__") {
-                    return self.call(ga, &[name], &[]);
-                }
-                Err(self.attribute_error(obj, name))
-            }
+        let r = match self.get_attr_opt(obj, name) {
+            Ok(Some(v)) => return Ok(v),
+            Ok(None) => match self.lookup_special(obj, "__getattr__") {
+                Some(ga) => self.call(ga, &[name], &[]),
+                None => return Err(self.attribute_error(obj, name)),
+            },
+            Err(e) => Err(e),
+        };
+        r.map_err(|e| self.attribute_error_context(e, obj, name))
+    }
+
+    /// Like CPython's `PyObject_GetAttr`: an AttributeError raised while
+    /// looking `name` up (by a property, `__getattr__`, ...) learns the
+    /// name and object it was about, if it does not know them yet, so an
+    /// uncaught one can suggest a close name.
+    fn attribute_error_context(&mut self, err: PyErr, obj: Value, name: Value) -> PyErr {
+        let e = err.0;
+        if self.exc_matches(e, ExcKind::AttributeError)
+            && self.exc_field(e, 0).is_unbound()
+            && self.exc_field(e, 1).is_unbound()
+        {
+            self.set_exc_field(e, 0, name);
+            self.set_exc_field(e, 1, obj);
         }
+        err
     }
 
     /// `obj.name` with the name as text.
@@ -127,6 +145,11 @@ impl Vm {
                         return Ok(Some(v));
                     }
                 }
+                Object::Super(..) => {
+                    if let Some(v) = self.super_get_attr(r, name)? {
+                        return Ok(Some(v));
+                    }
+                }
                 _ => {}
             }
         }
@@ -162,21 +185,12 @@ impl Vm {
         self.special_attr(obj, name)
     }
 
-    fn is_data_descriptor(&self, d: Value) -> bool {
-        matches!(d, Value::Obj(r) if matches!(self.heap.get(r), Object::Property(_)))
-    }
-
     /// Applies the descriptor protocol to a class attribute found for `obj`.
     fn descriptor_get(&mut self, d: Value, obj: Value, cls: ObjRef) -> PyResult<Value> {
         if let Value::Obj(r) = d {
             match self.heap.get(r) {
-                Object::Property(p) => {
-                    let fget = p[0];
-                    if fget.is_none() {
-                        return Err(
-                            self.new_error(ExcKind::AttributeError, "property has no getter")
-                        );
-                    }
+                Object::Property(_) => {
+                    let fget = self.property_accessor(r, Accessor::Get, obj)?;
                     return self.call(fget, &[obj], &[]);
                 }
                 Object::Instance(_) => {
@@ -234,16 +248,16 @@ impl Vm {
 
     /// `obj.name = value`.
     pub fn set_attr(&mut self, obj: Value, name: Value, value: Value) -> PyResult<()> {
-        let Value::Obj(name_ref) = name else {
+        if !matches!(name, Value::Obj(_)) {
             return Err(self.type_error("attribute name must be string"));
-        };
+        }
         let Value::Obj(r) = obj else {
             return Err(self.attribute_error_set(obj, name));
         };
         let has_ext = self.heap.has_ext(r);
         match self.heap.get(r) {
-            Object::Instance(_) => self.instance_set_attr(obj, r, name, value),
-            _ if has_ext => self.instance_set_attr(obj, r, name, value),
+            Object::Instance(_) => self.instance_set_attr(obj, name, value),
+            _ if has_ext => self.instance_set_attr(obj, name, value),
             Object::Class(_) => {
                 self.namespace_set_class(r, name, value)?;
                 Ok(())
@@ -252,87 +266,131 @@ impl Vm {
                 let d = m.dict;
                 self.dict_set(Value::Obj(d), name, value)
             }
-            Object::Function(_) => {
-                let n = self.str_of(name).to_string();
-                if let Object::Function(f) = self.heap.get_mut(r) {
-                    match n.as_str() {
-                        "__name__" => f.name = value,
-                        "__qualname__" => f.qualname = value,
-                        "__doc__" => f.doc = value,
-                        "__module__" => f.module = value,
-                        _ => f.attrs.set(name_ref, value),
-                    }
-                }
-                Ok(())
-            }
+            Object::Function(_) => self.set_function_attr(r, name, value),
             _ => Err(self.attribute_error_set(obj, name)),
         }
     }
 
     /// `obj.name = value` for an instance (or a built-in subclass instance):
-    /// a property setter, a user `__setattr__`, or the instance namespace.
-    fn instance_set_attr(
-        &mut self,
-        obj: Value,
-        r: ObjRef,
-        name: Value,
-        value: Value,
-    ) -> PyResult<()> {
+    /// a user `__setattr__`, else `object.__setattr__`.
+    fn instance_set_attr(&mut self, obj: Value, name: Value, value: Value) -> PyResult<()> {
         let Value::Obj(name_ref) = name else {
             return Err(self.type_error("attribute name must be string"));
         };
         let cls = self.class_of(obj);
-        if let Some(Value::Obj(dr)) = self.class_lookup_ref(cls, name) {
-            if let Object::Property(p) = self.heap.get(dr) {
-                let fset = p[1];
-                if fset.is_none() {
-                    let cname = self.class_name(cls).to_string();
-                    let msg = format!(
-                        "property '{}' of '{cname}' object has no setter",
-                        self.str_of(name)
-                    );
-                    return Err(self.new_error(ExcKind::AttributeError, msg));
-                }
-                self.call(fset, &[obj, value], &[])?;
-                return Ok(());
-            }
-        }
         if let Some(sa) = self.class_lookup(cls, "__setattr__") {
             if !sa.is(self.object_setattr) {
                 self.call(sa, &[obj, name, value], &[])?;
                 return Ok(());
             }
         }
-        self.store_instance_attr(r, name_ref, value);
-        Ok(())
+        self.instance_store(obj, name_ref, Some(value))
     }
 
-    /// Stores into the namespace of an instance or built-in subclass instance.
-    fn store_instance_attr(&mut self, r: ObjRef, name: ObjRef, value: Value) {
+    /// Stores into the namespace of an instance or built-in subclass
+    /// instance (an exception's computed attributes go to its state).
+    fn store_instance_attr(&mut self, r: ObjRef, name: ObjRef, value: Value) -> PyResult<()> {
+        if self.exc_data(Value::Obj(r)).is_some() {
+            let n = self.str_of(Value::Obj(name)).to_string();
+            if crate::stdlib::exceptions::set_attr(self, Value::Obj(r), &n, value)? {
+                return Ok(());
+            }
+        }
         if let Object::Instance(inst) = self.heap.get_mut(r) {
             inst.attrs.set(name, value);
         } else if let Some(ext) = self.heap.ext_mut(r) {
             ext.attrs.set(name, value);
         }
+        Ok(())
     }
 
-    /// `object.__setattr__(obj, name, value)`: plain instance store.
+    /// `object.__setattr__(obj, name, value)`: descriptors, then the
+    /// instance's own attributes.
     pub fn generic_setattr(&mut self, obj: Value, name: Value, value: Value) -> PyResult<()> {
         match (obj, name) {
-            (Value::Obj(r), Value::Obj(n)) => {
-                let n = if self.lookup_interned(self.str_of(Value::Obj(n))) == Some(n) {
-                    n
-                } else {
-                    let s = self.str_of(Value::Obj(n)).to_string();
-                    self.intern(&s)
-                };
+            (Value::Obj(r), Value::Obj(_)) => {
+                let n = self.interned_name(name);
                 if matches!(self.heap.get(r), Object::Instance(_)) || self.heap.has_ext(r) {
-                    self.store_instance_attr(r, n, value);
-                    return Ok(());
+                    return self.instance_store(obj, n, Some(value));
                 }
                 self.set_attr(obj, Value::Obj(n), value)
             }
             _ => Err(self.attribute_error_set(obj, name)),
+        }
+    }
+
+    /// `object.__delattr__(obj, name)`.
+    pub fn generic_delattr(&mut self, obj: Value, name: Value) -> PyResult<()> {
+        match (obj, name) {
+            (Value::Obj(r), Value::Obj(_)) => {
+                let n = self.interned_name(name);
+                if matches!(self.heap.get(r), Object::Instance(_)) || self.heap.has_ext(r) {
+                    return self.instance_store(obj, n, None);
+                }
+                self.del_attr(obj, Value::Obj(n))
+            }
+            _ => Err(self.attribute_error(obj, name)),
+        }
+    }
+
+    /// The interned string equal to a `str` value.
+    fn interned_name(&mut self, name: Value) -> ObjRef {
+        let text = self.str_of(name);
+        match self.lookup_interned(text) {
+            Some(i) => i,
+            None => {
+                let s = text.to_string();
+                self.intern(&s)
+            }
+        }
+    }
+
+    /// Stores (or with None, deletes) an instance attribute the way
+    /// `object.__setattr__`/`__delattr__` do: a data descriptor on the type
+    /// (property, user `__set__`/`__delete__`) wins over the instance's own
+    /// attributes; plain `object()` instances have none.
+    fn instance_store(&mut self, obj: Value, name: ObjRef, value: Option<Value>) -> PyResult<()> {
+        let name_v = Value::Obj(name);
+        let Value::Obj(r) = obj else {
+            return Err(self.attribute_error_set(obj, name_v));
+        };
+        let cls = self.class_of(obj);
+        if let Some(d @ Value::Obj(dr)) = self.class_lookup_ref(cls, name_v) {
+            if let Object::Property(_) = self.heap.get(dr) {
+                return match value {
+                    Some(v) => {
+                        let fset = self.property_accessor(dr, Accessor::Set, obj)?;
+                        self.call(fset, &[obj, v], &[]).map(|_| ())
+                    }
+                    None => {
+                        let fdel = self.property_accessor(dr, Accessor::Delete, obj)?;
+                        self.call(fdel, &[obj], &[]).map(|_| ())
+                    }
+                };
+            }
+            if self.user_descriptor_store(d, obj, value)? {
+                return Ok(());
+            }
+        }
+        if cls == self.types.object {
+            return Err(match value {
+                Some(_) => self.attribute_error_set(obj, name_v),
+                None => self.attribute_error(obj, name_v),
+            });
+        }
+        match value {
+            Some(v) => self.store_instance_attr(r, name, v),
+            None => {
+                let removed = if let Object::Instance(inst) = self.heap.get_mut(r) {
+                    inst.attrs.remove(name)
+                } else {
+                    self.heap.ext_mut(r).and_then(|e| e.attrs.remove(name))
+                };
+                match removed {
+                    Some(_) => Ok(()),
+                    None => Err(self.attribute_error(obj, name_v)),
+                }
+            }
         }
     }
 
@@ -350,6 +408,7 @@ impl Vm {
                 c.version += 1;
             }
         }
+        self.class_epoch += 1;
         Ok(())
     }
 
@@ -360,8 +419,8 @@ impl Vm {
         };
         if let Value::Obj(r) = obj {
             match self.heap.get(r) {
-                Object::Instance(_) => return self.instance_del_attr(obj, r, name),
-                _ if self.heap.has_ext(r) => return self.instance_del_attr(obj, r, name),
+                Object::Instance(_) => return self.instance_del_attr(obj, name),
+                _ if self.heap.has_ext(r) => return self.instance_del_attr(obj, name),
                 Object::Class(_) => {
                     let hash = self.hash_value(name)?;
                     if let Object::Class(c) = self.heap.get(r) {
@@ -370,6 +429,7 @@ impl Vm {
                                 c.dict.remove_at(i);
                                 c.version += 1;
                             }
+                            self.class_epoch += 1;
                             return Ok(());
                         }
                     }
@@ -391,36 +451,20 @@ impl Vm {
         Err(self.attribute_error(obj, name))
     }
 
-    /// `del obj.name` for an instance (or a built-in subclass instance).
-    fn instance_del_attr(&mut self, obj: Value, r: ObjRef, name: Value) -> PyResult<()> {
+    /// `del obj.name` for an instance (or a built-in subclass instance): a
+    /// user `__delattr__`, else `object.__delattr__`.
+    fn instance_del_attr(&mut self, obj: Value, name: Value) -> PyResult<()> {
         let Value::Obj(name_ref) = name else {
             return Err(self.attribute_error(obj, name));
         };
         let cls = self.class_of(obj);
-        if let Some(Value::Obj(dr)) = self.class_lookup_ref(cls, name) {
-            if let Object::Property(p) = self.heap.get(dr) {
-                let fdel = p[2];
-                if !fdel.is_none() {
-                    self.call(fdel, &[obj], &[])?;
-                    return Ok(());
-                }
-            }
-        }
         if let Some(da) = self.class_lookup(cls, "__delattr__") {
             if !da.is(self.object_delattr) {
                 self.call(da, &[obj, name], &[])?;
                 return Ok(());
             }
         }
-        let removed = if let Object::Instance(inst) = self.heap.get_mut(r) {
-            inst.attrs.remove(name_ref)
-        } else {
-            self.heap.ext_mut(r).and_then(|e| e.attrs.remove(name_ref))
-        };
-        match removed {
-            Some(_) => Ok(()),
-            None => Err(self.attribute_error(obj, name)),
-        }
+        self.instance_store(obj, name_ref, None)
     }
 
     /// `LoadMethod`: (function, receiver) for a method found on the type,
@@ -436,7 +480,9 @@ impl Vm {
                         true
                     }
                 }
-                Object::Module(_) | Object::Class(_) | Object::Function(_) => false,
+                Object::Module(_) | Object::Class(_) | Object::Function(_) | Object::Super(..) => {
+                    false
+                }
                 _ if self.heap.has_ext(r) => {
                     matches!(name, Value::Obj(n) if self.ext_attr(r, n).is_none())
                 }
@@ -490,8 +536,13 @@ impl Vm {
         self.new_error(ExcKind::AttributeError, msg)
     }
 
-    /// Sets a plain attribute on an exception instance (e.g. `name`).
+    /// Sets an attribute of an exception instance from Rust: one of its
+    /// family's fields (e.g. `name`) or else a plain instance attribute.
     pub fn set_exc_attr(&mut self, exc: Value, name: &str, v: Value) {
+        if let Some(i) = self.exc_field_index(exc, name) {
+            self.set_exc_field(exc, i, v);
+            return;
+        }
         let n = self.intern(name);
         if let Value::Obj(r) = exc {
             if let Object::Instance(inst) = self.heap.get_mut(r) {
@@ -512,6 +563,44 @@ impl Vm {
             return Ok(v);
         }
         Err(self.name_error(name))
+    }
+
+    /// `LoadGlobal` of `code.names[i]` when the cache entry did not match:
+    /// looks the name up and refills the entry.
+    #[inline(never)]
+    pub(crate) fn load_global_cached(
+        &mut self,
+        code: &VmCode,
+        i: u32,
+        globals: ObjRef,
+    ) -> PyResult<Value> {
+        let name = code.names[i as usize];
+        let (value, builtins_version) = match self.dict_get_str(globals, name) {
+            Some(v) => (v, 0),
+            None => match self.dict_get_str(self.builtins, name) {
+                Some(v) => (v, self.dict_version(self.builtins)),
+                None => return Err(self.name_error(name)),
+            },
+        };
+        let globals_version = self.dict_version(globals);
+        if globals_version != u64::MAX {
+            code.global_cache[i as usize].set(GlobalCache {
+                globals_version,
+                builtins_version,
+                value,
+            });
+        }
+        Ok(value)
+    }
+
+    /// The version of a dict object (`u64::MAX`, never a version, for
+    /// anything else).
+    #[inline(always)]
+    pub(crate) fn dict_version(&self, d: ObjRef) -> u64 {
+        match self.heap.get(d) {
+            Object::Dict(t) => t.version(),
+            _ => u64::MAX,
+        }
     }
 
     /// `LoadName`: the frame's namespace, then globals, then builtins.

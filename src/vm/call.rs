@@ -1,22 +1,37 @@
 //! Calling: the call instructions, argument binding, frames for aspy
-//! functions, calls from Rust into aspy code, and generator resumption.
+//! functions, and calls from Rust into aspy code. Generator resumption is
+//! in `gen.rs`.
 
 use super::exceptions::ExcKind;
 use super::frame::{Frame, FrameMode};
 use super::interp::{CallOutcome, Exit};
-use super::object::{
-    BoundMethod, Dict, Function, GenState, Generator, Instance, Layout, Object, Payload, VmCode,
-};
+use super::object::{BoundMethod, Dict, Function, Instance, Layout, Object, Payload, VmCode};
 use super::value::{ObjRef, Value};
 use super::{PyErr, PyResult, Vm};
-use crate::bytecode::opcode::{MAKE_FN_CLOSURE, MAKE_FN_DEFAULTS, MAKE_FN_KWDEFAULTS};
-use crate::bytecode::{CodeKind, Instr};
+use crate::bytecode::opcode::{
+    MAKE_FN_ANNOTATIONS, MAKE_FN_CLOSURE, MAKE_FN_DEFAULTS, MAKE_FN_KWDEFAULTS,
+};
 use std::rc::Rc;
 
-/// What one resumption of a generator from Rust produced.
-pub enum GenStep {
-    Yield(Value),
-    Return(Value),
+/// Calls of built-in functions with fewer positional arguments than this
+/// (and no keywords) pass them in a buffer on the Rust stack.
+const INLINE_ARGS: usize = 8;
+
+/// Entries in `Vm::init_cache`.
+pub(crate) const INIT_CACHE_SIZE: usize = 64;
+
+/// One entry of `Vm::init_cache`: a class's `__new__` and `__init__` as
+/// found along its MRO, and its `__init__` function if calls of the class
+/// can run it inline (see [`Vm::plain_init`]). Valid for `class` while
+/// `Vm::class_epoch` is `epoch` (0: empty); the values are not traced, as
+/// while the entry is valid the class holds them.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct InitCache {
+    epoch: u64,
+    class: Option<ObjRef>,
+    new: Option<Value>,
+    init: Option<Value>,
+    plain_init: Option<ObjRef>,
 }
 
 impl Vm {
@@ -58,7 +73,15 @@ impl Vm {
         let pos = self.seq_items(args).map(|s| s.to_vec());
         let pos = match pos {
             Some(p) => p,
-            None => self.collect_iterable(args)?,
+            None => match self.collect_iterable(args) {
+                Ok(p) => p,
+                Err(e) => {
+                    let callee = self.fiber.stack[func_pos];
+                    let e = self.star_error(e, args, Some(callee));
+                    self.temp_roots.truncate(self.temp_roots.len() - 2);
+                    return Err(e);
+                }
+            },
         };
         let nargs = pos.len();
         self.fiber.stack.extend(pos);
@@ -126,14 +149,28 @@ impl Vm {
                 self.fiber.stack[func_pos] = func;
                 self.call_at(func, func_pos, args_start, nargs + 1, kwnames, native)
             }
+            Object::Builtin(b) if kwnames.is_none() && nargs < INLINE_ARGS => {
+                // The common case, without allocating: copy the arguments
+                // (still rooted on the stack) into a buffer on the Rust
+                // stack, since the native function may grow the value stack.
+                let (f, receiver, self_method) = (b.func, b.receiver, b.self_method);
+                let mut buf = [Value::None; INLINE_ARGS];
+                let skip = !receiver.is_unbound() as usize;
+                buf[0] = receiver;
+                buf[skip..skip + nargs]
+                    .copy_from_slice(&self.fiber.stack[args_start..args_start + nargs]);
+                let v = self.run_native(f, self_method, &buf[..skip + nargs], &[])?;
+                self.fiber.stack.truncate(func_pos);
+                Ok(CallOutcome::Done(v))
+            }
             Object::Builtin(b) => {
-                let (f, receiver) = (b.func, b.receiver);
+                let (f, receiver, self_method) = (b.func, b.receiver, b.self_method);
                 let mut args: Vec<Value> = Vec::with_capacity(nargs + 1);
                 if !receiver.is_unbound() {
                     args.push(receiver);
                 }
                 let kw = self.split_kwargs(args_start, nargs, kwnames, &mut args);
-                let v = self.call_native(f, callee, &args, &kw)?;
+                let v = self.run_native(f, self_method, &args, &kw)?;
                 self.fiber.stack.truncate(func_pos);
                 Ok(CallOutcome::Done(v))
             }
@@ -165,16 +202,30 @@ impl Vm {
         }
     }
 
-    /// Runs a Rust function; `callee` stays rooted on the stack meanwhile.
+    /// Runs a Rust function. A type's method (`self_method`) whose receiver
+    /// is a built-in subclass instance runs with `builtin_self` set to it,
+    /// so the operations it applies to its receiver are the built-in ones
+    /// (`super().__getitem__(k)` in a dict subclass's `__getitem__` must
+    /// not call that `__getitem__` again), as CPython's C methods are.
     #[inline]
-    fn call_native(
+    pub(crate) fn run_native(
         &mut self,
         f: super::object::NativeFn,
-        _callee: Value,
+        self_method: bool,
         args: &[Value],
         kw: &[(Value, Value)],
     ) -> PyResult<Value> {
-        f(self, args, kw)
+        let receiver = match args.first() {
+            Some(&Value::Obj(r)) if self_method && self.heap.has_ext(r) => Some(r),
+            _ => None,
+        };
+        if receiver.is_none() && self.builtin_self.is_none() {
+            return f(self, args, kw);
+        }
+        let saved = std::mem::replace(&mut self.builtin_self, receiver);
+        let r = f(self, args, kw);
+        self.builtin_self = saved;
+        r
     }
 
     /// Copies positional arguments into `out` and returns keyword pairs.
@@ -236,7 +287,10 @@ impl Vm {
         }
         self.init_cells(fref, &code, args_start);
         if c.is_resumable() {
-            let stack: Vec<Value> = self.fiber.stack.drain(args_start..).collect();
+            // Room for the frame's whole operand stack: a running generator
+            // never reallocates its saved buffer.
+            let mut stack = Vec::with_capacity(nslots + c.max_stack as usize);
+            stack.extend(self.fiber.stack.drain(args_start..));
             self.fiber.stack.truncate(func_pos);
             let gen = self.new_generator(fref, code, globals, stack);
             return Ok(CallOutcome::Done(gen));
@@ -274,7 +328,10 @@ impl Vm {
             return Err(self.new_error(ExcKind::RecursionError, "maximum recursion depth exceeded"));
         }
         self.native_depth += 1;
+        // aspy code run from a built-in method sees every override again.
+        let saved = self.builtin_self.take();
         let r = self.run_frames(stop);
+        self.builtin_self = saved;
         self.native_depth -= 1;
         r
     }
@@ -462,6 +519,63 @@ impl Vm {
         ))
     }
 
+    /// The `__init__` function of a class whose instances are plain (layout
+    /// `Object`, `object.__new__`), if it is an aspy function: the dispatch
+    /// loop then allocates the instance and runs `__init__` inline. Cached
+    /// per class and class epoch in `Vm::init_cache`.
+    #[inline]
+    pub(crate) fn plain_init(&mut self, cls: ObjRef) -> Option<ObjRef> {
+        let e = self.class_call_entry(cls);
+        e.plain_init
+    }
+
+    /// The class attributes `__new__` and `__init__` (as stored, unbound)
+    /// of `cls`, from `Vm::init_cache`.
+    #[inline]
+    fn class_new_init(&mut self, cls: ObjRef) -> (Option<Value>, Option<Value>) {
+        let e = self.class_call_entry(cls);
+        (e.new, e.init)
+    }
+
+    /// The `init_cache` entry of `cls`, refilled if stale.
+    #[inline]
+    fn class_call_entry(&mut self, cls: ObjRef) -> InitCache {
+        let slot = cls.index() % INIT_CACHE_SIZE;
+        let e = self.init_cache[slot];
+        if e.epoch == self.class_epoch && e.class == Some(cls) {
+            return e;
+        }
+        let new = self.class_lookup(cls, "__new__");
+        let init = self.class_lookup(cls, "__init__");
+        let plain = matches!(self.heap.get(cls), Object::Class(c) if c.layout == Layout::Object)
+            && new.is_none_or(|n| n.is(self.object_new));
+        let plain_init = match init {
+            Some(Value::Obj(f)) if plain && matches!(self.heap.get(f), Object::Function(_)) => {
+                Some(f)
+            }
+            _ => None,
+        };
+        let e = InitCache {
+            epoch: self.class_epoch,
+            class: Some(cls),
+            new,
+            init,
+            plain_init,
+        };
+        self.init_cache[slot] = e;
+        e
+    }
+
+    /// A new instance of a plain class, with no attributes yet.
+    #[inline]
+    pub(crate) fn new_plain_instance(&mut self, cls: ObjRef) -> Value {
+        self.alloc(Object::Instance(Instance {
+            class: cls,
+            attrs: Default::default(),
+            payload: Payload::None,
+        }))
+    }
+
     /// Calling a class: make an instance and run `__init__`.
     fn call_class(
         &mut self,
@@ -472,7 +586,8 @@ impl Vm {
         kwnames: Option<Value>,
         native: bool,
     ) -> PyResult<CallOutcome> {
-        let new = self.class_lookup(cls, "__new__").map(|n| match n {
+        let (class_new, class_init) = self.class_new_init(cls);
+        let new = class_new.map(|n| match n {
             Value::Obj(r) => match self.heap.get(r) {
                 Object::StaticMethod(f) if !n.is(self.object_new) => *f,
                 _ => n,
@@ -483,17 +598,23 @@ impl Vm {
         let instance = match new {
             Some(n) if !n.is(object_new) => {
                 // A custom or built-in `__new__`: call it with the class first.
-                let mut args = vec![Value::Obj(cls)];
-                let kw = self.split_kwargs(args_start, nargs, kwnames, &mut args);
-                let inst = self.call(n, &args, &kw)?;
+                let inst = if kwnames.is_none() && nargs < INLINE_ARGS {
+                    let mut buf = [Value::Obj(cls); INLINE_ARGS];
+                    buf[1..=nargs]
+                        .copy_from_slice(&self.fiber.stack[args_start..args_start + nargs]);
+                    self.call(n, &buf[..=nargs], &[])?
+                } else {
+                    let mut args = vec![Value::Obj(cls)];
+                    let kw = self.split_kwargs(args_start, nargs, kwnames, &mut args);
+                    self.call(n, &args, &kw)?
+                };
                 if !self.is_instance(inst, cls) {
                     self.fiber.stack.truncate(func_pos);
                     return Ok(CallOutcome::Done(inst));
                 }
                 let is_builtin_new =
                     matches!(n, Value::Obj(r) if matches!(self.heap.get(r), Object::Builtin(_)));
-                let user_init = self.class_lookup(cls, "__init__");
-                if is_builtin_new && user_init.is_some_and(|i| i.is(self.object_init)) {
+                if is_builtin_new && class_init.is_some_and(|i| i.is(self.object_init)) {
                     self.fiber.stack.truncate(func_pos);
                     return Ok(CallOutcome::Done(inst));
                 }
@@ -501,14 +622,18 @@ impl Vm {
             }
             _ => self.new_instance(cls, args_start, nargs, kwnames),
         };
-        let init = self.class_lookup(cls, "__init__");
-        let init = match init {
+        // `BaseException.__init__` would only set the args `object.__new__`
+        // already stored (it still runs to refuse keyword arguments).
+        let default_new = new.is_none_or(|n| n.is(object_new));
+        let init = match class_init {
+            Some(i) if i.is(self.exc_init) && default_new && kwnames.is_none() => {
+                self.fiber.stack.truncate(func_pos);
+                return Ok(CallOutcome::Done(instance));
+            }
             Some(i) if !i.is(self.object_init) => i,
             _ => {
                 if nargs > 0 && new.is_none_or(|n| n.is(object_new)) {
-                    let excess = self
-                        .class_lookup(cls, "__init__")
-                        .is_some_and(|i| i.is(self.object_init));
+                    let excess = class_init.is_some_and(|i| i.is(self.object_init));
                     if excess && !self.is_subclass(cls, self.types.exc(ExcKind::BaseException)) {
                         let name = self.class_name(cls).to_string();
                         self.fiber.stack.truncate(func_pos);
@@ -585,14 +710,19 @@ impl Vm {
     pub fn call(&mut self, f: Value, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
         if let Value::Obj(r) = f {
             if let Object::Builtin(b) = self.heap.get(r) {
-                let (func, receiver) = (b.func, b.receiver);
+                let (func, receiver, self_method) = (b.func, b.receiver, b.self_method);
                 if receiver.is_unbound() {
-                    return func(self, args, kw);
+                    return self.run_native(func, self_method, args, kw);
+                }
+                if args.len() < INLINE_ARGS {
+                    let mut buf = [receiver; INLINE_ARGS];
+                    buf[1..=args.len()].copy_from_slice(args);
+                    return self.run_native(func, self_method, &buf[..=args.len()], kw);
                 }
                 let mut all = Vec::with_capacity(args.len() + 1);
                 all.push(receiver);
                 all.extend_from_slice(args);
-                return func(self, &all, kw);
+                return self.run_native(func, self_method, &all, kw);
             }
         }
         let func_pos = self.fiber.stack.len();
@@ -624,7 +754,8 @@ impl Vm {
         }
     }
 
-    /// `MakeFunction`: pops defaults/kwdefaults/closure as flagged.
+    /// `MakeFunction`: pops defaults/kwdefaults/annotations/closure as
+    /// flagged.
     pub(crate) fn make_function(
         &mut self,
         code: Rc<VmCode>,
@@ -636,6 +767,11 @@ impl Vm {
             self.seq_items(t).map(|s| s.to_vec()).unwrap_or_default()
         } else {
             Vec::new()
+        };
+        let annotations = if flags & MAKE_FN_ANNOTATIONS != 0 {
+            self.fiber.stack.pop().unwrap()
+        } else {
+            Value::None
         };
         let kwdefaults = if flags & MAKE_FN_KWDEFAULTS != 0 {
             self.fiber.stack.pop().unwrap()
@@ -670,332 +806,9 @@ impl Vm {
             closure: closure.into_boxed_slice(),
             doc,
             module,
+            annotations,
             attrs: Default::default(),
         }))))
-    }
-
-    fn new_generator(
-        &mut self,
-        fref: ObjRef,
-        code: Rc<VmCode>,
-        globals: ObjRef,
-        stack: Vec<Value>,
-    ) -> Value {
-        let (name, qualname) = match self.heap.get(fref) {
-            Object::Function(f) => (f.name, f.qualname),
-            _ => (Value::None, Value::None),
-        };
-        let kind = code.code.kind;
-        self.alloc(Object::Generator(Box::new(Generator {
-            kind,
-            state: GenState::Created,
-            frame: Some(Frame {
-                code,
-                ip: 0,
-                base: 0,
-                ret_sp: 0,
-                globals,
-                locals: Value::None,
-                mode: FrameMode::Call,
-                generator: None,
-            }),
-            stack,
-            handled: Value::None,
-            name,
-            qualname,
-            flags: 0,
-        })))
-    }
-
-    /// Pushes a suspended generator's frame onto the current fiber, in
-    /// `mode`, delivering `sent` (or raising `throw` inside it: the error is
-    /// returned for the caller to unwind, with the frame already pushed).
-    pub(crate) fn resume_generator(
-        &mut self,
-        g: ObjRef,
-        sent: Value,
-        throw: Option<Value>,
-        mode: FrameMode,
-    ) -> PyResult<()> {
-        let Object::Generator(gen) = self.heap.get_mut(g) else {
-            unreachable!()
-        };
-        match gen.state {
-            GenState::Running => {
-                let what = generator_word(gen.kind);
-                let msg = format!("{what} already executing");
-                return Err(self.value_error(msg));
-            }
-            GenState::Finished => {
-                let kind = gen.kind;
-                if let Some(exc) = throw {
-                    return Err(PyErr(exc));
-                }
-                return Err(match kind {
-                    CodeKind::Coroutine => self.new_error(
-                        ExcKind::RuntimeError,
-                        "cannot reuse already awaited coroutine",
-                    ),
-                    _ => self.stop_iteration(Value::None),
-                });
-            }
-            GenState::Created => {
-                if let Some(exc) = throw {
-                    gen.state = GenState::Finished;
-                    gen.frame = None;
-                    gen.stack.clear();
-                    return Err(PyErr(exc));
-                }
-                if !sent.is_none() {
-                    let what = generator_word(gen.kind);
-                    let msg = format!("can't send non-None value to a just-started {what}");
-                    return Err(self.type_error(msg));
-                }
-            }
-            GenState::Suspended => {}
-        }
-        let was_created = gen.state == GenState::Created;
-        gen.state = GenState::Running;
-        let mut frame = gen.frame.take().unwrap();
-        let saved = std::mem::take(&mut gen.stack);
-        std::mem::swap(&mut gen.handled, &mut self.fiber.handled);
-        let base = self.fiber.stack.len();
-        frame.base = base as u32;
-        frame.ret_sp = base as u32;
-        frame.mode = mode;
-        frame.generator = Some(g);
-        let at_send = !was_created
-            && frame.ip > 0
-            && matches!(
-                frame.code.code.instrs[frame.ip as usize - 1],
-                Instr::Send(_)
-            );
-        self.fiber.stack.extend(saved);
-        if self.fiber.frames.len() >= self.config.recursion_limit {
-            self.fiber.frames.push(frame);
-            return Err(self.new_error(ExcKind::RecursionError, "maximum recursion depth exceeded"));
-        }
-        self.fiber.frames.push(frame);
-        if let Some(exc) = throw {
-            if at_send {
-                // Delegating: throw into the sub-generator if it is one.
-                let sub = *self.fiber.stack.last().unwrap();
-                if let Value::Obj(sr) = sub {
-                    if let Object::Generator(sg) = self.heap.get(sr) {
-                        if sg.state == GenState::Suspended {
-                            return self.resume_generator(
-                                sr,
-                                Value::None,
-                                Some(exc),
-                                FrameMode::Delegate,
-                            );
-                        }
-                    }
-                }
-            }
-            return Err(PyErr(exc));
-        }
-        if !was_created {
-            if at_send {
-                self.fiber.frames.last_mut().unwrap().ip -= 1;
-            }
-            self.fiber.stack.push(sent);
-        }
-        Ok(())
-    }
-
-    /// Resumes a generator from Rust (`next`, `send`, `throw`).
-    pub fn gen_resume(
-        &mut self,
-        g: ObjRef,
-        sent: Value,
-        throw: Option<Value>,
-    ) -> PyResult<GenStep> {
-        let stop = self.fiber.frames.len();
-        if let Err(e) = self.resume_generator(g, sent, throw, FrameMode::NativeResume) {
-            if self.fiber.frames.len() > stop {
-                self.unwind(e, stop)?;
-            } else {
-                return Err(e);
-            }
-        }
-        match self.run_nested(stop)? {
-            Exit::Yield(v) => Ok(GenStep::Yield(v)),
-            Exit::Return(v) => Ok(GenStep::Return(v)),
-            Exit::Suspend(v) => Ok(GenStep::Yield(v)),
-        }
-    }
-
-    /// The top frame yields `v` (from `YieldValue`, or a `Send` whose
-    /// sub-iterator yielded): deliver it to whoever resumed the chain.
-    pub(crate) fn yield_from_frame(&mut self, v: Value, stop: usize) -> Option<Exit> {
-        let top = self.fiber.frames.len() - 1;
-        let mut h = top;
-        while self.fiber.frames[h].mode == FrameMode::Delegate && h > 0 {
-            h -= 1;
-        }
-        let head_mode = self.fiber.frames[h].mode;
-        if head_mode == FrameMode::TaskRoot {
-            return Some(Exit::Suspend(v));
-        }
-        let _ = stop;
-        for _ in h..=top {
-            self.suspend_top_frame();
-        }
-        match head_mode {
-            FrameMode::ForIter => {
-                self.fiber.stack.push(v);
-                None
-            }
-            _ => Some(Exit::Yield(v)),
-        }
-    }
-
-    /// Moves the top frame (a generator's) back into its generator object.
-    fn suspend_top_frame(&mut self) {
-        let frame = self.fiber.frames.pop().unwrap();
-        let saved: Vec<Value> = self.fiber.stack.drain(frame.base as usize..).collect();
-        let Some(g) = frame.generator else { return };
-        let handled = self.fiber.handled;
-        if let Object::Generator(gen) = self.heap.get_mut(g) {
-            gen.state = GenState::Suspended;
-            gen.stack = saved;
-            gen.frame = Some(frame);
-            self.fiber.handled = std::mem::replace(&mut gen.handled, handled);
-        }
-    }
-
-    /// A generator frame returned: mark it finished.
-    pub(crate) fn generator_finished(&mut self, g: ObjRef) {
-        let handled = self.fiber.handled;
-        if let Object::Generator(gen) = self.heap.get_mut(g) {
-            gen.state = GenState::Finished;
-            gen.frame = None;
-            gen.stack = Vec::new();
-            self.fiber.handled = std::mem::replace(&mut gen.handled, handled);
-        }
-    }
-
-    /// A generator frame raised `exc` out of itself: mark it finished and
-    /// apply PEP 479 (StopIteration becomes RuntimeError).
-    pub(crate) fn generator_died(&mut self, g: ObjRef, exc: Value) -> Value {
-        self.generator_finished(g);
-        let kind = match self.heap.get(g) {
-            Object::Generator(gen) => gen.kind,
-            _ => return exc,
-        };
-        let what = generator_word(kind);
-        let converted = if self.exc_matches(exc, ExcKind::StopIteration) {
-            Some(format!("{what} raised StopIteration"))
-        } else if kind == CodeKind::AsyncGenerator
-            && self.exc_matches(exc, ExcKind::StopAsyncIteration)
-        {
-            Some(format!("{what} raised StopAsyncIteration"))
-        } else {
-            None
-        };
-        match converted {
-            Some(msg) => {
-                let e = self.new_error(ExcKind::RuntimeError, msg).0;
-                if let Some(d) = self.exc_data_mut(e) {
-                    d.cause = exc;
-                    d.context = exc;
-                }
-                e
-            }
-            None => exc,
-        }
-    }
-
-    /// A `StopIteration(value)` exception.
-    pub fn stop_iteration(&mut self, value: Value) -> PyErr {
-        let cls = self.types.exc(ExcKind::StopIteration);
-        let args = if value.is_none() { vec![] } else { vec![value] };
-        let e = super::exceptions::new_exception(self, cls, args);
-        if let Some(d) = self.exc_data_mut(e) {
-            d.extra = value;
-        }
-        PyErr(e)
-    }
-
-    /// `Send(target)`: one delegation step of `yield from` / `await`.
-    pub(crate) fn send_instr(&mut self, stop: usize) -> PyResult<Option<Exit>> {
-        let value = self.fiber.stack.pop().unwrap();
-        let sub = *self.fiber.stack.last().unwrap();
-        if let Value::Obj(r) = sub {
-            if let Object::Generator(g) = self.heap.get(r) {
-                if g.state == GenState::Finished && g.kind != CodeKind::Coroutine {
-                    self.finish_send(Value::None);
-                    return Ok(None);
-                }
-                self.resume_generator(r, value, None, FrameMode::Delegate)?;
-                return Ok(None);
-            }
-            if let Some(hook) = self.await_hook {
-                if let Some(step) = hook(self, r, value)? {
-                    return Ok(match step {
-                        GenStep::Yield(y) => self.yield_from_frame(y, stop),
-                        GenStep::Return(v) => {
-                            self.finish_send(v);
-                            None
-                        }
-                    });
-                }
-            }
-        }
-        // Any other iterator: `send` or `__next__`.
-        self.temp_roots.push(sub);
-        let step = if value.is_none() {
-            self.iter_next_with_value(sub)
-        } else {
-            let m = self.get_attr_str(sub, "send");
-            match m {
-                Ok(m) => self
-                    .call(m, &[value], &[])
-                    .map(GenStep::Yield)
-                    .or_else(|e| {
-                        if self.exc_matches(e.0, ExcKind::StopIteration) {
-                            Ok(GenStep::Return(self.stop_iteration_value(e.0)))
-                        } else {
-                            Err(e)
-                        }
-                    }),
-                Err(e) => Err(e),
-            }
-        };
-        self.temp_roots.pop();
-        Ok(match step? {
-            GenStep::Yield(y) => self.yield_from_frame(y, stop),
-            GenStep::Return(v) => {
-                self.finish_send(v);
-                None
-            }
-        })
-    }
-
-    /// The delegation finished with `v`: replace the sub-iterator and jump.
-    fn finish_send(&mut self, v: Value) {
-        *self.fiber.stack.last_mut().unwrap() = v;
-        let frame = self.fiber.frames.last_mut().unwrap();
-        if let Some(t) = frame.code.code.instrs[frame.ip as usize - 1].jump_target() {
-            frame.ip = t;
-        }
-    }
-
-    /// The `value` of a StopIteration.
-    pub fn stop_iteration_value(&self, exc: Value) -> Value {
-        match self.exc_data(exc) {
-            Some(d) => {
-                if !d.extra.is_none() {
-                    d.extra
-                } else {
-                    self.seq_items(d.args)
-                        .and_then(|a| a.first().copied())
-                        .unwrap_or(Value::None)
-                }
-            }
-            None => Value::None,
-        }
     }
 
     /// A dict object from name/value pairs (for `**kwargs` in natives).
@@ -1005,14 +818,5 @@ impl Vm {
             self.dict_set(d, k, v)?;
         }
         Ok(d)
-    }
-}
-
-/// "generator", "coroutine" or "async generator", for messages.
-pub fn generator_word(kind: CodeKind) -> &'static str {
-    match kind {
-        CodeKind::Coroutine => "coroutine",
-        CodeKind::AsyncGenerator => "async generator",
-        _ => "generator",
     }
 }

@@ -1,8 +1,11 @@
-//! The built-in exception hierarchy, exception objects and tracebacks.
+//! The built-in exception hierarchy and the exception state.
 //!
 //! Exceptions are instances whose class derives from `BaseException`; their
-//! state ([`ExcData`]: args, traceback entries, cause, context) is the
-//! instance payload. The traceback is rendered exactly in CPython's format.
+//! state ([`ExcData`]: args, traceback entries, cause, context, per-family
+//! fields) is the instance payload. The classes are created in CPython's
+//! order (that of the `builtins` dict). Their methods and attributes are in
+//! `stdlib/exceptions.rs` and its `exc_*` siblings; rendering of uncaught
+//! exceptions is in `traceback.rs`.
 
 use super::object::{ExcData, Instance, Layout, Object, Payload, TraceEntry};
 use super::value::{ObjRef, Value};
@@ -24,61 +27,114 @@ macro_rules! exc_kinds {
 
 exc_kinds! {
     BaseException: BaseException,
-    Exception: BaseException,
-    SystemExit: BaseException,
-    KeyboardInterrupt: BaseException,
-    GeneratorExit: BaseException,
     BaseExceptionGroup: BaseException,
-    ExceptionGroup: Exception,
+    Exception: BaseException,
+    GeneratorExit: BaseException,
+    KeyboardInterrupt: BaseException,
+    SystemExit: BaseException,
     ArithmeticError: Exception,
-    ZeroDivisionError: ArithmeticError,
-    OverflowError: ArithmeticError,
-    FloatingPointError: ArithmeticError,
+    AssertionError: Exception,
+    AttributeError: Exception,
+    BufferError: Exception,
+    EOFError: Exception,
+    ImportError: Exception,
     LookupError: Exception,
+    MemoryError: Exception,
+    NameError: Exception,
+    OSError: Exception,
+    ReferenceError: Exception,
+    RuntimeError: Exception,
+    StopAsyncIteration: Exception,
+    StopIteration: Exception,
+    SyntaxError: Exception,
+    SystemError: Exception,
+    TypeError: Exception,
+    ValueError: Exception,
+    Warning: Exception,
+    FloatingPointError: ArithmeticError,
+    OverflowError: ArithmeticError,
+    ZeroDivisionError: ArithmeticError,
+    BytesWarning: Warning,
+    DeprecationWarning: Warning,
+    EncodingWarning: Warning,
+    FutureWarning: Warning,
+    ImportWarning: Warning,
+    PendingDeprecationWarning: Warning,
+    ResourceWarning: Warning,
+    RuntimeWarning: Warning,
+    SyntaxWarning: Warning,
+    UnicodeWarning: Warning,
+    UserWarning: Warning,
+    BlockingIOError: OSError,
+    ChildProcessError: OSError,
+    ConnectionError: OSError,
+    FileExistsError: OSError,
+    FileNotFoundError: OSError,
+    InterruptedError: OSError,
+    IsADirectoryError: OSError,
+    NotADirectoryError: OSError,
+    PermissionError: OSError,
+    ProcessLookupError: OSError,
+    TimeoutError: OSError,
+    IndentationError: SyntaxError,
     IndexError: LookupError,
     KeyError: LookupError,
-    ValueError: Exception,
-    UnicodeError: ValueError,
-    UnicodeDecodeError: UnicodeError,
-    UnicodeEncodeError: UnicodeError,
-    TypeError: Exception,
-    AttributeError: Exception,
-    NameError: Exception,
-    UnboundLocalError: NameError,
-    RuntimeError: Exception,
-    RecursionError: RuntimeError,
-    NotImplementedError: RuntimeError,
-    StopIteration: Exception,
-    StopAsyncIteration: Exception,
-    AssertionError: Exception,
-    ImportError: Exception,
     ModuleNotFoundError: ImportError,
-    OSError: Exception,
-    ConnectionError: OSError,
+    NotImplementedError: RuntimeError,
+    RecursionError: RuntimeError,
+    UnboundLocalError: NameError,
+    UnicodeError: ValueError,
     BrokenPipeError: ConnectionError,
     ConnectionAbortedError: ConnectionError,
     ConnectionRefusedError: ConnectionError,
     ConnectionResetError: ConnectionError,
-    FileExistsError: OSError,
-    FileNotFoundError: OSError,
-    IsADirectoryError: OSError,
-    NotADirectoryError: OSError,
-    PermissionError: OSError,
-    TimeoutError: OSError,
-    BlockingIOError: OSError,
-    InterruptedError: OSError,
-    EOFError: Exception,
-    MemoryError: Exception,
-    BufferError: Exception,
-    SyntaxError: Exception,
-    IndentationError: SyntaxError,
     TabError: IndentationError,
-    SystemError: Exception,
-    ReferenceError: Exception,
-    Warning: Exception,
-    UserWarning: Warning,
-    DeprecationWarning: Warning,
-    RuntimeWarning: Warning,
+    UnicodeDecodeError: UnicodeError,
+    UnicodeEncodeError: UnicodeError,
+    UnicodeTranslateError: UnicodeError,
+    ExceptionGroup: BaseExceptionGroup,
+}
+
+/// The exception families with per-instance fields (CPython's C struct
+/// members), the names of those fields in `ExcData::fields` order. An
+/// exception belongs to the first family it is an instance of.
+pub const FIELDS: &[(ExcKind, &[&str])] = &[
+    (ExcKind::StopIteration, &["value"]),
+    (ExcKind::SystemExit, &["code"]),
+    (ExcKind::NameError, &["name"]),
+    (ExcKind::AttributeError, &["name", "obj"]),
+    (ExcKind::ImportError, &["msg", "name", "path"]),
+    (
+        ExcKind::OSError,
+        &["errno", "strerror", "filename", "filename2"],
+    ),
+    (
+        ExcKind::SyntaxError,
+        &[
+            "msg",
+            "filename",
+            "lineno",
+            "offset",
+            "text",
+            "end_lineno",
+            "end_offset",
+            "print_file_and_line",
+        ],
+    ),
+    (ExcKind::BaseExceptionGroup, &["message", "exceptions"]),
+];
+
+/// The field a lone constructor argument also sets, for the families
+/// whose `__init__` keeps it (`StopIteration.value`, `SystemExit.code`,
+/// `ImportError.msg`, `SyntaxError.msg`), so exceptions the runtime makes
+/// with [`Vm::new_error`] match constructed ones.
+pub fn message_field(kind: ExcKind) -> Option<usize> {
+    use ExcKind::*;
+    match kind {
+        StopIteration | SystemExit | ImportError | ModuleNotFoundError | SyntaxError
+        | IndentationError | TabError => Some(0),
+        _ => None,
+    }
 }
 
 /// Creates the exception classes and binds them in `builtins`.
@@ -89,7 +145,7 @@ pub(crate) fn init(vm: &mut Vm) {
             vec![vm.types.object]
         } else if kind == ExcKind::ExceptionGroup {
             vec![
-                classes[ExcKind::BaseExceptionGroup as usize],
+                classes[parent as usize],
                 classes[ExcKind::Exception as usize],
             ]
         } else {
@@ -113,14 +169,34 @@ pub fn install_builtins(vm: &mut Vm) {
     vm.set_builtin("IOError", os);
 }
 
-/// A new exception instance of class `cls` with the given args.
+/// A new exception instance of class `cls` with the given args. The
+/// fields its class's constructor would derive from them are set too
+/// (`StopIteration.value`, `SystemExit.code`, `OSError.errno` ...), so
+/// runtime-made exceptions behave like constructed ones.
 pub fn new_exception(vm: &mut Vm, cls: ObjRef, args: Vec<Value>) -> Value {
-    let args = vm.new_tuple(args);
-    vm.alloc(Object::Instance(Instance {
+    let first = args.first().copied();
+    let os_args =
+        (2..=5).contains(&args.len()) && vm.is_subclass(cls, vm.types.exc(ExcKind::OSError));
+    let items = if os_args { Some(args.clone()) } else { None };
+    let tuple = vm.new_tuple(args);
+    let exc = vm.alloc(Object::Instance(Instance {
         class: cls,
         attrs: Default::default(),
-        payload: Payload::Exception(Box::new(ExcData::new(args))),
-    }))
+        payload: Payload::Exception(Box::new(ExcData::new(tuple))),
+    }));
+    if cls == vm.types.exc(ExcKind::StopIteration) {
+        vm.set_exc_field(exc, 0, first.unwrap_or(Value::None));
+    } else if cls == vm.types.exc(ExcKind::SystemExit) {
+        let code = match vm.seq_items(tuple).map_or(0, |a| a.len()) {
+            0 => Value::None,
+            1 => first.unwrap_or(Value::None),
+            _ => tuple,
+        };
+        vm.set_exc_field(exc, 0, code);
+    } else if let Some(items) = items {
+        crate::stdlib::exc_oserror::init_fields(vm, exc, &items);
+    }
+    exc
 }
 
 impl Vm {
@@ -168,102 +244,46 @@ impl Vm {
         }
     }
 
-    /// Records that `exc` passed through instruction `ip` of `code`.
+    /// The field names of `exc`'s family (see [`FIELDS`]).
+    pub fn exc_fields_of(&self, exc: Value) -> &'static [&'static str] {
+        FIELDS
+            .iter()
+            .find(|(kind, _)| self.exc_matches(exc, *kind))
+            .map_or(&[], |(_, names)| names)
+    }
+
+    /// The index of field `name` in `exc`'s family, if it has one.
+    pub fn exc_field_index(&self, exc: Value, name: &str) -> Option<usize> {
+        self.exc_fields_of(exc).iter().position(|n| *n == name)
+    }
+
+    /// Field `i` of an exception (`Value::Unbound` if never set).
+    pub fn exc_field(&self, exc: Value, i: usize) -> Value {
+        self.exc_data(exc).map_or(Value::Unbound, |d| d.field(i))
+    }
+
+    /// Sets field `i` of an exception.
+    pub fn set_exc_field(&mut self, exc: Value, i: usize, v: Value) {
+        if let Some(d) = self.exc_data_mut(exc) {
+            d.set_field(i, v);
+        }
+    }
+
+    /// Records that `exc` passed through instruction `ip` of `code`, running
+    /// with `globals`.
     pub fn add_traceback(
         &mut self,
         exc: Value,
         code: &std::rc::Rc<crate::bytecode::Code>,
         ip: u32,
+        globals: ObjRef,
     ) {
         if let Some(data) = self.exc_data_mut(exc) {
             data.traceback.push(TraceEntry {
                 code: code.clone(),
                 ip,
+                globals,
             });
-        }
-    }
-
-    /// Renders an uncaught exception as CPython prints it: the chain of
-    /// causes and contexts, each with its traceback, ending in `Type: msg`.
-    pub fn format_exception(&mut self, exc: Value) -> String {
-        let mut chain: Vec<(Value, &'static str)> = Vec::new();
-        let mut cur = exc;
-        let mut seen: Vec<Value> = Vec::new();
-        let mut link = "";
-        loop {
-            if seen.iter().any(|s| s.is(cur)) {
-                break;
-            }
-            seen.push(cur);
-            chain.push((cur, link));
-            let Some(data) = self.exc_data(cur) else {
-                break;
-            };
-            if !data.cause.is_none() {
-                link = "\nThe above exception was the direct cause of the following exception:\n\n";
-                cur = data.cause;
-            } else if !data.context.is_none() && !data.suppress_context {
-                link = "\nDuring handling of the above exception, another exception occurred:\n\n";
-                cur = data.context;
-            } else {
-                break;
-            }
-        }
-        let mut out = String::new();
-        for &(e, link_text) in chain.iter().rev() {
-            out.push_str(&self.format_one_exception(e));
-            out.push_str(link_text);
-        }
-        out
-    }
-
-    fn format_one_exception(&mut self, exc: Value) -> String {
-        let mut out = String::new();
-        let entries: Vec<TraceEntry> = self
-            .exc_data(exc)
-            .map(|d| d.traceback.clone())
-            .unwrap_or_default();
-        if !entries.is_empty() {
-            out.push_str("Traceback (most recent call last):\n");
-            // Entries are recorded innermost first while unwinding.
-            for e in entries.iter().rev() {
-                let line = e.code.line_of(e.ip as usize);
-                out.push_str(&format!(
-                    "  File \"{}\", line {}, in {}\n",
-                    e.code.source.name, line, e.code.name
-                ));
-                let text = e.code.source.line_text(line).trim();
-                if !text.is_empty() {
-                    out.push_str(&format!("    {text}\n"));
-                }
-            }
-        }
-        out.push_str(&self.exception_summary(exc));
-        out.push('\n');
-        out
-    }
-
-    /// The last line of a traceback: `Type: message` (or just `Type`).
-    pub fn exception_summary(&mut self, exc: Value) -> String {
-        let cls = self.class_of(exc);
-        let name = self.class_name(cls).to_string();
-        let module = match self.heap.get(cls) {
-            Object::Class(c) => self.str_of(c.module).to_string(),
-            _ => String::new(),
-        };
-        let qual = if module.is_empty() || module == "builtins" || module == "__main__" {
-            name
-        } else {
-            format!("{module}.{name}")
-        };
-        let msg = match self.str_value(exc) {
-            Ok(s) => s,
-            Err(_) => "<exception str() failed>".to_string(),
-        };
-        if msg.is_empty() {
-            qual
-        } else {
-            format!("{qual}: {msg}")
         }
     }
 }

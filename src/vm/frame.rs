@@ -80,6 +80,39 @@ pub struct Fiber {
 }
 
 impl Fiber {
+    /// Pushes a fresh frame (`ip` 0, no generator) for a call.
+    /// The fields are written straight into the vector: building a `Frame`
+    /// and copying it in costs a store-forwarding stall on every call.
+    #[inline(always)]
+    pub fn push_call_frame(
+        &mut self,
+        code: Rc<VmCode>,
+        base: u32,
+        ret_sp: u32,
+        globals: ObjRef,
+        mode: FrameMode,
+        locals: Value,
+    ) {
+        if self.frames.len() == self.frames.capacity() {
+            self.frames.reserve(1);
+        }
+        let len = self.frames.len();
+        let p = self.frames.spare_capacity_mut()[0].as_mut_ptr();
+        // SAFETY: `p` points to spare capacity; every field is written
+        // before the length covers it.
+        unsafe {
+            std::ptr::addr_of_mut!((*p).code).write(code);
+            std::ptr::addr_of_mut!((*p).ip).write(0);
+            std::ptr::addr_of_mut!((*p).base).write(base);
+            std::ptr::addr_of_mut!((*p).ret_sp).write(ret_sp);
+            std::ptr::addr_of_mut!((*p).globals).write(globals);
+            std::ptr::addr_of_mut!((*p).locals).write(locals);
+            std::ptr::addr_of_mut!((*p).mode).write(mode);
+            std::ptr::addr_of_mut!((*p).generator).write(None);
+            self.frames.set_len(len + 1);
+        }
+    }
+
     pub fn trace(&self, f: &mut dyn FnMut(Value)) {
         self.stack.iter().for_each(|&v| f(v));
         self.frames.iter().for_each(|fr| fr.trace(f));

@@ -47,9 +47,23 @@ pub struct Heap {
     /// slots have one, so the common check costs one bit test.
     exts: FxHashMap<u32, Box<SubclassExt>>,
     ext_bits: Vec<u64>,
+    /// Coroutines freed without ever being started, for the VM to report
+    /// ("coroutine '...' was never awaited"): qualname and creation site.
+    pub unawaited: Vec<Unawaited>,
+    /// Objects to be told about when they become unreachable (held weakly).
+    /// A collection that finds one unreachable keeps it alive one more
+    /// cycle and moves it to `dying`, for the VM's finalize hook.
+    pub watched: Vec<ObjRef>,
+    pub dying: Vec<ObjRef>,
 }
 
-const MIN_THRESHOLD: usize = 100_000;
+/// A coroutine collected before it was ever awaited.
+pub struct Unawaited {
+    pub qualname: std::rc::Rc<str>,
+    pub origin: Option<(std::rc::Rc<crate::bytecode::Code>, u32)>,
+}
+
+const MIN_THRESHOLD: usize = 20_000;
 
 impl Default for Heap {
     fn default() -> Self {
@@ -72,6 +86,9 @@ impl Heap {
             max_objects: 0,
             exts: FxHashMap::default(),
             ext_bits: Vec::new(),
+            unawaited: Vec::new(),
+            watched: Vec::new(),
+            dying: Vec::new(),
         }
     }
 
@@ -181,7 +198,33 @@ impl Heap {
             }
         }
         self.drain(&mut stack);
+        self.resurrect_watched(&mut stack);
         self.sweep()
+    }
+
+    /// Moves unreachable watched objects to `dying` and marks them (and
+    /// what they reach) so they survive this collection.
+    fn resurrect_watched(&mut self, stack: &mut Vec<ObjRef>) {
+        if self.watched.is_empty() {
+            return;
+        }
+        let watched = std::mem::take(&mut self.watched);
+        let mut kept = Vec::with_capacity(watched.len());
+        for r in watched {
+            let i = r.0 as usize;
+            if self.marks[i / 64] & (1u64 << (i % 64)) != 0 {
+                kept.push(r);
+            } else {
+                self.dying.push(r);
+            }
+        }
+        self.watched = kept;
+        let dying = std::mem::take(&mut self.dying);
+        for &r in &dying {
+            self.mark_push(r, stack);
+        }
+        self.dying = dying;
+        self.drain(stack);
     }
 
     /// Marks `r` and schedules its children; used while tracing.
@@ -223,6 +266,9 @@ impl Heap {
         let mut freed = 0;
         for (i, slot) in self.slots.iter_mut().enumerate() {
             if slot.is_some() && self.marks[i / 64] & (1u64 << (i % 64)) == 0 {
+                if let Some(u) = slot.as_ref().and_then(unawaited) {
+                    self.unawaited.push(u);
+                }
                 *slot = None;
                 self.free.push(i as u32);
                 freed += 1;
@@ -239,6 +285,36 @@ impl Heap {
         self.threshold = self.live.max(self.min_threshold);
         self.collections += 1;
         freed
+    }
+}
+
+/// The report for an object that is an unstarted coroutine (or a native
+/// coroutine-like object never awaited), if it is one.
+fn unawaited(obj: &Object) -> Option<Unawaited> {
+    match obj {
+        Object::Generator(g) => {
+            if g.kind != crate::bytecode::CodeKind::Coroutine
+                || g.state != super::object::GenState::Created
+            {
+                return None;
+            }
+            Some(Unawaited {
+                qualname: g.code.qualname.clone(),
+                origin: g.origin.clone(),
+            })
+        }
+        Object::Native(n) => n.unawaited(),
+        _ => None,
+    }
+}
+
+/// Every unstarted coroutine still on the heap (reported at exit).
+impl Heap {
+    pub fn live_unawaited(&self) -> Vec<Unawaited> {
+        self.slots
+            .iter()
+            .filter_map(|s| s.as_ref().and_then(unawaited))
+            .collect()
     }
 }
 

@@ -3,19 +3,37 @@
 //! [`Vm::run_frames`] executes the current fiber's frames until the frame at
 //! index `stop` returns (or, for generator and task frames, yields). Calls
 //! between aspy functions push frames and continue the loop: the Rust stack
-//! does not grow. Each arm is short; anything longer than a fast path calls
-//! a helper in `call.rs`, `attr.rs` or `ops/`.
+//! does not grow.
+//!
+//! Register model: while a frame runs, the loop keeps its state in locals
+//! the compiler can hold in registers: `ip` (index of the next instruction),
+//! `sp` (one past the top of the value stack), `bp` (the frame's slot 0) and
+//! `limit` (the end of the stack's allocation). Everywhere else the fiber's
+//! stack `Vec` is authoritative, so before anything out of line runs
+//! (anything that may call aspy code, collect garbage, raise, or touch the
+//! stack) the loop writes `sp` back as the `Vec`'s length (`sync!`) and
+//! afterwards reloads the pointers (`reload!`), since the stack may have
+//! moved. Frequent instructions and the common case of a few others (int and
+//! float arithmetic, list indexing, `range` and list loops, calls of plain
+//! aspy functions and returns from them) are handled inline; the rest go to
+//! [`Vm::exec_slow`] in `exec.rs`.
+//!
+//! On entry to a frame the stack is reserved to the frame's slots plus its
+//! deepest operand stack (`VmCode::frame_size`, computed by the compiler),
+//! so pushes almost never grow it; a push still checks `limit`, so a wrong
+//! depth can only cost a reallocation, never memory safety.
 //!
 //! When an instruction fails, the frame's `ip` is left just after it and
 //! `unwind` looks for a handler in the exception table, popping frames that
 //! have none.
 
 use super::frame::FrameMode;
-use super::object::{GenState, Iter, Object};
+use super::object::{Iter, Object, VmCode};
 use super::ops::arith;
 use super::value::Value;
 use super::{PyErr, PyResult, Vm};
 use crate::bytecode::Instr;
+use std::rc::Rc;
 
 /// How a run of the dispatch loop ended (other than by an exception).
 #[derive(Debug)]
@@ -37,32 +55,109 @@ pub enum CallOutcome {
     Done(Value),
 }
 
+/// What an out-of-line instruction did (see `exec.rs`).
+pub(crate) enum Flow {
+    /// Go on with the instruction at `ip` in the same frame.
+    Next,
+    /// The frame stack changed (a call, a return, a yield): reload the top frame.
+    Frames,
+    /// Leave the loop with this exit.
+    Exit(Exit),
+    /// Leave the loop with this exception, already unwound to `stop`.
+    Fail(PyErr),
+}
+
 impl Vm {
     /// Runs until the frame at index `stop` finishes (see [`Exit`]).
     pub fn run_frames(&mut self, stop: usize) -> PyResult<Exit> {
         'frames: loop {
             let fi = self.fiber.frames.len() - 1;
             let frame = &self.fiber.frames[fi];
-            let vcode = frame.code.clone();
-            let code = &*vcode.code;
-            let instrs = &code.instrs[..];
-            let mut ip = frame.ip as usize;
+            // SAFETY: the frame at `fi` owns an `Rc<VmCode>` and stays on the
+            // frame stack for this whole iteration of 'frames: every path
+            // that pops, suspends or replaces it continues 'frames or
+            // returns right away, so the code outlives every use below.
+            let vcode: &VmCode = unsafe { &*Rc::as_ptr(&frame.code) };
+            let instrs: &[Instr] = &vcode.instrs;
+            let consts: &[Value] = &vcode.consts;
+            let names: &[Value] = &vcode.names;
+            let globals = frame.globals;
             let base = frame.base as usize;
+            let mut ip = frame.ip as usize;
 
-            macro_rules! push {
-                ($v:expr) => {{
-                    let v = $v;
-                    self.fiber.stack.push(v)
-                }};
+            let len = self.fiber.stack.len();
+            let need = base + vcode.frame_size as usize;
+            if self.fiber.stack.capacity() < need {
+                self.fiber.stack.reserve(need.saturating_sub(len));
             }
-            macro_rules! pop {
+            let mut stk: *mut Value = self.fiber.stack.as_mut_ptr();
+            // SAFETY: `len` and the capacity bound the allocation.
+            let (mut sp, mut bp, mut limit) = unsafe {
+                (
+                    stk.add(len),
+                    stk.add(base),
+                    stk.add(self.fiber.stack.capacity()),
+                )
+            };
+
+            // Writes the stack pointer back as the Vec's length.
+            macro_rules! sync {
                 () => {
-                    self.fiber.stack.pop().unwrap_or(Value::None)
+                    // SAFETY: `stk <= sp <= limit` and every slot below `sp`
+                    // is initialised (pushes write before advancing).
+                    unsafe { self.fiber.stack.set_len(sp.offset_from(stk) as usize) }
                 };
             }
-            macro_rules! top {
-                () => {
-                    *self.fiber.stack.last().unwrap()
+            // Reloads the pointers after the stack may have moved.
+            macro_rules! reload {
+                () => {{
+                    stk = self.fiber.stack.as_mut_ptr();
+                    // SAFETY: within the Vec's allocation.
+                    unsafe {
+                        sp = stk.add(self.fiber.stack.len());
+                        limit = stk.add(self.fiber.stack.capacity());
+                        bp = stk.add(base);
+                    }
+                }};
+            }
+            macro_rules! push {
+                ($v:expr) => {{
+                    let v: Value = $v;
+                    if sp == limit {
+                        sync!();
+                        self.fiber.stack.reserve(16);
+                        reload!();
+                    }
+                    // SAFETY: `sp < limit`, the end of the allocation.
+                    unsafe {
+                        sp.write(v);
+                        sp = sp.add(1);
+                    }
+                }};
+            }
+            // The n-th value from the top (1 = the top). SAFETY of the
+            // unchecked reads: the compiler verified that no instruction
+            // pops below the frame's operand stack (`Builder::finish`).
+            macro_rules! peek {
+                ($n:expr) => {
+                    unsafe { *sp.sub($n) }
+                };
+            }
+            macro_rules! drop_n {
+                ($n:expr) => {
+                    unsafe { sp = sp.sub($n) }
+                };
+            }
+            macro_rules! set_top {
+                ($v:expr) => {
+                    unsafe { *sp.sub(1) = $v }
+                };
+            }
+            // SAFETY of slot access: slot indices come from the compiler and
+            // are below `nslots`, and the frame's slots are on the stack.
+            macro_rules! slot {
+                ($i:expr) => {
+                    unsafe { *bp.add($i as usize) }
                 };
             }
             macro_rules! save_ip {
@@ -70,622 +165,472 @@ impl Vm {
                     self.fiber.frames[fi].ip = ip as u32
                 };
             }
-
             let err: PyErr = 'inner: loop {
-                macro_rules! tri {
-                    ($e:expr) => {
-                        match $e {
+                // Runs an out-of-line helper with the stack synced.
+                macro_rules! out {
+                    ($e:expr) => {{
+                        sync!();
+                        let r = $e;
+                        reload!();
+                        match r {
                             Ok(v) => v,
                             Err(e) => break 'inner e,
                         }
-                    };
+                    }};
                 }
-                let instr = instrs[ip];
+                // The general implementation of the current instruction.
+                macro_rules! slow {
+                    ($instr:expr) => {{
+                        sync!();
+                        match self.exec_slow($instr, fi, &mut ip, stop, vcode) {
+                            Ok(Flow::Next) => reload!(),
+                            Ok(Flow::Frames) => continue 'frames,
+                            Ok(Flow::Exit(exit)) => return Ok(exit),
+                            Ok(Flow::Fail(e)) => return Err(e),
+                            Err(e) => break 'inner e,
+                        }
+                    }};
+                }
+                debug_assert!(ip < instrs.len());
+                // SAFETY: the compiler verified that control never falls off
+                // the end of the code and that every jump and handler target
+                // is an instruction; `ip` starts at 0, at a saved position or
+                // at a handler.
+                let instr = unsafe { *instrs.get_unchecked(ip) };
                 ip += 1;
                 match instr {
                     Instr::LoadLocal(i) => {
-                        let v = self.fiber.stack[base + i as usize];
+                        let v = slot!(i);
                         if v.is_unbound() {
-                            break 'inner self.unbound_local(code, i);
+                            sync!();
+                            break 'inner self.unbound_local(&vcode.code, i);
                         }
                         push!(v);
                     }
                     Instr::StoreLocal(i) => {
-                        let v = pop!();
-                        self.fiber.stack[base + i as usize] = v;
+                        drop_n!(1);
+                        // SAFETY: as for `peek!` and `slot!`.
+                        unsafe { move_value(sp, bp.add(i as usize)) };
                     }
-                    Instr::LoadConst(i) => push!(vcode.consts[i as usize]),
+                    Instr::LoadConst(i) => push!(consts[i as usize]),
                     Instr::LoadSmallInt(i) => push!(Value::Int(i as i64)),
                     Instr::LoadNone => push!(Value::None),
-                    Instr::Pop => {
-                        self.fiber.stack.pop();
+                    Instr::Pop => drop_n!(1),
+                    Instr::Copy(n) => {
+                        let v = peek!(n as usize);
+                        push!(v);
                     }
-                    Instr::BinaryOp(op) => {
-                        let n = self.fiber.stack.len();
-                        let (a, b) = (self.fiber.stack[n - 2], self.fiber.stack[n - 1]);
-                        let r = match arith::fast_binary(op, a, b) {
-                            Some(r) => r,
-                            None => tri!(self.binary_op(a, b, op)),
-                        };
-                        self.fiber.stack.truncate(n - 2);
-                        push!(r);
+                    Instr::Swap(n) => unsafe { std::ptr::swap(sp.sub(1), sp.sub(n as usize)) },
+                    Instr::BinaryOp(op) | Instr::InplaceOp(op) => {
+                        match arith::fast_binary(op, peek!(2), peek!(1)) {
+                            Some(r) => {
+                                drop_n!(1);
+                                set_top!(r);
+                            }
+                            None => slow!(instr),
+                        }
                     }
-                    Instr::InplaceOp(op) => {
-                        let n = self.fiber.stack.len();
-                        let (a, b) = (self.fiber.stack[n - 2], self.fiber.stack[n - 1]);
-                        let r = match arith::fast_binary(op, a, b) {
-                            Some(r) => r,
-                            None => tri!(self.inplace_op(a, b, op)),
-                        };
-                        self.fiber.stack.truncate(n - 2);
-                        push!(r);
-                    }
-                    Instr::Compare(op) => {
-                        let n = self.fiber.stack.len();
-                        let (a, b) = (self.fiber.stack[n - 2], self.fiber.stack[n - 1]);
-                        let r = match arith::fast_compare(op, a, b) {
-                            Some(r) => Value::Bool(r),
-                            None => tri!(self.compare_op(a, b, op)),
-                        };
-                        self.fiber.stack.truncate(n - 2);
-                        push!(r);
-                    }
+                    Instr::Compare(op) => match arith::fast_compare(op, peek!(2), peek!(1)) {
+                        Some(r) => {
+                            drop_n!(1);
+                            set_top!(Value::Bool(r));
+                        }
+                        None => slow!(instr),
+                    },
                     Instr::Jump(t) => {
-                        if (t as usize) < ip {
+                        let t = t as usize;
+                        if t < ip && self.safe_point_due() {
                             save_ip!();
-                            tri!(self.safe_point());
+                            out!(self.safe_point());
                         }
-                        ip = t as usize;
+                        ip = t;
                     }
-                    Instr::PopJumpIfFalse(t) => {
-                        let v = pop!();
-                        let truth = match v {
-                            Value::Bool(b) => b,
-                            _ => tri!(self.truthy(v)),
-                        };
-                        if !truth {
-                            ip = t as usize;
+                    Instr::PopJumpIfFalse(t) => match peek!(1) {
+                        Value::Bool(b) => {
+                            drop_n!(1);
+                            if !b {
+                                ip = t as usize;
+                            }
                         }
-                    }
-                    Instr::PopJumpIfTrue(t) => {
-                        let v = pop!();
-                        let truth = match v {
-                            Value::Bool(b) => b,
-                            _ => tri!(self.truthy(v)),
-                        };
-                        if truth {
-                            ip = t as usize;
+                        _ => slow!(instr),
+                    },
+                    Instr::PopJumpIfTrue(t) => match peek!(1) {
+                        Value::Bool(b) => {
+                            drop_n!(1);
+                            if b {
+                                ip = t as usize;
+                            }
                         }
-                    }
+                        _ => slow!(instr),
+                    },
                     Instr::PopJumpIfNone(t) => {
-                        if pop!().is_none() {
+                        let v = peek!(1);
+                        drop_n!(1);
+                        if v.is_none() {
                             ip = t as usize;
                         }
                     }
                     Instr::PopJumpIfNotNone(t) => {
-                        if !pop!().is_none() {
+                        let v = peek!(1);
+                        drop_n!(1);
+                        if !v.is_none() {
                             ip = t as usize;
                         }
                     }
-                    Instr::JumpIfFalseOrPop(t) => {
-                        let v = top!();
-                        if !tri!(self.truthy(v)) {
-                            ip = t as usize;
-                        } else {
-                            self.fiber.stack.pop();
-                        }
-                    }
-                    Instr::JumpIfTrueOrPop(t) => {
-                        let v = top!();
-                        if tri!(self.truthy(v)) {
-                            ip = t as usize;
-                        } else {
-                            self.fiber.stack.pop();
-                        }
-                    }
+                    Instr::UnaryNot => match peek!(1) {
+                        Value::Bool(b) => set_top!(Value::Bool(!b)),
+                        _ => slow!(instr),
+                    },
+                    Instr::UnaryNegative => match peek!(1) {
+                        Value::Int(i) if i != i64::MIN => set_top!(Value::Int(-i)),
+                        Value::Float(f) => set_top!(Value::Float(-f)),
+                        _ => slow!(instr),
+                    },
                     Instr::LoadGlobal(i) => {
-                        let name = vcode.names[i as usize];
-                        let globals = self.fiber.frames[fi].globals;
-                        let v = tri!(self.load_global(globals, name));
-                        push!(v);
-                    }
-                    Instr::StoreGlobal(i) => {
-                        let name = vcode.names[i as usize];
-                        let globals = self.fiber.frames[fi].globals;
-                        let v = top!();
-                        tri!(self.dict_set_str(globals, name, v));
-                        self.fiber.stack.pop();
-                    }
-                    Instr::DeleteGlobal(i) => {
-                        let name = vcode.names[i as usize];
-                        let globals = self.fiber.frames[fi].globals;
-                        tri!(self.delete_name_in(Value::Obj(globals), name));
-                    }
-                    Instr::LoadName(i) => {
-                        let name = vcode.names[i as usize];
-                        let v = tri!(self.load_name(fi, name));
-                        push!(v);
-                    }
-                    Instr::StoreName(i) => {
-                        let name = vcode.names[i as usize];
-                        let ns = self.fiber.frames[fi].locals;
-                        let v = top!();
-                        tri!(self.namespace_set(ns, name, v));
-                        self.fiber.stack.pop();
-                    }
-                    Instr::DeleteName(i) => {
-                        let name = vcode.names[i as usize];
-                        let ns = self.fiber.frames[fi].locals;
-                        tri!(self.delete_name_in(ns, name));
-                    }
-                    Instr::DeleteLocal(i) => {
-                        let slot = base + i as usize;
-                        if self.fiber.stack[slot].is_unbound() {
-                            break 'inner self.unbound_local(code, i);
+                        let c = vcode.global_cache[i as usize].get();
+                        if self.dict_version(globals) == c.globals_version
+                            && (c.builtins_version == 0
+                                || self.dict_version(self.builtins) == c.builtins_version)
+                        {
+                            push!(c.value);
+                        } else {
+                            // No sync: a lookup runs no aspy code and does
+                            // not touch the stack (a NameError only allocates).
+                            match self.load_global_cached(vcode, i, globals) {
+                                Ok(v) => push!(v),
+                                Err(e) => {
+                                    sync!();
+                                    break 'inner e;
+                                }
+                            }
                         }
-                        self.fiber.stack[slot] = Value::Unbound;
                     }
                     Instr::LoadDeref(i) => {
-                        let cell = self.fiber.stack[base + i as usize];
-                        let v = self.cell_get(cell);
+                        let v = self.cell_get(slot!(i));
                         if v.is_unbound() {
-                            break 'inner self.unbound_deref(code, i);
+                            sync!();
+                            break 'inner self.unbound_deref(&vcode.code, i);
                         }
                         push!(v);
                     }
                     Instr::StoreDeref(i) => {
-                        let cell = self.fiber.stack[base + i as usize];
-                        let v = pop!();
-                        self.cell_set(cell, v);
+                        let v = peek!(1);
+                        drop_n!(1);
+                        self.cell_set(slot!(i), v);
                     }
-                    Instr::DeleteDeref(i) => {
-                        let cell = self.fiber.stack[base + i as usize];
-                        if self.cell_get(cell).is_unbound() {
-                            break 'inner self.unbound_deref(code, i);
-                        }
-                        self.cell_set(cell, Value::Unbound);
-                    }
-                    Instr::LoadClosure(i) => push!(self.fiber.stack[base + i as usize]),
-                    Instr::LoadClassDeref(i) => {
-                        let name = Value::Obj(self.intern(&code.varnames[i as usize].clone()));
-                        let ns = self.fiber.frames[fi].locals;
-                        let found = tri!(self.namespace_get(ns, name));
-                        let v = match found {
-                            Some(v) => v,
-                            None => {
-                                let cell = self.fiber.stack[base + i as usize];
-                                let v = self.cell_get(cell);
-                                if v.is_unbound() {
-                                    break 'inner self.unbound_deref(code, i);
-                                }
-                                v
-                            }
-                        };
-                        push!(v);
-                    }
+                    Instr::LoadClosure(i) => push!(slot!(i)),
                     Instr::LoadAttr(i) => {
-                        let name = vcode.names[i as usize];
-                        let obj = top!();
-                        let v = tri!(self.get_attr(obj, name));
-                        *self.fiber.stack.last_mut().unwrap() = v;
+                        let obj = peek!(1);
+                        let v = match self.load_attr_fast(vcode, i, obj) {
+                            Some(v) => v,
+                            None => out!(self.get_attr(obj, names[i as usize])),
+                        };
+                        set_top!(v);
                     }
                     Instr::StoreAttr(i) => {
-                        let name = vcode.names[i as usize];
-                        let n = self.fiber.stack.len();
-                        let (v, obj) = (self.fiber.stack[n - 2], self.fiber.stack[n - 1]);
-                        tri!(self.set_attr(obj, name, v));
-                        self.fiber.stack.truncate(n - 2);
-                    }
-                    Instr::DeleteAttr(i) => {
-                        let name = vcode.names[i as usize];
-                        let obj = top!();
-                        tri!(self.del_attr(obj, name));
-                        self.fiber.stack.pop();
+                        let (v, obj) = (peek!(2), peek!(1));
+                        if !self.store_attr_fast(vcode, i, obj, v) {
+                            out!(self.set_attr(obj, names[i as usize], v));
+                        }
+                        drop_n!(2);
                     }
                     Instr::LoadMethod(i) => {
-                        let name = vcode.names[i as usize];
-                        let obj = top!();
-                        let (m, recv) = tri!(self.load_method(obj, name));
-                        *self.fiber.stack.last_mut().unwrap() = m;
+                        let obj = peek!(1);
+                        let (m, recv) = match self.load_method_fast(vcode, i, obj) {
+                            Some(pair) => pair,
+                            None => out!(self.load_method(obj, names[i as usize])),
+                        };
+                        set_top!(m);
                         push!(recv);
                     }
-                    Instr::BinarySubscr => {
-                        let n = self.fiber.stack.len();
-                        let (c, k) = (self.fiber.stack[n - 2], self.fiber.stack[n - 1]);
-                        let v = tri!(self.get_item(c, k));
-                        self.fiber.stack.truncate(n - 2);
-                        push!(v);
-                    }
+                    Instr::BinarySubscr => match self.subscr_fast(peek!(2), peek!(1)) {
+                        Some(v) => {
+                            drop_n!(1);
+                            set_top!(v);
+                        }
+                        None => slow!(instr),
+                    },
                     Instr::StoreSubscr => {
-                        let n = self.fiber.stack.len();
-                        let (v, c, k) = (
-                            self.fiber.stack[n - 3],
-                            self.fiber.stack[n - 2],
-                            self.fiber.stack[n - 1],
-                        );
-                        tri!(self.set_item(c, k, v));
-                        self.fiber.stack.truncate(n - 3);
-                    }
-                    Instr::DeleteSubscr => {
-                        let n = self.fiber.stack.len();
-                        let (c, k) = (self.fiber.stack[n - 2], self.fiber.stack[n - 1]);
-                        tri!(self.del_item(c, k));
-                        self.fiber.stack.truncate(n - 2);
-                    }
-                    Instr::BuildSlice(n) => {
-                        let step = if n == 3 { pop!() } else { Value::None };
-                        let stop_v = pop!();
-                        let start = pop!();
-                        let s = self.alloc(Object::Slice(Box::new([start, stop_v, step])));
-                        push!(s);
-                    }
-                    Instr::Copy(n) => {
-                        let v = self.fiber.stack[self.fiber.stack.len() - n as usize];
-                        push!(v);
-                    }
-                    Instr::Swap(n) => {
-                        let len = self.fiber.stack.len();
-                        self.fiber.stack.swap(len - 1, len - n as usize);
-                    }
-                    Instr::UnaryNegative => {
-                        let v = top!();
-                        let r = match v {
-                            Value::Int(i) if i != i64::MIN => Value::Int(-i),
-                            Value::Float(f) => Value::Float(-f),
-                            _ => tri!(self.unary_op(v, Instr::UnaryNegative)),
-                        };
-                        *self.fiber.stack.last_mut().unwrap() = r;
-                    }
-                    Instr::UnaryPositive | Instr::UnaryInvert => {
-                        let v = top!();
-                        let r = tri!(self.unary_op(v, instr));
-                        *self.fiber.stack.last_mut().unwrap() = r;
-                    }
-                    Instr::UnaryNot => {
-                        let v = top!();
-                        let t = tri!(self.truthy(v));
-                        *self.fiber.stack.last_mut().unwrap() = Value::Bool(!t);
-                    }
-                    Instr::GetIter => {
-                        let v = top!();
-                        let it = tri!(self.get_iter(v));
-                        *self.fiber.stack.last_mut().unwrap() = it;
-                    }
-                    Instr::ForIter(t) => {
-                        let it = top!();
-                        if let Value::Obj(r) = it {
-                            match self.heap.get_mut(r) {
-                                Object::Iter(iter) => {
-                                    if let Iter::Range { next, stop, step } = &mut **iter {
-                                        let cur = *next;
-                                        if (*step > 0 && cur < *stop) || (*step < 0 && cur > *stop)
-                                        {
-                                            *next = cur.wrapping_add(*step);
-                                            push!(Value::Int(cur));
-                                        } else {
-                                            self.fiber.stack.pop();
-                                            ip = t as usize;
-                                        }
-                                        continue;
-                                    }
-                                }
-                                Object::Generator(g) if g.state != GenState::Running => {
-                                    save_ip!();
-                                    tri!(self.resume_generator(
-                                        r,
-                                        Value::None,
-                                        None,
-                                        FrameMode::ForIter
-                                    ));
-                                    continue 'frames;
-                                }
-                                _ => {}
-                            }
+                        if self.store_subscr_fast(peek!(2), peek!(1), peek!(3)) {
+                            drop_n!(3);
+                        } else {
+                            slow!(instr)
                         }
-                        save_ip!();
-                        match tri!(self.iter_next(it)) {
-                            Some(v) => push!(v),
-                            None => {
-                                self.fiber.stack.pop();
-                                ip = t as usize;
-                            }
-                        }
-                    }
-                    Instr::ReturnValue => {
-                        let v = pop!();
-                        save_ip!();
-                        match self.return_from_frame(v, stop) {
-                            Ok(Some(exit)) => return Ok(exit),
-                            Ok(None) => continue 'frames,
-                            Err(e) => {
-                                self.unwind(e, stop)?;
-                                continue 'frames;
-                            }
-                        }
-                    }
-                    Instr::Call(n) => {
-                        save_ip!();
-                        match tri!(self.call_instr(n as usize, None, false)) {
-                            CallOutcome::Pushed => continue 'frames,
-                            CallOutcome::Done(v) => push!(v),
-                        }
-                    }
-                    Instr::CallMethod(n) => {
-                        save_ip!();
-                        match tri!(self.call_instr(n as usize, None, true)) {
-                            CallOutcome::Pushed => continue 'frames,
-                            CallOutcome::Done(v) => push!(v),
-                        }
-                    }
-                    Instr::CallKw(n) => {
-                        save_ip!();
-                        let names = pop!();
-                        match tri!(self.call_instr(n as usize, Some(names), false)) {
-                            CallOutcome::Pushed => continue 'frames,
-                            CallOutcome::Done(v) => push!(v),
-                        }
-                    }
-                    Instr::CallEx(flags) => {
-                        save_ip!();
-                        match tri!(self.call_ex_instr(flags != 0)) {
-                            CallOutcome::Pushed => continue 'frames,
-                            CallOutcome::Done(v) => push!(v),
-                        }
-                    }
-                    Instr::MakeFunction { code_index, flags } => {
-                        let child = vcode.children[code_index as usize].clone();
-                        let globals = self.fiber.frames[fi].globals;
-                        let f = tri!(self.make_function(child, globals, flags));
-                        push!(f);
-                    }
-                    Instr::LoadBuildClass => {
-                        let v = tri!(self.builtin_value("__build_class__"));
-                        push!(v);
-                    }
-                    Instr::BuildTuple(n) => {
-                        let at = self.fiber.stack.len() - n as usize;
-                        let items: Vec<Value> = self.fiber.stack.drain(at..).collect();
-                        let t = self.new_tuple(items);
-                        push!(t);
-                    }
-                    Instr::BuildList(n) => {
-                        let at = self.fiber.stack.len() - n as usize;
-                        let items: Vec<Value> = self.fiber.stack.drain(at..).collect();
-                        let l = self.new_list(items);
-                        push!(l);
-                    }
-                    Instr::BuildSet(n) => {
-                        let at = self.fiber.stack.len() - n as usize;
-                        let items: Vec<Value> = self.fiber.stack[at..].to_vec();
-                        let s = tri!(self.new_set_from(&items));
-                        self.fiber.stack.truncate(at);
-                        push!(s);
-                    }
-                    Instr::BuildMap(n) => {
-                        let at = self.fiber.stack.len() - 2 * n as usize;
-                        let d = self.new_dict();
-                        push!(d);
-                        for k in 0..n as usize {
-                            let key = self.fiber.stack[at + 2 * k];
-                            let val = self.fiber.stack[at + 2 * k + 1];
-                            tri!(self.dict_set(d, key, val));
-                        }
-                        self.fiber.stack.truncate(at);
-                        push!(d);
-                    }
-                    Instr::BuildString(n) => {
-                        let at = self.fiber.stack.len() - n as usize;
-                        let mut s = String::new();
-                        for k in at..self.fiber.stack.len() {
-                            s.push_str(self.str_of(self.fiber.stack[k]));
-                        }
-                        self.fiber.stack.truncate(at);
-                        let v = self.new_str(s);
-                        push!(v);
-                    }
-                    Instr::ListToTuple => {
-                        let l = pop!();
-                        let items = self.seq_items(l).map(|s| s.to_vec()).unwrap_or_default();
-                        let t = self.new_tuple(items);
-                        push!(t);
-                    }
-                    Instr::ListAppend(d) => {
-                        let v = pop!();
-                        let l = self.fiber.stack[self.fiber.stack.len() - d as usize];
-                        if let Value::Obj(r) = l {
-                            if let Object::List(items) = self.heap.get_mut(r) {
-                                items.push(v);
-                            }
-                        }
-                    }
-                    Instr::SetAdd(d) => {
-                        let v = pop!();
-                        let s = self.fiber.stack[self.fiber.stack.len() - d as usize];
-                        push!(v);
-                        tri!(self.set_add(s, v));
-                        self.fiber.stack.pop();
-                    }
-                    Instr::MapAdd(d) => {
-                        let n = self.fiber.stack.len();
-                        let (k, v) = (self.fiber.stack[n - 2], self.fiber.stack[n - 1]);
-                        let m = self.fiber.stack[n - 2 - d as usize];
-                        tri!(self.dict_set(m, k, v));
-                        self.fiber.stack.truncate(n - 2);
-                    }
-                    Instr::ListExtend(d) => {
-                        let it = top!();
-                        let l = self.fiber.stack[self.fiber.stack.len() - 1 - d as usize];
-                        tri!(self.list_extend(l, it));
-                        self.fiber.stack.pop();
-                    }
-                    Instr::SetUpdate(d) => {
-                        let it = top!();
-                        let s = self.fiber.stack[self.fiber.stack.len() - 1 - d as usize];
-                        tri!(self.set_update(s, it));
-                        self.fiber.stack.pop();
-                    }
-                    Instr::DictUpdate(d) => {
-                        let m = top!();
-                        let target = self.fiber.stack[self.fiber.stack.len() - 1 - d as usize];
-                        tri!(self.dict_update(target, m, false));
-                        self.fiber.stack.pop();
-                    }
-                    Instr::DictMerge(d) => {
-                        let m = top!();
-                        let target = self.fiber.stack[self.fiber.stack.len() - 1 - d as usize];
-                        tri!(self.dict_update(target, m, true));
-                        self.fiber.stack.pop();
-                    }
-                    Instr::FormatValue(flags) => {
-                        let spec = if flags & 4 != 0 { Some(pop!()) } else { None };
-                        let v = top!();
-                        let s = tri!(self.format_value(v, flags & 3, spec));
-                        *self.fiber.stack.last_mut().unwrap() = s;
                     }
                     Instr::UnpackSequence(n) => {
-                        let seq = top!();
-                        let items = tri!(self.unpack(seq, n as usize, None));
-                        self.fiber.stack.pop();
-                        self.fiber.stack.extend(items.into_iter().rev());
-                    }
-                    Instr::UnpackEx(arg) => {
-                        let (before, after) = ((arg & 0xff) as usize, (arg >> 8) as usize);
-                        let seq = top!();
-                        let items = tri!(self.unpack(seq, before, Some(after)));
-                        self.fiber.stack.pop();
-                        self.fiber.stack.extend(items.into_iter().rev());
-                    }
-                    Instr::RaiseVarargs(n) => {
-                        save_ip!();
-                        break 'inner self.raise_varargs(n);
-                    }
-                    Instr::Reraise => {
-                        let exc = pop!();
-                        save_ip!();
-                        self.reraising = true;
-                        break 'inner PyErr(exc);
-                    }
-                    Instr::PushExcInfo => {
-                        let exc = pop!();
-                        let prev = self.fiber.handled;
-                        push!(prev);
-                        push!(exc);
-                        self.fiber.handled = exc;
-                    }
-                    Instr::PopExcept => {
-                        let prev = pop!();
-                        self.fiber.handled = prev;
-                    }
-                    Instr::CheckExcMatch => {
-                        let typ = pop!();
-                        let exc = top!();
-                        let m = tri!(self.exception_matches(exc, typ));
-                        push!(Value::Bool(m));
-                    }
-                    Instr::LoadAssertionError => {
-                        let cls = self.types.exc(super::exceptions::ExcKind::AssertionError);
-                        push!(Value::Obj(cls));
-                    }
-                    Instr::BeforeWith => {
-                        save_ip!();
-                        let mgr = top!();
-                        let (exit, entered) = tri!(self.before_with(mgr));
-                        self.fiber.stack.pop();
-                        push!(exit);
-                        push!(entered);
-                    }
-                    Instr::BeforeAsyncWith => {
-                        save_ip!();
-                        let mgr = top!();
-                        let (exit, aw) = tri!(self.before_async_with(mgr));
-                        self.fiber.stack.pop();
-                        push!(exit);
-                        push!(aw);
-                    }
-                    Instr::WithExceptStart => {
-                        save_ip!();
-                        let n = self.fiber.stack.len();
-                        let (exit, exc) = (self.fiber.stack[n - 3], self.fiber.stack[n - 1]);
-                        let r = tri!(self.with_except_start(exit, exc));
-                        push!(r);
-                    }
-                    Instr::YieldValue => {
-                        let v = pop!();
-                        save_ip!();
-                        match self.yield_from_frame(v, stop) {
-                            Some(exit) => return Ok(exit),
-                            None => continue 'frames,
+                        // A tuple or list of exactly `n` items: spread it
+                        // in place (the general case allocates).
+                        let n = n as usize;
+                        let fits =
+                            (limit as usize - sp as usize) / std::mem::size_of::<Value>() >= n;
+                        let seq = match peek!(1) {
+                            // Exact lists and tuples only: a subclass may
+                            // override `__iter__`.
+                            Value::Obj(r) if fits && !self.heap.has_ext(r) => {
+                                match self.heap.get(r) {
+                                    Object::Tuple(t) if t.len() == n => Some(&**t),
+                                    Object::List(l) if l.len() == n => Some(&l[..]),
+                                    _ => None,
+                                }
+                            }
+                            _ => None,
+                        };
+                        match seq {
+                            Some(items) => {
+                                drop_n!(1);
+                                for &v in items.iter().rev() {
+                                    // SAFETY: room for `n` values checked
+                                    // above (one more than needed).
+                                    unsafe {
+                                        sp.write(v);
+                                        sp = sp.add(1);
+                                    }
+                                }
+                            }
+                            None => slow!(instr),
                         }
                     }
-                    Instr::Send(_) => {
-                        save_ip!();
-                        match tri!(self.send_instr(stop)) {
-                            Some(exit) => return Ok(exit),
-                            None => continue 'frames,
+                    Instr::ListAppend(d) => {
+                        let v = peek!(1);
+                        let l = peek!(d as usize + 1);
+                        match l {
+                            Value::Obj(r) => match self.heap.get_mut(r) {
+                                Object::List(items) => {
+                                    items.push(v);
+                                    drop_n!(1);
+                                }
+                                _ => slow!(instr),
+                            },
+                            _ => slow!(instr),
                         }
                     }
-                    Instr::GetYieldFromIter => {
-                        let v = top!();
-                        let it = tri!(self.get_yield_from_iter(v, code));
-                        *self.fiber.stack.last_mut().unwrap() = it;
-                    }
-                    Instr::GetAwaitable => {
-                        let v = top!();
-                        let aw = tri!(self.get_awaitable(v));
-                        *self.fiber.stack.last_mut().unwrap() = aw;
-                    }
-                    Instr::GetAIter => {
-                        save_ip!();
-                        let v = top!();
-                        let it = tri!(self.get_aiter(v));
-                        *self.fiber.stack.last_mut().unwrap() = it;
-                    }
-                    Instr::GetANext => {
-                        save_ip!();
-                        let v = top!();
-                        let aw = tri!(self.get_anext(v));
-                        push!(aw);
-                    }
-                    Instr::EndAsyncFor => {
-                        let exc = pop!();
-                        if self.exc_matches(exc, super::exceptions::ExcKind::StopAsyncIteration) {
-                            self.fiber.stack.pop();
-                        } else {
-                            save_ip!();
-                            self.reraising = true;
-                            break 'inner PyErr(exc);
+                    Instr::ForIter(t) => {
+                        let next = match peek!(1) {
+                            Value::Obj(r) => self.for_iter_fast(r),
+                            _ => None,
+                        };
+                        match next {
+                            Some(Some(v)) => push!(v),
+                            Some(None) => {
+                                drop_n!(1);
+                                ip = t as usize;
+                            }
+                            None => slow!(instr),
                         }
                     }
-                    Instr::ImportName(i) => {
+                    Instr::Call(n) | Instr::CallMethod(n) => {
+                        // Stack: callee [self_or_NULL] args. A NULL from
+                        // `LoadMethod` stays where it is, below the frame.
+                        let n = n as usize;
+                        let (func_pos, nargs) = match instr {
+                            Instr::CallMethod(_) if !peek!(n + 1).is_unbound() => (n + 2, n + 1),
+                            Instr::CallMethod(_) => (n + 2, n),
+                            _ => (n + 1, n),
+                        };
+                        let callee = peek!(func_pos);
+                        // A plain class whose `__init__` is a plain function:
+                        // the new instance takes the slot below the
+                        // arguments (the callee's or the NULL) as `self`.
+                        let Some((code, fglobals, class)) =
+                            self.inline_callee(callee, nargs, func_pos == nargs + 1)
+                        else {
+                            slow!(instr);
+                            continue;
+                        };
+                        let nargs = nargs + class.is_some() as usize;
+                        // Unbound locals after the arguments; the frame's own
+                        // reserve happens when the loop enters it.
+                        let extra = code.nslots as usize - nargs;
+                        if (limit as usize - sp as usize) / std::mem::size_of::<Value>() < extra
+                            || self.fiber.frames.len() >= self.config.recursion_limit
+                        {
+                            slow!(instr);
+                            continue;
+                        }
+                        let (mode, locals) = match class {
+                            Some(cls) => {
+                                let inst = self.new_plain_instance(cls);
+                                // SAFETY: the slot below the arguments is on
+                                // the stack (the callee's or the NULL).
+                                unsafe { sp.sub(nargs).write(inst) };
+                                (FrameMode::Init, inst)
+                            }
+                            None => (FrameMode::Call, Value::None),
+                        };
+                        for k in 0..extra {
+                            // SAFETY: checked against `limit` just above.
+                            unsafe { sp.add(k).write(Value::Unbound) };
+                        }
+                        // SAFETY: pointer arithmetic within the stack.
+                        let (new_base, ret_sp) = unsafe {
+                            (
+                                sp.sub(nargs).offset_from(stk) as u32,
+                                sp.sub(func_pos).offset_from(stk) as u32,
+                            )
+                        };
+                        sp = unsafe { sp.add(extra) };
                         save_ip!();
-                        let name = vcode.names[i as usize];
-                        let m = tri!(self.import_module_value(name));
-                        push!(m);
+                        sync!();
+                        self.fiber
+                            .push_call_frame(code, new_base, ret_sp, fglobals, mode, locals);
+                        // Function entry is a safe point too, so that
+                        // recursion without loops still collects.
+                        self.maybe_collect();
+                        continue 'frames;
                     }
-                    Instr::ImportFrom(i) => {
-                        let name = vcode.names[i as usize];
-                        let m = top!();
-                        let v = tri!(self.import_from(m, name));
-                        push!(v);
+                    Instr::ReturnValue => {
+                        let v = peek!(1);
+                        let frame = &self.fiber.frames[fi];
+                        let result = match frame.mode {
+                            FrameMode::Call if frame.generator.is_none() => v,
+                            FrameMode::Init if frame.generator.is_none() && v.is_none() => {
+                                frame.locals
+                            }
+                            _ => {
+                                slow!(instr);
+                                continue;
+                            }
+                        };
+                        let ret_sp = frame.ret_sp as usize;
+                        self.fiber.frames.pop();
+                        // SAFETY: the caller's part of the stack is below
+                        // this frame, inside the allocation.
+                        unsafe {
+                            sp = stk.add(ret_sp);
+                            sp.write(result);
+                            sp = sp.add(1);
+                        }
+                        sync!();
+                        continue 'frames;
                     }
-                    Instr::ImportStar => {
-                        let m = top!();
-                        let ns = self.fiber.frames[fi].locals;
-                        tri!(self.import_star(m, ns));
-                        self.fiber.stack.pop();
-                    }
-                    Instr::PrintExpr => {
-                        save_ip!();
-                        let v = top!();
-                        tri!(self.print_expr(v));
-                        self.fiber.stack.pop();
-                    }
-                    Instr::Nop => {}
+                    _ => slow!(instr),
                 }
             };
             // An instruction raised: find a handler, here or in a caller.
             self.fiber.frames[fi].ip = ip as u32;
             self.unwind(err, stop)?;
+        }
+    }
+
+    /// Is a safe point's work due (a collection or a pending Ctrl-C)?
+    #[inline(always)]
+    fn safe_point_due(&self) -> bool {
+        self.heap.wants_collection()
+            || self
+                .interrupt
+                .as_ref()
+                .is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// What an inline call of `callee` with `nargs` positional arguments
+    /// runs: the code and globals of a plain aspy function taking exactly
+    /// those (see `VmCode::simple`), plus the class when `callee` is a plain
+    /// class whose `__init__` is such a function (taking `self` too).
+    /// `self_slot` says whether the slot below the arguments may take the
+    /// new instance (not when it holds a receiver from `LoadMethod`).
+    #[inline(always)]
+    fn inline_callee(
+        &mut self,
+        callee: Value,
+        nargs: usize,
+        self_slot: bool,
+    ) -> Option<(Rc<VmCode>, super::ObjRef, Option<super::ObjRef>)> {
+        let Value::Obj(r) = callee else { return None };
+        let (init, class) = match self.heap.get(r) {
+            Object::Function(f) if f.code.simple && f.code.code.argcount as usize == nargs => {
+                return Some((f.code.clone(), f.globals, None));
+            }
+            Object::Class(_) if self_slot => (self.plain_init(r)?, r),
+            _ => return None,
+        };
+        match self.heap.get(init) {
+            Object::Function(f) if f.code.simple && f.code.code.argcount as usize == nargs + 1 => {
+                Some((f.code.clone(), f.globals, Some(class)))
+            }
+            _ => None,
+        }
+    }
+
+    /// `c[k]` for a list or tuple and an int in range.
+    #[inline(always)]
+    fn subscr_fast(&self, c: Value, k: Value) -> Option<Value> {
+        let (Value::Obj(r), Value::Int(i)) = (c, k) else {
+            return None;
+        };
+        if self.heap.has_ext(r) {
+            // A subclass may override `__getitem__`.
+            return None;
+        }
+        let items: &[Value] = match self.heap.get(r) {
+            Object::List(l) => l,
+            Object::Tuple(t) => t,
+            _ => return None,
+        };
+        let i = if i < 0 { i + items.len() as i64 } else { i };
+        items.get(usize::try_from(i).ok()?).copied()
+    }
+
+    /// `c[k] = v` for a list and an int in range; false if not that case.
+    #[inline(always)]
+    fn store_subscr_fast(&mut self, c: Value, k: Value, v: Value) -> bool {
+        let (Value::Obj(r), Value::Int(i)) = (c, k) else {
+            return false;
+        };
+        if self.heap.has_ext(r) {
+            // A subclass may override `__setitem__`.
+            return false;
+        }
+        let Object::List(items) = self.heap.get_mut(r) else {
+            return false;
+        };
+        let i = if i < 0 { i + items.len() as i64 } else { i };
+        match usize::try_from(i).ok().and_then(|i| items.get_mut(i)) {
+            Some(slot) => {
+                *slot = v;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// One step of a `range`, list or tuple iterator: Some(Some(v)) for the
+    /// next item, Some(None) when exhausted, None for other iterators.
+    #[inline(always)]
+    fn for_iter_fast(&mut self, r: super::ObjRef) -> Option<Option<Value>> {
+        let Object::Iter(iter) = self.heap.get(r) else {
+            return None;
+        };
+        match **iter {
+            Iter::Range { next, stop, step } => {
+                let more = if step > 0 { next < stop } else { next > stop };
+                if more {
+                    if let Object::Iter(it) = self.heap.get_mut(r) {
+                        if let Iter::Range { next, .. } = &mut **it {
+                            *next = next.checked_add(step).unwrap_or(stop);
+                        }
+                    }
+                    Some(Some(Value::Int(next)))
+                } else {
+                    Some(None)
+                }
+            }
+            Iter::Seq {
+                seq: Value::Obj(s),
+                index,
+            } => {
+                let item = match self.heap.get(s) {
+                    Object::List(l) => l.get(index).copied(),
+                    Object::Tuple(t) => t.get(index).copied(),
+                    _ => return None,
+                };
+                if let Object::Iter(it) = self.heap.get_mut(r) {
+                    if let Iter::Seq { index, .. } = &mut **it {
+                        *index += 1;
+                    }
+                }
+                Some(item)
+            }
+            _ => None,
         }
     }
 
@@ -707,13 +652,20 @@ impl Vm {
     pub(crate) fn unwind(&mut self, err: PyErr, stop: usize) -> PyResult<()> {
         let mut exc = err.0;
         let mut skip_tb = std::mem::take(&mut self.reraising);
+        if !skip_tb {
+            // A new exception: chain it to the one being handled. An
+            // exception already chained (or coming back out of a nested
+            // call) keeps the context it got when it was raised.
+            self.set_context_if_unset(exc);
+        }
         loop {
             let fi = self.fiber.frames.len() - 1;
             let frame = &self.fiber.frames[fi];
             let ip = frame.ip.saturating_sub(1);
             let code = frame.code.code.clone();
+            let globals = frame.globals;
             if !skip_tb {
-                self.add_traceback(exc, &code, ip);
+                self.add_traceback(exc, &code, ip, globals);
             }
             skip_tb = false;
             if let Some(h) = code.handler_for(ip).copied() {
@@ -732,6 +684,13 @@ impl Vm {
             if self.fiber.frames.len() <= stop {
                 return Err(PyErr(exc));
             }
+            if frame.mode == FrameMode::Delegate {
+                if let Some(g) = frame.generator {
+                    if self.agen_raised(g, exc) {
+                        return Ok(());
+                    }
+                }
+            }
             match frame.mode {
                 FrameMode::Native | FrameMode::NativeResume | FrameMode::TaskRoot => {
                     return Err(PyErr(exc))
@@ -742,7 +701,7 @@ impl Vm {
     }
 
     /// Handles `ReturnValue`: pops the frame and delivers the value.
-    fn return_from_frame(&mut self, v: Value, stop: usize) -> PyResult<Option<Exit>> {
+    pub(crate) fn return_from_frame(&mut self, v: Value, stop: usize) -> PyResult<Option<Exit>> {
         let frame = self.fiber.frames.pop().unwrap();
         self.fiber.stack.truncate(frame.ret_sp as usize);
         if let Some(g) = frame.generator {
@@ -776,14 +735,29 @@ impl Vm {
                 None
             }
             FrameMode::Delegate => {
-                // `yield from`/`await` finished: replace the sub-iterator by
-                // the result and continue after the Send.
-                let caller = self.fiber.frames.last_mut().unwrap();
-                let target = caller.code.code.instrs[caller.ip as usize - 1].jump_target();
-                caller.ip = target.unwrap_or(caller.ip);
-                *self.fiber.stack.last_mut().unwrap() = v;
+                // `yield from`/`await` finished: the result replaces the
+                // sub-iterator and the caller continues after its Send.
+                self.delegate_returned(frame.generator, v)?;
                 None
             }
         })
     }
+}
+
+/// Copies a value as two separate words. A value just produced by an
+/// instruction was stored as tag and payload separately; reading it back
+/// as one 16-byte load cannot be forwarded from those two stores and
+/// stalls, while two 8-byte loads forward.
+///
+/// SAFETY: `src` and `dst` are valid, aligned and do not overlap.
+#[inline(always)]
+unsafe fn move_value(src: *const Value, dst: *mut Value) {
+    use std::mem::MaybeUninit;
+    // The tag word is always initialised; the payload may be padding.
+    let s = src.cast::<MaybeUninit<u64>>();
+    let d = dst.cast::<MaybeUninit<u64>>();
+    let tag = std::ptr::read_volatile(s);
+    let payload = std::ptr::read_volatile(s.add(1));
+    d.write(tag);
+    d.add(1).write(payload);
 }

@@ -5,7 +5,7 @@
 use super::object::{Object, VmCode};
 use super::value::Value;
 use super::Vm;
-use crate::bytecode::{Code, Const};
+use crate::bytecode::{Code, CodeKind, Const};
 use std::rc::Rc;
 
 pub fn load_code(vm: &mut Vm, code: &Rc<Code>) -> Rc<VmCode> {
@@ -16,11 +16,25 @@ pub fn load_code(vm: &mut Vm, code: &Rc<Code>) -> Rc<VmCode> {
         .map(|n| Value::Obj(vm.intern(n)))
         .collect();
     let children = code.children.iter().map(|c| load_code(vm, c)).collect();
+    let simple = code.kind == CodeKind::Function
+        && code.kwonlyargcount == 0
+        && !code.varargs
+        && !code.varkeywords
+        && code.cell_slots.is_empty()
+        && code.nfree == 0;
+    let global_cache = (0..code.names.len()).map(|_| Default::default()).collect();
+    let attr_cache = (0..code.names.len()).map(|_| Default::default()).collect();
     Rc::new(VmCode {
         code: code.clone(),
+        instrs: code.instrs.clone().into_boxed_slice(),
         consts,
         names,
         children,
+        nslots: code.nslots() as u32,
+        frame_size: (code.nslots() + code.max_stack as usize) as u32,
+        simple,
+        global_cache,
+        attr_cache,
     })
 }
 
@@ -45,5 +59,26 @@ fn const_value(vm: &mut Vm, c: &Const) -> Value {
             let vals = items.iter().map(|c| const_value(vm, c)).collect();
             vm.new_tuple(vals)
         }
+        Const::FrozenSet(items) => {
+            let vals: Vec<Value> = items.iter().map(|c| const_value(vm, c)).collect();
+            vm.with_roots(&vals, |vm| frozenset_const(vm, &vals))
+        }
     }
+}
+
+/// The frozenset constant of a set display, laid out as CPython's: built
+/// from the elements in source order, then rebuilt from that set's slot
+/// order when the compiler merges constants (`merge_consts_recursive`).
+fn frozenset_const(vm: &mut Vm, vals: &[Value]) -> Value {
+    use super::object::SetKind;
+    let first = vm
+        .new_set_of(vals, SetKind::FrozenSet)
+        .unwrap_or(Value::None);
+    let slots = vm.set_slots(first);
+    let rebuilt = vm.new_set(SetKind::FrozenSet);
+    for s in slots {
+        // Constants hash and compare without running aspy code.
+        let _ = vm.set_add_hashed(rebuilt, s.key, s.hash);
+    }
+    rebuilt
 }

@@ -10,15 +10,23 @@
 //! tracebacks).
 
 pub mod attr;
+pub mod attr_fast;
 pub mod call;
+pub mod clock;
+pub mod descr;
 pub mod exceptions;
+pub mod exec;
 pub mod frame;
+pub mod gen;
+pub mod gen_ops;
 pub mod heap;
 pub mod interp;
 pub mod load;
 pub mod object;
 pub mod ops;
 pub mod subclass;
+pub mod suggestions;
+pub mod traceback;
 pub mod types;
 pub mod value;
 
@@ -53,6 +61,9 @@ pub struct Config {
     /// Collect garbage after this many allocations at least (None: the
     /// default). Small values stress-test GC rooting.
     pub gc_threshold: Option<usize>,
+    /// Set (by the host's SIGINT handler) to interrupt the running program
+    /// with KeyboardInterrupt at the next safe point.
+    pub interrupt: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl Default for Config {
@@ -63,6 +74,7 @@ impl Default for Config {
             virtual_time: false,
             path: Vec::new(),
             gc_threshold: None,
+            interrupt: None,
         }
     }
 }
@@ -104,21 +116,62 @@ pub struct Vm {
     pub object_hash: Value,
     pub object_repr: Value,
     pub object_str: Value,
+    /// `BaseException.__init__`: constructing an exception whose class
+    /// keeps it (and `object.__new__`) skips the call, as the new instance
+    /// already holds its args.
+    pub exc_init: Value,
     /// Installed by the asyncio runtime: one `await` step on a native
     /// awaitable (Future, Task, sleep). None if the object is not one.
     pub await_hook: Option<AwaitHook>,
+    /// Installed by the asyncio runtime: called the first time an async
+    /// generator is iterated, so the running loop can finalise it.
+    pub agen_firstiter_hook: Option<fn(&mut Vm, ObjRef)>,
+    /// Installed by the asyncio runtime: called for each watched object
+    /// (`Heap::watched`) the collector found unreachable, and at exit for
+    /// those still alive.
+    pub finalize_hook: Option<fn(&mut Vm, ObjRef)>,
+    /// Coroutines created and not yet started, closed or collected: when
+    /// zero, exit needs no search for never-awaited coroutines.
+    pub(crate) unstarted_coroutines: usize,
+    /// The event loop runtime's state (see `src/runtime/`), created when
+    /// asyncio is first used.
+    pub runtime: Option<Box<dyn VmExtension>>,
+    /// The clock behind `time` and the event loop (see `clock.rs`).
+    pub clock: clock::Clock,
+    /// Advanced by every change to a class namespace and by every
+    /// collection; attribute cache entries are valid only for the epoch
+    /// they were filled in (see `object::AttrCache`).
+    pub class_epoch: u64,
+    /// The built-in subclass instance a built-in method is running on (see
+    /// `Vm::run_native`): `user_overrides` ignores its overrides until the
+    /// method runs aspy code.
+    pub(crate) builtin_self: Option<ObjRef>,
+    /// `__init__` lookups for class calls (see `Vm::plain_init`).
+    pub(crate) init_cache: [call::InitCache; call::INIT_CACHE_SIZE],
+}
+
+/// State that a layer above the VM hangs off it (the event loop runtime):
+/// reached by downcasting, traced by the collector.
+pub trait VmExtension: std::any::Any {
+    /// Reports every value held, for the collector.
+    fn trace(&self, f: &mut dyn FnMut(Value));
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any;
 }
 
 /// See [`Vm::await_hook`].
-pub type AwaitHook = fn(&mut Vm, ObjRef, Value) -> PyResult<Option<call::GenStep>>;
+/// `throw` is an exception thrown into the awaiting frame: the awaitable
+/// cleans up and returns it as the error (Ok(None): not a native awaitable).
+pub type AwaitHook = fn(&mut Vm, ObjRef, Value, Option<Value>) -> PyResult<Option<gen::GenStep>>;
 
 impl Vm {
     /// A fresh VM with the built-in types and functions installed.
     pub fn new(config: Config) -> Vm {
+        let interrupt = config.interrupt.clone();
         let mut heap = Heap::new();
         let types = Types::placeholder();
         let builtins = heap.alloc(Object::Dict(Box::new(Dict::new())));
         let modules = heap.alloc(Object::Dict(Box::new(Dict::new())));
+        let clock = clock::Clock::new(config.virtual_time);
         let mut vm = Vm {
             heap,
             fiber: Fiber::default(),
@@ -131,7 +184,7 @@ impl Vm {
             config,
             native_depth: 0,
             stdout: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()),
-            interrupt: None,
+            interrupt,
             reraising: false,
             module_state: FxHashMap::default(),
             repr_guard: Vec::new(),
@@ -142,7 +195,16 @@ impl Vm {
             object_hash: Value::None,
             object_repr: Value::None,
             object_str: Value::None,
+            exc_init: Value::None,
             await_hook: None,
+            agen_firstiter_hook: None,
+            finalize_hook: None,
+            unstarted_coroutines: 0,
+            runtime: None,
+            clock,
+            class_epoch: 1,
+            builtin_self: None,
+            init_cache: [Default::default(); call::INIT_CACHE_SIZE],
         };
         if let Some(n) = vm.config.gc_threshold {
             vm.heap.set_min_threshold(n);
@@ -239,6 +301,8 @@ impl Vm {
 
     /// A full collection from the VM's roots.
     pub fn collect_garbage(&mut self) -> usize {
+        // A freed class's slot may be reused by a new class.
+        self.class_epoch += 1;
         let mut roots: Vec<Value> = Vec::with_capacity(1024);
         {
             let mut push = |v: Value| roots.push(v);
@@ -253,8 +317,49 @@ impl Vm {
             self.interned.values().for_each(|&r| push(Value::Obj(r)));
             self.module_state.values().for_each(|&v| push(v));
             self.repr_guard.iter().for_each(|&v| push(v));
+            if let Some(rt) = &self.runtime {
+                rt.trace(&mut push);
+            }
         }
-        self.heap.collect(roots)
+        let freed = self.heap.collect(roots);
+        if !self.heap.unawaited.is_empty() {
+            self.report_unawaited();
+        }
+        if !self.heap.dying.is_empty() {
+            self.finalize_dying();
+        }
+        freed
+    }
+
+    /// Runs the finalize hook on watched objects that became unreachable
+    /// (they stay rooted while it runs).
+    fn finalize_dying(&mut self) {
+        let dying = std::mem::take(&mut self.heap.dying);
+        let Some(hook) = self.finalize_hook else {
+            return;
+        };
+        let mark = self.temp_roots.len();
+        self.temp_roots.extend(dying.iter().map(|&r| Value::Obj(r)));
+        for r in dying {
+            hook(self, r);
+        }
+        self.temp_roots.truncate(mark);
+    }
+
+    /// At exit: runs the finalize hook on every watched object still alive
+    /// (as CPython finalises objects at shutdown).
+    pub fn finalize_watched_at_exit(&mut self) {
+        let watched = std::mem::take(&mut self.heap.watched);
+        let Some(hook) = self.finalize_hook else {
+            return;
+        };
+        let mark = self.temp_roots.len();
+        self.temp_roots
+            .extend(watched.iter().map(|&r| Value::Obj(r)));
+        for r in watched {
+            hook(self, r);
+        }
+        self.temp_roots.truncate(mark);
     }
 
     // ---- errors ------------------------------------------------------------
@@ -264,7 +369,11 @@ impl Vm {
     pub fn new_error(&mut self, kind: ExcKind, msg: impl Into<String>) -> PyErr {
         let msg = self.new_str(msg.into());
         let cls = self.types.exc(kind);
-        PyErr(exceptions::new_exception(self, cls, vec![msg]))
+        let e = exceptions::new_exception(self, cls, vec![msg]);
+        if let Some(i) = exceptions::message_field(kind) {
+            self.set_exc_field(e, i, msg);
+        }
+        PyErr(e)
     }
 
     #[cold]

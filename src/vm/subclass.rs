@@ -114,7 +114,7 @@ impl Vm {
     #[inline]
     pub fn ext_override(&mut self, v: Value, name: &str) -> Option<Value> {
         let Value::Obj(r) = v else { return None };
-        if !self.heap.has_ext(r) {
+        if !self.heap.has_ext(r) || self.builtin_self == Some(r) {
             return None;
         }
         self.ext_override_slow(v, name)
@@ -133,7 +133,9 @@ impl Vm {
     #[inline]
     pub fn user_overrides(&self, v: Value, name: &str) -> bool {
         let Value::Obj(r) = v else { return false };
-        self.heap.has_ext(r) && self.user_override_value(v, name).is_some()
+        self.heap.has_ext(r)
+            && self.builtin_self != Some(r)
+            && self.user_override_value(v, name).is_some()
     }
 
     /// The raw class attribute a user class in `v`'s MRO defines for `name`

@@ -38,6 +38,9 @@ pub struct Types {
     pub generator: ObjRef,
     pub coroutine: ObjRef,
     pub async_generator: ObjRef,
+    pub async_generator_asend: ObjRef,
+    pub async_generator_athrow: ObjRef,
+    pub coroutine_wrapper: ObjRef,
     pub property: ObjRef,
     pub staticmethod: ObjRef,
     pub classmethod: ObjRef,
@@ -51,6 +54,13 @@ pub struct Types {
     pub dict_valueiterator: ObjRef,
     pub dict_itemiterator: ObjRef,
     pub set_iterator: ObjRef,
+    pub list_reverseiterator: ObjRef,
+    pub dict_keys: ObjRef,
+    pub dict_values: ObjRef,
+    pub dict_items: ObjRef,
+    pub dict_reversekeyiterator: ObjRef,
+    pub dict_reversevalueiterator: ObjRef,
+    pub dict_reverseitemiterator: ObjRef,
     pub enumerate: ObjRef,
     pub zip: ObjRef,
     pub map: ObjRef,
@@ -93,6 +103,9 @@ impl Types {
             generator: z,
             coroutine: z,
             async_generator: z,
+            async_generator_asend: z,
+            async_generator_athrow: z,
+            coroutine_wrapper: z,
             property: z,
             staticmethod: z,
             classmethod: z,
@@ -106,6 +119,13 @@ impl Types {
             dict_valueiterator: z,
             dict_itemiterator: z,
             set_iterator: z,
+            list_reverseiterator: z,
+            dict_keys: z,
+            dict_values: z,
+            dict_items: z,
+            dict_reversekeyiterator: z,
+            dict_reversevalueiterator: z,
+            dict_reverseitemiterator: z,
             enumerate: z,
             zip: z,
             map: z,
@@ -151,6 +171,9 @@ impl Types {
             self.generator,
             self.coroutine,
             self.async_generator,
+            self.async_generator_asend,
+            self.async_generator_athrow,
+            self.coroutine_wrapper,
             self.property,
             self.staticmethod,
             self.classmethod,
@@ -164,6 +187,13 @@ impl Types {
             self.dict_valueiterator,
             self.dict_itemiterator,
             self.set_iterator,
+            self.list_reverseiterator,
+            self.dict_keys,
+            self.dict_values,
+            self.dict_items,
+            self.dict_reversekeyiterator,
+            self.dict_reversevalueiterator,
+            self.dict_reverseitemiterator,
             self.enumerate,
             self.zip,
             self.map,
@@ -264,7 +294,12 @@ impl Vm {
                     super::object::SetKind::Set => t.set,
                     super::object::SetKind::FrozenSet => t.frozenset,
                 },
-                Object::Range(_) => t.range,
+                Object::Range(_) | Object::BigRange(_) => t.range,
+                Object::DictView(_, kind) => match kind {
+                    super::object::DictIterKind::Keys => t.dict_keys,
+                    super::object::DictIterKind::Values => t.dict_values,
+                    super::object::DictIterKind::Items => t.dict_items,
+                },
                 Object::Slice(_) => t.slice,
                 Object::Module(_) => t.module,
                 Object::Cell(_) => t.cell,
@@ -272,6 +307,13 @@ impl Vm {
                     crate::bytecode::CodeKind::Coroutine => t.coroutine,
                     crate::bytecode::CodeKind::AsyncGenerator => t.async_generator,
                     _ => t.generator,
+                },
+                Object::GenOp(op) => match op.kind {
+                    super::object::GenOpKind::ASend(_) => t.async_generator_asend,
+                    super::object::GenOpKind::AThrow(_) | super::object::GenOpKind::AClose => {
+                        t.async_generator_athrow
+                    }
+                    super::object::GenOpKind::Await => t.coroutine_wrapper,
                 },
                 Object::Iter(it) => match &**it {
                     Iter::Seq { seq, .. } => match seq {
@@ -283,23 +325,28 @@ impl Vm {
                     Iter::Range { .. } => t.range_iterator,
                     Iter::Str { .. } => t.str_iterator,
                     Iter::Bytes { .. } => t.bytes_iterator,
-                    Iter::Dict { kind, dict, .. } => {
-                        let is_set = matches!(dict, Value::Obj(d) if matches!(self.heap.get(*d), Object::Set(..)));
-                        if is_set {
-                            t.set_iterator
-                        } else {
-                            match kind {
-                                super::object::DictIterKind::Keys => t.dict_keyiterator,
-                                super::object::DictIterKind::Values => t.dict_valueiterator,
-                                super::object::DictIterKind::Items => t.dict_itemiterator,
-                            }
+                    Iter::Dict { kind, reverse, .. } => {
+                        use super::object::DictIterKind as K;
+                        match (kind, reverse) {
+                            (K::Keys, false) => t.dict_keyiterator,
+                            (K::Values, false) => t.dict_valueiterator,
+                            (K::Items, false) => t.dict_itemiterator,
+                            (K::Keys, true) => t.dict_reversekeyiterator,
+                            (K::Values, true) => t.dict_reversevalueiterator,
+                            (K::Items, true) => t.dict_reverseitemiterator,
                         }
                     }
+                    Iter::Set { .. } => t.set_iterator,
                     Iter::Enumerate { .. } => t.enumerate,
                     Iter::Zip { .. } => t.zip,
                     Iter::Map { .. } => t.map,
                     Iter::Filter { .. } => t.filter,
-                    Iter::Reversed { .. } => t.reversed,
+                    Iter::Reversed { seq, .. } => match seq {
+                        Value::Obj(s) if matches!(self.heap.get(*s), Object::List(_)) => {
+                            t.list_reverseiterator
+                        }
+                        _ => t.reversed,
+                    },
                     Iter::Callable { .. } | Iter::Exhausted => t.callable_iterator,
                 },
                 Object::Property(_) => t.property,
@@ -360,6 +407,9 @@ pub(crate) fn init(vm: &mut Vm) {
     vm.types.generator = b(vm, "generator");
     vm.types.coroutine = b(vm, "coroutine");
     vm.types.async_generator = b(vm, "async_generator");
+    vm.types.async_generator_asend = b(vm, "async_generator_asend");
+    vm.types.async_generator_athrow = b(vm, "async_generator_athrow");
+    vm.types.coroutine_wrapper = b(vm, "coroutine_wrapper");
     vm.types.property = b(vm, "property");
     vm.types.staticmethod = b(vm, "staticmethod");
     vm.types.classmethod = b(vm, "classmethod");
@@ -373,6 +423,13 @@ pub(crate) fn init(vm: &mut Vm) {
     vm.types.dict_valueiterator = b(vm, "dict_valueiterator");
     vm.types.dict_itemiterator = b(vm, "dict_itemiterator");
     vm.types.set_iterator = b(vm, "set_iterator");
+    vm.types.list_reverseiterator = b(vm, "list_reverseiterator");
+    vm.types.dict_keys = b(vm, "dict_keys");
+    vm.types.dict_values = b(vm, "dict_values");
+    vm.types.dict_items = b(vm, "dict_items");
+    vm.types.dict_reversekeyiterator = b(vm, "dict_reversekeyiterator");
+    vm.types.dict_reversevalueiterator = b(vm, "dict_reversevalueiterator");
+    vm.types.dict_reverseitemiterator = b(vm, "dict_reverseitemiterator");
     vm.types.enumerate = b(vm, "enumerate");
     vm.types.zip = b(vm, "zip");
     vm.types.map = b(vm, "map");

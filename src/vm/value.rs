@@ -33,7 +33,13 @@ impl fmt::Debug for ObjRef {
 }
 
 /// An aspy value.
+///
+/// `repr(u64)` puts every payload at offset 8 behind an 8-byte tag, so a
+/// value is two plain words: copies are two moves and never split the
+/// payload at odd offsets (which made the compiler shuffle values through
+/// overlapping stack slots).
 #[derive(Clone, Copy, Debug, Default)]
+#[repr(u64)]
 pub enum Value {
     /// Internal marker for an unbound local or an empty slot; never visible
     /// to programs.

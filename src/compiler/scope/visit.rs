@@ -102,9 +102,9 @@ impl TableBuilder {
             }
             StmtKind::AnnAssign {
                 target,
+                annotation,
                 value,
                 simple,
-                ..
             } => {
                 if let ExprKind::Name(name) = &target.kind {
                     let mangled = self.mangled(name);
@@ -128,6 +128,9 @@ impl TableBuilder {
                 } else {
                     self.visit_target(target)?;
                 }
+                // Annotations are evaluated where they appear (module and
+                // class bodies), so their names are uses of this scope.
+                self.visit_expr(annotation)?;
                 if let Some(v) = value {
                     self.visit_expr(v)?;
                 }
@@ -158,6 +161,7 @@ impl TableBuilder {
             StmtKind::FunctionDef(f) => {
                 self.add_def(&f.name.name, DEF_LOCAL, f.name.span)?;
                 self.visit_defaults(&f.params)?;
+                self.visit_annotations(&f.params, f.returns.as_ref())?;
                 for d in &f.decorators {
                     self.visit_expr(d)?;
                 }
@@ -328,6 +332,22 @@ impl TableBuilder {
             self.visit_opt(param.default.as_ref())?;
         }
         Ok(())
+    }
+
+    /// Parameter and return annotations are evaluated in the enclosing
+    /// scope when the `def` runs.
+    fn visit_annotations(&mut self, p: &Parameters, returns: Option<&Expr>) -> Result<()> {
+        let params = p
+            .posonly
+            .iter()
+            .chain(&p.args)
+            .chain(&p.vararg)
+            .chain(&p.kwonly)
+            .chain(&p.kwarg);
+        for param in params {
+            self.visit_opt(param.annotation.as_ref())?;
+        }
+        self.visit_opt(returns)
     }
 
     fn visit_params(&mut self, p: &Parameters) -> Result<()> {

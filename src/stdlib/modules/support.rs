@@ -102,11 +102,13 @@ pub fn set_constructor(vm: &mut Vm, cls: ObjRef, f: NativeFn) {
 pub fn add_getter(vm: &mut Vm, cls: ObjRef, name: &'static str, getter: NativeFn) {
     let g = native(vm, name, getter);
     let doc = Value::None;
+    let pname = Value::Obj(vm.intern(name));
     let p = vm.alloc(Object::Property(Box::new([
         g,
         Value::None,
         Value::None,
         doc,
+        pname,
     ])));
     set_class_attr(vm, cls, name, p);
 }

@@ -66,6 +66,8 @@ def main():
                     ranges(str.isprintable))
         emit_ranges(f, "TITLECASE", "Category Lt (titlecase letters).",
                     ranges(lambda c: unicodedata.category(c) == "Lt"))
+        emit_ranges(f, "WIDE", "East Asian Width W or F: two columns in a traceback's caret line.",
+                    ranges(lambda c: unicodedata.east_asian_width(c) in "WF"))
         emit_map(f, "TITLE_MAP", "Title case of a character, where it differs from its upper case.",
                  [(c, chr(c).title()) for c in range(MAX)
                   if chr(c).title() != chr(c).upper()])

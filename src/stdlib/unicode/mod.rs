@@ -43,6 +43,12 @@ pub fn is_alpha(c: char) -> bool {
     }
 }
 
+/// Does `c` take two columns on a terminal (East Asian Width W or F)?
+/// Tracebacks line their carets up by this width, as CPython does.
+pub fn is_wide(c: char) -> bool {
+    !c.is_ascii() && in_table(tables::WIDE, c)
+}
+
 /// `c.isdecimal()`.
 pub fn is_decimal(c: char) -> bool {
     if c.is_ascii() {

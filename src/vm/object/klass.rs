@@ -37,6 +37,9 @@ pub struct Class {
     pub bases: Vec<ObjRef>,
     /// Method resolution order, starting with this class.
     pub mro: Vec<ObjRef>,
+    /// The namespace. Code that changes it after the class is created must
+    /// advance `Vm::class_epoch` (attribute and `__init__` caches depend on
+    /// it); `Vm::set_attr` and `builtins::set_class_attr` do.
     pub dict: Dict,
     pub layout: Layout,
     /// Incremented whenever this class's namespace changes (attribute caches).
@@ -118,24 +121,33 @@ pub enum Payload {
     Exception(Box<ExcData>),
 }
 
-/// One traceback entry: where an exception passed through.
+/// One traceback entry: where an exception passed through (CPython's
+/// `tb_frame`, reduced to what tracebacks and `tb_frame` need).
 #[derive(Clone)]
 pub struct TraceEntry {
     pub code: Rc<Code>,
+    /// The instruction that was running (`tb_lasti`).
     pub ip: u32,
+    /// The frame's globals (for `tb_frame.f_globals` and the names a
+    /// NameError suggestion is chosen from).
+    pub globals: ObjRef,
 }
 
 /// The state of an exception instance.
 pub struct ExcData {
     /// `args`, a tuple.
     pub args: Value,
+    /// Innermost frame first: entries are appended while the exception
+    /// unwinds outward, so the last one is `__traceback__`'s head.
     pub traceback: Vec<TraceEntry>,
     pub cause: Value,
     pub context: Value,
     pub suppress_context: bool,
-    /// Extra per-type state (e.g. `StopIteration.value`, `SystemExit.code`,
-    /// `ExceptionGroup.exceptions`); None when unused.
-    pub extra: Value,
+    /// Per-type state, laid out by the exception's family (see
+    /// `vm::exceptions::FIELDS`: `StopIteration.value`, `OSError.errno`,
+    /// ...). Empty until set; `Value::Unbound` marks a field never set
+    /// (CPython's NULL), which reads as None.
+    pub fields: Vec<Value>,
 }
 
 impl ExcData {
@@ -146,14 +158,28 @@ impl ExcData {
             cause: Value::None,
             context: Value::None,
             suppress_context: false,
-            extra: Value::None,
+            fields: Vec::new(),
         }
+    }
+
+    /// Field `i`, or `Value::Unbound` if it was never set.
+    pub fn field(&self, i: usize) -> Value {
+        self.fields.get(i).copied().unwrap_or(Value::Unbound)
+    }
+
+    /// Sets field `i`, growing the field list as needed.
+    pub fn set_field(&mut self, i: usize, v: Value) {
+        if self.fields.len() <= i {
+            self.fields.resize(i + 1, Value::Unbound);
+        }
+        self.fields[i] = v;
     }
 
     pub fn trace(&self, f: &mut dyn FnMut(Value)) {
         f(self.args);
         f(self.cause);
         f(self.context);
-        f(self.extra);
+        self.fields.iter().for_each(|&v| f(v));
+        self.traceback.iter().for_each(|e| f(Value::Obj(e.globals)));
     }
 }

@@ -17,13 +17,17 @@ pub mod function;
 pub mod generator;
 pub mod klass;
 pub mod native;
+pub mod set;
 pub mod string;
 
 pub use dict::Dict;
-pub use function::{BoundMethod, Builtin, Function, NativeFn, VmCode};
-pub use generator::{GenState, Generator};
+pub use function::{
+    AttrCache, BoundMethod, Builtin, ClassAttr, Function, GlobalCache, NativeFn, VmCode,
+};
+pub use generator::{GenOp, GenOpKind, GenOpState, GenState, Generator};
 pub use klass::{AttrMap, Class, ExcData, Instance, Layout, Payload, TraceEntry};
 pub use native::{NativeNextFn, NativeObject};
+pub use set::SetTable;
 pub use string::StrObj;
 
 use super::value::{ObjRef, Value};
@@ -39,9 +43,13 @@ pub enum Object {
     List(Vec<Value>),
     Tuple(Box<[Value]>),
     Dict(Box<Dict>),
-    /// A set or frozenset: a `Dict` whose values are unused.
-    Set(Box<Dict>, SetKind),
+    /// A set or frozenset.
+    Set(Box<SetTable>, SetKind),
+    /// `d.keys()`, `d.values()` or `d.items()`: a live view of dict `d`.
+    DictView(Value, DictIterKind),
     Range(Box<Range>),
+    /// A range whose bounds do not all fit in i64.
+    BigRange(Box<BigRange>),
     Slice(Box<[Value; 3]>),
     Function(Box<Function>),
     BoundMethod(BoundMethod),
@@ -52,8 +60,11 @@ pub enum Object {
     /// A closure cell; `Value::Unbound` when empty.
     Cell(Value),
     Generator(Box<Generator>),
+    /// An awaitable driving an async generator, or a coroutine's `__await__`.
+    GenOp(Box<GenOp>),
     Iter(Box<Iter>),
-    Property(Box<[Value; 4]>),
+    /// `[fget, fset, fdel, doc, name]` (see `vm/descr.rs`).
+    Property(Box<[Value; 5]>),
     StaticMethod(Value),
     ClassMethod(Value),
     /// `super(type, obj)`: the class to start after, and the receiver.
@@ -100,6 +111,15 @@ impl Range {
     }
 }
 
+/// `range(start, stop, step)` with big-integer bounds (see
+/// `stdlib/big_range.rs`; ranges that fit in i64 are always [`Range`]).
+#[derive(Clone, Debug)]
+pub struct BigRange {
+    pub start: BigInt,
+    pub stop: BigInt,
+    pub step: BigInt,
+}
+
 /// A module: its name and its namespace (a `Dict` object).
 pub struct Module {
     pub name: Value,
@@ -127,20 +147,36 @@ pub enum Iter {
         b: Value,
         index: usize,
     },
-    /// Over a dict's keys, values or items, or a set; `len` is the size when
-    /// iteration began (a change raises "changed size during iteration").
+    /// Over a dict's keys, values or items (CPython's `dictiterobject`):
+    /// `dict` is None once exhausted; `used` is the size when iteration
+    /// began (`usize::MAX` after a size change was reported, so the error
+    /// sticks); `remaining` counts the entries still expected, so finding
+    /// more raises "dictionary keys changed during iteration". A reversed
+    /// iterator walks `index` down from the end (`index` is one past the
+    /// next entry to look at).
     Dict {
         dict: Value,
         index: usize,
-        len: usize,
+        used: usize,
+        remaining: usize,
         kind: DictIterKind,
+        reverse: bool,
+    },
+    /// Over a set's slots (CPython's `setiterobject`), with the size when
+    /// iteration began; `set` is None once exhausted.
+    Set {
+        set: Value,
+        index: usize,
+        used: usize,
     },
     Enumerate {
         iter: Value,
         count: Value,
     },
+    /// `zip(*iters, strict=...)`.
     Zip {
         iters: Box<[Value]>,
+        strict: bool,
     },
     Map {
         func: Value,
@@ -178,10 +214,13 @@ impl Object {
             | Object::Bytes(_)
             | Object::ByteArray(_)
             | Object::BigInt(_)
-            | Object::Range(_) => {}
+            | Object::Range(_)
+            | Object::BigRange(_) => {}
             Object::List(items) => items.iter().for_each(|&v| f(v)),
             Object::Tuple(items) => items.iter().for_each(|&v| f(v)),
-            Object::Dict(d) | Object::Set(d, _) => d.trace(f),
+            Object::Dict(d) => d.trace(f),
+            Object::Set(t, _) => t.trace(f),
+            Object::DictView(d, _) => f(*d),
             Object::Slice(parts) => parts.iter().for_each(|&v| f(v)),
             Object::Function(func) => func.trace(f),
             Object::BoundMethod(m) => {
@@ -197,6 +236,7 @@ impl Object {
             }
             Object::Cell(v) | Object::StaticMethod(v) | Object::ClassMethod(v) => f(*v),
             Object::Generator(g) => g.trace(f),
+            Object::GenOp(op) => op.trace(f),
             Object::Iter(it) => it.trace(f),
             Object::Property(parts) => parts.iter().for_each(|&v| f(v)),
             Object::Super(cls, obj) => {
@@ -216,11 +256,12 @@ impl Iter {
             Iter::Str { s, .. } => f(*s),
             Iter::Bytes { b, .. } => f(*b),
             Iter::Dict { dict, .. } => f(*dict),
+            Iter::Set { set, .. } => f(*set),
             Iter::Enumerate { iter, count } => {
                 f(*iter);
                 f(*count);
             }
-            Iter::Zip { iters } => iters.iter().for_each(|&v| f(v)),
+            Iter::Zip { iters, .. } => iters.iter().for_each(|&v| f(v)),
             Iter::Map { func, iters } => {
                 f(*func);
                 iters.iter().for_each(|&v| f(v));

@@ -30,6 +30,17 @@ pub trait NativeObject: Any {
     fn native_len(&self) -> Option<usize> {
         None
     }
+    /// Awaited directly by the VM's `await_hook` (futures, tasks, sleeps):
+    /// `await` skips the `__await__` call.
+    fn awaitable(&self) -> bool {
+        false
+    }
+    /// For native coroutine-like objects (`asyncio.sleep(...)`,
+    /// `lock.acquire()`): the "never awaited" report if it was never
+    /// awaited (see `Heap::unawaited`).
+    fn unawaited(&self) -> Option<crate::vm::heap::Unawaited> {
+        None
+    }
 }
 
 impl Vm {

@@ -54,23 +54,54 @@ fn int_true_div(x: i64, y: i64) -> f64 {
     if x.abs() <= LIMIT && y.abs() <= LIMIT {
         x as f64 / y as f64
     } else {
-        big_true_div(&BigInt::from(x), &BigInt::from(y))
+        big_true_div(&BigInt::from(x), &BigInt::from(y)).unwrap_or(f64::INFINITY)
     }
 }
 
-fn big_true_div(x: &BigInt, y: &BigInt) -> f64 {
-    // Good enough for huge operands: scale to keep 64 significant bits.
-    let (xf, yf) = (
-        x.to_f64().unwrap_or(f64::INFINITY),
-        y.to_f64().unwrap_or(f64::INFINITY),
-    );
-    if xf.is_finite() && yf.is_finite() {
-        return xf / yf;
+/// `x / y` correctly rounded (half to even, subnormals included), as
+/// CPython's `long_true_divide`; None when the result overflows a float.
+/// `y` is not zero.
+fn big_true_div(x: &BigInt, y: &BigInt) -> Option<f64> {
+    let negative = x.is_negative() != y.is_negative();
+    let (a, b) = (x.abs(), y.abs());
+    if a.is_zero() {
+        return Some(if negative { -0.0 } else { 0.0 });
     }
-    let shift = (x.bits().max(y.bits())).saturating_sub(1000) as usize;
-    let xs: BigInt = x >> shift;
-    let ys: BigInt = y >> shift;
-    xs.to_f64().unwrap_or(f64::NAN) / ys.to_f64().unwrap_or(f64::NAN)
+    // Scale so the integer quotient has at least 55 bits: q = a*2**s / b.
+    let s = 56 - (a.bits() as i64 - b.bits() as i64);
+    let (num, den) = if s >= 0 {
+        (a << s as usize, b)
+    } else {
+        (a, b << (-s) as usize)
+    };
+    let (q, r) = num.div_rem(&den);
+    let msb = q.bits() as i64 - 1 - s;
+    if msb > 1023 {
+        return None;
+    }
+    let lsb = (msb - 52).max(-1074);
+    let drop = (lsb + s) as usize;
+    let mant: BigInt = &q >> drop;
+    let rest: BigInt = &q - (&mant << drop);
+    let half = BigInt::from(1) << (drop - 1);
+    let up = rest > half || (rest == half && (!r.is_zero() || mant.is_odd()));
+    let mant = (if up { mant + 1 } else { mant }).to_u64()?;
+    if mant >> 53 != 0 && lsb + 53 > 1023 {
+        return None;
+    }
+    let mut f = mant as f64;
+    let mut e = lsb;
+    while e < 0 {
+        let step = e.max(-1000);
+        f *= 2f64.powi(step as i32);
+        e -= step;
+    }
+    while e > 0 {
+        let step = e.min(1000);
+        f *= 2f64.powi(step as i32);
+        e -= step;
+    }
+    Some(if negative { -f } else { f })
 }
 
 /// Int/float comparison fast paths.
@@ -208,6 +239,14 @@ impl Vm {
             }
         }
         if let Value::Obj(r) = a {
+            if matches!(
+                op,
+                BinaryOp::Or | BinaryOp::And | BinaryOp::Sub | BinaryOp::Xor
+            ) {
+                if let Some(v) = crate::stdlib::dict_views::inplace_operator(self, a, b, op)? {
+                    return Ok(v);
+                }
+            }
             // Lists extend in place.
             if op == BinaryOp::Add {
                 if let Object::List(_) = self.heap.get(r) {
@@ -225,7 +264,7 @@ impl Vm {
                 || self.heap.has_ext(r)
             {
                 let (_, _, iname) = dunder_names(op);
-                if let Some(m) = self.lookup_special(a, iname) {
+                if let Some(m) = self.operator_method(a, iname) {
                     let v = self.call(m, &[b], &[])?;
                     if !matches!(v, Value::NotImplemented) {
                         return Ok(v);
@@ -240,6 +279,15 @@ impl Vm {
             return Ok(v);
         }
         self.dunder_binary(a, b, op, true)
+    }
+
+    /// A special method for operator dispatch: a built-in subclass
+    /// instance only uses methods a user class defines.
+    fn operator_method(&mut self, v: Value, name: &str) -> Option<Value> {
+        match v {
+            Value::Obj(r) if self.heap.has_ext(r) => self.ext_override(v, name),
+            _ => self.lookup_special(v, name),
+        }
     }
 
     fn dunder_binary(
@@ -257,7 +305,7 @@ impl Vm {
         // A subclass's reflected method goes first.
         let rfirst = b_user && ca != cb && self.is_subclass(cb, ca);
         if rfirst {
-            if let Some(m) = self.lookup_special(b, rname) {
+            if let Some(m) = self.operator_method(b, rname) {
                 let v = self.call(m, &[a], &[])?;
                 if !matches!(v, Value::NotImplemented) {
                     return Ok(v);
@@ -265,7 +313,7 @@ impl Vm {
             }
         }
         if a_user {
-            if let Some(m) = self.lookup_special(a, name) {
+            if let Some(m) = self.operator_method(a, name) {
                 let v = self.call(m, &[b], &[])?;
                 if !matches!(v, Value::NotImplemented) {
                     return Ok(v);
@@ -273,7 +321,7 @@ impl Vm {
             }
         }
         if b_user && !rfirst && ca != cb {
-            if let Some(m) = self.lookup_special(b, rname) {
+            if let Some(m) = self.operator_method(b, rname) {
                 let v = self.call(m, &[a], &[])?;
                 if !matches!(v, Value::NotImplemented) {
                     return Ok(v);
@@ -288,7 +336,12 @@ impl Vm {
             }
         }
         let (ta, tb) = (self.type_name(a), self.type_name(b));
-        let msg = if op == BinaryOp::Add && ta == "str" {
+        let is_seq = |vm: &Vm, v: Value| matches!(v, Value::Obj(r) if matches!(vm.heap.get(r), Object::Str(_) | Object::List(_) | Object::Tuple(_) | Object::Bytes(_)));
+        let repeat = op == BinaryOp::Mul && (is_seq(self, a) || is_seq(self, b));
+        let msg = if repeat {
+            let other = if is_seq(self, a) { tb } else { ta };
+            format!("can't multiply sequence by non-int of type '{other}'")
+        } else if op == BinaryOp::Add && ta == "str" {
             format!("can only concatenate str (not \"{tb}\") to str")
         } else if op == BinaryOp::Add && (ta == "list" || ta == "tuple") && ta != tb {
             format!("can only concatenate {ta} (not \"{tb}\") to {ta}")
@@ -309,11 +362,15 @@ impl Vm {
     }
 
     /// Is this value an instance of a user class (which may define dunders)?
+    /// Classes count: `type` defines `__or__` (`int | None`).
     fn is_user_value(&self, v: Value) -> bool {
         match v {
             Value::Obj(r) => {
                 self.heap.has_ext(r)
-                    || matches!(self.heap.get(r), Object::Instance(_) | Object::Native(_))
+                    || matches!(
+                        self.heap.get(r),
+                        Object::Instance(_) | Object::Native(_) | Object::Class(_)
+                    )
             }
             _ => false,
         }
@@ -341,8 +398,29 @@ impl Vm {
             || matches!(b, Value::Obj(r) if matches!(self.heap.get(r), Object::BigInt(_)));
         if a_num && b_num {
             let is_float = matches!(a, Value::Float(_)) || matches!(b, Value::Float(_));
+            if let (Value::Bool(x), Value::Bool(y)) = (a, b) {
+                match op {
+                    BinaryOp::And => return Ok(Some(Value::Bool(x & y))),
+                    BinaryOp::Or => return Ok(Some(Value::Bool(x | y))),
+                    BinaryOp::Xor => return Ok(Some(Value::Bool(x ^ y))),
+                    _ => {}
+                }
+            }
+            let float_op = matches!(
+                op,
+                BinaryOp::Add
+                    | BinaryOp::Sub
+                    | BinaryOp::Mul
+                    | BinaryOp::TrueDiv
+                    | BinaryOp::FloorDiv
+                    | BinaryOp::Mod
+                    | BinaryOp::Pow
+            );
+            if is_float && !float_op {
+                return Ok(None);
+            }
             return if is_float {
-                let (x, y) = (to_f64(self, a).unwrap(), to_f64(self, b).unwrap());
+                let (x, y) = (self.operand_f64(a)?, self.operand_f64(b)?);
                 self.float_binary(op, x, y).map(Some)
             } else {
                 let (x, y) = (to_bigint(self, a).unwrap(), to_bigint(self, b).unwrap());
@@ -350,6 +428,15 @@ impl Vm {
             };
         }
         super::seq_ops::sequence_binary(self, a, b, op)
+    }
+
+    /// A number operand of float arithmetic as f64 (OverflowError for an
+    /// int beyond the float range).
+    fn operand_f64(&mut self, v: Value) -> PyResult<f64> {
+        match to_f64(self, v) {
+            Some(f) if f.is_finite() || matches!(v, Value::Float(_)) => Ok(f),
+            _ => Err(self.new_error(ExcKind::OverflowError, "int too large to convert to float")),
+        }
     }
 
     /// Float arithmetic with Python's semantics.
@@ -423,7 +510,13 @@ impl Vm {
                 if y.is_zero() {
                     return Err(self.new_error(ExcKind::ZeroDivisionError, "division by zero"));
                 }
-                return Ok(Value::Float(big_true_div(&x, &y)));
+                return match big_true_div(&x, &y) {
+                    Some(f) => Ok(Value::Float(f)),
+                    None => Err(self.new_error(
+                        ExcKind::OverflowError,
+                        "integer division result too large for a float",
+                    )),
+                };
             }
             BinaryOp::FloorDiv => {
                 if y.is_zero() {
@@ -436,10 +529,9 @@ impl Vm {
             }
             BinaryOp::Mod => {
                 if y.is_zero() {
-                    return Err(self.new_error(
-                        ExcKind::ZeroDivisionError,
-                        "integer division or modulo by zero",
-                    ));
+                    return Err(
+                        self.new_error(ExcKind::ZeroDivisionError, "integer modulo by zero")
+                    );
                 }
                 x.mod_floor(&y)
             }

@@ -5,39 +5,48 @@
 //! `__eq__` may even mutate the dict without breaking the VM.
 
 use crate::vm::exceptions::ExcKind;
-use crate::vm::object::{Dict, Object, SetKind};
+use crate::vm::object::{Dict, Object};
 use crate::vm::value::{ObjRef, Value};
 use crate::vm::{PyResult, Vm};
 
 impl Vm {
-    fn table(&self, d: Value) -> Option<&Dict> {
+    /// The table of a dict value.
+    #[inline]
+    pub fn dict_table(&self, d: Value) -> Option<&Dict> {
         match d {
             Value::Obj(r) => match self.heap.get(r) {
-                Object::Dict(t) | Object::Set(t, _) => Some(t),
+                Object::Dict(t) => Some(t),
                 _ => None,
             },
             _ => None,
         }
     }
 
-    fn table_mut(&mut self, d: Value) -> Option<&mut Dict> {
+    /// The table of a dict value, mutably.
+    #[inline]
+    pub fn dict_table_mut(&mut self, d: Value) -> Option<&mut Dict> {
         match d {
             Value::Obj(r) => match self.heap.get_mut(r) {
-                Object::Dict(t) | Object::Set(t, _) => Some(t),
+                Object::Dict(t) => Some(t),
                 _ => None,
             },
             _ => None,
         }
     }
 
-    /// Entry index of `key` in a dict or set.
+    /// Entry index of `key` in a dict.
     pub fn dict_lookup(&mut self, d: Value, key: Value) -> PyResult<Option<usize>> {
         let hash = self.hash_value(key)?;
         self.dict_lookup_hashed(d, key, hash)
     }
 
-    fn dict_lookup_hashed(&mut self, d: Value, key: Value, hash: i64) -> PyResult<Option<usize>> {
-        let Some(t) = self.table(d) else {
+    pub fn dict_lookup_hashed(
+        &mut self,
+        d: Value,
+        key: Value,
+        hash: i64,
+    ) -> PyResult<Option<usize>> {
+        let Some(t) = self.dict_table(d) else {
             return Ok(None);
         };
         let mut needs_call = false;
@@ -57,7 +66,7 @@ impl Vm {
             return Ok(found);
         }
         for idx in t.candidates(hash) {
-            let k = match self.table(d).and_then(|t| t.entry(idx)) {
+            let k = match self.dict_table(d).and_then(|t| t.entry(idx)) {
                 Some(e) => e.key,
                 None => continue,
             };
@@ -71,14 +80,14 @@ impl Vm {
     /// `d.get(key)` without raising KeyError.
     pub fn dict_get(&mut self, d: Value, key: Value) -> PyResult<Option<Value>> {
         let idx = self.dict_lookup(d, key)?;
-        Ok(idx.and_then(|i| self.table(d).and_then(|t| t.entry(i)).map(|e| e.value)))
+        Ok(idx.and_then(|i| self.dict_table(d).and_then(|t| t.entry(i)).map(|e| e.value)))
     }
 
     /// `d[key] = value`.
     pub fn dict_set(&mut self, d: Value, key: Value, value: Value) -> PyResult<()> {
         let hash = self.hash_value(key)?;
         let idx = self.dict_lookup_hashed(d, key, hash)?;
-        if let Some(t) = self.table_mut(d) {
+        if let Some(t) = self.dict_table_mut(d) {
             match idx {
                 Some(i) => t.set_value(i, value),
                 None => t.insert_new(hash, key, value),
@@ -91,7 +100,7 @@ impl Vm {
     pub fn dict_remove(&mut self, d: Value, key: Value) -> PyResult<Option<Value>> {
         let idx = self.dict_lookup(d, key)?;
         Ok(idx.and_then(|i| {
-            self.table_mut(d)
+            self.dict_table_mut(d)
                 .and_then(|t| t.remove_at(i))
                 .map(|e| e.value)
         }))
@@ -123,131 +132,98 @@ impl Vm {
     pub fn container_len(&self, v: Value) -> usize {
         match v {
             Value::Obj(r) => match self.heap.get(r) {
-                Object::Dict(t) | Object::Set(t, _) => t.len(),
+                Object::Dict(t) => t.len(),
+                Object::Set(t, _) => t.len(),
                 Object::List(l) => l.len(),
                 Object::Tuple(t) => t.len(),
                 Object::Str(s) => s.nchars,
                 Object::Bytes(b) => b.len(),
                 Object::ByteArray(b) => b.len(),
+                Object::DictView(d, _) => self.container_len(*d),
                 _ => 0,
             },
             _ => 0,
         }
     }
 
-    /// Are all elements of set `a` in set `b`?
-    pub fn set_is_subset(&mut self, a: Value, b: Value) -> PyResult<bool> {
-        let keys = self.table(a).map(|t| t.keys()).unwrap_or_default();
-        for k in keys {
-            if self.dict_lookup(b, k)?.is_none() {
-                return Ok(false);
-            }
-        }
-        Ok(true)
-    }
-
-    /// `a == b` for two dicts.
+    /// `a == b` for two dicts (CPython's `dict_equal`: every key of `a`
+    /// maps to an equal value in `b`).
     pub fn dict_equal(&mut self, a: Value, b: Value) -> PyResult<bool> {
         if self.container_len(a) != self.container_len(b) {
             return Ok(false);
         }
-        let items: Vec<(Value, Value)> = self
-            .table(a)
-            .map(|t| t.iter().map(|e| (e.key, e.value)).collect())
+        let items: Vec<Value> = self
+            .dict_table(a)
+            .map(|t| t.iter().flat_map(|e| [e.key, e.value]).collect())
             .unwrap_or_default();
-        for (k, v) in items {
-            match self.dict_get(b, k)? {
-                Some(w) => {
-                    if !v.is(w) && !self.eq(v, w)? {
-                        return Ok(false);
+        self.with_roots(&items, |vm| {
+            for pair in items.chunks(2) {
+                match vm.dict_get(b, pair[0])? {
+                    Some(w) => {
+                        if !pair[1].is(w) && !vm.eq(pair[1], w)? {
+                            return Ok(false);
+                        }
                     }
+                    None => return Ok(false),
                 }
-                None => return Ok(false),
             }
-        }
-        Ok(true)
+            Ok(true)
+        })
     }
 
-    /// A new set (or frozenset) from values.
-    pub fn new_set_of(&mut self, items: &[Value], kind: SetKind) -> PyResult<Value> {
-        let s = self.alloc(Object::Set(Box::new(Dict::new()), kind));
-        self.temp_roots.push(s);
-        for &v in items {
-            if let Err(e) = self.set_add(s, v) {
-                self.temp_roots.pop();
-                return Err(e);
+    /// `d.update(m)` for `{**m}` and `dict.update`; with `no_dup`, a
+    /// repeated key is the TypeError of `f(**m)`. A dict source is merged
+    /// as CPython's `dict_merge` does (its layout copied into an empty
+    /// target, or one resize up front); other mappings go through `keys()`
+    /// and `__getitem__`.
+    pub fn dict_update(&mut self, d: Value, m: Value, no_dup: bool) -> PyResult<()> {
+        if self.dict_table(m).is_some() {
+            if !no_dup {
+                return self.dict_merge_dict(d, m);
             }
+            let pairs: Vec<Value> = self
+                .dict_table(m)
+                .map(|t| t.iter().flat_map(|e| [e.key, e.value]).collect())
+                .unwrap_or_default();
+            return self.with_roots(&pairs, |vm| vm.dict_store_pairs(d, &pairs, true));
         }
+        let keys_m = match self.get_attr_str(m, "keys") {
+            Ok(k) => k,
+            Err(_) => {
+                let msg = if no_dup {
+                    format!(
+                        "argument after ** must be a mapping, not {}",
+                        self.type_name(m)
+                    )
+                } else {
+                    format!("'{}' object is not a mapping", self.type_name(m))
+                };
+                return Err(self.type_error(msg));
+            }
+        };
+        let keys = self.call(keys_m, &[], &[])?;
+        let keys = self.with_roots(&[keys], |vm| vm.collect_iterable(keys))?;
+        let acc = self.new_list(Vec::with_capacity(keys.len() * 2));
+        self.temp_roots.push(acc);
+        let r = self.with_roots(&keys, |vm| {
+            for &k in &keys {
+                let v = vm.get_item(m, k)?;
+                if let Some(Object::List(l)) = acc.as_obj().map(|r| vm.heap.get_mut(r)) {
+                    l.push(k);
+                    l.push(v);
+                }
+            }
+            let pairs = vm.seq_items(acc).map(|s| s.to_vec()).unwrap_or_default();
+            vm.dict_store_pairs(d, &pairs, no_dup)
+        });
         self.temp_roots.pop();
-        Ok(s)
-    }
-
-    pub fn new_set_from(&mut self, items: &[Value]) -> PyResult<Value> {
-        self.new_set_of(items, SetKind::Set)
-    }
-
-    /// `s.add(v)`.
-    pub fn set_add(&mut self, s: Value, v: Value) -> PyResult<()> {
-        let hash = self.hash_value(v)?;
-        if self.dict_lookup_hashed(s, v, hash)?.is_none() {
-            if let Some(t) = self.table_mut(s) {
-                t.insert_new(hash, v, Value::None);
-            }
-        }
-        Ok(())
-    }
-
-    /// `s |= iterable` (for `{*a}` displays and `set.update`).
-    pub fn set_update(&mut self, s: Value, iterable: Value) -> PyResult<()> {
-        let items = self.collect_iterable(iterable)?;
-        self.temp_roots.extend_from_slice(&items);
-        let n = items.len();
-        let mut r = Ok(());
-        for v in items {
-            r = self.set_add(s, v);
-            if r.is_err() {
-                break;
-            }
-        }
-        let len = self.temp_roots.len();
-        self.temp_roots.truncate(len - n);
         r
     }
 
-    /// `d.update(m)` for `{**m}`; with `no_dup`, a repeated key is the
-    /// TypeError of `f(**m)`.
-    pub fn dict_update(&mut self, d: Value, m: Value, no_dup: bool) -> PyResult<()> {
-        let pairs: Vec<(Value, Value)> = match self.table(m) {
-            Some(t) if matches!(m, Value::Obj(r) if matches!(self.heap.get(r), Object::Dict(_))) => {
-                t.iter().map(|e| (e.key, e.value)).collect()
-            }
-            _ => {
-                // Any mapping: keys() then __getitem__.
-                let keys_m = match self.get_attr_str(m, "keys") {
-                    Ok(k) => k,
-                    Err(_) => {
-                        let msg = if no_dup {
-                            format!(
-                                "argument after ** must be a mapping, not {}",
-                                self.type_name(m)
-                            )
-                        } else {
-                            format!("'{}' object is not a mapping", self.type_name(m))
-                        };
-                        return Err(self.type_error(msg));
-                    }
-                };
-                let keys = self.call(keys_m, &[], &[])?;
-                let keys = self.collect_iterable(keys)?;
-                let mut out = Vec::with_capacity(keys.len());
-                for k in keys {
-                    let v = self.get_item(m, k)?;
-                    out.push((k, v));
-                }
-                out
-            }
-        };
-        for (k, v) in pairs {
+    /// Stores `[k0, v0, k1, v1, ...]` into dict `d`.
+    fn dict_store_pairs(&mut self, d: Value, pairs: &[Value], no_dup: bool) -> PyResult<()> {
+        for pair in pairs.chunks(2) {
+            let (k, v) = (pair[0], pair[1]);
             if no_dup {
                 if self.as_str(k).is_none() {
                     return Err(self.type_error("keywords must be strings"));
@@ -265,18 +241,69 @@ impl Vm {
         Ok(())
     }
 
-    /// `list.extend(iterable)`.
-    pub fn list_extend(&mut self, l: Value, iterable: Value) -> PyResult<()> {
-        let items = match self.seq_items(iterable) {
-            Some(s) => s.to_vec(),
-            None => self.collect_iterable(iterable)?,
+    /// Merges dict `m` into dict `d`, keys keeping their known hashes.
+    fn dict_merge_dict(&mut self, d: Value, m: Value) -> PyResult<()> {
+        if d.is(m) {
+            return Ok(());
+        }
+        let (src_len, clone) = match self.dict_table(m) {
+            Some(t) => (t.len(), t.clone_for_empty_target()),
+            None => return Ok(()),
         };
-        if let Value::Obj(r) = l {
+        if src_len == 0 {
+            return Ok(());
+        }
+        let Some(target) = self.dict_table_mut(d) else {
+            return Ok(());
+        };
+        if target.is_empty() {
+            if let Some(c) = clone {
+                // The clone has a version of its own (see `Dict`).
+                *target = c;
+                return Ok(());
+            }
+        }
+        target.reserve_for_merge(src_len);
+        let entries: Vec<crate::vm::object::dict::Entry> = self
+            .dict_table(m)
+            .map(|t| t.iter().copied().collect())
+            .unwrap_or_default();
+        let vals: Vec<Value> = entries.iter().flat_map(|e| [e.key, e.value]).collect();
+        self.with_roots(&vals, |vm| {
+            for e in &entries {
+                let idx = vm.dict_lookup_hashed(d, e.key, e.hash)?;
+                if let Some(t) = vm.dict_table_mut(d) {
+                    match idx {
+                        Some(i) => t.set_value(i, e.value),
+                        None => t.insert_new(e.hash, e.key, e.value),
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// `list.extend(iterable)` (CPython's `list_extend`: a list or tuple is
+    /// copied at once, anything else appended item by item as it is
+    /// iterated).
+    pub fn list_extend(&mut self, l: Value, iterable: Value) -> PyResult<()> {
+        let Value::Obj(r) = l else { return Ok(()) };
+        if let Some(items) = self.seq_items(iterable) {
+            let items = items.to_vec();
             if let Object::List(v) = self.heap.get_mut(r) {
                 v.extend(items);
             }
+            return Ok(());
         }
-        Ok(())
+        let it = self.get_iter(iterable)?;
+        self.with_roots(&[it], |vm| {
+            while let Some(x) = vm.iter_next(it)? {
+                if let Object::List(v) = vm.heap.get_mut(r) {
+                    v.push(x);
+                }
+            }
+            Ok(())
+        })
     }
 
     /// KeyError for a missing key (the key is the exception's argument).

@@ -45,6 +45,12 @@ pub fn rich_compare(vm: &mut Vm, a: Value, b: Value, op: CompareOp) -> PyResult<
         return Ok(Value::Bool(op == CompareOp::Ne));
     }
     let user = |vm: &Vm, v: Value| matches!(v, Value::Obj(r) if vm.heap.has_ext(r) || matches!(vm.heap.get(r), Object::Instance(_) | Object::Native(_)));
+    // A built-in subclass instance only dispatches to methods a user class
+    // defines: the built-in type's own comparison is `builtin_compare`.
+    let special = |vm: &mut Vm, v: Value, name: &str| match v {
+        Value::Obj(r) if vm.heap.has_ext(r) => vm.ext_override(v, name),
+        _ => vm.lookup_special(v, name),
+    };
     if !user(vm, a) && !user(vm, b) {
         if let Some(r) = builtin_compare(vm, a, b, op)? {
             return Ok(Value::Bool(r));
@@ -57,7 +63,7 @@ pub fn rich_compare(vm: &mut Vm, a: Value, b: Value, op: CompareOp) -> PyResult<
     let mut tried_reflected = false;
     if reflected_first {
         tried_reflected = true;
-        if let Some(m) = vm.lookup_special(b, rname) {
+        if let Some(m) = special(vm, b, rname) {
             let r = vm.call(m, &[a], &[])?;
             if !matches!(r, Value::NotImplemented) {
                 return Ok(r);
@@ -65,7 +71,7 @@ pub fn rich_compare(vm: &mut Vm, a: Value, b: Value, op: CompareOp) -> PyResult<
         }
     }
     if user(vm, a) {
-        if let Some(m) = vm.lookup_special(a, name) {
+        if let Some(m) = special(vm, a, name) {
             let r = vm.call(m, &[b], &[])?;
             if !matches!(r, Value::NotImplemented) {
                 return Ok(r);
@@ -73,7 +79,7 @@ pub fn rich_compare(vm: &mut Vm, a: Value, b: Value, op: CompareOp) -> PyResult<
         }
     }
     if !tried_reflected && user(vm, b) {
-        if let Some(m) = vm.lookup_special(b, rname) {
+        if let Some(m) = special(vm, b, rname) {
             let r = vm.call(m, &[a], &[])?;
             if !matches!(r, Value::NotImplemented) {
                 return Ok(r);
@@ -92,7 +98,7 @@ pub fn rich_compare(vm: &mut Vm, a: Value, b: Value, op: CompareOp) -> PyResult<
         CompareOp::Ne => {
             // `__ne__` defaults to the inverse of `__eq__`.
             if user(vm, a) {
-                if let Some(m) = vm.lookup_special(a, "__eq__") {
+                if let Some(m) = special(vm, a, "__eq__") {
                     let r = vm.call(m, &[b], &[])?;
                     if !matches!(r, Value::NotImplemented) {
                         let t = vm.truthy(r)?;
@@ -139,18 +145,18 @@ fn builtin_compare(vm: &mut Vm, a: Value, b: Value, op: CompareOp) -> PyResult<O
             Ok(Some(if op == CompareOp::Eq { r } else { !r }))
         }
         (Object::Set(..), Object::Set(..)) => {
-            let (la, lb) = (vm.container_len(a), vm.container_len(b));
-            let a_in_b = vm.set_is_subset(a, b)?;
-            let b_in_a = vm.set_is_subset(b, a)?;
-            Ok(Some(match op {
-                CompareOp::Eq => la == lb && a_in_b,
-                CompareOp::Ne => !(la == lb && a_in_b),
-                CompareOp::Le => a_in_b,
-                CompareOp::Lt => a_in_b && la < lb,
-                CompareOp::Ge => b_in_a,
-                CompareOp::Gt => b_in_a && la > lb,
-                _ => false,
-            }))
+            crate::stdlib::set_methods::set_richcompare(vm, a, b, op).map(Some)
+        }
+        (Object::Slice(p), Object::Slice(q)) => {
+            // Slices compare as (start, stop, step) tuples.
+            let (p, q) = (p.to_vec(), q.to_vec());
+            let (x, y) = (vm.new_tuple(p), vm.new_tuple(q));
+            vm.with_roots(&[x, y], |vm| seq_compare(vm, x, y, op))
+                .map(Some)
+        }
+        (Object::DictView(..), Object::DictView(..) | Object::Set(..))
+        | (Object::Set(..), Object::DictView(..)) => {
+            crate::stdlib::dict_views::view_richcompare(vm, a, b, op)
         }
         _ => Ok(None),
     }

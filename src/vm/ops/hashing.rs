@@ -4,10 +4,10 @@
 //! and `hash(-1) == -2`); strings use the VM's own string hash. Equality of
 //! built-in values is computed natively; instances go through `__eq__`.
 
-use super::arith::{fast_compare, to_bigint, to_f64};
+use super::arith::{fast_compare, to_bigint};
 use crate::bytecode::CompareOp;
 use crate::vm::exceptions::ExcKind;
-use crate::vm::object::{string::hash_bytes, Object, SetKind};
+use crate::vm::object::{string::hash_bytes, DictIterKind, Object, SetKind};
 use crate::vm::value::Value;
 use crate::vm::{PyResult, Vm};
 use num_bigint::BigInt;
@@ -34,6 +34,44 @@ fn hash_bigint(b: &BigInt) -> i64 {
     } else {
         h
     }
+}
+
+/// Exact comparison of an integer with a float (None if the float is NaN).
+pub fn int_float_cmp(i: &BigInt, f: f64) -> Option<std::cmp::Ordering> {
+    use std::cmp::Ordering;
+    if f.is_nan() {
+        return None;
+    }
+    if f.is_infinite() {
+        return Some(if f > 0.0 {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        });
+    }
+    if let Some(small) = i.to_i64() {
+        if small.unsigned_abs() < (1 << 53) {
+            return (small as f64).partial_cmp(&f);
+        }
+    }
+    // f = ±mant * 2**exp exactly; scale both sides to integers.
+    let bits = f.abs().to_bits();
+    let e = ((bits >> 52) & 0x7ff) as i64;
+    let frac = (bits & ((1 << 52) - 1)) as i64;
+    let (mant, exp) = if e == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1 << 52), e - 1075)
+    };
+    let mut m = BigInt::from(mant);
+    if f < 0.0 {
+        m = -m;
+    }
+    Some(if exp >= 0 {
+        i.cmp(&(m << exp as usize))
+    } else {
+        (i << (-exp) as usize).cmp(&m)
+    })
 }
 
 /// CPython's hash of a float.
@@ -110,19 +148,23 @@ impl Vm {
                         let items = items.to_vec();
                         return self.hash_tuple(&items);
                     }
-                    Object::Set(d, SetKind::FrozenSet) => {
-                        let mut h: u64 = 0;
-                        for e in d.iter() {
-                            let x = e.hash as u64;
-                            h ^= (x ^ (x << 16) ^ 89869747).wrapping_mul(3644798167);
-                        }
-                        let h = h as i64;
-                        return Ok(if h == -1 { 590923713 } else { h });
+                    Object::Set(_, SetKind::FrozenSet) => return Ok(self.frozenset_hash(v)),
+                    Object::Range(rg) => {
+                        let parts = crate::stdlib::range_methods::range_hash_parts(rg);
+                        return self.hash_tuple(&parts);
+                    }
+                    Object::BigRange(_) => {
+                        use crate::stdlib::big_range;
+                        let b = big_range::bounds(self, v).unwrap_or_else(|| unreachable!());
+                        let parts = big_range::hash_parts(self, &b);
+                        return self.hash_tuple(&parts);
                     }
                     Object::List(_)
                     | Object::Dict(_)
                     | Object::Set(_, SetKind::Set)
-                    | Object::ByteArray(_) => {
+                    | Object::ByteArray(_)
+                    | Object::DictView(_, DictIterKind::Keys | DictIterKind::Items)
+                    | Object::Slice(_) => {
                         let msg = format!("unhashable type: '{}'", self.type_name(v));
                         return Err(self.type_error(msg));
                     }
@@ -198,6 +240,9 @@ impl Vm {
             (Value::Bool(x), Value::Float(y)) | (Value::Float(y), Value::Bool(x)) => {
                 Some(x as i64 as f64 == y)
             }
+            (Value::Int(x), Value::Float(y)) | (Value::Float(y), Value::Int(x)) => {
+                Some(int_float_cmp(&BigInt::from(x), y) == Some(std::cmp::Ordering::Equal))
+            }
             (Value::Obj(x), Value::Obj(y)) => {
                 if x == y {
                     // Identity implies equality except for NaN-like objects.
@@ -213,9 +258,17 @@ impl Vm {
                     ) => Some(self.as_bytes(a) == self.as_bytes(b)),
                     (Object::Tuple(s), Object::Tuple(t)) => self.native_seq_eq(s, t),
                     (Object::List(s), Object::List(t)) => self.native_seq_eq(s, t),
+                    (Object::Slice(s), Object::Slice(t)) => self.native_seq_eq(&s[..], &t[..]),
                     (Object::Instance(_), _) | (_, Object::Instance(_)) => None,
                     (Object::Native(_), _) | (_, Object::Native(_)) => None,
                     (Object::Dict(_), Object::Dict(_)) | (Object::Set(..), Object::Set(..)) => None,
+                    (Object::DictView(..), Object::DictView(..) | Object::Set(..))
+                    | (Object::Set(..), Object::DictView(..)) => None,
+                    (Object::BigRange(_), Object::Range(_) | Object::BigRange(_))
+                    | (Object::Range(_), Object::BigRange(_)) => {
+                        use crate::stdlib::big_range::{bounds, equal};
+                        Some(equal(&bounds(self, a)?, &bounds(self, b)?))
+                    }
                     (Object::Range(p), Object::Range(q)) => Some(
                         (p.is_empty() && q.is_empty())
                             || (p.len() == q.len()
@@ -230,7 +283,7 @@ impl Vm {
             }
             (Value::Obj(x), other) | (other, Value::Obj(x)) => match self.heap.get(x) {
                 Object::BigInt(b) => match other {
-                    Value::Float(f) => Some(b.to_f64() == Some(f)),
+                    Value::Float(f) => Some(int_float_cmp(b, f) == Some(std::cmp::Ordering::Equal)),
                     _ => Some(false),
                 },
                 Object::Instance(_) | Object::Native(_) => None,
@@ -275,11 +328,15 @@ impl Vm {
                 Object::Str(s) => !s.s.is_empty(),
                 Object::List(l) => !l.is_empty(),
                 Object::Tuple(t) => !t.is_empty(),
-                Object::Dict(d) | Object::Set(d, _) => !d.is_empty(),
+                Object::Dict(d) => !d.is_empty(),
+                Object::Set(t, _) => !t.is_empty(),
+                Object::DictView(..) => self.container_len(v) != 0,
                 Object::Bytes(b) => !b.is_empty(),
                 Object::ByteArray(b) => !b.is_empty(),
                 Object::BigInt(_) => true,
                 Object::Range(rg) => !rg.is_empty(),
+                Object::BigRange(_) => crate::stdlib::big_range::bounds(self, v)
+                    .is_some_and(|b| !num_traits::Zero::is_zero(&b.len())),
                 Object::Native(n) if n.native_len().is_some() => n.native_len() != Some(0),
                 Object::Instance(_) | Object::Native(_) => return self.truthy_via_dunder(v),
                 _ => true,
@@ -335,22 +392,18 @@ impl Vm {
 
     /// Compares two numbers of any built-in numeric type.
     pub(crate) fn numeric_cmp(&self, a: Value, b: Value) -> Option<std::cmp::Ordering> {
-        let float = matches!(a, Value::Float(_)) || matches!(b, Value::Float(_));
-        if float {
-            let (x, y) = (to_f64(self, a)?, to_f64(self, b)?);
-            // Exact comparison of a big int with a float.
-            if let (Some(bx), Value::Float(fy)) = (to_bigint(self, a), b) {
-                if fy.is_finite() && fy.fract() == 0.0 {
-                    let by = num_bigint::BigInt::from(fy as i128);
-                    if fy.abs() < 1.7e38 {
-                        return Some(bx.cmp(&by));
-                    }
-                }
+        match (a, b) {
+            (Value::Float(x), Value::Float(y)) => x.partial_cmp(&y),
+            (Value::Float(x), _) => {
+                let y = to_bigint(self, b)?;
+                int_float_cmp(&y, x).map(std::cmp::Ordering::reverse)
             }
-            return x.partial_cmp(&y);
+            (_, Value::Float(y)) => int_float_cmp(&to_bigint(self, a)?, y),
+            _ => {
+                let (x, y) = (to_bigint(self, a)?, to_bigint(self, b)?);
+                Some(x.cmp(&y))
+            }
         }
-        let (x, y) = (to_bigint(self, a)?, to_bigint(self, b)?);
-        Some(x.cmp(&y))
     }
 
     /// `needle in container`.
@@ -370,8 +423,12 @@ impl Vm {
                         }
                     }
                 }
-                Object::Dict(_) | Object::Set(..) => {
+                Object::Dict(_) => {
                     return Ok(self.dict_lookup(container, needle)?.is_some());
+                }
+                Object::Set(..) => return self.set_contains(container, needle),
+                Object::DictView(..) => {
+                    return crate::stdlib::dict_views::view_contains(self, container, needle)
                 }
                 Object::List(_) | Object::Tuple(_) => {
                     let mut i = 0;
@@ -386,16 +443,8 @@ impl Vm {
                         i += 1;
                     }
                 }
-                Object::Range(rg) => {
-                    let rg = **rg;
-                    if let Value::Int(x) = needle {
-                        let (lo, hi) = if rg.step > 0 {
-                            (rg.start, rg.stop)
-                        } else {
-                            (rg.stop + 1, rg.start + 1)
-                        };
-                        return Ok(x >= lo && x < hi && (x - rg.start) % rg.step == 0);
-                    }
+                Object::Range(_) | Object::BigRange(_) => {
+                    return crate::stdlib::range_methods::contains_value(self, container, needle);
                 }
                 Object::Bytes(_) | Object::ByteArray(_) => {
                     let hay = self.as_bytes(container).unwrap_or(&[]);

@@ -1,7 +1,7 @@
 //! Iteration: `iter()`, `next()` and collecting an iterable.
 
-use crate::vm::call::GenStep;
 use crate::vm::exceptions::ExcKind;
+use crate::vm::gen::GenStep;
 use crate::vm::object::{DictIterKind, GenState, Iter, Object};
 use crate::vm::value::Value;
 use crate::vm::{PyResult, Vm};
@@ -20,15 +20,30 @@ impl Vm {
                     stop: rg.stop,
                     step: rg.step,
                 },
+                Object::BigRange(_) => crate::stdlib::range_methods::big_range_iter(self, v),
                 Object::Str(_) => Iter::Str { s: v, byte: 0 },
                 Object::Bytes(_) | Object::ByteArray(_) => Iter::Bytes { b: v, index: 0 },
-                Object::Dict(d) | Object::Set(d, _) => Iter::Dict {
+                Object::Dict(d) => Iter::Dict {
                     dict: v,
                     index: 0,
-                    len: d.len(),
+                    used: d.len(),
+                    remaining: d.len(),
                     kind: DictIterKind::Keys,
+                    reverse: false,
                 },
-                Object::Iter(_) | Object::Generator(_) => return Ok(v),
+                Object::Set(t, _) => Iter::Set {
+                    set: v,
+                    index: 0,
+                    used: t.len(),
+                },
+                Object::DictView(d, kind) => {
+                    let (d, kind) = (*d, *kind);
+                    return Ok(self.dict_iter(d, kind, false));
+                }
+                Object::Iter(_) => return Ok(v),
+                Object::Generator(g) if g.kind == crate::bytecode::CodeKind::Generator => {
+                    return Ok(v)
+                }
                 Object::Native(n) if n.next_fn().is_some() => return Ok(v),
                 _ => return self.iter_via_dunder(v),
             };
@@ -86,7 +101,7 @@ impl Vm {
                     None => GenStep::Return(Value::None),
                 })
             }
-            Object::Generator(g) => {
+            Object::Generator(g) if g.kind == crate::bytecode::CodeKind::Generator => {
                 if g.state == GenState::Finished {
                     return Ok(GenStep::Return(Value::None));
                 }
@@ -125,7 +140,13 @@ impl Vm {
                 let item = self.seq_items(seq).and_then(|s| s.get(index).copied());
                 if let Object::Iter(it) = self.heap.get_mut(r) {
                     if let Iter::Seq { index, .. } = &mut **it {
-                        *index += 1;
+                        // Once exhausted, always exhausted (even if the
+                        // list grows later), as in CPython.
+                        *index = if item.is_some() {
+                            *index + 1
+                        } else {
+                            usize::MAX
+                        };
                     }
                 }
                 Ok(item)
@@ -139,7 +160,8 @@ impl Vm {
                 };
                 let cur = *next;
                 if (*step > 0 && cur < *stop) || (*step < 0 && cur > *stop) {
-                    *next = cur.wrapping_add(*step);
+                    // Past i64 the range is over: stop there.
+                    *next = cur.checked_add(*step).unwrap_or(*stop);
                     Ok(Some(Value::Int(cur)))
                 } else {
                     Ok(None)
@@ -181,66 +203,45 @@ impl Vm {
                 }
                 Ok(v.map(|x| Value::Int(x as i64)))
             }
-            Iter::Dict {
-                dict,
-                index,
-                len,
-                kind,
-            } => {
-                let (dict, index, len, kind) = (*dict, *index, *len, *kind);
-                let Value::Obj(dr) = dict else {
+            Iter::Dict { .. } => self.dict_iter_next(r),
+            Iter::Set { set, index, used } => {
+                let (set, index, used) = (*set, *index, *used);
+                let Some(t) = self.set_table(set) else {
                     return Ok(None);
                 };
-                let (is_set, entry) = match self.heap.get(dr) {
-                    Object::Dict(d) => {
-                        if d.len() != len {
-                            return Err(self.new_error(
-                                ExcKind::RuntimeError,
-                                "dictionary changed size during iteration",
-                            ));
-                        }
-                        (false, d.next_from(index).map(|(i, e)| (i, *e)))
-                    }
-                    Object::Set(d, _) => {
-                        if d.len() != len {
-                            return Err(self.new_error(
-                                ExcKind::RuntimeError,
-                                "Set changed size during iteration",
-                            ));
-                        }
-                        (true, d.next_from(index).map(|(i, e)| (i, *e)))
-                    }
-                    _ => (false, None),
-                };
-                let Some((i, e)) = entry else {
+                if t.len() != used {
                     if let Object::Iter(it) = self.heap.get_mut(r) {
-                        if let Iter::Dict { len, .. } = &mut **it {
-                            *len = usize::MAX;
+                        if let Iter::Set { used, .. } = &mut **it {
+                            *used = usize::MAX;
                         }
                     }
-                    return Ok(None);
-                };
+                    return Err(
+                        self.new_error(ExcKind::RuntimeError, "Set changed size during iteration")
+                    );
+                }
+                let next = t.next_from(index);
                 if let Object::Iter(it) = self.heap.get_mut(r) {
-                    if let Iter::Dict { index, .. } = &mut **it {
-                        *index = i + 1;
+                    if let Iter::Set { set, index, .. } = &mut **it {
+                        match next {
+                            Some((i, _)) => *index = i + 1,
+                            None => *set = Value::None,
+                        }
                     }
                 }
-                let _ = is_set;
-                Ok(Some(match kind {
-                    DictIterKind::Keys => e.key,
-                    DictIterKind::Values => e.value,
-                    DictIterKind::Items => self.new_tuple(vec![e.key, e.value]),
-                }))
+                Ok(next.map(|(_, slot)| slot.key))
             }
             Iter::Reversed { seq, index } => {
                 let (seq, index) = (*seq, *index);
                 if index == 0 {
                     return Ok(None);
                 }
-                let item = self.seq_items(seq).and_then(|s| s.get(index - 1).copied());
+                let item = match self.seq_items(seq) {
+                    Some(s) => s.get(index - 1).copied(),
+                    None => self.reversed_item(seq, index - 1)?,
+                };
                 if let Object::Iter(it) = self.heap.get_mut(r) {
                     if let Iter::Reversed { index, .. } = &mut **it {
-                        *index -= 1;
+                        *index = if item.is_some() { *index - 1 } else { 0 };
                     }
                 }
                 Ok(item)
@@ -261,28 +262,9 @@ impl Vm {
                     None => Ok(None),
                 }
             }
-            Iter::Zip { iters } => {
-                let iters = iters.to_vec();
-                if iters.is_empty() {
-                    return Ok(None);
-                }
-                let mut out = Vec::with_capacity(iters.len());
-                for i in iters {
-                    match self.iter_next(i)? {
-                        Some(v) => {
-                            out.push(v);
-                            self.temp_roots.push(v);
-                        }
-                        None => {
-                            let n = out.len();
-                            self.temp_roots.truncate(self.temp_roots.len() - n);
-                            return Ok(None);
-                        }
-                    }
-                }
-                let n = out.len();
-                self.temp_roots.truncate(self.temp_roots.len() - n);
-                Ok(Some(self.new_tuple(out)))
+            Iter::Zip { iters, strict } => {
+                let (iters, strict) = (iters.to_vec(), *strict);
+                self.zip_next(&iters, strict)
             }
             Iter::Map { func, iters } => {
                 let (func, iters) = (*func, iters.to_vec());
@@ -337,6 +319,157 @@ impl Vm {
                 Ok(Some(v))
             }
             Iter::Exhausted => Ok(None),
+        }
+    }
+
+    /// `seq[i]` for `reversed` over a sequence other than a list or tuple;
+    /// None when the sequence reports the end (IndexError, StopIteration).
+    fn reversed_item(&mut self, seq: Value, i: usize) -> PyResult<Option<Value>> {
+        match self.get_item(seq, Value::Int(i as i64)) {
+            Ok(v) => Ok(Some(v)),
+            Err(e)
+                if self.exc_matches(e.0, ExcKind::IndexError)
+                    || self.exc_matches(e.0, ExcKind::StopIteration) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// One step of `zip`: a tuple of the next items, None when the
+    /// shortest input ends (with `strict`, CPython's ValueError when the
+    /// inputs have different lengths).
+    fn zip_next(&mut self, iters: &[Value], strict: bool) -> PyResult<Option<Value>> {
+        if iters.is_empty() {
+            return Ok(None);
+        }
+        let base = self.temp_roots.len();
+        let r = (|| {
+            for (i, &it) in iters.iter().enumerate() {
+                match self.iter_next(it)? {
+                    Some(v) => self.temp_roots.push(v),
+                    None if strict && i > 0 => {
+                        let plural = if i == 1 { " " } else { "s 1-" };
+                        let msg = format!(
+                            "zip() argument {} is shorter than argument{plural}{i}",
+                            i + 1
+                        );
+                        return Err(self.value_error(msg));
+                    }
+                    None if strict => {
+                        for (j, &other) in iters.iter().enumerate().skip(1) {
+                            if self.iter_next(other)?.is_some() {
+                                let plural = if j == 1 { " " } else { "s 1-" };
+                                let msg = format!(
+                                    "zip() argument {} is longer than argument{plural}{j}",
+                                    j + 1
+                                );
+                                return Err(self.value_error(msg));
+                            }
+                        }
+                        return Ok(None);
+                    }
+                    None => return Ok(None),
+                }
+            }
+            let items = self.temp_roots[base..].to_vec();
+            Ok(Some(self.new_tuple(items)))
+        })();
+        self.temp_roots.truncate(base);
+        r
+    }
+
+    /// A new iterator over a dict's keys, values or items.
+    pub fn dict_iter(&mut self, d: Value, kind: DictIterKind, reverse: bool) -> Value {
+        let (used, end) = self
+            .dict_table(d)
+            .map_or((0, 0), |t| (t.len(), t.end_index()));
+        self.alloc(Object::Iter(Box::new(Iter::Dict {
+            dict: d,
+            index: if reverse { end } else { 0 },
+            used,
+            remaining: used,
+            kind,
+            reverse,
+        })))
+    }
+
+    /// One step of a dict iterator (CPython's `dictiter_iternext*` and
+    /// `dictreviter_iternext`).
+    fn dict_iter_next(&mut self, r: crate::vm::ObjRef) -> PyResult<Option<Value>> {
+        let Object::Iter(it) = self.heap.get(r) else {
+            return Ok(None);
+        };
+        let Iter::Dict {
+            dict,
+            index,
+            used,
+            remaining,
+            kind,
+            reverse,
+        } = **it
+        else {
+            return Ok(None);
+        };
+        let Some(t) = self.dict_table(dict) else {
+            return Ok(None);
+        };
+        if t.len() != used {
+            self.update_dict_iter(r, |_, used, _| *used = usize::MAX);
+            return Err(self.new_error(
+                ExcKind::RuntimeError,
+                "dictionary changed size during iteration",
+            ));
+        }
+        let found = if reverse {
+            t.prev_before(index).map(|(i, e)| (i, *e))
+        } else {
+            t.next_from(index).map(|(i, e)| (i, *e))
+        };
+        let Some((i, e)) = found else {
+            self.update_dict_iter(r, |d, _, _| *d = Value::None);
+            return Ok(None);
+        };
+        // Only forward iterators count entries (CPython's reversed dict
+        // iterator has no "keys changed" check).
+        if remaining == 0 && !reverse {
+            self.update_dict_iter(r, |d, _, _| *d = Value::None);
+            return Err(self.new_error(
+                ExcKind::RuntimeError,
+                "dictionary keys changed during iteration",
+            ));
+        }
+        self.update_dict_iter(r, |_, _, pos| *pos = if reverse { i } else { i + 1 });
+        Ok(Some(match kind {
+            DictIterKind::Keys => e.key,
+            DictIterKind::Values => e.value,
+            DictIterKind::Items => self.new_tuple(vec![e.key, e.value]),
+        }))
+    }
+
+    /// Updates a dict iterator's (dict, used, index) and counts one entry
+    /// consumed when the index moves.
+    fn update_dict_iter(
+        &mut self,
+        r: crate::vm::ObjRef,
+        f: impl FnOnce(&mut Value, &mut usize, &mut usize),
+    ) {
+        if let Object::Iter(it) = self.heap.get_mut(r) {
+            if let Iter::Dict {
+                dict,
+                used,
+                index,
+                remaining,
+                ..
+            } = &mut **it
+            {
+                let before = *index;
+                f(dict, used, index);
+                if *index != before {
+                    *remaining = remaining.saturating_sub(1);
+                }
+            }
         }
     }
 

@@ -49,32 +49,47 @@ impl Vm {
     }
 
     /// Sets `__context__` of a newly raised exception to the exception
-    /// being handled, if any (avoiding cycles).
+    /// being handled, if any (CPython's `_PyErr_SetObject`: an existing
+    /// context is replaced, and a cycle through the handled exception's
+    /// context chain is cut).
     pub fn set_context(&mut self, exc: Value) {
         let handled = self.fiber.handled;
         if handled.is_none() || handled.is(exc) {
             return;
         }
-        // Break a cycle: if exc is already in handled's context chain.
         let mut cur = handled;
-        for _ in 0..100 {
-            let Some(d) = self.exc_data(cur) else { break };
-            let next = d.context;
+        let mut slow = handled;
+        let mut toggle = false;
+        while let Some(next) = self.exc_data(cur).map(|d| d.context) {
+            if next.is_none() {
+                break;
+            }
             if next.is(exc) {
                 if let Some(d) = self.exc_data_mut(cur) {
                     d.context = Value::None;
                 }
                 break;
             }
-            if next.is_none() {
+            cur = next;
+            if cur.is(slow) {
                 break;
             }
-            cur = next;
+            if toggle {
+                slow = self.exc_data(slow).map_or(Value::None, |d| d.context);
+            }
+            toggle = !toggle;
         }
         if let Some(d) = self.exc_data_mut(exc) {
-            if d.context.is_none() {
-                d.context = handled;
-            }
+            d.context = handled;
+        }
+    }
+
+    /// [`Vm::set_context`] for an exception raised by the VM itself, which
+    /// may pass through `unwind` several times (once per nested dispatch
+    /// loop): only the first time, when it has no context yet, counts.
+    pub(crate) fn set_context_if_unset(&mut self, exc: Value) {
+        if self.exc_data(exc).is_some_and(|d| d.context.is_none()) {
+            self.set_context(exc);
         }
     }
 
@@ -90,6 +105,67 @@ impl Vm {
             }
         }
         Err(self.type_error("exceptions must derive from BaseException"))
+    }
+
+    /// CPython's `_PyObject_FunctionStr`, naming a callee in call errors:
+    /// `module.qualname()` (no module for builtins), or `X object`.
+    pub fn function_str(&mut self, f: Value) -> String {
+        let qualname = self
+            .get_attr_str(f, "__qualname__")
+            .ok()
+            .and_then(|q| self.as_str(q).map(str::to_string));
+        let Some(qualname) = qualname else {
+            return format!("{} object", self.type_name(f));
+        };
+        let module = self
+            .get_attr_str(f, "__module__")
+            .ok()
+            .and_then(|m| self.as_str(m).map(str::to_string));
+        match module {
+            Some(m) if m != "builtins" => format!("{m}.{qualname}()"),
+            _ => format!("{qualname}()"),
+        }
+    }
+
+    /// The error of spreading `*it` into a display (`[*it]`) or, with the
+    /// callee, into a call: a value that cannot be iterated at all gets
+    /// CPython's wording; any other error passes through.
+    pub(crate) fn star_error(&mut self, err: PyErr, it: Value, callee: Option<Value>) -> PyErr {
+        let iterable = match it {
+            Value::Obj(r) if matches!(self.heap.get(r), Object::Instance(_)) => {
+                let cls = self.class_of(it);
+                self.class_lookup(cls, "__iter__").is_some()
+                    || self.class_lookup(cls, "__getitem__").is_some()
+            }
+            Value::Obj(_) => true,
+            _ => false,
+        };
+        if iterable || !self.exc_matches(err.0, ExcKind::TypeError) {
+            return err;
+        }
+        let tn = self.type_name(it);
+        let msg = match callee {
+            Some(f) => format!(
+                "{} argument after * must be an iterable, not {tn}",
+                self.function_str(f)
+            ),
+            None => format!("Value after * must be an iterable, not {tn}"),
+        };
+        self.type_error(msg)
+    }
+
+    /// The error of `f(**m)` (from `dict_update` in its no-duplicates
+    /// mode), naming the callee as CPython does.
+    pub(crate) fn double_star_error(&mut self, err: PyErr, callee: Value) -> PyErr {
+        if !self.exc_matches(err.0, ExcKind::TypeError) {
+            return err;
+        }
+        let msg = self.str_value(err.0).unwrap_or_default();
+        if !msg.starts_with("argument after **") && !msg.starts_with("got multiple values") {
+            return err;
+        }
+        let msg = format!("{} {msg}", self.function_str(callee));
+        self.type_error(msg)
     }
 
     /// `CheckExcMatch`.
@@ -118,7 +194,7 @@ impl Vm {
         let exit = self.lookup_special(mgr, "__exit__");
         let (Some(enter), Some(exit)) = (enter, exit) else {
             let tn = self.type_name(mgr);
-            let msg = if self.lookup_special(mgr, "__aenter__").is_some() {
+            let msg = if enter.is_some() {
                 format!("'{tn}' object does not support the context manager protocol (missed __exit__ method)")
             } else {
                 format!("'{tn}' object does not support the context manager protocol")
@@ -136,8 +212,13 @@ impl Vm {
         let enter = self.lookup_special(mgr, "__aenter__");
         let exit = self.lookup_special(mgr, "__aexit__");
         let (Some(enter), Some(exit)) = (enter, exit) else {
+            let missed = if enter.is_some() {
+                " (missed __aexit__ method)"
+            } else {
+                ""
+            };
             let msg = format!(
-                "'{}' object does not support the asynchronous context manager protocol",
+                "'{}' object does not support the asynchronous context manager protocol{missed}",
                 self.type_name(mgr)
             );
             return Err(self.type_error(msg));
@@ -168,26 +249,28 @@ impl Vm {
                     }
                     return Ok(v);
                 }
-                Object::Native(_) if self.await_hook.is_some() => {
-                    let cls = self.class_of(v);
-                    let key = self.lookup_interned("__await__");
-                    let has_await =
-                        key.is_some_and(|k| self.class_lookup_ref(cls, Value::Obj(k)).is_some());
-                    if !has_await {
-                        return Ok(v);
-                    }
-                }
+                Object::Native(n) if n.awaitable() => return Ok(v),
                 _ => {}
             }
         }
         if let Some(m) = self.lookup_special(v, "__await__") {
             let it = self.call(m, &[], &[])?;
-            if let Value::Obj(r) = it {
-                if let Object::Generator(g) = self.heap.get(r) {
-                    if g.kind == CodeKind::Coroutine {
+            let is_iter = match it {
+                Value::Obj(r) => match self.heap.get(r) {
+                    Object::Generator(g) if g.kind == CodeKind::Coroutine => {
                         return Err(self.type_error("__await__() returned a coroutine"));
                     }
-                }
+                    Object::Generator(_) | Object::Iter(_) | Object::GenOp(_) => true,
+                    _ => self.lookup_special(it, "__next__").is_some(),
+                },
+                _ => false,
+            };
+            if !is_iter {
+                let msg = format!(
+                    "__await__() returned non-iterator of type '{}'",
+                    self.type_name(it)
+                );
+                return Err(self.type_error(msg));
             }
             return Ok(it);
         }
@@ -216,7 +299,17 @@ impl Vm {
     /// `GetAIter`.
     pub(crate) fn get_aiter(&mut self, v: Value) -> PyResult<Value> {
         match self.lookup_special(v, "__aiter__") {
-            Some(m) => self.call(m, &[], &[]),
+            Some(m) => {
+                let it = self.call(m, &[], &[])?;
+                if self.lookup_special(it, "__anext__").is_none() {
+                    let msg = format!(
+                        "'async for' received an object from __aiter__ that does not implement __anext__: {}",
+                        self.type_name(it)
+                    );
+                    return Err(self.type_error(msg));
+                }
+                Ok(it)
+            }
             None => {
                 let msg = format!(
                     "'async for' requires an object with __aiter__ method, got {}",
@@ -229,6 +322,15 @@ impl Vm {
 
     /// `GetANext`: the awaitable of `__anext__()`.
     pub(crate) fn get_anext(&mut self, v: Value) -> PyResult<Value> {
+        // An async generator is its own `__anext__` awaitable: `Send` on it
+        // runs one step (see `Vm::anext_step`), with no object allocated.
+        if let Value::Obj(r) = v {
+            if matches!(self.heap.get(r), Object::Generator(g) if g.kind == CodeKind::AsyncGenerator)
+                && !self.heap.has_ext(r)
+            {
+                return Ok(v);
+            }
+        }
         match self.lookup_special(v, "__anext__") {
             Some(m) => {
                 let aw = self.call(m, &[], &[])?;

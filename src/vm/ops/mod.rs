@@ -12,4 +12,5 @@ pub mod hashing;
 pub mod iter;
 pub mod misc;
 pub mod seq_ops;
+pub mod set_ops;
 pub mod text;

@@ -10,6 +10,12 @@ use crate::vm::{PyResult, Vm};
 
 /// `+`, `*` and `%` on built-in sequences; None if not applicable.
 pub fn sequence_binary(vm: &mut Vm, a: Value, b: Value, op: BinaryOp) -> PyResult<Option<Value>> {
+    if matches!(
+        op,
+        BinaryOp::Or | BinaryOp::And | BinaryOp::Sub | BinaryOp::Xor
+    ) {
+        return crate::stdlib::dict_views::operator(vm, a, b, op);
+    }
     let (Value::Obj(x), _) = (a, b) else {
         if op == BinaryOp::Mul {
             if let Value::Obj(_) = b {
@@ -367,20 +373,17 @@ impl Vm {
                 Object::Bytes(_) | Object::ByteArray(_) => return self.bytes_get_item(c, key),
                 Object::Range(rg) => {
                     let rg = **rg;
-                    let n = rg.len() as usize;
-                    if self.is_slice(key) {
-                        let si = self.slice_indices(key, n)?;
-                        let start = rg.start + si.start * rg.step;
-                        let step = rg.step * si.step;
-                        let stop = start + si.len as i64 * step;
-                        return Ok(self.alloc(Object::Range(Box::new(crate::vm::object::Range {
-                            start,
-                            stop,
-                            step,
-                        }))));
+                    if let Value::Int(i) = key {
+                        let n = rg.len();
+                        let j = if i < 0 { i + n } else { i };
+                        if (0..n).contains(&j) {
+                            return Ok(Value::Int(rg.at(j)));
+                        }
                     }
-                    let j = self.seq_index(key, n, "range object")?;
-                    return Ok(Value::Int(rg.at(j as i64)));
+                    return crate::stdlib::range_methods::range_getitem(self, c, key);
+                }
+                Object::BigRange(_) => {
+                    return crate::stdlib::range_methods::range_getitem(self, c, key);
                 }
                 Object::Class(_) => {
                     // `list[int]` and friends: generic aliases are not modelled;

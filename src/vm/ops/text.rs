@@ -27,7 +27,8 @@ pub fn float_repr(f: f64) -> String {
     let (mant, exp) = sci.split_once('e').unwrap();
     let exp: i32 = exp.parse().unwrap();
     let neg = mant.starts_with('-');
-    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
+    let mut digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
+    prefer_even_on_tie(f.abs(), &mut digits, exp);
     let mut out = String::new();
     if neg {
         out.push('-');
@@ -64,6 +65,66 @@ pub fn float_repr(f: f64) -> String {
         out.push_str(&format!("{:02}", exp.abs()));
     }
     out
+}
+
+/// Among the shortest digit strings that round-trip, CPython's dtoa picks
+/// the one nearest the exact value and, on an exact tie, the one with an
+/// even last digit; Rust's shortest formatting may pick the odd one. Fixes
+/// `digits` (scientific exponent `exp`) for that case.
+///
+/// A tie means `2f == S * 10**k` for the odd `S = d + alt` (`k` being the
+/// exponent of the last digit). With `f = m * 2**e`, `m` odd, comparing
+/// the powers of two and five decides it with integer arithmetic only.
+fn prefer_even_on_tie(f: f64, digits: &mut String, exp: i32) {
+    let last = digits.as_bytes()[digits.len() - 1];
+    if last.is_multiple_of(2) {
+        return;
+    }
+    let Ok(d) = digits.parse::<u64>() else { return };
+    let k = exp as i64 - (digits.len() as i64 - 1);
+    let bits = f.to_bits();
+    let be = ((bits >> 52) & 0x7ff) as i64;
+    let frac = bits & ((1 << 52) - 1);
+    let (m, e) = if be == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1 << 52), be - 1075)
+    };
+    if m == 0 {
+        return;
+    }
+    let tz = m.trailing_zeros();
+    let (m, e) = ((m >> tz) as u128, e + tz as i64);
+    let sum = if k >= 0 {
+        // 2**(e+1) * m == S * 2**k * 5**k
+        let Some(p5) = 5u128.checked_pow(k as u32) else {
+            return;
+        };
+        if e + 1 != k || m % p5 != 0 {
+            return;
+        }
+        m / p5
+    } else {
+        // 2**(e+1) * m * 10**j == S (j = -k)
+        let j = (-k) as u32;
+        if e + 1 + j as i64 != 0 {
+            return;
+        }
+        match 5u128.checked_pow(j).and_then(|p| p.checked_mul(m)) {
+            Some(v) => v,
+            None => return,
+        }
+    };
+    let Some(alt) = sum.checked_sub(d as u128) else {
+        return;
+    };
+    let alt = alt as u64;
+    if alt.abs_diff(d) != 1 || alt.to_string().len() != digits.len() {
+        return;
+    }
+    if format!("{alt}e{k}").parse::<f64>() == Ok(f) {
+        *digits = alt.to_string();
+    }
 }
 
 /// CPython's `repr(str)`: single quotes unless the text has a single quote
@@ -165,6 +226,10 @@ impl Vm {
             Object::List(_) | Object::Tuple(_) | Object::Dict(_) | Object::Set(..) => {
                 self.container_repr(v)
             }
+            Object::DictView(..) => crate::stdlib::dict_views::view_repr(self, v),
+            Object::BigRange(_) => Ok(crate::stdlib::big_range::bounds(self, v)
+                .map(|b| crate::stdlib::big_range::repr(&b))
+                .unwrap_or_default()),
             Object::Range(rg) => Ok(if rg.step == 1 {
                 format!("range({}, {})", rg.start, rg.stop)
             } else {
@@ -212,20 +277,6 @@ impl Vm {
             _ => (String::new(), String::new()),
         };
         let addr = v.as_obj().map_or(0, |r| r.index()) * 16 + 0x7f0000000000;
-        if self.exc_data(v).is_some() {
-            let args = self.exc_data(v).map(|d| d.args).unwrap_or(Value::None);
-            let items = self.seq_items(args).map(|s| s.to_vec()).unwrap_or_default();
-            let inner = if items.len() == 1 {
-                self.repr_value(items[0]).unwrap_or_default()
-            } else {
-                let r = self.repr_value(args).unwrap_or_default();
-                r.trim_start_matches('(')
-                    .trim_end_matches(')')
-                    .trim_end_matches(',')
-                    .to_string()
-            };
-            return format!("{qual}({inner})");
-        }
         if module == "builtins" {
             format!("<{qual} object at {addr:#x}>")
         } else {
@@ -332,25 +383,6 @@ impl Vm {
                 Object::Instance(_) | Object::Native(_) => {
                     let cls = self.class_of(v);
                     let m = self.class_lookup(cls, "__str__");
-                    if m.is_none_or(|m| m.is(self.object_str)) {
-                        if let Some(d) = self.exc_data(v) {
-                            let args = self
-                                .seq_items(d.args)
-                                .map(|a| a.to_vec())
-                                .unwrap_or_default();
-                            return match args.len() {
-                                0 => Ok(String::new()),
-                                1 if self.exc_matches(v, ExcKind::KeyError) => {
-                                    self.repr_value(args[0])
-                                }
-                                1 => self.str_value(args[0]),
-                                _ => {
-                                    let t = self.new_tuple(args);
-                                    self.repr_value(t)
-                                }
-                            };
-                        }
-                    }
                     if let Some(m) = m {
                         if !m.is(self.object_str) {
                             let r = self.call(m, &[v], &[])?;

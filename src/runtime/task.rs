@@ -1,0 +1,479 @@
+//! Tasks as fibers.
+//!
+//! A task owns a [`Fiber`]: its root coroutine's frame (mode `TaskRoot`)
+//! and the frames of every coroutine it is awaiting, on one value stack.
+//! A step swaps that fiber onto the VM, delivers the value or exception to
+//! the innermost frame, runs until the innermost awaitable yields (the
+//! whole chain stays put: resuming costs the same at any depth) or the root
+//! returns, and swaps it back out. What the step yielded says what the task
+//! waits for ([`Waiter`]): a future (a wake-up callback on it), a sleep (a
+//! timer that wakes it), or nothing (`sleep(0)`: the next pass).
+//!
+//! Cancellation follows CPython 3.11: `cancel()` cancels what the task
+//! waits for, which wakes it with CancelledError; a task that is not
+//! waiting gets it thrown in at its next step (`must_cancel`).
+
+use super::future::{self, Callback, FutureCore};
+use super::timers::{TimerAction, TimerId};
+use super::{awaitables, context, gather, rt, EventLoop, Ready};
+use crate::bytecode::CodeKind;
+use crate::vm::exceptions::ExcKind;
+use crate::vm::frame::{Fiber, FrameMode};
+use crate::vm::interp::Exit;
+use crate::vm::object::{NativeObject, Object};
+use crate::vm::value::{ObjRef, Value};
+use crate::vm::{PyErr, PyResult, Vm};
+use std::any::Any;
+
+/// What a suspended task is waiting for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Waiter {
+    /// Nothing: it is ready, running, or done.
+    None,
+    /// A future (or task) whose completion wakes it.
+    Future(ObjRef),
+    /// The timer of a sleep.
+    Timer(TimerId),
+}
+
+pub struct TaskObj {
+    pub class: ObjRef,
+    pub core: FutureCore,
+    /// What the task was created with (`get_coro()`).
+    pub coro: Value,
+    /// The coroutine at the root of the fiber (`coro`, or a wrapper
+    /// coroutine awaiting it when it is another kind of awaitable).
+    pub root: ObjRef,
+    /// The task's frames while it is not running.
+    pub fiber: Fiber,
+    pub started: bool,
+    /// The name (a str), or None for `Task-<number>`.
+    pub name: Value,
+    pub number: u64,
+    /// The contextvars Context the task runs in (None: empty so far).
+    pub context: Value,
+    pub must_cancel: bool,
+    pub num_cancels_requested: u32,
+    pub waiter: Waiter,
+    /// Position in the runtime's pending list while not done.
+    pub pending_index: usize,
+}
+
+impl NativeObject for TaskObj {
+    fn awaitable(&self) -> bool {
+        true
+    }
+    fn class(&self) -> ObjRef {
+        self.class
+    }
+    fn trace(&self, f: &mut dyn FnMut(Value)) {
+        self.core.trace(f);
+        f(self.coro);
+        f(Value::Obj(self.root));
+        self.fiber.trace(f);
+        f(self.name);
+        f(self.context);
+        if let Waiter::Future(w) = self.waiter {
+            f(Value::Obj(w));
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}
+
+/// The task behind a handle known to be one.
+pub fn task_mut(vm: &mut Vm, t: ObjRef) -> &mut TaskObj {
+    vm.native_mut::<TaskObj>(Value::Obj(t)).expect("a task")
+}
+
+/// The task `v` refers to, if it is one.
+pub fn as_task(vm: &Vm, v: Value) -> Option<ObjRef> {
+    match v {
+        Value::Obj(r) if vm.native_ref::<TaskObj>(v).is_some() => Some(r),
+        _ => None,
+    }
+}
+
+/// Is `v` something a task can run: a coroutine, or a native coroutine-like
+/// object (an async generator's asend/athrow, a sleep), or an object with
+/// `send`, `throw`, `close` and `__await__` (CPython's Coroutine ABC)?
+pub fn is_coroutine(vm: &mut Vm, v: Value) -> bool {
+    let Value::Obj(r) = v else { return false };
+    match vm.heap.get(r) {
+        // Generators too: 3.11 still accepts generator-based coroutines.
+        Object::Generator(g) => g.kind != CodeKind::AsyncGenerator,
+        Object::GenOp(op) => !matches!(op.kind, crate::vm::object::GenOpKind::Await),
+        Object::Native(n) => {
+            n.as_any().is::<awaitables::SleepObj>() || n.as_any().is::<super::sync::WaitOp>()
+        }
+        Object::Instance(_) => ["send", "throw", "close", "__await__"]
+            .iter()
+            .all(|m| vm.lookup_special(v, m).is_some()),
+        _ => false,
+    }
+}
+
+/// `Task(coro, loop=..., name=..., context=...)`: schedules the first step.
+pub fn create(vm: &mut Vm, lp: ObjRef, coro: Value, name: Value, ctx: Value) -> PyResult<Value> {
+    if !is_coroutine(vm, coro) {
+        let r = vm.repr_value(coro)?;
+        return Err(vm.type_error(format!("a coroutine was expected, got {r}")));
+    }
+    super::check_closed(vm, lp)?;
+    let root = match coro {
+        Value::Obj(r) if matches!(vm.heap.get(r), Object::Generator(g) if g.kind != CodeKind::AsyncGenerator) => {
+            r
+        }
+        _ => {
+            let wrapper = rt(vm).wrapper;
+            match vm.call(wrapper, &[coro], &[])? {
+                Value::Obj(r) => r,
+                _ => unreachable!("the wrapper is a coroutine function"),
+            }
+        }
+    };
+    let name = if name.is_none() {
+        Value::None
+    } else {
+        let s = vm.str_value(name)?;
+        vm.new_str(s)
+    };
+    let number = if name.is_none() {
+        let r = rt(vm);
+        r.task_counter += 1;
+        r.task_counter
+    } else {
+        0
+    };
+    let context = if ctx.is_none() {
+        context::copy_current(vm)
+    } else {
+        ctx
+    };
+    let class = super::classes(vm).task;
+    let pending_index = rt(vm).pending.len();
+    let t = vm.alloc(Object::Native(Box::new(TaskObj {
+        class,
+        core: FutureCore::new(lp),
+        coro,
+        root,
+        fiber: Fiber::default(),
+        started: false,
+        name,
+        number,
+        context,
+        must_cancel: false,
+        num_cancels_requested: 0,
+        waiter: Waiter::None,
+        pending_index,
+    })));
+    let Value::Obj(tr) = t else { unreachable!() };
+    rt(vm).pending.push(tr);
+    super::push_ready(vm, lp, Ready::Step(tr, Value::Unbound));
+    Ok(t)
+}
+
+/// The task's name as a string value.
+pub fn name(vm: &mut Vm, t: ObjRef) -> Value {
+    let task = task_mut(vm, t);
+    if !task.name.is_none() {
+        return task.name;
+    }
+    let n = task.number;
+    let s = vm.new_str(format!("Task-{n}"));
+    task_mut(vm, t).name = s;
+    s
+}
+
+/// Removes a finished task from the pending list.
+fn unregister(vm: &mut Vm, t: ObjRef) {
+    let i = task_mut(vm, t).pending_index;
+    let pending = &mut rt(vm).pending;
+    if pending.get(i) != Some(&t) {
+        return;
+    }
+    pending.swap_remove(i);
+    if let Some(&moved) = pending.get(i) {
+        task_mut(vm, moved).pending_index = i;
+    }
+}
+
+/// One step of a task (CPython's `Task.__step`), resuming it with `exc`
+/// thrown in if given. Errors returned are only SystemExit and
+/// KeyboardInterrupt, which stop the loop; any other outcome is the task's.
+pub fn step(vm: &mut Vm, t: ObjRef, exc: Option<Value>) -> PyResult<()> {
+    let task = task_mut(vm, t);
+    if task.core.done() {
+        return Ok(());
+    }
+    let mut exc = exc;
+    if task.must_cancel {
+        task.must_cancel = false;
+        let is_cancel = exc.is_some_and(|e| is_cancelled_error(vm, e));
+        if !is_cancel {
+            exc = Some(future::make_cancelled_error(vm, t));
+        }
+    }
+    let task = task_mut(vm, t);
+    task.waiter = Waiter::None;
+    let ctx = task.context;
+    let r = rt(vm);
+    let prev_task = r.current_task.replace(t);
+    let prev_ctx = std::mem::replace(&mut r.context, ctx);
+    let outcome = run_fiber(vm, t, exc);
+    let r = rt(vm);
+    let ctx = std::mem::replace(&mut r.context, prev_ctx);
+    r.current_task = prev_task;
+    task_mut(vm, t).context = ctx;
+    match outcome {
+        Ok(Exit::Suspend(y)) => suspended(vm, t, y),
+        Ok(Exit::Return(v) | Exit::Yield(v)) => {
+            let task = task_mut(vm, t);
+            if task.must_cancel {
+                task.must_cancel = false;
+                let msg = task.core.cancel_message();
+                finish_cancelled(vm, t, msg);
+            } else {
+                task_mut(vm, t).core.finish_with(v);
+                finished(vm, t);
+            }
+            Ok(())
+        }
+        Err(e) if is_cancelled_error(vm, e.0) => {
+            task_mut(vm, t).core.set_cancelled_exc(e.0);
+            finish_cancelled(vm, t, Value::None);
+            Ok(())
+        }
+        Err(e) => {
+            set_task_exception(vm, t, e.0);
+            if super::is_fatal(vm, e.0) {
+                return Err(e);
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `super().cancel(msg)` on a task whose coroutine ended.
+fn finish_cancelled(vm: &mut Vm, t: ObjRef, msg: Value) {
+    let c = &mut task_mut(vm, t).core;
+    c.state = future::FutState::Cancelled;
+    c.set_cancel_message(msg);
+    c.log_traceback = false;
+    finished(vm, t);
+}
+
+fn set_task_exception(vm: &mut Vm, t: ObjRef, exc: Value) {
+    let tb = vm.exc_data(exc).map_or(0, |d| d.traceback.len());
+    task_mut(vm, t).core.fail_with(exc, tb);
+    vm.heap.watched.push(t);
+    finished(vm, t);
+}
+
+/// The task is done: leave the pending list, run the callbacks.
+fn finished(vm: &mut Vm, t: ObjRef) {
+    let task = task_mut(vm, t);
+    task.fiber = Fiber::default();
+    // A wrapped native awaitable the task never got to run (cancelled
+    // before its first step) was closed with it, not left "never awaited".
+    if let Value::Obj(c) = task.coro {
+        if c != task.root {
+            awaitables::close_unstarted(vm, c);
+        }
+    }
+    unregister(vm, t);
+    future::schedule_callbacks(vm, t);
+}
+
+/// Is `exc` an asyncio CancelledError?
+pub fn is_cancelled_error(vm: &mut Vm, exc: Value) -> bool {
+    let cls = super::classes(vm).cancelled_error;
+    vm.is_instance(exc, cls)
+}
+
+/// Swaps the task's fiber in, resumes it and swaps it out.
+fn run_fiber(vm: &mut Vm, t: ObjRef, exc: Option<Value>) -> PyResult<Exit> {
+    let task = task_mut(vm, t);
+    let fiber = std::mem::take(&mut task.fiber);
+    let started = std::mem::replace(&mut task.started, true);
+    let root = task.root;
+    let outer = std::mem::replace(&mut vm.fiber, fiber);
+    vm.parked.push(outer);
+    vm.native_depth += 1;
+    let r = resume(vm, root, started, exc);
+    vm.native_depth -= 1;
+    let outer = vm.parked.pop().expect("parked fiber");
+    let fiber = std::mem::replace(&mut vm.fiber, outer);
+    task_mut(vm, t).fiber = fiber;
+    r
+}
+
+fn resume(vm: &mut Vm, root: ObjRef, started: bool, exc: Option<Value>) -> PyResult<Exit> {
+    let resumed = if !started {
+        vm.resume_generator(root, Value::None, exc, FrameMode::TaskRoot)
+    } else if let Some(e) = exc {
+        vm.throw_into_top(e)
+    } else {
+        vm.deliver_sent(Value::None);
+        Ok(())
+    };
+    if let Err(e) = resumed {
+        if vm.fiber.frames.is_empty() {
+            return Err(e);
+        }
+        vm.unwind(e, 0)?;
+    }
+    vm.run_frames(0)
+}
+
+/// The task's frames yielded `y`: decide what it waits for.
+fn suspended(vm: &mut Vm, t: ObjRef, y: Value) -> PyResult<()> {
+    let lp = task_mut(vm, t).core.event_loop;
+    if let Value::Obj(f) = y {
+        if let Some(c) = future::core_mut(vm, f) {
+            let (blocking, f_loop) = (c.blocking, c.event_loop);
+            if f_loop != lp {
+                let msg = format!(
+                    "Task {} got Future {} attached to a different loop",
+                    repr_of(vm, Value::Obj(t)),
+                    repr_of(vm, y)
+                );
+                return retry_with_error(vm, t, lp, msg);
+            }
+            if !blocking {
+                let msg = format!(
+                    "yield was used instead of yield from in task {} with {}",
+                    repr_of(vm, Value::Obj(t)),
+                    repr_of(vm, y)
+                );
+                return retry_with_error(vm, t, lp, msg);
+            }
+            if f == t {
+                let msg = format!(
+                    "Task cannot await on itself: {}",
+                    repr_of(vm, Value::Obj(t))
+                );
+                return retry_with_error(vm, t, lp, msg);
+            }
+            future::expect(vm, f).blocking = false;
+            future::add_callback(vm, f, Callback::Wakeup(t));
+            let task = task_mut(vm, t);
+            task.waiter = Waiter::Future(f);
+            if task.must_cancel {
+                let msg = task.core.cancel_message();
+                if cancel_any(vm, f, msg) {
+                    task_mut(vm, t).must_cancel = false;
+                }
+            }
+            return Ok(());
+        }
+        if let Some(when) = awaitables::sleep_due(vm, y) {
+            let id = EventLoop::get_mut(vm, lp)
+                .timers
+                .add(when, TimerAction::Wake(t));
+            let task = task_mut(vm, t);
+            task.waiter = Waiter::Timer(id);
+            if task.must_cancel {
+                task.must_cancel = false;
+                let msg = task.core.cancel_message();
+                cancel_sleep(vm, t, lp, id, msg);
+            }
+            return Ok(());
+        }
+    }
+    if y.is_none() {
+        super::push_ready(vm, lp, Ready::Step(t, Value::Unbound));
+        return Ok(());
+    }
+    let msg = if matches!(y, Value::Obj(r) if matches!(vm.heap.get(r), Object::Generator(g) if g.kind == CodeKind::Generator))
+    {
+        format!(
+            "yield was used instead of yield from for generator in task {} with {}",
+            repr_of(vm, Value::Obj(t)),
+            repr_of(vm, y)
+        )
+    } else {
+        format!("Task got bad yield: {}", repr_of(vm, y))
+    };
+    retry_with_error(vm, t, lp, msg)
+}
+
+fn repr_of(vm: &mut Vm, v: Value) -> String {
+    vm.repr_value(v).unwrap_or_else(|_| "<?>".into())
+}
+
+/// Schedules a step that throws RuntimeError(msg) into the task.
+fn retry_with_error(vm: &mut Vm, t: ObjRef, lp: ObjRef, msg: String) -> PyResult<()> {
+    let e = super::runtime_error(vm, msg).0;
+    super::push_ready(vm, lp, Ready::Step(t, e));
+    Ok(())
+}
+
+/// Cancels a sleeping task's timer and wakes it with CancelledError(msg).
+fn cancel_sleep(vm: &mut Vm, t: ObjRef, lp: ObjRef, id: TimerId, msg: Value) {
+    EventLoop::get_mut(vm, lp).timers.cancel(id);
+    let exc = future::new_cancelled_error(vm, msg);
+    super::push_ready(vm, lp, Ready::Step(t, exc));
+}
+
+/// A future the task awaited completed (CPython's `Task.__wakeup`).
+pub fn wakeup(vm: &mut Vm, t: ObjRef, fut: ObjRef) -> PyResult<()> {
+    match future::result(vm, fut) {
+        Ok(_) => step(vm, t, None),
+        Err(e) => step(vm, t, Some(e.0)),
+    }
+}
+
+/// `Task.cancel(msg)`.
+pub fn cancel(vm: &mut Vm, t: ObjRef, msg: Value) -> bool {
+    let task = task_mut(vm, t);
+    task.core.log_traceback = false;
+    if task.core.done() {
+        return false;
+    }
+    task.num_cancels_requested += 1;
+    let lp = task.core.event_loop;
+    match task.waiter {
+        Waiter::Future(f) => {
+            if cancel_any(vm, f, msg) {
+                return true;
+            }
+        }
+        Waiter::Timer(id) => {
+            if !EventLoop::get(vm, lp).timers.is_cancelled(id) {
+                task_mut(vm, t).waiter = Waiter::None;
+                cancel_sleep(vm, t, lp, id, msg);
+                return true;
+            }
+        }
+        Waiter::None => {}
+    }
+    let task = task_mut(vm, t);
+    task.must_cancel = true;
+    task.core.set_cancel_message(msg);
+    true
+}
+
+/// `fut.cancel(msg)` for any future: a task, a gathering future or a
+/// plain one.
+pub fn cancel_any(vm: &mut Vm, f: ObjRef, msg: Value) -> bool {
+    if as_task(vm, Value::Obj(f)).is_some() {
+        return cancel(vm, f, msg);
+    }
+    if gather::is_gathering(vm, f) {
+        return gather::cancel(vm, f, msg);
+    }
+    future::cancel(vm, f, msg)
+}
+
+/// Creates a CancelledError-free error for misuse of a task (`set_result`).
+pub fn unsupported(vm: &mut Vm, what: &str) -> PyErr {
+    vm.new_error(
+        ExcKind::RuntimeError,
+        format!("Task does not support {what} operation"),
+    )
+}

@@ -1,0 +1,204 @@
+//! aspy-only behaviours of the event loop, which CPython-generated
+//! conformance cases cannot cover: the deadlock report and virtual time.
+//! Each test runs the `aspy` binary on a small program.
+
+use std::io::Write;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+/// Runs `aspy [flags] <program>` and returns its output and wall time.
+fn run(program: &str, flags: &[&str]) -> (Output, Duration) {
+    let dir = std::env::temp_dir().join(format!(
+        "aspy-async-{}-{}",
+        std::process::id(),
+        program.len()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("prog{}.aspy", flags.len()));
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(program.as_bytes())
+        .unwrap();
+    let start = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_aspy"))
+        .args(flags)
+        .arg(&path)
+        .output()
+        .expect("run aspy");
+    (out, start.elapsed())
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+const DEADLOCK: &str = r#"
+import asyncio
+
+async def waiter(ev, name):
+    try:
+        await ev.wait()
+    finally:
+        print(name, "cleaned up")
+
+async def main():
+    ev = asyncio.Event()
+    t = asyncio.create_task(waiter(ev, "worker"))
+    await asyncio.sleep(0)
+    print("main waits for the worker")
+    await t
+
+asyncio.run(main())
+print("not reached")
+"#;
+
+#[test]
+fn deadlock_is_reported_with_every_waiting_task() {
+    let (out, elapsed) = run(DEADLOCK, &[]);
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
+    // The tasks are cancelled after the report, so their finally blocks run.
+    assert_eq!(
+        stdout, "main waits for the worker\nworker cleaned up\n",
+        "stderr: {stderr}"
+    );
+    assert!(
+        stderr.contains("RuntimeError: deadlock: no task can make progress (2 waiting"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("task 'Task-1' (main) waits on task 'Task-2' at"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("prog0.aspy:15 in main"), "{stderr}");
+    assert!(
+        stderr.contains("task 'Task-2' waits on Event.wait() at"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("prog0.aspy:6 in waiter"), "{stderr}");
+}
+
+const FOREVER_FUTURE: &str = r#"
+import asyncio
+
+async def main():
+    fut = asyncio.get_running_loop().create_future()
+    await fut
+
+try:
+    asyncio.run(main())
+except RuntimeError as e:
+    print(str(e).splitlines()[0])
+"#;
+
+#[test]
+fn deadlock_is_a_catchable_runtime_error() {
+    let (out, _) = run(FOREVER_FUTURE, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "deadlock: no task can make progress (1 waiting, nothing scheduled)\n"
+    );
+}
+
+const SLEEPY: &str = r#"
+import asyncio
+import time
+
+async def ticker(name, delay, n):
+    for i in range(n):
+        await asyncio.sleep(delay)
+        print(name, i)
+    return name
+
+async def main():
+    loop = asyncio.get_running_loop()
+    t0 = loop.time()
+    m0 = time.monotonic()
+    results = await asyncio.gather(ticker("a", 3, 3), ticker("b", 5, 2))
+    print(results)
+    try:
+        await asyncio.wait_for(asyncio.sleep(3600), timeout=60)
+    except TimeoutError:
+        print("timed out after a minute")
+    elapsed = loop.time() - t0
+    print("virtual seconds:", int(elapsed + 0.5))
+    print("time.monotonic agrees:", abs((time.monotonic() - m0) - elapsed) < 0.5)
+
+asyncio.run(main())
+"#;
+
+const SLEEPY_OUTPUT: &str =
+    "a 0\nb 0\na 1\na 2\nb 1\n['a', 'b']\ntimed out after a minute\nvirtual seconds: 70\ntime.monotonic agrees: True\n";
+
+#[test]
+fn virtual_time_skips_sleeps_with_identical_output() {
+    let (out, elapsed) = run(SLEEPY, &["--virtual-time"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), SLEEPY_OUTPUT);
+    assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
+}
+
+const CALL_LATER: &str = r#"
+import asyncio
+
+def main():
+    loop = asyncio.new_event_loop()
+    start = loop.time()
+    loop.call_later(7200, print, "two hours")
+    loop.call_later(60, print, "a minute")
+    loop.call_later(7201, loop.stop)
+    loop.run_forever()
+    print("virtual seconds:", int(loop.time() - start + 0.5))
+    loop.close()
+
+main()
+"#;
+
+#[test]
+fn virtual_time_drives_call_later_and_loop_time() {
+    let (out, elapsed) = run(CALL_LATER, &["--virtual-time"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "a minute\ntwo hours\nvirtual seconds: 7201\n"
+    );
+    assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
+}
+
+const SLOW_STEP: &str = r#"
+import asyncio
+import time
+
+def busy():
+    start = time.monotonic()
+    n = 0
+    while time.monotonic() - start < 0.15:
+        n += 1
+    return n
+
+async def main():
+    busy()
+    await asyncio.sleep(0)
+    busy() if False else None
+    print("done")
+
+asyncio.run(main(), debug=True)
+"#;
+
+#[test]
+fn debug_mode_reports_a_slow_step_with_its_location() {
+    let (out, _) = run(SLOW_STEP, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "done\n");
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("Executing <Task pending name='Task-1' coro=<main() running at "),
+        "{stderr}"
+    );
+    assert!(stderr.contains(".aspy:14>"), "{stderr}");
+    assert!(stderr.contains(" took "), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
