@@ -112,18 +112,45 @@ pub fn future_repr(vm: &mut Vm, f: ObjRef) -> String {
     let mut info = future_info(vm, f);
     if as_task(vm, Value::Obj(f)).is_some() {
         let t = task::task_mut(vm, f);
-        let (must_cancel, coro, waiter) = (t.must_cancel, t.coro, t.waiter);
-        if must_cancel {
+        let (cancelling, coro, waiter) = (t.num_cancels_requested > 0, t.coro, t.waiter);
+        let lp = t.core.event_loop;
+        if cancelling && !t.core.done() {
             info[0] = "cancelling".into();
         }
         let tname = task::name(vm, f);
         info.insert(1, format!("name={}", safe_repr(vm, tname)));
         info.insert(2, format!("coro=<{}>", coroutine_repr(vm, f, coro)));
-        if let Waiter::Future(w) = waiter {
-            info.insert(3, format!("wait_for={}", future_repr(vm, w)));
+        if let Some(w) = waiter_repr(vm, lp, waiter) {
+            info.insert(3, format!("wait_for={w}"));
         }
     }
     format!("<{name} {}>", info.join(" "))
+}
+
+/// What a task's `wait_for=` shows. CPython's task always waits on a
+/// Future; aspy's sleeps and lock/queue operations have none, so they show
+/// as the Future CPython would have: pending with the task's wake-up, or
+/// cancelled, or (a sleep whose timer fired) finished.
+fn waiter_repr(vm: &mut Vm, lp: ObjRef, waiter: Waiter) -> Option<String> {
+    match waiter {
+        Waiter::None => None,
+        Waiter::Future(w)
+            if vm
+                .native_ref::<super::sync::WaitOp>(Value::Obj(w))
+                .is_some() =>
+        {
+            Some(format!("<Future {}>", future_info(vm, w).join(" ")))
+        }
+        Waiter::Future(w) => Some(future_repr(vm, w)),
+        Waiter::Timer(id) => {
+            let timers = &super::EventLoop::get(vm, lp).timers;
+            Some(match timers.action(id) {
+                Some(_) if timers.is_cancelled(id) => "<Future cancelled>".into(),
+                Some(_) => "<Future pending cb=[Task.task_wakeup()]>".into(),
+                None => "<Future finished result=None>".into(),
+            })
+        }
+    }
 }
 
 /// `name() running at file:line` / `name() done, defined at file:line`.
@@ -131,6 +158,13 @@ fn coroutine_repr(vm: &mut Vm, t: ObjRef, coro: Value) -> String {
     let Value::Obj(c) = coro else {
         return safe_repr(vm, coro);
     };
+    if let Some(op) = vm.native_ref::<super::sync::WaitOp>(coro) {
+        // A native coroutine has no code object: CPython's format for one.
+        return format!("{}()", op.qualname());
+    }
+    if vm.native_ref::<super::awaitables::SleepObj>(coro).is_some() {
+        return "sleep()".into();
+    }
     let Object::Generator(g) = vm.heap.get(c) else {
         return safe_repr(vm, coro);
     };
