@@ -224,6 +224,10 @@ pub fn handle_repr(vm: &mut Vm, h: ObjRef) -> String {
         handle.timer.is_some() || handle.when != 0.0,
         handle.when,
     );
+    let created = handle.origin.as_ref().map(|(code, ip)| {
+        let line = code.line_of(*ip as usize);
+        format!("created at {}:{line}", code.source.name)
+    });
     let cls = vm.class_of(Value::Obj(h));
     let mut info = vec![vm.class_name(cls).to_string()];
     if cancelled {
@@ -236,6 +240,7 @@ pub fn handle_repr(vm: &mut Vm, h: ObjRef) -> String {
         let args = vm.seq_items(args).map(|s| s.to_vec()).unwrap_or_default();
         info.push(callback_source(vm, cb, &args));
     }
+    info.extend(created);
     format!("<{}>", info.join(" "))
 }
 

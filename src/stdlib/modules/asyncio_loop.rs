@@ -245,6 +245,14 @@ fn new_handle(
     } else {
         classes.handle
     };
+    let origin = if EventLoop::get(vm, l).debug {
+        vm.fiber
+            .frames
+            .last()
+            .map(|f| (f.code.code.clone(), f.ip.saturating_sub(1)))
+    } else {
+        None
+    };
     let h = vm.alloc(Object::Native(Box::new(HandleObj {
         class,
         callback,
@@ -254,6 +262,7 @@ fn new_handle(
         when: when.unwrap_or(0.0),
         timer: None,
         event_loop: l,
+        origin,
     })));
     let Value::Obj(r) = h else { unreachable!() };
     r
