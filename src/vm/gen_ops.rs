@@ -273,9 +273,10 @@ impl Vm {
     }
 
     /// Collects garbage if some coroutine may have been dropped unawaited
-    /// (reporting it).
-    pub fn collect_unawaited(&mut self) {
-        if self.unstarted_coroutines > 0 {
+    /// or some watched object (a future whose exception nobody retrieved)
+    /// may have been dropped, reporting them.
+    pub fn collect_dropped(&mut self) {
+        if self.unstarted_coroutines > 0 || !self.heap.watched.is_empty() {
             self.collect_garbage();
         }
     }
