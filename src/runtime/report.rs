@@ -297,15 +297,30 @@ pub fn call_exception_handler(
         }
         vm.call(handler, &[Value::Obj(lp), ctx], &[])
     })();
-    vm.temp_roots.pop();
-    match r {
+    let r = match r {
         Ok(_) => Ok(()),
         Err(e) if super::is_fatal(vm, e.0) => Err(e),
         Err(e) => {
-            log_error(vm, "Unhandled error in exception handler", &[], Some(e.0));
+            handler_failed(vm, ctx, e.0);
             Ok(())
         }
-    }
+    };
+    vm.temp_roots.pop();
+    r
+}
+
+/// The user's exception handler raised `exc` while handling `ctx`: the
+/// default handler logs it with the context it was given.
+pub fn handler_failed(vm: &mut Vm, ctx: Value, exc: Value) {
+    vm.temp_roots.push(exc);
+    let entries = [("context".to_string(), safe_repr(vm, ctx))];
+    log_error(
+        vm,
+        "Unhandled error in exception handler",
+        &entries,
+        Some(exc),
+    );
+    vm.temp_roots.pop();
 }
 
 /// The repr of a context value, with futures and handles in asyncio's form.

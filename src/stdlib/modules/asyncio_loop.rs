@@ -373,7 +373,7 @@ fn call_exception_handler(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) ->
         if runtime::is_fatal(vm, e.0) {
             return Err(e);
         }
-        report::log_error(vm, "Unhandled error in exception handler", &[], Some(e.0));
+        report::handler_failed(vm, ctx, e.0);
     }
     Ok(Value::None)
 }
