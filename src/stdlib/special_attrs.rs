@@ -15,6 +15,11 @@ pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
         return Ok(Some(v));
     }
     let Value::Obj(r) = obj else { return Ok(None) };
+    if name == "__dict__" {
+        if let Some(d) = vm.own_dict(r)? {
+            return Ok(Some(d));
+        }
+    }
     let v = match vm.heap.get(r) {
         Object::Class(c) => match name {
             "__name__" => c.name,
@@ -74,14 +79,6 @@ pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
                 }
                 d
             }
-            "__dict__" => {
-                let pairs = f.attrs.items.clone();
-                let d = vm.new_dict();
-                for (k, v) in pairs {
-                    vm.dict_set(d, k, v)?;
-                }
-                d
-            }
             _ => return Ok(None),
         },
         Object::Builtin(b) => match name {
@@ -118,15 +115,7 @@ pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
             "__qualname__" => g.qualname,
             _ => return super::gen_methods::generator_attr(vm, r, name),
         },
-        Object::Instance(inst) => match name {
-            "__dict__" => {
-                let pairs = inst.attrs.items.clone();
-                let d = vm.new_dict();
-                for (k, v) in pairs {
-                    vm.dict_set(d, k, v)?;
-                }
-                d
-            }
+        Object::Instance(_) => match name {
             _ if vm.exc_data(obj).is_some() => {
                 match crate::stdlib::exceptions::get_attr(vm, obj, name)? {
                     Some(v) => v,

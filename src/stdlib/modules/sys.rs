@@ -197,10 +197,7 @@ fn make_implementation(vm: &mut Vm, version_info: Value) -> Value {
 /// `namespace(a=1, b='x')`.
 fn namespace_repr(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     let items = match args.first() {
-        Some(&Value::Obj(r)) => match vm.heap.get(r) {
-            Object::Instance(i) => i.attrs.items.clone(),
-            _ => Vec::new(),
-        },
+        Some(&Value::Obj(r)) => vm.own_attr_pairs(r),
         _ => Vec::new(),
     };
     let mut parts = Vec::with_capacity(items.len());
