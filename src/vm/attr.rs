@@ -259,7 +259,10 @@ impl Vm {
             Object::Instance(_) => self.instance_set_attr(obj, name, value),
             _ if has_ext => self.instance_set_attr(obj, name, value),
             Object::Class(_) => {
-                self.namespace_set_class(r, name, value)?;
+                let n = self.str_of(name).to_string();
+                if !crate::stdlib::special_attrs::set_class_special(self, r, &n, value)? {
+                    self.namespace_set_class(r, name, value)?;
+                }
                 Ok(())
             }
             Object::Module(m) => {

@@ -54,6 +54,7 @@ pub fn init(vm: &mut Vm) -> PyResult<Value> {
             ("setrecursionlimit", setrecursionlimit),
             ("exc_info", exc_info),
             ("exception", exception),
+            ("_getframe", getframe),
             ("intern", intern),
             ("getdefaultencoding", utf8),
             ("getfilesystemencoding", utf8),
@@ -272,6 +273,25 @@ fn exc_info(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Valu
         vec![Value::Obj(vm.class_of(e)), e, Value::None]
     };
     Ok(vm.new_tuple(items))
+}
+
+/// `sys._getframe(depth=0)`.
+fn getframe(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    check_args(vm, "_getframe", args, kw, 0, 1)?;
+    let depth = match args.first() {
+        Some(&d) => match vm.to_index(d)? {
+            Some(d) => d,
+            None => {
+                let msg = format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    vm.type_name(d)
+                );
+                return Err(vm.type_error(msg));
+            }
+        },
+        None => 0,
+    };
+    crate::stdlib::exc_traceback::frame_at(vm, depth)
 }
 
 fn exception(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
