@@ -330,7 +330,7 @@ fn float_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
                     } else {
                         f64::INFINITY
                     }),
-                    "nan" => Some(f64::NAN),
+                    "nan" => Some(super::float_methods::fresh_nan(lower.starts_with('-'))),
                     _ => t.parse::<f64>().ok(),
                 };
                 match f {
