@@ -330,7 +330,7 @@ fn float_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
                     } else {
                         f64::INFINITY
                     }),
-                    "nan" => Some(f64::NAN),
+                    "nan" => Some(super::float_methods::fresh_nan(lower.starts_with('-'))),
                     _ => t.parse::<f64>().ok(),
                 };
                 match f {
@@ -374,7 +374,7 @@ fn tuple_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Va
         None => Ok(vm.types.empty_tuple),
         Some(&v) => {
             if let Value::Obj(r) = v {
-                if let Object::Tuple(_) = vm.heap.get(r) {
+                if let (Object::Tuple(_), false) = (vm.heap.get(r), vm.heap.has_ext(r)) {
                     return Ok(v);
                 }
             }

@@ -81,6 +81,9 @@ impl Vm {
                 if let Some(v) = inst.attrs.get(name) {
                     return Some(v);
                 }
+                if inst.attrs.has_dict() {
+                    return None;
+                }
             }
             ClassAttr::Other => return None,
         }
@@ -110,7 +113,7 @@ impl Vm {
                     let Value::Obj(name) = code.names[i as usize] else {
                         return None;
                     };
-                    if inst.attrs.get(name).is_some() {
+                    if inst.attrs.get(name).is_some() || inst.attrs.has_dict() {
                         return None;
                     }
                     inst.class
@@ -166,8 +169,10 @@ impl Vm {
             return false;
         };
         if let Object::Instance(inst) = self.heap.get_mut(r) {
-            inst.attrs.set(name, v);
-            return true;
+            if !inst.attrs.has_dict() {
+                inst.attrs.set(name, v);
+                return true;
+            }
         }
         false
     }

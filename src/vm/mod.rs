@@ -20,6 +20,7 @@ pub mod frame;
 pub mod gen;
 pub mod gen_ops;
 pub mod heap;
+pub mod instance_dict;
 pub mod interp;
 pub mod load;
 pub mod object;

@@ -162,7 +162,9 @@ impl Vm {
 
     /// Attribute lookup in the instance namespace of a subclass instance.
     pub fn ext_attr(&self, r: ObjRef, name: ObjRef) -> Option<Value> {
-        self.heap.ext(r).and_then(|e| e.attrs.get(name))
+        self.heap
+            .ext(r)
+            .and_then(|e| self.attrs_get(&e.attrs, name))
     }
 }
 

@@ -48,6 +48,7 @@ pub mod asyncio_future;
 pub mod asyncio_loop;
 pub mod asyncio_sync;
 pub mod collections;
+mod collections_records;
 pub mod contextvars;
 pub mod functools;
 pub mod gc;

@@ -59,9 +59,13 @@ impl Class {
 
 /// Instance attributes: a short vector of (interned name, value), searched
 /// linearly by identity of the name. Instances rarely have many attributes.
+/// Once the program has asked for the object's `__dict__`, the attributes
+/// live in that dict instead and `items` stays empty (`vm/instance_dict.rs`).
 #[derive(Default)]
 pub struct AttrMap {
     pub items: Vec<(Value, Value)>,
+    /// The `__dict__` object holding the attributes, once there is one.
+    pub dict: Option<ObjRef>,
 }
 
 impl AttrMap {
@@ -92,10 +96,20 @@ impl AttrMap {
         Some(self.items.remove(i).1)
     }
 
+    /// Does a `__dict__` object hold the attributes (so `get` and `set`
+    /// on this map do not apply)?
+    #[inline]
+    pub fn has_dict(&self) -> bool {
+        self.dict.is_some()
+    }
+
     pub fn trace(&self, f: &mut dyn FnMut(Value)) {
         for &(k, v) in &self.items {
             f(k);
             f(v);
+        }
+        if let Some(d) = self.dict {
+            f(Value::Obj(d));
         }
     }
 }

@@ -190,6 +190,13 @@ pub enum Iter {
         seq: Value,
         index: usize,
     },
+    /// The old sequence protocol (CPython's `iterator` type): `seq[index]`
+    /// for index 0, 1, ... until IndexError or StopIteration; `seq` is None
+    /// once exhausted.
+    GetItem {
+        seq: Value,
+        index: usize,
+    },
     /// `iter(callable, sentinel)`.
     Callable {
         func: Value,
@@ -251,7 +258,9 @@ impl Object {
 impl Iter {
     fn trace(&self, f: &mut dyn FnMut(Value)) {
         match self {
-            Iter::Seq { seq, .. } | Iter::Reversed { seq, .. } => f(*seq),
+            Iter::Seq { seq, .. } | Iter::Reversed { seq, .. } | Iter::GetItem { seq, .. } => {
+                f(*seq)
+            }
             Iter::Range { .. } | Iter::Exhausted => {}
             Iter::Str { s, .. } => f(*s),
             Iter::Bytes { b, .. } => f(*b),

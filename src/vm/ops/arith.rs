@@ -247,8 +247,8 @@ impl Vm {
                     return Ok(v);
                 }
             }
-            // Lists extend in place.
-            if op == BinaryOp::Add {
+            // Lists extend in place (unless a subclass says otherwise).
+            if op == BinaryOp::Add && !self.user_overrides(a, "__iadd__") {
                 if let Object::List(_) = self.heap.get(r) {
                     if let Value::Obj(br) = b {
                         if !matches!(self.heap.get(br), Object::List(_) | Object::Tuple(_)) {
@@ -260,11 +260,19 @@ impl Vm {
                     return Ok(a);
                 }
             }
+            // Mutable built-in sequences repeat in place (`__imul__`).
+            let builtin_imul = op == BinaryOp::Mul
+                && matches!(self.heap.get(r), Object::List(_) | Object::ByteArray(_));
             if matches!(self.heap.get(r), Object::Instance(_) | Object::Native(_))
                 || self.heap.has_ext(r)
+                || builtin_imul
             {
                 let (_, _, iname) = dunder_names(op);
-                if let Some(m) = self.operator_method(a, iname) {
+                let m = match self.operator_method(a, iname) {
+                    None if builtin_imul => self.lookup_special(a, iname),
+                    m => m,
+                };
+                if let Some(m) = m {
                     let v = self.call(m, &[b], &[])?;
                     if !matches!(v, Value::NotImplemented) {
                         return Ok(v);
