@@ -129,7 +129,7 @@ impl Vm {
         match c.kind {
             ClassAttr::Plain => Some(c.value),
             ClassAttr::Function => Some(self.alloc(Object::BoundMethod(BoundMethod {
-                func: c.value,
+                func: c.value.as_obj()?,
                 receiver: obj,
             }))),
             _ => None,

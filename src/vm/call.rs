@@ -170,7 +170,7 @@ impl Vm {
                 self.call_function(r, func_pos, args_start, nargs, kwnames, mode)
             }
             Object::BoundMethod(BoundMethod { func, receiver }) => {
-                let (func, receiver) = (*func, *receiver);
+                let (func, receiver) = (Value::Obj(*func), *receiver);
                 let args_start = if args_start > func_pos + 1 {
                     // `CallMethod` left a NULL slot: the receiver goes there.
                     self.fiber.stack[args_start - 1] = receiver;

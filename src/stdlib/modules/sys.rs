@@ -198,7 +198,7 @@ fn make_implementation(vm: &mut Vm, version_info: Value) -> Value {
 fn namespace_repr(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     let items = match args.first() {
         Some(&Value::Obj(r)) => match vm.heap.get(r) {
-            Object::Instance(i) => i.attrs.items.clone(),
+            Object::Instance(i) => i.attrs.items.to_vec(),
             _ => Vec::new(),
         },
         _ => Vec::new(),

@@ -138,7 +138,8 @@ impl Function {
 /// `obj.method` for a function found on the class: the function and its receiver.
 #[derive(Clone, Copy)]
 pub struct BoundMethod {
-    pub func: Value,
+    /// A function (or anything a classmethod wrapped).
+    pub func: ObjRef,
     pub receiver: Value,
 }
 

@@ -13,6 +13,7 @@ use super::dict::Dict;
 use crate::bytecode::Code;
 use crate::vm::value::{ObjRef, Value};
 use std::rc::Rc;
+use thin_vec::ThinVec;
 
 /// Which built-in type's data layout a class (and its instances) uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,9 +60,11 @@ impl Class {
 
 /// Instance attributes: a short vector of (interned name, value), searched
 /// linearly by identity of the name. Instances rarely have many attributes.
+/// A `ThinVec` is one pointer (length and capacity live in its allocation),
+/// which keeps an [`Instance`] small enough for a heap slot.
 #[derive(Default)]
 pub struct AttrMap {
-    pub items: Vec<(Value, Value)>,
+    pub items: ThinVec<(Value, Value)>,
 }
 
 impl AttrMap {
