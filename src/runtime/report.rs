@@ -55,7 +55,7 @@ fn function_source(vm: &Vm, func: Value) -> Option<(String, usize)> {
                 code.source.line_of(code.span.start),
             ))
         }
-        Object::BoundMethod(m) => function_source(vm, m.func),
+        Object::BoundMethod(m) => function_source(vm, Value::Obj(m.func)),
         _ => None,
     }
 }

@@ -121,9 +121,9 @@ pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
         },
         Object::BoundMethod(m) => match name {
             "__self__" => m.receiver,
-            "__func__" => m.func,
+            "__func__" => Value::Obj(m.func),
             _ => {
-                let f = m.func;
+                let f = Value::Obj(m.func);
                 let n = Value::Obj(vm.intern(name));
                 return vm.get_attr_opt(f, n);
             }
@@ -238,7 +238,7 @@ pub fn object_repr(vm: &mut Vm, v: Value) -> String {
         }
         Object::Module(m) => format!("<module '{}'>", vm.str_of(m.name)),
         Object::BoundMethod(m) => {
-            let (f, recv) = (m.func, m.receiver);
+            let (f, recv) = (Value::Obj(m.func), m.receiver);
             let fname = match f {
                 Value::Obj(fr) => match vm.heap.get(fr) {
                     Object::Function(func) => vm.str_of(func.qualname).to_string(),

@@ -221,7 +221,7 @@ fn int_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
         Value::Obj(r) => match vm.heap.get(r) {
             Object::BigInt(_) => Ok(v),
             Object::Str(s) => {
-                let s = s.s.to_string();
+                let s = s.as_str().to_string();
                 parse_int(vm, &s, 10)
             }
             _ => {
@@ -312,7 +312,7 @@ fn float_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
                 super::number_methods::int_to_f64(vm, &b).map(Value::Float)
             }
             Object::Str(s) => {
-                let trimmed = s.s.trim();
+                let trimmed = s.as_str().trim();
                 // An underscore is only allowed between two digits.
                 let b = trimmed.as_bytes();
                 let underscores_ok = b.iter().enumerate().all(|(i, &c)| {
@@ -336,7 +336,7 @@ fn float_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
                 match f {
                     Some(f) => Ok(Value::Float(f)),
                     None => {
-                        let shown = crate::vm::ops::text::str_repr(&s.s);
+                        let shown = crate::vm::ops::text::str_repr(s.as_str());
                         Err(vm.value_error(format!("could not convert string to float: {shown}")))
                     }
                 }

@@ -19,7 +19,7 @@ impl Vm {
         };
         let (hash, text) = match name {
             Value::Obj(r) => match self.heap.get(r) {
-                Object::Str(s) => (s.hash(), &*s.s),
+                Object::Str(s) => (s.hash(), s.as_str()),
                 _ => return None,
             },
             _ => return None,
@@ -55,7 +55,7 @@ impl Vm {
         let Value::Obj(r) = attr else { return attr };
         match self.heap.get(r) {
             Object::Function(_) => self.alloc(Object::BoundMethod(BoundMethod {
-                func: attr,
+                func: r,
                 receiver: obj,
             })),
             Object::Builtin(b) if b.receiver.is_unbound() => {
@@ -68,7 +68,7 @@ impl Vm {
                     self_method,
                 })))
             }
-            Object::ClassMethod(f) => {
+            Object::ClassMethod(Value::Obj(f)) => {
                 let f = *f;
                 self.alloc(Object::BoundMethod(BoundMethod {
                     func: f,
@@ -212,7 +212,7 @@ impl Vm {
         if let Some(v) = self.class_lookup_ref(cls, name) {
             if let Value::Obj(r) = v {
                 match self.heap.get(r) {
-                    Object::ClassMethod(f) => {
+                    Object::ClassMethod(Value::Obj(f)) => {
                         let f = *f;
                         return Ok(Some(self.alloc(Object::BoundMethod(BoundMethod {
                             func: f,

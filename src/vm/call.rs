@@ -58,6 +58,39 @@ impl Vm {
         self.call_at(callee, func_pos, args_start, nargs, kwnames, false)
     }
 
+    /// A positional call of the built-in function `r` whose `nargs`
+    /// arguments are the top of the stack, the callee at `func_pos`: runs
+    /// it and leaves the stack cut back to `func_pos` (the caller pushes
+    /// the result). None, touching nothing, if `r` is not a built-in
+    /// function or there are too many arguments.
+    #[inline]
+    pub(crate) fn call_builtin_top(
+        &mut self,
+        r: ObjRef,
+        func_pos: usize,
+        nargs: usize,
+    ) -> Option<PyResult<Value>> {
+        let Object::Builtin(b) = self.heap.get(r) else {
+            return None;
+        };
+        if nargs >= INLINE_ARGS {
+            return None;
+        }
+        let (f, receiver, self_method) = (b.func, b.receiver, b.self_method);
+        // The arguments stay rooted on the stack; the copy is because the
+        // native function may grow (move) the stack.
+        let mut buf = [Value::None; INLINE_ARGS];
+        let skip = !receiver.is_unbound() as usize;
+        buf[0] = receiver;
+        let len = self.fiber.stack.len();
+        buf[skip..skip + nargs].copy_from_slice(&self.fiber.stack[len - nargs..]);
+        let v = self.run_native(f, self_method, &buf[..skip + nargs], &[]);
+        if v.is_ok() {
+            self.fiber.stack.truncate(func_pos);
+        }
+        Some(v)
+    }
+
     /// `CallEx`: `callable args_tuple [kwargs_dict]`.
     pub(crate) fn call_ex_instr(&mut self, has_kwargs: bool) -> PyResult<CallOutcome> {
         let kwargs = if has_kwargs {
@@ -137,7 +170,7 @@ impl Vm {
                 self.call_function(r, func_pos, args_start, nargs, kwnames, mode)
             }
             Object::BoundMethod(BoundMethod { func, receiver }) => {
-                let (func, receiver) = (*func, *receiver);
+                let (func, receiver) = (Value::Obj(*func), *receiver);
                 let args_start = if args_start > func_pos + 1 {
                     // `CallMethod` left a NULL slot: the receiver goes there.
                     self.fiber.stack[args_start - 1] = receiver;

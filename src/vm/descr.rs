@@ -112,7 +112,7 @@ impl Vm {
         match self.heap.get(r) {
             Object::Function(_) => Ok(match obj {
                 Some(o) => self.alloc(Object::BoundMethod(BoundMethod {
-                    func: d,
+                    func: r,
                     receiver: o,
                 })),
                 None => d,
@@ -130,7 +130,7 @@ impl Vm {
                 }
                 None => Ok(d),
             },
-            Object::ClassMethod(f) => {
+            Object::ClassMethod(Value::Obj(f)) => {
                 let f = *f;
                 Ok(self.alloc(Object::BoundMethod(BoundMethod {
                     func: f,

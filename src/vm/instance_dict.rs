@@ -11,6 +11,7 @@
 use super::object::{AttrMap, Object};
 use super::value::{ObjRef, Value};
 use super::{PyResult, Vm};
+use thin_vec::ThinVec;
 
 impl Vm {
     /// The attribute map of an object that has its own namespace (plain
@@ -76,7 +77,7 @@ impl Vm {
                 .dict_table(Value::Obj(*d))
                 .map(|t| t.iter().map(|e| (e.key, e.value)).collect())
                 .unwrap_or_default(),
-            Some(m) => m.items.clone(),
+            Some(m) => m.items.to_vec(),
             None => Vec::new(),
         }
     }
@@ -126,7 +127,7 @@ impl Vm {
     /// Makes dict `d` the object's attribute store.
     fn adopt_dict(&mut self, r: ObjRef, d: Value) {
         if let (Some(map), Value::Obj(dr)) = (self.attr_map_mut(r), d) {
-            map.items = Vec::new();
+            map.items = ThinVec::new();
             map.dict = Some(dr);
         }
     }

@@ -217,10 +217,18 @@ impl Vm {
                     Instr::LoadNone => push!(Value::None),
                     Instr::Pop => drop_n!(1),
                     Instr::Copy(n) => {
-                        let v = peek!(n as usize);
-                        push!(v);
+                        if sp == limit {
+                            sync!();
+                            self.fiber.stack.reserve(16);
+                            reload!();
+                        }
+                        // SAFETY: `sp < limit`; as for `peek!`.
+                        unsafe {
+                            move_value(sp.sub(n as usize), sp);
+                            sp = sp.add(1);
+                        }
                     }
-                    Instr::Swap(n) => unsafe { std::ptr::swap(sp.sub(1), sp.sub(n as usize)) },
+                    Instr::Swap(n) => unsafe { swap_values(sp.sub(1), sp.sub(n as usize)) },
                     Instr::BinaryOp(op) | Instr::InplaceOp(op) => {
                         match arith::fast_binary(op, peek!(2), peek!(1)) {
                             Some(r) => {
@@ -434,6 +442,20 @@ impl Vm {
                         let Some((code, fglobals, class)) =
                             self.inline_callee(callee, nargs, func_pos == nargs + 1)
                         else {
+                            if let Value::Obj(r) = callee {
+                                save_ip!();
+                                sync!();
+                                // SAFETY: `func_pos` values are on the stack.
+                                let at = unsafe { sp.sub(func_pos).offset_from(stk) } as usize;
+                                if let Some(res) = self.call_builtin_top(r, at, nargs) {
+                                    reload!();
+                                    match res {
+                                        Ok(v) => push!(v),
+                                        Err(e) => break 'inner e,
+                                    }
+                                    continue;
+                                }
+                            }
                             slow!(instr);
                             continue;
                         };
@@ -742,6 +764,29 @@ impl Vm {
             }
         })
     }
+}
+
+/// Swaps two values word by word (see [`move_value`]).
+///
+/// SAFETY: `a` and `b` are valid and aligned.
+#[inline(always)]
+unsafe fn swap_values(a: *mut Value, b: *mut Value) {
+    let (a, b) = (
+        a.cast::<std::mem::MaybeUninit<u64>>(),
+        b.cast::<std::mem::MaybeUninit<u64>>(),
+    );
+    let (a0, a1) = (
+        std::ptr::read_volatile(a),
+        std::ptr::read_volatile(a.add(1)),
+    );
+    let (b0, b1) = (
+        std::ptr::read_volatile(b),
+        std::ptr::read_volatile(b.add(1)),
+    );
+    a.write(b0);
+    a.add(1).write(b1);
+    b.write(a0);
+    b.add(1).write(a1);
 }
 
 /// Copies a value as two separate words. A value just produced by an

@@ -227,7 +227,7 @@ impl Vm {
     }
 
     /// A new `str` value.
-    pub fn new_str(&mut self, s: impl Into<Box<str>>) -> Value {
+    pub fn new_str(&mut self, s: impl AsRef<str>) -> Value {
         self.alloc(Object::Str(StrObj::new(s)))
     }
 
@@ -269,7 +269,7 @@ impl Vm {
     pub fn as_str(&self, v: Value) -> Option<&str> {
         match v {
             Value::Obj(r) => match self.heap.get(r) {
-                Object::Str(s) => Some(&s.s),
+                Object::Str(s) => Some(s.as_str()),
                 _ => None,
             },
             _ => None,

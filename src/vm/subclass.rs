@@ -95,7 +95,7 @@ impl Vm {
         }
         let Value::Obj(r) = v else { return v };
         let copy = match self.heap.get(r) {
-            Object::Str(s) => Object::Str(StrObj::new(s.s.clone())),
+            Object::Str(s) => Object::Str(StrObj::new(s.as_str())),
             Object::Bytes(b) => Object::Bytes(b.clone()),
             Object::List(l) => Object::List(l.clone()),
             Object::Tuple(t) => Object::Tuple(t.clone()),
@@ -174,7 +174,7 @@ fn class_dict_get(vm: &Vm, c: &Class, key: Value) -> Option<Value> {
     let Object::Str(s) = vm.heap.get(kr) else {
         return None;
     };
-    let text = &*s.s;
+    let text = s.as_str();
     let i = c
         .dict
         .find(s.hash(), |k| k.is(key) || vm.as_str(k) == Some(text))?;

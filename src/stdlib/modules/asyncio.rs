@@ -456,7 +456,7 @@ pub fn is_coroutine_function(vm: &mut Vm, f: Value) -> PyResult<bool> {
             Object::Function(func) => {
                 return Ok(func.code.code.kind == crate::bytecode::CodeKind::Coroutine)
             }
-            Object::BoundMethod(m) => f = m.func,
+            Object::BoundMethod(m) => f = Value::Obj(m.func),
             _ => {
                 let marker = Value::Obj(vm.intern("_is_coroutine"));
                 if vm.get_attr_opt(f, marker)?.is_some() {

@@ -48,6 +48,9 @@ pub enum ClassAttr {
     /// A data descriptor (property) or anything else that needs the
     /// general path.
     Other,
+    /// Not a class entry: the value a module namespace held under the
+    /// name, valid while that dict (`class`) is at version `epoch`.
+    Module,
 }
 
 /// An attribute cache entry: what `class` held under the name when
@@ -55,6 +58,9 @@ pub enum ClassAttr {
 /// namespace, and every collection (a freed class's slot may be reused),
 /// advances the epoch, so a matching entry describes the class as it is.
 /// `value` is not traced: while the entry matches, the class holds it.
+/// A [`ClassAttr::Module`] entry instead caches a module attribute: `class`
+/// is the module's dict and `epoch` that dict's version; class lookups
+/// treat such an entry like `Other` should it ever match.
 #[derive(Clone, Copy, Default)]
 pub struct AttrCache {
     pub epoch: u64,
@@ -132,7 +138,8 @@ impl Function {
 /// `obj.method` for a function found on the class: the function and its receiver.
 #[derive(Clone, Copy)]
 pub struct BoundMethod {
-    pub func: Value,
+    /// A function (or anything a classmethod wrapped).
+    pub func: ObjRef,
     pub receiver: Value,
 }
 

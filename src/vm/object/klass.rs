@@ -13,6 +13,7 @@ use super::dict::Dict;
 use crate::bytecode::Code;
 use crate::vm::value::{ObjRef, Value};
 use std::rc::Rc;
+use thin_vec::ThinVec;
 
 /// Which built-in type's data layout a class (and its instances) uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,11 +60,13 @@ impl Class {
 
 /// Instance attributes: a short vector of (interned name, value), searched
 /// linearly by identity of the name. Instances rarely have many attributes.
-/// Once the program has asked for the object's `__dict__`, the attributes
-/// live in that dict instead and `items` stays empty (`vm/instance_dict.rs`).
+/// A `ThinVec` is one pointer (length and capacity live in its allocation),
+/// which keeps an [`Instance`] small enough for a heap slot. Once the program
+/// has asked for the object's `__dict__`, the attributes live in that dict
+/// instead and `items` stays empty (`vm/instance_dict.rs`).
 #[derive(Default)]
 pub struct AttrMap {
-    pub items: Vec<(Value, Value)>,
+    pub items: ThinVec<(Value, Value)>,
     /// The `__dict__` object holding the attributes, once there is one.
     pub dict: Option<ObjRef>,
 }

@@ -231,7 +231,7 @@ impl Object {
             Object::Slice(parts) => parts.iter().for_each(|&v| f(v)),
             Object::Function(func) => func.trace(f),
             Object::BoundMethod(m) => {
-                f(m.func);
+                f(Value::Obj(m.func));
                 f(m.receiver);
             }
             Object::Builtin(b) => b.trace(f),
@@ -286,3 +286,7 @@ impl Iter {
         }
     }
 }
+// Every object costs one heap slot of this size (the arena holds
+// `Option<Object>`): keep each variant's data at 24 bytes or less, boxing
+// anything bigger.
+const _: () = assert!(std::mem::size_of::<Option<Object>>() == 32);

@@ -118,7 +118,7 @@ impl Vm {
         };
         let i = t.find(ks.hash(), |k| {
             k.is(key)
-                || matches!(k, Value::Obj(r) if matches!(self.heap.get(r), Object::Str(s) if s.s == ks.s))
+                || matches!(k, Value::Obj(r) if matches!(self.heap.get(r), Object::Str(s) if s.as_str() == ks.as_str()))
         })?;
         t.entry(i).map(|e| e.value)
     }
@@ -136,7 +136,7 @@ impl Vm {
                 Object::Set(t, _) => t.len(),
                 Object::List(l) => l.len(),
                 Object::Tuple(t) => t.len(),
-                Object::Str(s) => s.nchars,
+                Object::Str(s) => s.nchars(),
                 Object::Bytes(b) => b.len(),
                 Object::ByteArray(b) => b.len(),
                 Object::DictView(d, _) => self.container_len(*d),

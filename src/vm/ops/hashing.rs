@@ -249,7 +249,7 @@ impl Vm {
                     return Some(true);
                 }
                 match (self.heap.get(x), self.heap.get(y)) {
-                    (Object::Str(s), Object::Str(t)) => Some(s.s == t.s),
+                    (Object::Str(s), Object::Str(t)) => Some(s.as_str() == t.as_str()),
                     (Object::BigInt(s), Object::BigInt(t)) => Some(s == t),
                     (Object::Bytes(s), Object::Bytes(t)) => Some(s == t),
                     (
@@ -276,7 +276,7 @@ impl Vm {
                                 && (p.len() == 1 || p.step == q.step)),
                     ),
                     (Object::BoundMethod(p), Object::BoundMethod(q)) => {
-                        Some(p.func.is(q.func) && p.receiver.is(q.receiver))
+                        Some(p.func == q.func && p.receiver.is(q.receiver))
                     }
                     _ => Some(false),
                 }
@@ -325,7 +325,7 @@ impl Vm {
                 _ if self.user_overrides(v, "__bool__") || self.user_overrides(v, "__len__") => {
                     return self.truthy_via_dunder(v)
                 }
-                Object::Str(s) => !s.s.is_empty(),
+                Object::Str(s) => !s.as_str().is_empty(),
                 Object::List(l) => !l.is_empty(),
                 Object::Tuple(t) => !t.is_empty(),
                 Object::Dict(d) => !d.is_empty(),
@@ -413,7 +413,7 @@ impl Vm {
             match self.heap.get(r) {
                 Object::Str(s) => {
                     return match self.as_str(needle) {
-                        Some(n) => Ok(s.s.contains(n)),
+                        Some(n) => Ok(s.as_str().contains(n)),
                         None => {
                             let msg = format!(
                                 "'in <string>' requires string as left operand, not {}",

@@ -185,7 +185,7 @@ impl Vm {
                         Ok(Some(if c.is_ascii() {
                             Value::Obj(self.intern(cs))
                         } else {
-                            let obj = crate::vm::object::StrObj::with_nchars(cs.into(), 1);
+                            let obj = crate::vm::object::StrObj::with_nchars(cs, 1);
                             self.alloc(Object::Str(obj))
                         }))
                     }

@@ -219,7 +219,7 @@ impl Vm {
         let Value::Obj(r) = v else { unreachable!() };
         match self.heap.get(r) {
             _ if self.user_overrides(v, "__repr__") => self.repr_via_dunder(v),
-            Object::Str(s) => Ok(str_repr(&s.s)),
+            Object::Str(s) => Ok(str_repr(s.as_str())),
             Object::BigInt(b) => Ok(b.to_string()),
             Object::Bytes(b) => Ok(bytes_repr(b)),
             Object::ByteArray(b) => Ok(bytearray_repr(b)),
@@ -379,7 +379,7 @@ impl Vm {
                         }
                     };
                 }
-                Object::Str(s) => return Ok(s.s.to_string()),
+                Object::Str(s) => return Ok(s.as_str().to_string()),
                 Object::Instance(_) | Object::Native(_) => {
                     let cls = self.class_of(v);
                     let m = self.class_lookup(cls, "__str__");
