@@ -183,10 +183,11 @@ pub fn run_script(src: &SourceFile, config: crate::vm::Config) -> i32 {
             0
         }
         Err(e) => {
-            // Coroutines dropped unawaited are reported before the
-            // traceback, as CPython reports them when they are dropped.
+            // Coroutines dropped unawaited and tasks dropped with their
+            // exception unretrieved are reported before the traceback, as
+            // CPython reports them when they are dropped.
             vm.temp_roots.push(e.0);
-            vm.collect_unawaited();
+            vm.collect_dropped();
             vm.temp_roots.pop();
             let status = report_uncaught(&mut vm, e);
             vm.report_unawaited_at_exit(false);

@@ -211,7 +211,7 @@ impl<'a> Compiler<'a> {
         self.set_span(span);
         self.emit(Instr::LoadBuildClass);
         self.enter_unit(scope_id, UnitKind::Class, &c.name.name, span);
-        self.u.private = Some(c.name.name.clone());
+        self.u.private = Some(c.name.name.to_string());
         self.u.code_kind = CodeKind::Class;
         self.name_op("__name__", Ctx::Load)?;
         self.name_op("__module__", Ctx::Store)?;

@@ -428,19 +428,25 @@ impl<'a> Tokens<'a> {
                     }
                 }
             }
-            if tok.is_open_bracket() || tok.is_close_bracket() {
-                if let Err(e) = self.bracket(&tok, start) {
-                    return Some(Err(e));
-                }
-            }
-            if let Err(e) = self.nest(&tok, start, end) {
-                return Some(Err(e));
-            }
+            // Operands (most tokens) neither nest nor close anything.
             let mut tok = tok;
-            if self.base != 0 {
-                if let Token::Str(s) = &mut tok {
-                    if let super::StrToken::FString(pieces) = s.as_mut() {
-                        super::strings::shift_pieces(pieces, self.base as u32);
+            match &mut tok {
+                Token::Name(_) | Token::Number(_) => {}
+                Token::Str(s) => {
+                    if self.base != 0 {
+                        if let super::StrToken::FString(pieces) = s.as_mut() {
+                            super::strings::shift_pieces(pieces, self.base as u32);
+                        }
+                    }
+                }
+                _ => {
+                    if tok.is_open_bracket() || tok.is_close_bracket() {
+                        if let Err(e) = self.bracket(&tok, start) {
+                            return Some(Err(e));
+                        }
+                    }
+                    if let Err(e) = self.nest(&tok, start, end) {
+                        return Some(Err(e));
                     }
                 }
             }

@@ -270,7 +270,7 @@ struct Scope<'a> {
     kind: ScopeKind,
     parent: Option<usize>,
     names: FxHashMap<&'a str, u8>,
-    nonlocals: Vec<(String, Span)>,
+    nonlocals: Vec<(&'a str, Span)>,
     /// Compiler state, per function: loops around the current statement
     /// and static blocks (for `too many statically nested blocks`).
     loops: u32,
@@ -443,7 +443,7 @@ impl<'a> Checker<'a> {
             }
             self.note(&id.name, if global { GLOBAL } else { NONLOCAL });
             if !global {
-                self.scope().nonlocals.push((id.name.clone(), span));
+                self.scope().nonlocals.push((&id.name, span));
             }
         }
     }
@@ -461,7 +461,7 @@ impl<'a> Checker<'a> {
                         ScopeKind::Module => break,
                         ScopeKind::Class => {}
                         _ => {
-                            let f = s.names.get(name.as_str()).copied().unwrap_or(0);
+                            let f = s.names.get(name).copied().unwrap_or(0);
                             if f & GLOBAL == 0 && f & (DEF | PARAM | NONLOCAL) != 0 {
                                 found = true;
                                 break;

@@ -148,6 +148,8 @@ fn sleep_step(vm: &mut Vm, r: ObjRef) -> PyResult<GenStep> {
         }
         SleepState::Init => {
             let delay = s.delay;
+            // Started: if the delay is bad, the sleep ends with the error.
+            s.state = SleepState::Finished;
             started(vm);
             let secs = match crate::vm::ops::arith::to_f64(vm, delay) {
                 Some(f) => f,

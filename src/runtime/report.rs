@@ -112,18 +112,45 @@ pub fn future_repr(vm: &mut Vm, f: ObjRef) -> String {
     let mut info = future_info(vm, f);
     if as_task(vm, Value::Obj(f)).is_some() {
         let t = task::task_mut(vm, f);
-        let (must_cancel, coro, waiter) = (t.must_cancel, t.coro, t.waiter);
-        if must_cancel {
+        let (cancelling, coro, waiter) = (t.num_cancels_requested > 0, t.coro, t.waiter);
+        let lp = t.core.event_loop;
+        if cancelling && !t.core.done() {
             info[0] = "cancelling".into();
         }
         let tname = task::name(vm, f);
         info.insert(1, format!("name={}", safe_repr(vm, tname)));
         info.insert(2, format!("coro=<{}>", coroutine_repr(vm, f, coro)));
-        if let Waiter::Future(w) = waiter {
-            info.insert(3, format!("wait_for={}", future_repr(vm, w)));
+        if let Some(w) = waiter_repr(vm, lp, waiter) {
+            info.insert(3, format!("wait_for={w}"));
         }
     }
     format!("<{name} {}>", info.join(" "))
+}
+
+/// What a task's `wait_for=` shows. CPython's task always waits on a
+/// Future; aspy's sleeps and lock/queue operations have none, so they show
+/// as the Future CPython would have: pending with the task's wake-up, or
+/// cancelled, or (a sleep whose timer fired) finished.
+fn waiter_repr(vm: &mut Vm, lp: ObjRef, waiter: Waiter) -> Option<String> {
+    match waiter {
+        Waiter::None => None,
+        Waiter::Future(w)
+            if vm
+                .native_ref::<super::sync::WaitOp>(Value::Obj(w))
+                .is_some() =>
+        {
+            Some(format!("<Future {}>", future_info(vm, w).join(" ")))
+        }
+        Waiter::Future(w) => Some(future_repr(vm, w)),
+        Waiter::Timer(id) => {
+            let timers = &super::EventLoop::get(vm, lp).timers;
+            Some(match timers.action(id) {
+                Some(_) if timers.is_cancelled(id) => "<Future cancelled>".into(),
+                Some(_) => "<Future pending cb=[Task.task_wakeup()]>".into(),
+                None => "<Future finished result=None>".into(),
+            })
+        }
+    }
 }
 
 /// `name() running at file:line` / `name() done, defined at file:line`.
@@ -131,6 +158,13 @@ fn coroutine_repr(vm: &mut Vm, t: ObjRef, coro: Value) -> String {
     let Value::Obj(c) = coro else {
         return safe_repr(vm, coro);
     };
+    if let Some(op) = vm.native_ref::<super::sync::WaitOp>(coro) {
+        // A native coroutine has no code object: CPython's format for one.
+        return format!("{}()", op.qualname());
+    }
+    if vm.native_ref::<super::awaitables::SleepObj>(coro).is_some() {
+        return "sleep()".into();
+    }
     let Object::Generator(g) = vm.heap.get(c) else {
         return safe_repr(vm, coro);
     };
@@ -190,6 +224,10 @@ pub fn handle_repr(vm: &mut Vm, h: ObjRef) -> String {
         handle.timer.is_some() || handle.when != 0.0,
         handle.when,
     );
+    let created = handle.origin.as_ref().map(|(code, ip)| {
+        let line = code.line_of(*ip as usize);
+        format!("created at {}:{line}", code.source.name)
+    });
     let cls = vm.class_of(Value::Obj(h));
     let mut info = vec![vm.class_name(cls).to_string()];
     if cancelled {
@@ -202,6 +240,7 @@ pub fn handle_repr(vm: &mut Vm, h: ObjRef) -> String {
         let args = vm.seq_items(args).map(|s| s.to_vec()).unwrap_or_default();
         info.push(callback_source(vm, cb, &args));
     }
+    info.extend(created);
     format!("<{}>", info.join(" "))
 }
 
@@ -258,15 +297,30 @@ pub fn call_exception_handler(
         }
         vm.call(handler, &[Value::Obj(lp), ctx], &[])
     })();
-    vm.temp_roots.pop();
-    match r {
+    let r = match r {
         Ok(_) => Ok(()),
         Err(e) if super::is_fatal(vm, e.0) => Err(e),
         Err(e) => {
-            log_error(vm, "Unhandled error in exception handler", &[], Some(e.0));
+            handler_failed(vm, ctx, e.0);
             Ok(())
         }
-    }
+    };
+    vm.temp_roots.pop();
+    r
+}
+
+/// The user's exception handler raised `exc` while handling `ctx`: the
+/// default handler logs it with the context it was given.
+pub fn handler_failed(vm: &mut Vm, ctx: Value, exc: Value) {
+    vm.temp_roots.push(exc);
+    let entries = [("context".to_string(), safe_repr(vm, ctx))];
+    log_error(
+        vm,
+        "Unhandled error in exception handler",
+        &entries,
+        Some(exc),
+    );
+    vm.temp_roots.pop();
 }
 
 /// The repr of a context value, with futures and handles in asyncio's form.

@@ -445,7 +445,9 @@ pub fn cancel(vm: &mut Vm, t: ObjRef, msg: Value) -> bool {
         }
         Waiter::Timer(id) => {
             if !EventLoop::get(vm, lp).timers.is_cancelled(id) {
-                task_mut(vm, t).waiter = Waiter::None;
+                // The waiter stays (a cancelled sleep) until the step runs,
+                // as CPython's `_fut_waiter` does: a second cancel() then
+                // sets `must_cancel`, and reprs show the cancelled future.
                 cancel_sleep(vm, t, lp, id, msg);
                 return true;
             }

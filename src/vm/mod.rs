@@ -134,6 +134,9 @@ pub struct Vm {
     /// Coroutines created and not yet started, closed or collected: when
     /// zero, exit needs no search for never-awaited coroutines.
     pub(crate) unstarted_coroutines: usize,
+    /// Warnings already printed, as `file:line: message`: like CPython's
+    /// default warning filter, each is shown once per location.
+    pub(crate) warnings_shown: std::collections::HashSet<String>,
     /// The event loop runtime's state (see `src/runtime/`), created when
     /// asyncio is first used.
     pub runtime: Option<Box<dyn VmExtension>>,
@@ -201,6 +204,7 @@ impl Vm {
             agen_firstiter_hook: None,
             finalize_hook: None,
             unstarted_coroutines: 0,
+            warnings_shown: Default::default(),
             runtime: None,
             clock,
             class_epoch: 1,

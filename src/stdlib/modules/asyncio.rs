@@ -348,18 +348,23 @@ fn ensure_future(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult
     )?;
     let lp = match or(lp, Value::None) {
         Value::None => None,
-        v => Some(loop_arg(vm, v)?),
+        v => Some(loop_arg(vm, v, "create_task")?),
     };
     gather::ensure_future(vm, arg, lp).map(Value::Obj)
 }
 
-/// A value that must be an event loop.
-pub fn loop_arg(vm: &mut Vm, v: Value) -> PyResult<ObjRef> {
+/// A value that must be an event loop. For anything else, the
+/// AttributeError CPython's Python code raises when it first uses the
+/// loop's method `first_use`.
+pub fn loop_arg(vm: &mut Vm, v: Value, first_use: &str) -> PyResult<ObjRef> {
     match runtime::as_loop(vm, v) {
         Some(l) => Ok(l),
         None => {
-            let msg = format!("expected an event loop, got {}", vm.type_name(v));
-            Err(vm.type_error(msg))
+            let msg = format!(
+                "'{}' object has no attribute '{first_use}'",
+                vm.type_name(v)
+            );
+            Err(vm.new_error(ExcKind::AttributeError, msg))
         }
     }
 }
@@ -398,7 +403,11 @@ fn current_task(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<
     let [lp] = bind(vm, "current_task", args, kw, ["loop"], 1, 0)?;
     let lp = match or(lp, Value::None) {
         Value::None => runtime::running_loop(vm)?,
-        v => loop_arg(vm, v)?,
+        // Any other object is just a key no task is found under.
+        v => match runtime::as_loop(vm, v) {
+            Some(l) => l,
+            None => return Ok(Value::None),
+        },
     };
     let rt = runtime::rt(vm);
     if rt.running_loop != Some(lp) {
@@ -411,7 +420,10 @@ fn all_tasks(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
     let [lp] = bind(vm, "all_tasks", args, kw, ["loop"], 1, 0)?;
     let lp = match or(lp, Value::None) {
         Value::None => runtime::running_loop(vm)?,
-        v => loop_arg(vm, v)?,
+        v => match runtime::as_loop(vm, v) {
+            Some(l) => l,
+            None => return vm.new_set_from(&[]),
+        },
     };
     let tasks: Vec<Value> = runtime::rt(vm)
         .pending

@@ -110,7 +110,7 @@ fn future_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Va
     let [lp] = bind(vm, "Future", &args[1..], kw, ["loop"], 0, 0)?;
     let lp = match or(lp, Value::None) {
         Value::None => runtime::event_loop(vm)?,
-        v => super::asyncio::loop_arg(vm, v)?,
+        v => super::asyncio::loop_arg(vm, v, "get_debug")?,
     };
     Ok(future::new_future(vm, lp))
 }
@@ -121,7 +121,7 @@ fn task_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Valu
     let [coro, lp, name, ctx] = bind(vm, "Task", &args[1..], kw, names, 1, 1)?;
     let lp = match or(lp, Value::None) {
         Value::None => runtime::event_loop(vm)?,
-        v => super::asyncio::loop_arg(vm, v)?,
+        v => super::asyncio::loop_arg(vm, v, "get_debug")?,
     };
     task::create(vm, lp, coro, or(name, Value::None), or(ctx, Value::None))
 }

@@ -176,7 +176,8 @@ fn time(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> 
     Ok(Value::Float(clock::now(vm)))
 }
 
-/// Splits `callback, *args, context=None` of call_soon/call_later/call_at.
+/// Splits `callback, *args, context=None` of call_soon/call_later/call_at;
+/// `name` is the method the user called (for argument errors).
 fn callback_args(
     vm: &mut Vm,
     name: &str,
@@ -187,7 +188,7 @@ fn callback_args(
     for &(k, v) in kw {
         if vm.str_of(k) != "context" {
             let msg = format!(
-                "{name}() got an unexpected keyword argument '{}'",
+                "BaseEventLoop.{name}() got an unexpected keyword argument '{}'",
                 vm.str_of(k)
             );
             return Err(vm.type_error(msg));
@@ -195,7 +196,8 @@ fn callback_args(
         ctx = v;
     }
     let Some(&callback) = args.first() else {
-        let msg = format!("{name}() missing 1 required positional argument: 'callback'");
+        let msg =
+            format!("BaseEventLoop.{name}() missing 1 required positional argument: 'callback'");
         return Err(vm.type_error(msg));
     };
     let rest = vm.new_tuple(args[1..].to_vec());
@@ -243,6 +245,14 @@ fn new_handle(
     } else {
         classes.handle
     };
+    let origin = if EventLoop::get(vm, l).debug {
+        vm.fiber
+            .frames
+            .last()
+            .map(|f| (f.code.code.clone(), f.ip.saturating_sub(1)))
+    } else {
+        None
+    };
     let h = vm.alloc(Object::Native(Box::new(HandleObj {
         class,
         callback,
@@ -252,6 +262,7 @@ fn new_handle(
         when: when.unwrap_or(0.0),
         timer: None,
         event_loop: l,
+        origin,
     })));
     let Value::Obj(r) = h else { unreachable!() };
     r
@@ -271,7 +282,7 @@ fn call_later(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Va
     let l = lp(vm, args)?;
     let Some(&delay) = args.get(1) else {
         return Err(vm.type_error(
-            "call_later() missing 2 required positional arguments: 'delay' and 'callback'",
+            "BaseEventLoop.call_later() missing 2 required positional arguments: 'delay' and 'callback'",
         ));
     };
     if delay.is_none() {
@@ -279,14 +290,14 @@ fn call_later(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Va
     }
     let now = Value::Float(clock::now(vm));
     let when = vm.binary_op(now, delay, crate::bytecode::opcode::BinaryOp::Add)?;
-    schedule_at(vm, l, when, &args[2..], kw, "call_at")
+    schedule_at(vm, l, when, &args[2..], kw, "call_later")
 }
 
 fn call_at(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
     let Some(&when) = args.get(1) else {
         return Err(vm.type_error(
-            "call_at() missing 2 required positional arguments: 'when' and 'callback'",
+            "BaseEventLoop.call_at() missing 2 required positional arguments: 'when' and 'callback'",
         ));
     };
     if when.is_none() {
@@ -301,11 +312,12 @@ fn schedule_at(
     when: Value,
     rest: &[Value],
     kw: &[(Value, Value)],
-    method: &str,
+    name: &str,
 ) -> PyResult<Value> {
-    let (callback, cargs, ctx) = callback_args(vm, method, rest, kw)?;
+    let (callback, cargs, ctx) = callback_args(vm, name, rest, kw)?;
     runtime::check_closed(vm, l)?;
-    check_callback(vm, l, callback, method)?;
+    // call_later goes through call_at, which does the check (as in CPython).
+    check_callback(vm, l, callback, "call_at")?;
     let Some(w) = crate::vm::ops::arith::to_f64(vm, when) else {
         let msg = format!(
             "'<' not supported between instances of '{}' and 'float'",
@@ -361,7 +373,7 @@ fn call_exception_handler(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) ->
         if runtime::is_fatal(vm, e.0) {
             return Err(e);
         }
-        report::log_error(vm, "Unhandled error in exception handler", &[], Some(e.0));
+        report::handler_failed(vm, ctx, e.0);
     }
     Ok(Value::None)
 }

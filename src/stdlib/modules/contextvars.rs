@@ -100,8 +100,35 @@ fn var(vm: &Vm, r: ObjRef) -> &ContextVarObj {
         .expect("a ContextVar")
 }
 
+/// `ContextVar(name, /, *, default=<missing>)`, with the messages of
+/// CPython's argument parser for that signature.
 fn var_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let [name, default] = bind(vm, "ContextVar", &args[1..], kw, ["name", "default"], 1, 1)?;
+    let pos = &args[1..];
+    let given = pos.len() + kw.len();
+    if given > 2 {
+        let msg = format!("ContextVar() takes at most 2 arguments ({given} given)");
+        return Err(vm.type_error(msg));
+    }
+    if pos.len() != 1 {
+        let bound = if pos.is_empty() { "exactly" } else { "at most" };
+        let msg = format!(
+            "ContextVar() takes {bound} 1 positional argument ({} given)",
+            pos.len()
+        );
+        return Err(vm.type_error(msg));
+    }
+    let name = pos[0];
+    let mut default = Value::Unbound;
+    for &(k, v) in kw {
+        if vm.str_of(k) != "default" {
+            let msg = format!(
+                "'{}' is an invalid keyword argument for ContextVar()",
+                vm.str_of(k)
+            );
+            return Err(vm.type_error(msg));
+        }
+        default = v;
+    }
     if vm.as_str(name).is_none() {
         return Err(vm.type_error("context variable name must be a str"));
     }
