@@ -145,7 +145,7 @@ pub fn install(vm: &mut Vm) {
         t.type_,
         t.bytes,
     );
-    set_new(vm, int, int_new);
+    set_new(vm, int, subclassable_new!(int, int_new));
     set_new(vm, float, float_new);
     set_new(
         vm,
@@ -219,6 +219,10 @@ fn int_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
             }
         }
         Value::Obj(r) => match vm.heap.get(r) {
+            Object::BigInt(b) if vm.heap.has_ext(r) => {
+                let b = (**b).clone();
+                Ok(vm.new_bigint(b))
+            }
             Object::BigInt(_) => Ok(v),
             Object::Str(s) => {
                 let s = s.as_str().to_string();

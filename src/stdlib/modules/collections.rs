@@ -105,6 +105,7 @@ pub fn load(vm: &mut Vm) -> PyResult<Value> {
     super::support::add_value(vm, m, "deque", Value::Obj(cls))?;
     super::support::add_fn(vm, m, "_namedtuple_new", records::namedtuple_new_for)?;
     super::support::add_fn(vm, m, "_count_elements", records::count_elements)?;
+    super::support::add_fn(vm, m, "_init_fields", records::init_fields)?;
     Ok(m)
 }
 

@@ -1,15 +1,21 @@
-//! Native accelerators for the classes `collections.aspy` defines:
+//! Native parts of the record types written in aspy (`collections.aspy`'s
+//! namedtuple and Counter, `dataclasses.aspy`), private functions of
+//! `_collections`:
 //!
 //! - `_namedtuple_new(qualname, fields, defaults)` makes the `__new__` of a
-//!   namedtuple class: a built-in bound to the tuple `(qualname, fields,
-//!   defaults)` that binds its arguments to the field names with the
-//!   messages CPython gives for the `lambda _cls, x, y: ...` it compiles
+//!   namedtuple class: a built-in bound to its signature (see
+//!   `signature.rs`), so a call binds its arguments with the messages
+//!   CPython gives for the `lambda _cls, x, y: ...` it compiles
 //!   (`Point.__new__() missing 1 required positional argument: 'y'`), then
 //!   builds the tuple of the class.
+//! - `_init_fields(plan, self, args, kwargs)` is the body of a dataclass's
+//!   `__init__`: it binds the arguments, fills the fields (calling default
+//!   factories) and returns the values of the `InitVar` pseudo-fields.
 //! - `_count_elements(mapping, iterable)` is `Counter.update`'s loop
 //!   (`mapping[x] = mapping.get(x, 0) + 1`), run natively when `mapping`'s
 //!   type keeps dict's `get` and `__setitem__`.
 
+use super::signature;
 use crate::stdlib::builtins::check_args;
 use crate::vm::object::{Builtin, Object};
 use crate::vm::value::{ObjRef, Value};
@@ -18,7 +24,19 @@ use crate::vm::{PyResult, Vm};
 /// `_namedtuple_new(qualname, fields, defaults)`: the `__new__` function.
 pub fn namedtuple_new_for(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     check_args(vm, "_namedtuple_new", args, kw, 3, 3)?;
-    let spec = vm.new_tuple(args.to_vec());
+    let cls_param = Value::Obj(vm.intern("_cls"));
+    let mut params = vec![cls_param];
+    params.extend_from_slice(vm.seq_items(args[1]).unwrap_or(&[]));
+    let params = vm.new_tuple(params);
+    vm.temp_roots.push(params);
+    let spec = vm.new_tuple(vec![
+        args[0],
+        params,
+        args[2],
+        vm.types.empty_tuple,
+        Value::None,
+    ]);
+    vm.temp_roots.pop();
     Ok(vm.alloc(Object::Builtin(Box::new(Builtin {
         name: "__new__",
         func: namedtuple_new,
@@ -28,111 +46,12 @@ pub fn namedtuple_new_for(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) ->
     }))))
 }
 
-/// The parts of a namedtuple's `__new__` spec.
-struct Spec {
-    qualname: String,
-    fields: Vec<Value>,
-    defaults: Vec<Value>,
-}
-
-fn spec_of(vm: &Vm, spec: Value) -> Spec {
-    let parts = vm.seq_items(spec).unwrap_or(&[]);
-    let part = |i: usize| parts.get(i).copied().unwrap_or(Value::None);
-    let (q, f, d) = (part(0), part(1), part(2));
-    Spec {
-        qualname: vm.as_str(q).unwrap_or("__new__").to_string(),
-        fields: vm.seq_items(f).map(<[Value]>::to_vec).unwrap_or_default(),
-        defaults: vm.seq_items(d).map(<[Value]>::to_vec).unwrap_or_default(),
-    }
-}
-
-/// `Point.__new__(cls, *args, **kw)`: `args[0]` is the spec.
+/// `Point.__new__(cls, *args, **kw)`: `args[0]` is the signature.
 fn namedtuple_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let spec = spec_of(vm, args[0]);
-    let given = &args[1..];
-    let nparams = spec.fields.len() + 1;
-    // Parameter 0 is `_cls`; parameters 1.. are the fields.
-    let mut slots: Vec<Option<Value>> = vec![None; nparams];
-    for (slot, &a) in slots.iter_mut().zip(given) {
-        *slot = Some(a);
-    }
-    for &(k, v) in kw {
-        let key = vm.str_of(k);
-        let i = if key == "_cls" {
-            Some(0)
-        } else {
-            spec.fields
-                .iter()
-                .position(|&f| vm.as_str(f) == Some(key))
-                .map(|i| i + 1)
-        };
-        let Some(i) = i else {
-            let msg = format!(
-                "{}() got an unexpected keyword argument '{key}'",
-                spec.qualname
-            );
-            return Err(vm.type_error(msg));
-        };
-        if slots[i].is_some() {
-            let msg = format!(
-                "{}() got multiple values for argument '{key}'",
-                spec.qualname
-            );
-            return Err(vm.type_error(msg));
-        }
-        slots[i] = Some(v);
-    }
-    let ndefaults = spec.defaults.len().min(spec.fields.len());
-    let required = nparams - ndefaults;
-    if given.len() > nparams {
-        let takes = if required == nparams {
-            format!("{nparams}")
-        } else {
-            format!("from {required} to {nparams}")
-        };
-        let s = if nparams == 1 { "" } else { "s" };
-        let were = if given.len() == 1 { "was" } else { "were" };
-        let msg = format!(
-            "{}() takes {takes} positional argument{s} but {} {were} given",
-            spec.qualname,
-            given.len()
-        );
-        return Err(vm.type_error(msg));
-    }
-    let mut missing = Vec::new();
-    for (i, slot) in slots.iter_mut().enumerate() {
-        if slot.is_some() {
-            continue;
-        }
-        if i >= required {
-            *slot = Some(spec.defaults[spec.defaults.len() - (nparams - i)]);
-        } else if i == 0 {
-            missing.push("'_cls'".to_string());
-        } else {
-            missing.push(format!("'{}'", vm.str_of(spec.fields[i - 1])));
-        }
-    }
-    if !missing.is_empty() {
-        let names = match missing.len() {
-            1 => missing[0].clone(),
-            2 => format!("{} and {}", missing[0], missing[1]),
-            n => format!("{}, and {}", missing[..n - 1].join(", "), missing[n - 1]),
-        };
-        let s = if missing.len() == 1 { "" } else { "s" };
-        let msg = format!(
-            "{}() missing {} required positional argument{s}: {names}",
-            spec.qualname,
-            missing.len()
-        );
-        return Err(vm.type_error(msg));
-    }
-    let cls = slots[0].unwrap_or(Value::None);
-    let items: Vec<Value> = slots[1..]
-        .iter()
-        .map(|s| s.unwrap_or(Value::None))
-        .collect();
-    let cls = tuple_subtype(vm, cls)?;
-    let t = vm.new_tuple(items);
+    let mut values = signature::bind(vm, args[0], &args[1..], kw)?;
+    let cls = tuple_subtype(vm, values[0])?;
+    values.remove(0);
+    let t = vm.new_tuple(values);
     Ok(vm.subclass_instance(t, cls))
 }
 
@@ -154,6 +73,91 @@ fn tuple_subtype(vm: &mut Vm, cls: Value) -> PyResult<ObjRef> {
         return Err(vm.type_error(msg));
     }
     Ok(class)
+}
+
+/// `_init_fields(plan, self, args, kwargs)`, where `plan` is
+/// `(signature, steps, initvars, frozen, factory_marker)`: `steps` holds
+/// one `(name, index, factory)` per field to set (`index` of its bound
+/// argument, -1 for a field filled by `factory()` alone; `factory` None if
+/// it has none), `initvars` the indexes of the InitVar arguments, and an
+/// argument equal to `factory_marker` means "call the factory".
+pub fn init_fields(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    check_args(vm, "_init_fields", args, kw, 4, 4)?;
+    let (plan, this, given, kwargs) = (args[0], args[1], args[2], args[3]);
+    let part = |vm: &Vm, i: usize| {
+        vm.seq_items(plan)
+            .and_then(|p| p.get(i).copied())
+            .unwrap_or(Value::None)
+    };
+    let (spec, steps, initvars) = (part(vm, 0), part(vm, 1), part(vm, 2));
+    let (frozen, marker) = (part(vm, 3), part(vm, 4));
+    let mut positional = Vec::with_capacity(1 + vm.seq_items(given).map_or(0, <[Value]>::len));
+    positional.push(this);
+    positional.extend_from_slice(vm.seq_items(given).unwrap_or(&[]));
+    let kw: Vec<(Value, Value)> = vm
+        .dict_table(kwargs)
+        .map(|t| t.iter().map(|e| (e.key, e.value)).collect())
+        .unwrap_or_default();
+    let values = signature::bind(vm, spec, &positional, &kw)?;
+    let base = vm.temp_roots.len();
+    vm.temp_roots.extend_from_slice(&values);
+    let r = fill_fields(
+        vm,
+        this,
+        steps,
+        &values,
+        frozen.is(Value::Bool(true)),
+        marker,
+    );
+    vm.temp_roots.truncate(base);
+    r?;
+    let initvars: Vec<Value> = vm
+        .seq_items(initvars)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|&i| match i {
+            Value::Int(i) => values.get(i as usize).copied(),
+            _ => None,
+        })
+        .collect();
+    Ok(vm.new_tuple(initvars))
+}
+
+/// Sets each field of a new dataclass instance from its bound argument or
+/// its default factory.
+fn fill_fields(
+    vm: &mut Vm,
+    this: Value,
+    steps: Value,
+    values: &[Value],
+    frozen: bool,
+    marker: Value,
+) -> PyResult<()> {
+    let n = vm.seq_items(steps).map_or(0, <[Value]>::len);
+    for i in 0..n {
+        let step = vm.seq_items(steps).and_then(|s| s.get(i).copied());
+        let Some(step) = step else { break };
+        let (name, index, factory) = match vm.seq_items(step) {
+            Some(&[name, Value::Int(index), factory]) => (name, index, factory),
+            _ => continue,
+        };
+        let bound = usize::try_from(index)
+            .ok()
+            .and_then(|i| values.get(i).copied());
+        let value = match bound {
+            Some(v) if !v.is(marker) || factory.is_none() => v,
+            _ => vm.call(factory, &[], &[])?,
+        };
+        vm.temp_roots.push(value);
+        let r = if frozen {
+            vm.generic_setattr(this, name, value)
+        } else {
+            vm.set_attr(this, name, value)
+        };
+        vm.temp_roots.pop();
+        r?;
+    }
+    Ok(())
 }
 
 /// `_count_elements(mapping, iterable)`: counts each item of `iterable`

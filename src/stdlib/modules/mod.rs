@@ -68,6 +68,7 @@ pub mod random;
 mod random_dist;
 mod random_mt;
 mod random_seq;
+mod signature;
 pub mod struct_seq;
 pub mod support;
 pub mod sys;

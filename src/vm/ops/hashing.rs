@@ -284,6 +284,9 @@ impl Vm {
             (Value::Obj(x), other) | (other, Value::Obj(x)) => match self.heap.get(x) {
                 Object::BigInt(b) => match other {
                     Value::Float(f) => Some(int_float_cmp(b, f) == Some(std::cmp::Ordering::Equal)),
+                    // Only an int subclass instance can equal a small int.
+                    Value::Int(i) => Some(**b == BigInt::from(i)),
+                    Value::Bool(t) => Some(**b == BigInt::from(t as i64)),
                     _ => Some(false),
                 },
                 Object::Instance(_) | Object::Native(_) => None,

@@ -49,7 +49,7 @@ pub fn sequence_binary(vm: &mut Vm, a: Value, b: Value, op: BinaryOp) -> PyResul
             }
         }
         BinaryOp::Mul => {
-            let n = match b {
+            let n = match vm.plain_int(b) {
                 Value::Int(n) => n,
                 Value::Bool(v) => v as i64,
                 _ => return Ok(None),
@@ -68,7 +68,7 @@ pub fn sequence_binary(vm: &mut Vm, a: Value, b: Value, op: BinaryOp) -> PyResul
 }
 
 fn sequence_binary_rmul(vm: &mut Vm, a: Value, b: Value) -> PyResult<Option<Value>> {
-    let n = match a {
+    let n = match vm.plain_int(a) {
         Value::Int(n) => n,
         Value::Bool(v) => v as i64,
         _ => return Ok(None),
@@ -176,7 +176,7 @@ impl Vm {
 
     /// An index operand as i64 (ints, bools, `__index__`).
     pub fn to_index(&mut self, v: Value) -> PyResult<Option<i64>> {
-        Ok(match v {
+        Ok(match self.plain_int(v) {
             Value::Int(i) => Some(i),
             Value::Bool(b) => Some(b as i64),
             Value::Obj(r) => match self.heap.get(r) {
