@@ -286,3 +286,54 @@ fn never_awaited_coroutine_is_reported_once_where_it_was_created() {
         "sys:1: RuntimeWarning: coroutine 'job' was never awaited"
     );
 }
+
+const CYCLE: &str = r#"
+import asyncio
+
+async def partner(task):
+    await task
+
+async def show(task):
+    await asyncio.sleep(0.01)
+    print(task)
+    try:
+        task.cancel()
+    except RecursionError as e:
+        print("RecursionError:", e)
+
+async def main():
+    me = asyncio.current_task()
+    other = asyncio.create_task(partner(me))
+    asyncio.create_task(show(other))
+    await other
+
+try:
+    asyncio.run(main())
+except RuntimeError as e:
+    print(str(e).splitlines()[0])
+"#;
+
+#[test]
+fn tasks_awaiting_each_other_are_a_deadlock_not_a_crash() {
+    let (out, _) = run(CYCLE, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    // The repr shows the cycle as CPython's recursive_repr does.
+    assert!(
+        lines[0].starts_with("<Task pending name='Task-2' coro=<partner() running at ")
+            && lines[0].contains(" wait_for=<Task pending name='Task-1' coro=<main() running at ")
+            && lines[0].contains(" wait_for=... "),
+        "{stdout}"
+    );
+    // Cancelling one cancels the other, and so on: RecursionError, as in CPython.
+    assert_eq!(
+        lines[1],
+        "RecursionError: maximum recursion depth exceeded while calling a Python object"
+    );
+    assert_eq!(
+        lines[2],
+        "deadlock: no task can make progress (2 waiting, nothing scheduled)"
+    );
+}

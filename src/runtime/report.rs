@@ -105,8 +105,19 @@ fn future_info(vm: &mut Vm, f: ObjRef) -> Vec<String> {
     info
 }
 
-/// `repr()` of a Future or Task.
+/// `repr()` of a Future or Task; `...` for one already being shown (tasks
+/// waiting on each other in a cycle), as CPython's `recursive_repr` does.
 pub fn future_repr(vm: &mut Vm, f: ObjRef) -> String {
+    if vm.repr_guard.iter().any(|g| g.is(Value::Obj(f))) {
+        return "...".into();
+    }
+    vm.repr_guard.push(Value::Obj(f));
+    let s = future_repr_unguarded(vm, f);
+    vm.repr_guard.pop();
+    s
+}
+
+fn future_repr_unguarded(vm: &mut Vm, f: ObjRef) -> String {
     let cls = vm.class_of(Value::Obj(f));
     let name = vm.class_name(cls).to_string();
     let mut info = future_info(vm, f);

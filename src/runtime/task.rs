@@ -365,7 +365,9 @@ fn suspended(vm: &mut Vm, t: ObjRef, y: Value) -> PyResult<()> {
             task.waiter = Waiter::Future(f);
             if task.must_cancel {
                 let msg = task.core.cancel_message();
-                if cancel_any(vm, f, msg) {
+                // A RecursionError (a cycle of waiting tasks) leaves
+                // `must_cancel` set: nothing was cancelled.
+                if cancel_any(vm, f, msg).unwrap_or(false) {
                     task_mut(vm, t).must_cancel = false;
                 }
             }
@@ -428,19 +430,20 @@ pub fn wakeup(vm: &mut Vm, t: ObjRef, fut: ObjRef) -> PyResult<()> {
     }
 }
 
-/// `Task.cancel(msg)`.
-pub fn cancel(vm: &mut Vm, t: ObjRef, msg: Value) -> bool {
+/// `Task.cancel(msg)`. Fails only with RecursionError (tasks waiting on
+/// each other in a cycle cancel each other without end, as in CPython).
+pub fn cancel(vm: &mut Vm, t: ObjRef, msg: Value) -> PyResult<bool> {
     let task = task_mut(vm, t);
     task.core.log_traceback = false;
     if task.core.done() {
-        return false;
+        return Ok(false);
     }
     task.num_cancels_requested += 1;
     let lp = task.core.event_loop;
     match task.waiter {
         Waiter::Future(f) => {
-            if cancel_any(vm, f, msg) {
-                return true;
+            if cancel_any(vm, f, msg)? {
+                return Ok(true);
             }
         }
         Waiter::Timer(id) => {
@@ -449,7 +452,7 @@ pub fn cancel(vm: &mut Vm, t: ObjRef, msg: Value) -> bool {
                 // as CPython's `_fut_waiter` does: a second cancel() then
                 // sets `must_cancel`, and reprs show the cancelled future.
                 cancel_sleep(vm, t, lp, id, msg);
-                return true;
+                return Ok(true);
             }
         }
         Waiter::None => {}
@@ -457,19 +460,29 @@ pub fn cancel(vm: &mut Vm, t: ObjRef, msg: Value) -> bool {
     let task = task_mut(vm, t);
     task.must_cancel = true;
     task.core.set_cancel_message(msg);
-    true
+    Ok(true)
 }
 
 /// `fut.cancel(msg)` for any future: a task, a gathering future or a
-/// plain one.
-pub fn cancel_any(vm: &mut Vm, f: ObjRef, msg: Value) -> bool {
-    if as_task(vm, Value::Obj(f)).is_some() {
-        return cancel(vm, f, msg);
+/// plain one. Each level of a chain of cancellations counts against the
+/// recursion limit, as CPython's nested C calls do.
+pub fn cancel_any(vm: &mut Vm, f: ObjRef, msg: Value) -> PyResult<bool> {
+    if vm.native_depth >= vm.config.recursion_limit {
+        return Err(vm.new_error(
+            ExcKind::RecursionError,
+            "maximum recursion depth exceeded while calling a Python object",
+        ));
     }
-    if gather::is_gathering(vm, f) {
-        return gather::cancel(vm, f, msg);
-    }
-    future::cancel(vm, f, msg)
+    vm.native_depth += 1;
+    let r = if as_task(vm, Value::Obj(f)).is_some() {
+        cancel(vm, f, msg)
+    } else if gather::is_gathering(vm, f) {
+        gather::cancel(vm, f, msg)
+    } else {
+        Ok(future::cancel(vm, f, msg))
+    };
+    vm.native_depth -= 1;
+    r
 }
 
 /// Creates a CancelledError-free error for misuse of a task (`set_result`).

@@ -151,7 +151,7 @@ fn cancelled(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Va
 fn cancel(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let f = fut(vm, args)?;
     let [msg] = bind(vm, "cancel", &args[1..], kw, ["msg"], 1, 0)?;
-    Ok(Value::Bool(task::cancel_any(vm, f, or(msg, Value::None))))
+    Ok(Value::Bool(task::cancel_any(vm, f, or(msg, Value::None))?))
 }
 
 fn add_done_callback(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
