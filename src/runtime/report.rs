@@ -105,10 +105,40 @@ fn future_info(vm: &mut Vm, f: ObjRef) -> Vec<String> {
     info
 }
 
+/// Python frames CPython spends per task in a chain of `wait_for=` reprs:
+/// a chain longer than the recursion limit allows raises RecursionError.
+const FRAMES_PER_WAITER_REPR: usize = 4;
+
+/// `repr(fut)` as the user asks for it: RecursionError for a chain of
+/// waiting tasks too deep for CPython's recursion limit.
+pub fn future_repr_checked(vm: &mut Vm, f: ObjRef) -> PyResult<String> {
+    let mut chain = vec![f];
+    while let Some(t) = as_task(vm, Value::Obj(chain[chain.len() - 1])) {
+        let Waiter::Future(w) = task::task_mut(vm, t).waiter else {
+            break;
+        };
+        if chain.contains(&w) {
+            break; // a cycle: shown as `...`
+        }
+        chain.push(w);
+        if (chain.len() - 1) * FRAMES_PER_WAITER_REPR > vm.config.recursion_limit {
+            return Err(vm.new_error(
+                crate::vm::exceptions::ExcKind::RecursionError,
+                "maximum recursion depth exceeded",
+            ));
+        }
+    }
+    Ok(future_repr(vm, f))
+}
+
 /// `repr()` of a Future or Task; `...` for one already being shown (tasks
 /// waiting on each other in a cycle), as CPython's `recursive_repr` does.
+/// Reprs for log messages never fail: a chain deeper than the recursion
+/// limit is cut short with `...`.
 pub fn future_repr(vm: &mut Vm, f: ObjRef) -> String {
-    if vm.repr_guard.iter().any(|g| g.is(Value::Obj(f))) {
+    if vm.repr_guard.iter().any(|g| g.is(Value::Obj(f)))
+        || vm.repr_guard.len() > vm.config.recursion_limit
+    {
         return "...".into();
     }
     vm.repr_guard.push(Value::Obj(f));

@@ -237,7 +237,7 @@ fn next(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> 
 
 fn repr(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     let f = fut(vm, args)?;
-    let s = report::future_repr(vm, f);
+    let s = report::future_repr_checked(vm, f)?;
     Ok(vm.new_str(s))
 }
 
