@@ -295,6 +295,50 @@ pub fn is_cancelled_error(vm: &mut Vm, exc: Value) -> bool {
     vm.is_instance(exc, cls)
 }
 
+/// A task that never ran is destroyed with its closed loop (CPython drops
+/// it with the loop's ready queue): its coroutine is closed and reported
+/// as never awaited, and it leaves the pending list (`all_tasks`).
+pub fn destroy_unstarted(vm: &mut Vm, t: ObjRef) {
+    let task = task_mut(vm, t);
+    let (coro, root) = (task.coro, task.root);
+    if let Value::Obj(c) = coro {
+        let report = vm.heap.unawaited_of(c);
+        if c != root {
+            // The wrapper coroutine of a native awaitable: silently.
+            let _ = vm.gen_close(root);
+            awaitables::close_unstarted(vm, c);
+        } else {
+            let _ = vm.gen_close(c);
+        }
+        if let Some(u) = report {
+            vm.warn_unawaited(vec![u]);
+        }
+    }
+    unregister(vm, t);
+}
+
+/// A started task of a closed loop is destroyed (at exit): its coroutine
+/// is closed as CPython's finaliser closes it, GeneratorExit thrown in where
+/// it waits, outside any task. Returns what went wrong, for the
+/// "Exception ignored in" report: an error raised while closing, or
+/// RuntimeError when the coroutine awaited again instead of finishing.
+pub fn close_destroyed(vm: &mut Vm, t: ObjRef) -> Option<Value> {
+    if !task_mut(vm, t).started {
+        return None;
+    }
+    let exit = vm.new_error(ExcKind::GeneratorExit, "").0;
+    match run_fiber(vm, t, Some(exit)) {
+        Ok(Exit::Return(_)) => None,
+        Ok(Exit::Suspend(_) | Exit::Yield(_)) => {
+            Some(super::runtime_error(vm, "coroutine ignored GeneratorExit").0)
+        }
+        Err(e) => {
+            let ge = vm.types.exc(ExcKind::GeneratorExit);
+            (!vm.is_instance(e.0, ge)).then_some(e.0)
+        }
+    }
+}
+
 /// Swaps the task's fiber in, resumes it and swaps it out.
 fn run_fiber(vm: &mut Vm, t: ObjRef, exc: Option<Value>) -> PyResult<Exit> {
     let task = task_mut(vm, t);

@@ -158,6 +158,15 @@ fn close(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value>
     el.ready.clear();
     el.timers.clear();
     el.executor_shutdown_called = true;
+    report::destroy_unstarted_tasks(vm, l);
+    // Tasks left pending are destroyed at exit (see `report::finalize`).
+    let pending = runtime::rt(vm).pending.clone();
+    if pending
+        .iter()
+        .any(|&t| future::expect(vm, t).event_loop == l)
+    {
+        vm.heap.watched.push(l);
+    }
     Ok(Value::None)
 }
 
