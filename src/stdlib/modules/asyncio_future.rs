@@ -156,12 +156,13 @@ fn cancel(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value>
 
 fn add_done_callback(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let f = fut(vm, args)?;
-    let [func, ctx] = bind(
+    let [func, ctx] = super::asyncio::bind_clinic(
         vm,
         "add_done_callback",
         &args[1..],
         kw,
         ["fn", "context"],
+        1,
         1,
         1,
     )?;
