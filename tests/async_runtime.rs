@@ -5,14 +5,17 @@
 
 use std::io::Write;
 use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// Runs `aspy [flags] <program>` and returns its output and wall time.
 fn run(program: &str, flags: &[&str]) -> (Output, Duration) {
+    // One directory per call: the tests run in parallel.
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
         "aspy-async-{}-{}",
         std::process::id(),
-        program.len()
+        CALLS.fetch_add(1, Ordering::Relaxed)
     ));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("prog{}.aspy", flags.len()));
@@ -285,4 +288,93 @@ fn never_awaited_coroutine_is_reported_once_where_it_was_created() {
         lines[3],
         "sys:1: RuntimeWarning: coroutine 'job' was never awaited"
     );
+}
+
+const CYCLE: &str = r#"
+import asyncio
+
+async def partner(task):
+    await task
+
+async def show(task):
+    await asyncio.sleep(0.01)
+    print(task)
+    try:
+        task.cancel()
+    except RecursionError as e:
+        print("RecursionError:", e)
+
+async def main():
+    me = asyncio.current_task()
+    other = asyncio.create_task(partner(me))
+    asyncio.create_task(show(other))
+    await other
+
+try:
+    asyncio.run(main())
+except RuntimeError as e:
+    print(str(e).splitlines()[0])
+"#;
+
+#[test]
+fn tasks_awaiting_each_other_are_a_deadlock_not_a_crash() {
+    let (out, _) = run(CYCLE, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    // The repr shows the cycle as CPython's recursive_repr does.
+    assert!(
+        lines[0].starts_with("<Task pending name='Task-2' coro=<partner() running at ")
+            && lines[0].contains(" wait_for=<Task pending name='Task-1' coro=<main() running at ")
+            && lines[0].contains(" wait_for=... "),
+        "{stdout}"
+    );
+    // Cancelling one cancels the other, and so on: RecursionError, as in CPython.
+    assert_eq!(
+        lines[1],
+        "RecursionError: maximum recursion depth exceeded while calling a Python object"
+    );
+    assert_eq!(
+        lines[2],
+        "deadlock: no task can make progress (2 waiting, nothing scheduled)"
+    );
+}
+
+const VIRTUAL_APIS: &str = r#"
+import asyncio, time
+
+async def main():
+    loop = asyncio.get_running_loop()
+    t0, m0, p0 = loop.time(), time.monotonic(), time.perf_counter()
+    time.sleep(2)
+    print("after time.sleep:", round(loop.time() - t0), round(time.monotonic() - m0), round(time.perf_counter() - p0))
+    try:
+        async with asyncio.timeout(30):
+            await asyncio.sleep(3600)
+    except TimeoutError:
+        print("timeout after", round(loop.time() - t0))
+    fut = loop.create_future()
+    loop.call_at(loop.time() + 100, fut.set_result, "at")
+    print(await fut, round(loop.time() - t0))
+    r = await asyncio.gather(*(asyncio.sleep(i * 10, i) for i in range(5)))
+    print(r, round(loop.time() - t0))
+    res = []
+    for f in asyncio.as_completed([asyncio.sleep(50, "b"), asyncio.sleep(20, "a")], timeout=1000):
+        res.append(await f)
+    print(res, round(loop.time() - t0))
+    print(round(time.monotonic() - m0) == round(loop.time() - t0))
+
+asyncio.run(main())
+"#;
+
+#[test]
+fn virtual_time_covers_blocking_sleep_timeouts_and_timers() {
+    let (out, elapsed) = run(VIRTUAL_APIS, &["--virtual-time"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "after time.sleep: 2 2 2\ntimeout after 32\nat 132\n[0, 1, 2, 3, 4] 172\n['a', 'b'] 222\nTrue\n"
+    );
+    assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
 }

@@ -271,6 +271,10 @@ pub enum Instr {
     /// `v => awaitable`: a coroutine as is, else `v.__await__()`; TypeError
     /// "object int can't be used in 'await' expression".
     GetAwaitable,
+    /// `GetAwaitable` for the result of an `async with`'s `__aexit__`
+    /// (TypeError "'async with' received an object from __aexit__ that
+    /// does not implement __await__: int").
+    GetAExitAwaitable,
     /// `obj => async_iterator` (`obj.__aiter__()`).
     GetAIter,
     /// `aiter => aiter awaitable`: `aiter.__anext__()` already passed

@@ -429,7 +429,7 @@ pub(crate) fn stack_effect(instr: Instr) -> (Option<i32>, Option<i32>) {
         WithExceptStart => fall(1),
         YieldValue => fall(0),
         Send(_) => (None, Some(-1)),
-        GetYieldFromIter | GetAwaitable | GetAIter => fall(0),
+        GetYieldFromIter | GetAwaitable | GetAExitAwaitable | GetAIter => fall(0),
         GetANext => fall(1),
         EndAsyncFor => fall(-2),
         ImportName(_) => fall(1),

@@ -310,7 +310,7 @@ impl<'a> Compiler<'a> {
 
         self.set_span(e.span);
         self.make_function(code, 0)?;
-        self.compile_expr(&outermost.iter)?;
+        self.compile_iter(&outermost.iter)?;
         self.emit(if outermost.is_async {
             Instr::GetAIter
         } else {
@@ -341,7 +341,7 @@ impl<'a> Compiler<'a> {
         if index == 0 {
             self.emit(Instr::LoadLocal(0));
         } else {
-            self.compile_expr(&gen.iter)?;
+            self.compile_iter(&gen.iter)?;
             self.emit(if gen.is_async {
                 Instr::GetAIter
             } else {

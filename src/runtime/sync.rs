@@ -605,7 +605,7 @@ fn queue_throw(vm: &mut Vm, op: ObjRef, q: ObjRef, getters: bool) -> PyResult<()
     let Some(w) = op_mut(vm, op).fut else {
         return Ok(());
     };
-    super::task::cancel_any(vm, w, Value::None);
+    super::task::cancel_any(vm, w, Value::None)?;
     let queue = queue_mut(vm, q);
     let list = if getters {
         &mut queue.getters

@@ -618,6 +618,11 @@ impl Vm {
                 let aw = tri!(self.get_awaitable(v));
                 *self.fiber.stack.last_mut().unwrap() = aw;
             }
+            Instr::GetAExitAwaitable => {
+                let v = top!();
+                let aw = tri!(self.get_with_awaitable(v, "__aexit__"));
+                *self.fiber.stack.last_mut().unwrap() = aw;
+            }
             Instr::GetAIter => {
                 save_ip!();
                 let v = top!();

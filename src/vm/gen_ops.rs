@@ -245,6 +245,13 @@ impl Vm {
     pub(crate) fn report_unawaited(&mut self) {
         let list = std::mem::take(&mut self.heap.unawaited);
         self.unstarted_coroutines = self.unstarted_coroutines.saturating_sub(list.len());
+        self.warn_unawaited(list);
+    }
+
+    /// Prints the never-awaited warnings (once per location). Also for a
+    /// coroutine the runtime drops unstarted (a pending task destroyed
+    /// before its first step), after closing it.
+    pub fn warn_unawaited(&mut self, list: Vec<crate::vm::heap::Unawaited>) {
         self.flush_stdout();
         let mut err = String::new();
         for u in list {

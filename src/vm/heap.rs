@@ -310,6 +310,11 @@ fn unawaited(obj: &Object) -> Option<Unawaited> {
 
 /// Every unstarted coroutine still on the heap (reported at exit).
 impl Heap {
+    /// The never-awaited report for `r`, if it is an unstarted coroutine.
+    pub fn unawaited_of(&self, r: ObjRef) -> Option<Unawaited> {
+        unawaited(self.get(r))
+    }
+
     pub fn live_unawaited(&self) -> Vec<Unawaited> {
         self.slots
             .iter()

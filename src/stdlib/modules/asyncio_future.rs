@@ -151,17 +151,18 @@ fn cancelled(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Va
 fn cancel(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let f = fut(vm, args)?;
     let [msg] = bind(vm, "cancel", &args[1..], kw, ["msg"], 1, 0)?;
-    Ok(Value::Bool(task::cancel_any(vm, f, or(msg, Value::None))))
+    Ok(Value::Bool(task::cancel_any(vm, f, or(msg, Value::None))?))
 }
 
 fn add_done_callback(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let f = fut(vm, args)?;
-    let [func, ctx] = bind(
+    let [func, ctx] = super::asyncio::bind_clinic(
         vm,
         "add_done_callback",
         &args[1..],
         kw,
         ["fn", "context"],
+        1,
         1,
         1,
     )?;
@@ -237,7 +238,7 @@ fn next(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> 
 
 fn repr(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     let f = fut(vm, args)?;
-    let s = report::future_repr(vm, f);
+    let s = report::future_repr_checked(vm, f)?;
     Ok(vm.new_str(s))
 }
 

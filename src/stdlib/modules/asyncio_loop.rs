@@ -1,7 +1,7 @@
 //! Methods of the event loop and of its `Handle`/`TimerHandle` objects
 //! (thin wrappers over `src/runtime/mod.rs`).
 
-use super::asyncio::{bind, or};
+use super::asyncio::{bind_py, or};
 use crate::runtime::future::{self, Callback};
 use crate::runtime::timers::{HandleObj, TimerAction};
 use crate::runtime::{self, clock, context, gather, report, Classes, EventLoop, Ready};
@@ -158,6 +158,15 @@ fn close(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value>
     el.ready.clear();
     el.timers.clear();
     el.executor_shutdown_called = true;
+    report::destroy_unstarted_tasks(vm, l);
+    // Tasks left pending are destroyed at exit (see `report::finalize`).
+    let pending = runtime::rt(vm).pending.clone();
+    if pending
+        .iter()
+        .any(|&t| future::expect(vm, t).event_loop == l)
+    {
+        vm.heap.watched.push(l);
+    }
     Ok(Value::None)
 }
 
@@ -342,8 +351,9 @@ fn create_future(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResul
 
 fn create_task(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
-    let names = ["coro", "name", "context"];
-    let [coro, name, ctx] = bind(vm, "create_task", &args[1..], kw, names, 1, 1)?;
+    let names = ["self", "coro", "name", "context"];
+    let qualname = "BaseEventLoop.create_task";
+    let [_, coro, name, ctx] = bind_py(vm, qualname, args, kw, names, 2, 2)?;
     gather::create_task(vm, l, coro, or(name, Value::None), or(ctx, Value::None))
 }
 

@@ -3,7 +3,7 @@
 //! in `src/runtime/sync.rs`). Each class may be subclassed in aspy: `__new__`
 //! makes the native object (carrying the subclass), `__init__` sets it up.
 
-use super::asyncio::{bind, or};
+use super::asyncio::{bind_py, or};
 use crate::runtime::sync::{
     self, EventObj, LockObj, QueueKind, QueueObj, SemObj, WaitKind, WaitOp,
 };
@@ -229,14 +229,14 @@ fn lock_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Valu
     let base = runtime::classes(vm).lock;
     let (cls, exact) = new_class(vm, args, base)?;
     if exact {
-        bind(vm, "Lock", &args[1..], kw, [], 0, 0)?;
+        bind_py(vm, "Lock.__init__", args, kw, ["self"], 1, 1)?;
     }
     Ok(new_lock(vm, cls, exact))
 }
 
 fn lock_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<LockObj>(vm, args, "Lock")?;
-    bind(vm, "Lock", &args[1..], kw, [], 0, 0)?;
+    bind_py(vm, "Lock.__init__", args, kw, ["self"], 1, 1)?;
     if let Some(l) = vm.native_mut::<LockObj>(Value::Obj(r)) {
         l.locked = false;
         l.waiters.clear();
@@ -292,7 +292,7 @@ fn event_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
     let base = runtime::classes(vm).event;
     let (cls, exact) = new_class(vm, args, base)?;
     if exact {
-        bind(vm, "Event", &args[1..], kw, [], 0, 0)?;
+        bind_py(vm, "Event.__init__", args, kw, ["self"], 1, 1)?;
     }
     let class = base;
     Ok(alloc_as(
@@ -310,7 +310,7 @@ fn event_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
 
 fn event_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<EventObj>(vm, args, "Event")?;
-    bind(vm, "Event", &args[1..], kw, [], 0, 0)?;
+    bind_py(vm, "Event.__init__", args, kw, ["self"], 1, 1)?;
     if let Some(e) = vm.native_mut::<EventObj>(Value::Obj(r)) {
         e.value = false;
         e.waiters.clear();
@@ -368,7 +368,8 @@ fn int_arg(vm: &mut Vm, v: Value) -> PyResult<i64> {
 }
 
 fn sem_value_arg(vm: &mut Vm, name: &str, args: &[Value], kw: &[(Value, Value)]) -> PyResult<i64> {
-    let [value] = bind(vm, name, args, kw, ["value"], 1, 0)?;
+    let init = format!("{name}.__init__");
+    let [_, value] = bind_py(vm, &init, args, kw, ["self", "value"], 2, 1)?;
     let v = int_arg(vm, or(value, Value::Int(1)))?;
     if v < 0 {
         return Err(vm.value_error("Semaphore initial value must be >= 0"));
@@ -400,7 +401,7 @@ fn sem_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
     let base = runtime::classes(vm).semaphore;
     let (cls, exact) = new_class(vm, args, base)?;
     let value = if exact {
-        sem_value_arg(vm, "Semaphore", &args[1..], kw)?
+        sem_value_arg(vm, "Semaphore", args, kw)?
     } else {
         1
     };
@@ -409,7 +410,7 @@ fn sem_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
 
 fn sem_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<SemObj>(vm, args, "Semaphore")?;
-    let value = sem_value_arg(vm, "Semaphore", &args[1..], kw)?;
+    let value = sem_value_arg(vm, "Semaphore", args, kw)?;
     if let Some(s) = vm.native_mut::<SemObj>(Value::Obj(r)) {
         s.value = value;
         s.waiters.clear();
@@ -421,7 +422,7 @@ fn bsem_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Valu
     let base = runtime::classes(vm).bounded_semaphore;
     let (cls, exact) = new_class(vm, args, base)?;
     let value = if exact {
-        sem_value_arg(vm, "BoundedSemaphore", &args[1..], kw)?
+        sem_value_arg(vm, "BoundedSemaphore", args, kw)?
     } else {
         1
     };
@@ -430,7 +431,7 @@ fn bsem_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Valu
 
 fn bsem_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<SemObj>(vm, args, "BoundedSemaphore")?;
-    let value = sem_value_arg(vm, "BoundedSemaphore", &args[1..], kw)?;
+    let value = sem_value_arg(vm, "BoundedSemaphore", args, kw)?;
     if let Some(s) = vm.native_mut::<SemObj>(Value::Obj(r)) {
         s.value = value;
         s.bound_value = Some(value);
@@ -513,7 +514,7 @@ fn queue_kind(vm: &mut Vm, cls: ObjRef) -> QueueKind {
 }
 
 fn maxsize_arg(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<(i64, Value)> {
-    let [m] = bind(vm, "Queue", args, kw, ["maxsize"], 1, 0)?;
+    let [_, m] = bind_py(vm, "Queue.__init__", args, kw, ["self", "maxsize"], 2, 1)?;
     let m = or(m, Value::Int(0));
     let n = match m {
         Value::Int(i) => i,
@@ -530,7 +531,7 @@ fn queue_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
     let c = runtime::classes(vm);
     let exact = [c.queue, c.lifo_queue, c.priority_queue].contains(&cls);
     let (maxsize, maxsize_value) = if exact {
-        maxsize_arg(vm, &args[1..], kw)?
+        maxsize_arg(vm, args, kw)?
     } else {
         (0, Value::Int(0))
     };
@@ -563,7 +564,7 @@ fn queue_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
 
 fn queue_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<QueueObj>(vm, args, "Queue")?;
-    let (maxsize, value) = maxsize_arg(vm, &args[1..], kw)?;
+    let (maxsize, value) = maxsize_arg(vm, args, kw)?;
     let q = sync::queue_mut(vm, r);
     q.maxsize = maxsize;
     q.maxsize_value = value;
@@ -591,13 +592,13 @@ fn full(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> 
 
 fn put(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = q(vm, args)?;
-    let [item] = bind(vm, "put", &args[1..], kw, ["item"], 1, 1)?;
+    let [_, item] = bind_py(vm, "Queue.put", args, kw, ["self", "item"], 2, 2)?;
     Ok(op(vm, WaitKind::QueuePut, r, item))
 }
 
 fn put_nowait(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = q(vm, args)?;
-    let [item] = bind(vm, "put_nowait", &args[1..], kw, ["item"], 1, 1)?;
+    let [_, item] = bind_py(vm, "Queue.put_nowait", args, kw, ["self", "item"], 2, 2)?;
     sync::put_nowait(vm, r, item)?;
     Ok(Value::None)
 }

@@ -1,7 +1,7 @@
 //! `contextvars`: `ContextVar`, `Token`, `Context` and `copy_context`
 //! (the machinery is in `src/runtime/context.rs`).
 
-use super::asyncio::{bind, ensure_runtime, or, set};
+use super::asyncio::{ensure_runtime, set};
 use crate::runtime::context::{self, ContextObj, ContextVarObj, TokenObj};
 use crate::runtime::{self, Classes};
 use crate::stdlib::builtins::{add_method, check_args, native, set_class_attr};
@@ -329,9 +329,19 @@ fn var_key(vm: &mut Vm, v: Value) -> PyResult<ObjRef> {
 
 fn ctx_get(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let ctx = ctx_arg(vm, args)?;
-    let [key, default] = bind(vm, "get", &args[1..], kw, ["key", "default"], 2, 1)?;
-    let k = var_key(vm, key)?;
-    Ok(context::lookup(vm, ctx, k).unwrap_or(or(default, Value::None)))
+    if !kw.is_empty() {
+        return Err(vm.type_error("Context.get() takes no keyword arguments"));
+    }
+    let n = args.len() - 1;
+    if !(1..=2).contains(&n) {
+        let (bound, m) = if n == 0 { ("least", 1) } else { ("most", 2) };
+        let s = if m == 1 { "" } else { "s" };
+        let msg = format!("get expected at {bound} {m} argument{s}, got {n}");
+        return Err(vm.type_error(msg));
+    }
+    let k = var_key(vm, args[1])?;
+    let default = args.get(2).copied().unwrap_or(Value::None);
+    Ok(context::lookup(vm, ctx, k).unwrap_or(default))
 }
 
 fn ctx_getitem(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
