@@ -23,7 +23,7 @@ pub fn load_code(vm: &mut Vm, code: &Rc<Code>) -> Rc<VmCode> {
         && code.cell_slots.is_empty()
         && code.nfree == 0;
     let inline_argc = if simple {
-        code.argcount as u32
+        code.argcount
     } else {
         NOT_INLINE
     };
