@@ -301,6 +301,31 @@ pub enum Instr {
     PrintExpr,
     /// Does nothing (keeps line numbers for statements that emit no code).
     Nop,
+
+    // ---- superinstructions -------------------------------------------
+    // The compiler never emits these: the VM puts them in its own copy of
+    // the code (`vm/load.rs`), each in place of the first of the two or
+    // three instructions it stands for, which stay unchanged after it.
+    // A superinstruction does what its first instruction does and, when
+    // its fast path applies, also what the following ones do, and skips
+    // them; otherwise it does only the first, and the originals after it
+    // run as usual (so a jump into them, or an error in them, behaves as
+    // without fusion).
+    /// `LoadLocal(a); LoadLocal(b)`
+    LoadLocal2(u16, u16),
+    /// `LoadLocal(a); LoadSmallInt(k)`
+    LoadLocalInt(u16, i32),
+    /// `LoadLocal(a); LoadSmallInt(k); BinarySubscr`
+    SubscrLocalInt(u16, i32),
+    /// `LoadLocal(a); LoadSmallInt(k); BinaryOp(op)` (or `InplaceOp(op)`,
+    /// the same for the numbers the fast path takes).
+    BinaryOpLocalInt(BinaryOp, u16, i32),
+    /// `LoadLocal(a); LoadLocal(b); BinaryOp(op)` (or `InplaceOp(op)`).
+    BinaryOpLocals(BinaryOp, u16, u16),
+    /// `StoreLocal(a); LoadLocal(b)`
+    StoreLocalLoadLocal(u16, u16),
+    /// `ForIter(target); StoreLocal(a)`
+    ForIterStore(u32, u16),
 }
 
 /// `MakeFunction` flag: a tuple of positional defaults is on the stack.
@@ -313,7 +338,25 @@ pub const MAKE_FN_CLOSURE: u16 = 4;
 /// stack, between the keyword-only defaults and the closure.
 pub const MAKE_FN_ANNOTATIONS: u16 = 8;
 
+const _: () = assert!(std::mem::size_of::<Instr>() == 8);
+
 impl Instr {
+    /// For a superinstruction, the first instruction it stands for (what
+    /// it does when its fast path does not apply); any other instruction
+    /// itself.
+    pub fn first(self) -> Instr {
+        match self {
+            Instr::LoadLocal2(a, _)
+            | Instr::LoadLocalInt(a, _)
+            | Instr::SubscrLocalInt(a, _)
+            | Instr::BinaryOpLocalInt(_, a, _)
+            | Instr::BinaryOpLocals(_, a, _) => Instr::LoadLocal(a as u32),
+            Instr::StoreLocalLoadLocal(a, _) => Instr::StoreLocal(a as u32),
+            Instr::ForIterStore(t, _) => Instr::ForIter(t),
+            other => other,
+        }
+    }
+
     /// The jump target of a jumping instruction, if any.
     pub fn jump_target(self) -> Option<u32> {
         match self {
@@ -325,6 +368,7 @@ impl Instr {
             | Instr::JumpIfFalseOrPop(t)
             | Instr::JumpIfTrueOrPop(t)
             | Instr::ForIter(t)
+            | Instr::ForIterStore(t, _)
             | Instr::Send(t) => Some(t),
             _ => None,
         }

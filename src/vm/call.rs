@@ -830,6 +830,7 @@ impl Vm {
                 .unwrap_or(Value::None)
         };
         Ok(self.alloc(Object::Function(Box::new(Function {
+            inline_argc: code.inline_argc,
             code,
             globals,
             name,

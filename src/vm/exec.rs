@@ -670,6 +670,14 @@ impl Vm {
                 self.fiber.stack.pop();
             }
             Instr::Nop => {}
+            // A superinstruction off its fast path is its first instruction.
+            Instr::LoadLocal2(..)
+            | Instr::LoadLocalInt(..)
+            | Instr::SubscrLocalInt(..)
+            | Instr::BinaryOpLocalInt(..)
+            | Instr::BinaryOpLocals(..)
+            | Instr::StoreLocalLoadLocal(..)
+            | Instr::ForIterStore(..) => return self.exec_slow(instr.first(), fi, ip, stop, vcode),
         }
         Ok(Flow::Next)
     }

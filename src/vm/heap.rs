@@ -135,10 +135,7 @@ impl Heap {
     /// Does the object at `r` belong to a user subclass of a built-in type?
     #[inline]
     pub fn has_ext(&self, r: ObjRef) -> bool {
-        let i = r.0 as usize;
-        self.ext_bits
-            .get(i / 64)
-            .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
+        has_bit(&self.ext_bits, r)
     }
 
     /// The subclass extension of the object at `r`, if it has one.
@@ -230,34 +227,27 @@ impl Heap {
     /// Marks `r` and schedules its children; used while tracing.
     #[inline]
     fn mark_push(&mut self, r: ObjRef, stack: &mut Vec<ObjRef>) {
-        let i = r.0 as usize;
-        let (word, bit) = (i / 64, 1u64 << (i % 64));
-        if self.marks[word] & bit == 0 {
-            self.marks[word] |= bit;
-            stack.push(r);
-        }
+        mark(&mut self.marks, &self.slots, &self.ext_bits, r, stack);
     }
 
+    /// Traces the objects on `stack` (already marked) until everything
+    /// they reach is marked.
     fn drain(&mut self, stack: &mut Vec<ObjRef>) {
-        let mut children: Vec<ObjRef> = Vec::new();
+        let (slots, marks, ext_bits) = (&self.slots, &mut self.marks, &self.ext_bits);
+        let mut visit = |v: Value, stack: &mut Vec<ObjRef>| {
+            if let Value::Obj(c) = v {
+                mark(marks, slots, ext_bits, c, stack);
+            }
+        };
         while let Some(r) = stack.pop() {
-            if let Some(Some(obj)) = self.slots.get(r.0 as usize) {
-                obj.trace(&mut |v| {
-                    if let Value::Obj(c) = v {
-                        children.push(c)
-                    }
-                });
+            if let Some(Some(obj)) = slots.get(r.0 as usize) {
+                obj.trace(&mut |v| visit(v, stack));
             }
-            if let Some(ext) = self.ext(r) {
-                children.push(ext.class);
-                ext.attrs.trace(&mut |v| {
-                    if let Value::Obj(c) = v {
-                        children.push(c)
-                    }
-                });
-            }
-            for c in children.drain(..) {
-                self.mark_push(c, stack);
+            if has_bit(ext_bits, r) {
+                if let Some(ext) = self.exts.get(&r.0) {
+                    visit(Value::Obj(ext.class), stack);
+                    ext.attrs.trace(&mut |v| visit(v, stack));
+                }
             }
         }
     }
@@ -320,6 +310,47 @@ impl Heap {
             .iter()
             .filter_map(|s| s.as_ref().and_then(unawaited))
             .collect()
+    }
+}
+
+/// Is bit `r` set in a per-slot bit vector?
+#[inline]
+fn has_bit(bits: &[u64], r: ObjRef) -> bool {
+    let i = r.0 as usize;
+    bits.get(i / 64)
+        .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
+}
+
+/// Marks `r`; schedules it for tracing only if it can reach other objects
+/// (strings, numbers and the like are marked and done, which spares the
+/// mark stack the items of a big list of strings).
+#[inline]
+fn mark(
+    marks: &mut [u64],
+    slots: &[Option<Object>],
+    ext_bits: &[u64],
+    r: ObjRef,
+    stack: &mut Vec<ObjRef>,
+) {
+    let i = r.0 as usize;
+    let (word, bit) = (i / 64, 1u64 << (i % 64));
+    if marks[word] & bit != 0 {
+        return;
+    }
+    marks[word] |= bit;
+    let leaf = matches!(
+        slots.get(i),
+        Some(Some(
+            Object::Str(_)
+                | Object::Bytes(_)
+                | Object::ByteArray(_)
+                | Object::BigInt(_)
+                | Object::Range(_)
+                | Object::BigRange(_)
+        ))
+    );
+    if !leaf || has_bit(ext_bits, r) {
+        stack.push(r);
     }
 }
 

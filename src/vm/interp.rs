@@ -212,6 +212,101 @@ impl Vm {
                         // SAFETY: as for `peek!` and `slot!`.
                         unsafe { move_value(sp, bp.add(i as usize)) };
                     }
+                    // Superinstructions (see `opcode.rs`): the fast path
+                    // does the whole sequence and skips the originals
+                    // after it; otherwise just the first instruction.
+                    Instr::LoadLocal2(a, b) => {
+                        let (x, y) = (slot!(a), slot!(b));
+                        if x.is_unbound() {
+                            sync!();
+                            break 'inner self.unbound_local(&vcode.code, a as u32);
+                        }
+                        push!(x);
+                        if !y.is_unbound() {
+                            push!(y);
+                            ip += 1;
+                        }
+                    }
+                    Instr::LoadLocalInt(a, k) => {
+                        let x = slot!(a);
+                        if x.is_unbound() {
+                            sync!();
+                            break 'inner self.unbound_local(&vcode.code, a as u32);
+                        }
+                        push!(x);
+                        push!(Value::Int(k as i64));
+                        ip += 1;
+                    }
+                    Instr::SubscrLocalInt(a, k) => {
+                        let x = slot!(a);
+                        match self.subscr_fast(x, Value::Int(k as i64)) {
+                            Some(v) => {
+                                push!(v);
+                                ip += 2;
+                            }
+                            None if x.is_unbound() => {
+                                sync!();
+                                break 'inner self.unbound_local(&vcode.code, a as u32);
+                            }
+                            None => push!(x),
+                        }
+                    }
+                    Instr::BinaryOpLocalInt(op, a, k) => {
+                        let x = slot!(a);
+                        match arith::fast_binary(op, x, Value::Int(k as i64)) {
+                            Some(r) => {
+                                push!(r);
+                                ip += 2;
+                            }
+                            None if x.is_unbound() => {
+                                sync!();
+                                break 'inner self.unbound_local(&vcode.code, a as u32);
+                            }
+                            None => push!(x),
+                        }
+                    }
+                    Instr::BinaryOpLocals(op, a, b) => {
+                        let (x, y) = (slot!(a), slot!(b));
+                        match arith::fast_binary(op, x, y) {
+                            Some(r) => {
+                                push!(r);
+                                ip += 2;
+                            }
+                            None if x.is_unbound() => {
+                                sync!();
+                                break 'inner self.unbound_local(&vcode.code, a as u32);
+                            }
+                            None => push!(x),
+                        }
+                    }
+                    Instr::StoreLocalLoadLocal(a, b) => {
+                        drop_n!(1);
+                        // SAFETY: as for `StoreLocal`.
+                        unsafe { move_value(sp, bp.add(a as usize)) };
+                        let y = slot!(b);
+                        if !y.is_unbound() {
+                            push!(y);
+                            ip += 1;
+                        }
+                    }
+                    Instr::ForIterStore(t, a) => {
+                        let next = match peek!(1) {
+                            Value::Obj(r) => self.for_iter_fast(r),
+                            _ => None,
+                        };
+                        match next {
+                            Some(Some(v)) => {
+                                // SAFETY: as for `slot!`.
+                                unsafe { bp.add(a as usize).write(v) };
+                                ip += 1;
+                            }
+                            Some(None) => {
+                                drop_n!(1);
+                                ip = t as usize;
+                            }
+                            None => slow!(Instr::ForIter(t)),
+                        }
+                    }
                     Instr::LoadConst(i) => push!(consts[i as usize]),
                     Instr::LoadSmallInt(i) => push!(Value::Int(i as i64)),
                     Instr::LoadNone => push!(Value::None),
@@ -514,7 +609,8 @@ impl Vm {
                             }
                         };
                         let ret_sp = frame.ret_sp as usize;
-                        self.fiber.frames.pop();
+                        // Dropped in place (a pop would copy the frame out).
+                        self.fiber.frames.truncate(fi);
                         // SAFETY: the caller's part of the stack is below
                         // this frame, inside the allocation.
                         unsafe {
@@ -559,14 +655,14 @@ impl Vm {
     ) -> Option<(Rc<VmCode>, super::ObjRef, Option<super::ObjRef>)> {
         let Value::Obj(r) = callee else { return None };
         let (init, class) = match self.heap.get(r) {
-            Object::Function(f) if f.code.simple && f.code.code.argcount as usize == nargs => {
+            Object::Function(f) if f.inline_argc as usize == nargs => {
                 return Some((f.code.clone(), f.globals, None));
             }
             Object::Class(_) if self_slot => (self.plain_init(r)?, r),
             _ => return None,
         };
         match self.heap.get(init) {
-            Object::Function(f) if f.code.simple && f.code.code.argcount as usize == nargs + 1 => {
+            Object::Function(f) if f.inline_argc as usize == nargs + 1 => {
                 Some((f.code.clone(), f.globals, Some(class)))
             }
             _ => None,

@@ -22,7 +22,7 @@ pub mod string;
 
 pub use dict::Dict;
 pub use function::{
-    AttrCache, BoundMethod, Builtin, ClassAttr, Function, GlobalCache, NativeFn, VmCode,
+    AttrCache, BoundMethod, Builtin, ClassAttr, Function, GlobalCache, NativeFn, VmCode, NOT_INLINE,
 };
 pub use generator::{GenOp, GenOpKind, GenOpState, GenState, Generator};
 pub use klass::{AttrMap, Class, ExcData, Instance, Layout, Payload, TraceEntry};
