@@ -71,6 +71,31 @@ pub fn install(vm: &mut Vm, c: &Classes, abstract_loop: ObjRef) {
     }
 }
 
+/// A loop method CPython writes in Python with no parameter but `self`:
+/// "BaseEventLoop.time() takes 1 positional argument but 2 were given".
+fn no_args(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)], qualname: &str) -> PyResult<()> {
+    if args.len() == 1 && kw.is_empty() {
+        return Ok(());
+    }
+    bind_py(vm, qualname, args, kw, ["self"], 1, 1).map(|_| ())
+}
+
+/// The one argument of a loop method CPython writes in Python,
+/// `qualname(self, param)`, given by position or keyword.
+fn one_arg(
+    vm: &mut Vm,
+    args: &[Value],
+    kw: &[(Value, Value)],
+    qualname: &str,
+    param: &str,
+) -> PyResult<Value> {
+    if args.len() == 2 && kw.is_empty() {
+        return Ok(args[1]);
+    }
+    let [_, v] = bind_py(vm, qualname, args, kw, ["self", param], 2, 2)?;
+    Ok(v)
+}
+
 fn lp(vm: &mut Vm, args: &[Value]) -> PyResult<ObjRef> {
     match args.first().and_then(|&v| runtime::as_loop(vm, v)) {
         Some(l) => Ok(l),
@@ -85,7 +110,7 @@ fn loop_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Valu
 
 fn run_until_complete(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
-    check_args(vm, "run_until_complete", &args[1..], kw, 1, 1)?;
+    let arg = one_arg(vm, args, kw, "BaseEventLoop.run_until_complete", "future")?;
     runtime::check_closed(vm, l)?;
     if EventLoop::get(vm, l).running {
         return Err(runtime::runtime_error(
@@ -99,7 +124,6 @@ fn run_until_complete(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyR
             "Cannot run the event loop while another loop is running",
         ));
     }
-    let arg = args[1];
     let new_task = !future::is_future(vm, arg);
     let f = gather::ensure_future(vm, arg, Some(l))?;
     vm.temp_roots.push(Value::Obj(f));
@@ -131,19 +155,21 @@ fn remove_stop_callback(vm: &mut Vm, f: ObjRef) {
 
 fn run_forever(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
-    check_args(vm, "run_forever", &args[1..], kw, 0, 0)?;
+    no_args(vm, args, kw, "BaseEventLoop.run_forever")?;
     runtime::run_forever(vm, l, None)?;
     Ok(Value::None)
 }
 
-fn stop(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn stop(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
+    no_args(vm, args, kw, "BaseEventLoop.stop")?;
     EventLoop::get_mut(vm, l).stopping = true;
     Ok(Value::None)
 }
 
-fn close(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn close(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
+    no_args(vm, args, kw, "_UnixSelectorEventLoop.close")?;
     let el = EventLoop::get_mut(vm, l);
     if el.running {
         return Err(runtime::runtime_error(
@@ -170,18 +196,21 @@ fn close(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value>
     Ok(Value::None)
 }
 
-fn is_closed(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn is_closed(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
+    no_args(vm, args, kw, "BaseEventLoop.is_closed")?;
     Ok(Value::Bool(EventLoop::get(vm, l).closed))
 }
 
-fn is_running(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn is_running(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
+    no_args(vm, args, kw, "BaseEventLoop.is_running")?;
     Ok(Value::Bool(EventLoop::get(vm, l).running))
 }
 
-fn time(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn time(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     lp(vm, args)?;
+    no_args(vm, args, kw, "BaseEventLoop.time")?;
     Ok(Value::Float(clock::now(vm)))
 }
 
@@ -344,8 +373,9 @@ fn schedule_at(
     Ok(Value::Obj(h))
 }
 
-fn create_future(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn create_future(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
+    no_args(vm, args, kw, "BaseEventLoop.create_future")?;
     Ok(future::new_future(vm, l))
 }
 
@@ -357,23 +387,29 @@ fn create_task(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<V
     gather::create_task(vm, l, coro, or(name, Value::None), or(ctx, Value::None))
 }
 
-fn get_debug(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn get_debug(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
+    no_args(vm, args, kw, "BaseEventLoop.get_debug")?;
     Ok(Value::Bool(EventLoop::get(vm, l).debug))
 }
 
 fn set_debug(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
-    check_args(vm, "set_debug", &args[1..], kw, 1, 1)?;
-    let on = vm.truthy(args[1])?;
+    let enabled = one_arg(vm, args, kw, "BaseEventLoop.set_debug", "enabled")?;
+    let on = vm.truthy(enabled)?;
     EventLoop::get_mut(vm, l).debug = on;
     Ok(Value::None)
 }
 
 fn call_exception_handler(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
-    check_args(vm, "call_exception_handler", &args[1..], kw, 1, 1)?;
-    let ctx = args[1];
+    let ctx = one_arg(
+        vm,
+        args,
+        kw,
+        "BaseEventLoop.call_exception_handler",
+        "context",
+    )?;
     let handler = EventLoop::get(vm, l).exception_handler;
     if handler.is_none() {
         log_context(vm, ctx)?;
@@ -394,8 +430,14 @@ fn default_exception_handler(
     kw: &[(Value, Value)],
 ) -> PyResult<Value> {
     lp(vm, args)?;
-    check_args(vm, "default_exception_handler", &args[1..], kw, 1, 1)?;
-    log_context(vm, args[1])?;
+    let ctx = one_arg(
+        vm,
+        args,
+        kw,
+        "BaseEventLoop.default_exception_handler",
+        "context",
+    )?;
+    log_context(vm, ctx)?;
     Ok(Value::None)
 }
 
@@ -437,8 +479,13 @@ fn log_context(vm: &mut Vm, ctx: Value) -> PyResult<()> {
 
 fn set_exception_handler(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
-    check_args(vm, "set_exception_handler", &args[1..], kw, 1, 1)?;
-    let h = args[1];
+    let h = one_arg(
+        vm,
+        args,
+        kw,
+        "BaseEventLoop.set_exception_handler",
+        "handler",
+    )?;
     if !h.is_none() && !vm.is_callable(h) {
         let r = vm.repr_value(h)?;
         return Err(vm.type_error(format!("A callable object or None is expected, got {r}")));
@@ -447,15 +494,17 @@ fn set_exception_handler(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> 
     Ok(Value::None)
 }
 
-fn get_exception_handler(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn get_exception_handler(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
+    no_args(vm, args, kw, "BaseEventLoop.get_exception_handler")?;
     Ok(EventLoop::get(vm, l).exception_handler)
 }
 
 /// `loop.shutdown_asyncgens()`: a coroutine closing every live async
 /// generator first iterated under this loop.
-fn shutdown_asyncgens(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn shutdown_asyncgens(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
+    no_args(vm, args, kw, "BaseEventLoop.shutdown_asyncgens")?;
     EventLoop::get_mut(vm, l).asyncgens_shutdown_called = true;
     let mut agens = Vec::new();
     runtime::rt(vm).agen_loops.retain(|&(a, owner)| {
@@ -478,9 +527,10 @@ fn shutdown_asyncgens(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> Py
 fn shutdown_default_executor(
     vm: &mut Vm,
     args: &[Value],
-    _kw: &[(Value, Value)],
+    kw: &[(Value, Value)],
 ) -> PyResult<Value> {
     let l = lp(vm, args)?;
+    no_args(vm, args, kw, "BaseEventLoop.shutdown_default_executor")?;
     EventLoop::get_mut(vm, l).executor_shutdown_called = true;
     let helpers = runtime::rt(vm).helpers;
     let f = vm.get_attr_str(helpers, "nothing_to_shut_down")?;
@@ -489,8 +539,7 @@ fn shutdown_default_executor(
 
 fn set_task_factory(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
-    check_args(vm, "set_task_factory", &args[1..], kw, 1, 1)?;
-    let f = args[1];
+    let f = one_arg(vm, args, kw, "BaseEventLoop.set_task_factory", "factory")?;
     if !f.is_none() && !vm.is_callable(f) {
         return Err(vm.type_error("task factory must be a callable or None"));
     }
@@ -498,8 +547,9 @@ fn set_task_factory(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyRes
     Ok(Value::None)
 }
 
-fn get_task_factory(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn get_task_factory(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
+    no_args(vm, args, kw, "BaseEventLoop.get_task_factory")?;
     Ok(EventLoop::get(vm, l).task_factory)
 }
 

@@ -244,15 +244,26 @@ fn lock_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
     Ok(Value::None)
 }
 
-fn lock_locked(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+/// A method CPython writes in Python with no parameter but `self`:
+/// "Queue.get() takes 1 positional argument but 2 were given".
+fn no_args(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)], qualname: &str) -> PyResult<()> {
+    if args.len() == 1 && kw.is_empty() {
+        return Ok(());
+    }
+    bind_py(vm, qualname, args, kw, ["self"], 1, 1).map(|_| ())
+}
+
+fn lock_locked(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<LockObj>(vm, args, "Lock")?;
+    no_args(vm, args, kw, "Lock.locked")?;
     Ok(Value::Bool(
         vm.native_ref::<LockObj>(Value::Obj(r)).unwrap().locked,
     ))
 }
 
-fn lock_acquire(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn lock_acquire(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<LockObj>(vm, args, "Lock")?;
+    no_args(vm, args, kw, "Lock.acquire")?;
     Ok(op(
         vm,
         WaitKind::LockAcquire { enter: false },
@@ -271,8 +282,9 @@ fn lock_aenter(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<
     ))
 }
 
-fn lock_release(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn lock_release(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<LockObj>(vm, args, "Lock")?;
+    no_args(vm, args, kw, "Lock.release")?;
     sync::lock_release(vm, r)?;
     Ok(Value::None)
 }
@@ -318,27 +330,31 @@ fn event_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Va
     Ok(Value::None)
 }
 
-fn event_is_set(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn event_is_set(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<EventObj>(vm, args, "Event")?;
+    no_args(vm, args, kw, "Event.is_set")?;
     Ok(Value::Bool(
         vm.native_ref::<EventObj>(Value::Obj(r)).unwrap().value,
     ))
 }
 
-fn event_set(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn event_set(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<EventObj>(vm, args, "Event")?;
+    no_args(vm, args, kw, "Event.set")?;
     sync::event_set(vm, r)?;
     Ok(Value::None)
 }
 
-fn event_clear(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn event_clear(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<EventObj>(vm, args, "Event")?;
+    no_args(vm, args, kw, "Event.clear")?;
     sync::event_clear(vm, r);
     Ok(Value::None)
 }
 
-fn event_wait(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn event_wait(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<EventObj>(vm, args, "Event")?;
+    no_args(vm, args, kw, "Event.wait")?;
     Ok(op(vm, WaitKind::EventWait { join: false }, r, Value::None))
 }
 
@@ -440,13 +456,15 @@ fn bsem_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
     Ok(Value::None)
 }
 
-fn sem_locked(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn sem_locked(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<SemObj>(vm, args, "Semaphore")?;
+    no_args(vm, args, kw, "Semaphore.locked")?;
     Ok(Value::Bool(sync::sem_locked(vm, r)))
 }
 
-fn sem_acquire(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn sem_acquire(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<SemObj>(vm, args, "Semaphore")?;
+    no_args(vm, args, kw, "Semaphore.acquire")?;
     Ok(op(
         vm,
         WaitKind::SemAcquire { enter: false },
@@ -460,8 +478,19 @@ fn sem_aenter(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<V
     Ok(op(vm, WaitKind::SemAcquire { enter: true }, r, Value::None))
 }
 
-fn sem_release(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn sem_release(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<SemObj>(vm, args, "Semaphore")?;
+    if args.len() != 1 || !kw.is_empty() {
+        let bounded = vm
+            .native_ref::<SemObj>(Value::Obj(r))
+            .is_some_and(|s| s.bound_value.is_some());
+        let q = if bounded {
+            "BoundedSemaphore.release"
+        } else {
+            "Semaphore.release"
+        };
+        no_args(vm, args, kw, q)?;
+    }
     sync::sem_release(vm, r)?;
     Ok(Value::None)
 }
@@ -575,18 +604,21 @@ fn q(vm: &mut Vm, args: &[Value]) -> PyResult<ObjRef> {
     this::<QueueObj>(vm, args, "Queue")
 }
 
-fn qsize(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn qsize(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = q(vm, args)?;
+    no_args(vm, args, kw, "Queue.qsize")?;
     Ok(Value::Int(sync::qsize(vm, r) as i64))
 }
 
-fn empty(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn empty(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = q(vm, args)?;
+    no_args(vm, args, kw, "Queue.empty")?;
     Ok(Value::Bool(sync::qsize(vm, r) == 0))
 }
 
-fn full(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn full(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = q(vm, args)?;
+    no_args(vm, args, kw, "Queue.full")?;
     Ok(Value::Bool(sync::full(vm, r)))
 }
 
@@ -603,24 +635,28 @@ fn put_nowait(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Va
     Ok(Value::None)
 }
 
-fn get(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn get(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = q(vm, args)?;
+    no_args(vm, args, kw, "Queue.get")?;
     Ok(op(vm, WaitKind::QueueGet, r, Value::None))
 }
 
-fn get_nowait(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn get_nowait(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = q(vm, args)?;
+    no_args(vm, args, kw, "Queue.get_nowait")?;
     sync::get_nowait(vm, r)
 }
 
-fn task_done(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn task_done(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = q(vm, args)?;
+    no_args(vm, args, kw, "Queue.task_done")?;
     sync::task_done(vm, r)?;
     Ok(Value::None)
 }
 
-fn join(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn join(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = q(vm, args)?;
+    no_args(vm, args, kw, "Queue.join")?;
     let queue = sync::queue_mut(vm, r);
     let finished = queue.finished;
     // `if self._unfinished_tasks > 0: await self._finished.wait()`; the
