@@ -13,6 +13,7 @@
 //! reads it as a list of items. An LR(1) grammar cannot tell that form
 //! from a parenthesized expression without seeing past the `)`.
 
+mod declarations;
 mod errors;
 pub mod fstring;
 pub mod nodes;
