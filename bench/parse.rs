@@ -7,6 +7,7 @@
 //!     cargo bench --bench parse -- --runs 11      # more runs
 //!     cargo bench --bench parse -- --dir stdlib   # another corpus (searched recursively)
 //!     cargo bench --bench parse -- --once         # one lex + parse, for callgrind
+//!     cargo bench --bench parse -- --save FILE    # also write the input to FILE
 //!
 //! Each is timed in wall-clock time and in the CPU time of the thread; on a
 //! shared machine the CPU time is the figure to compare (wall-clock time
@@ -32,6 +33,8 @@ struct Options {
     runs: usize,
     dir: PathBuf,
     once: bool,
+    /// Where to write the generated input (to time `aspy --check` on it).
+    save: Option<PathBuf>,
 }
 
 fn options() -> Options {
@@ -39,6 +42,7 @@ fn options() -> Options {
         runs: 7,
         dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/frontend/corpus"),
         once: false,
+        save: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -51,6 +55,7 @@ fn options() -> Options {
             }
             "--dir" => opts.dir = args.next().expect("--dir needs a directory").into(),
             "--once" => opts.once = true,
+            "--save" => opts.save = Some(args.next().expect("--save needs a file").into()),
             _ => {}
         }
     }
@@ -143,6 +148,9 @@ fn main() {
     let mb = text.len() as f64 / (1024.0 * 1024.0);
     let src = SourceFile::new("bench.aspy", text.clone());
     println!("input: {mb:.2} MB from {}", opts.dir.display());
+    if let Some(path) = &opts.save {
+        std::fs::write(path, &text).expect("write --save file");
+    }
     if opts.once {
         parse(&src);
         return;

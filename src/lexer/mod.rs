@@ -14,7 +14,7 @@ pub mod numbers;
 pub mod strings;
 pub mod token;
 
-pub use indent::{LexMode, Spanned, Tokens};
+pub use indent::{LexItem, LexMode, Spanned, Tokens};
 pub use strings::{FField, FPiece, StrToken};
 pub use token::{NumberValue, Token};
 
@@ -24,7 +24,9 @@ use crate::span::Span;
 /// All tokens of a module (debugging, `--dump tokens`, tests).
 pub fn tokenize(src: &str) -> Result<Vec<(usize, Token, usize)>, CompileError> {
     check_null_bytes(src)?;
-    Tokens::new(src, 0, LexMode::File).collect()
+    Tokens::new(src, 0, LexMode::File)
+        .map(|item| item.map_err(|e| *e))
+        .collect()
 }
 
 /// CPython refuses source containing NUL bytes before tokenizing it.

@@ -13,6 +13,7 @@
 //! reads it as a list of items. An LR(1) grammar cannot tell that form
 //! from a parenthesized expression without seeing past the `)`.
 
+mod declarations;
 mod errors;
 pub mod fstring;
 pub mod nodes;
@@ -20,7 +21,7 @@ pub mod validate;
 
 use crate::ast::{Expr, Module};
 use crate::diagnostics::CompileError;
-use crate::lexer::{self, LexMode, Spanned, Token, Tokens};
+use crate::lexer::{self, LexItem, LexMode, Token, Tokens};
 use crate::span::{SourceFile, Span};
 use nodes::Top;
 use std::collections::VecDeque;
@@ -46,7 +47,7 @@ pub enum ParseMode {
     Repl,
 }
 
-type Item = Result<Spanned, CompileError>;
+type Item = LexItem;
 
 /// Parses and checks a whole module.
 pub fn parse_module(src: &SourceFile, mode: ParseMode) -> Result<Module, CompileError> {

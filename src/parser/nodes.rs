@@ -62,8 +62,10 @@ pub fn sp(l: usize, r: usize) -> Span {
 }
 
 /// Wraps a check's error for lalrpop.
-pub fn user(error: CompileError) -> ParseError<usize, Token, CompileError> {
-    ParseError::User { error }
+pub fn user(error: CompileError) -> ParseError<usize, Token, Box<CompileError>> {
+    ParseError::User {
+        error: Box::new(error),
+    }
 }
 
 fn end_of(body: &[Stmt], default: u32) -> u32 {
