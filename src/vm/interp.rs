@@ -669,35 +669,54 @@ impl Vm {
         }
     }
 
-    /// `c[k]` for a list or tuple and an int in range.
+    /// `c[k]` for a list or tuple and an int in range, or a dict holding
+    /// an int or str key (see `Vm::dict_find_native`).
     #[inline(always)]
     fn subscr_fast(&self, c: Value, k: Value) -> Option<Value> {
-        let (Value::Obj(r), Value::Int(i)) = (c, k) else {
-            return None;
-        };
+        let Value::Obj(r) = c else { return None };
         if self.heap.has_ext(r) {
             // A subclass may override `__getitem__`.
             return None;
         }
-        let items: &[Value] = match self.heap.get(r) {
-            Object::List(l) => l,
-            Object::Tuple(t) => t,
+        let items: &[Value] = match (self.heap.get(r), k) {
+            (Object::List(l), Value::Int(_)) => l,
+            (Object::Tuple(t), Value::Int(_)) => t,
+            (Object::Dict(t), _) => {
+                let (_, found) = self.dict_find_native(r, k)?;
+                return t.entry(found?).map(|e| e.value);
+            }
             _ => return None,
         };
+        let Value::Int(i) = k else { return None };
         let i = if i < 0 { i + items.len() as i64 } else { i };
         items.get(usize::try_from(i).ok()?).copied()
     }
 
-    /// `c[k] = v` for a list and an int in range; false if not that case.
+    /// `c[k] = v` for a list and an int in range, or a dict and an int or
+    /// str key; false if not that case.
     #[inline(always)]
     fn store_subscr_fast(&mut self, c: Value, k: Value, v: Value) -> bool {
-        let (Value::Obj(r), Value::Int(i)) = (c, k) else {
-            return false;
-        };
+        let Value::Obj(r) = c else { return false };
         if self.heap.has_ext(r) {
             // A subclass may override `__setitem__`.
             return false;
         }
+        let i = match (self.heap.get(r), k) {
+            (Object::List(_), Value::Int(i)) => i,
+            (Object::Dict(_), _) => {
+                let Some((hash, found)) = self.dict_find_native(r, k) else {
+                    return false;
+                };
+                if let Object::Dict(t) = self.heap.get_mut(r) {
+                    match found {
+                        Some(i) => t.set_value(i, v),
+                        None => t.insert_new(hash, k, v),
+                    }
+                }
+                return true;
+            }
+            _ => return false,
+        };
         let Object::List(items) = self.heap.get_mut(r) else {
             return false;
         };

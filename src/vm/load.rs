@@ -22,11 +22,7 @@ pub fn load_code(vm: &mut Vm, code: &Rc<Code>) -> Rc<VmCode> {
         && !code.varkeywords
         && code.cell_slots.is_empty()
         && code.nfree == 0;
-    let inline_argc = if simple {
-        code.argcount
-    } else {
-        NOT_INLINE
-    };
+    let inline_argc = if simple { code.argcount } else { NOT_INLINE };
     let global_cache = (0..code.names.len()).map(|_| Default::default()).collect();
     let attr_cache = (0..code.names.len()).map(|_| Default::default()).collect();
     Rc::new(VmCode {
