@@ -322,6 +322,12 @@ pub enum Instr {
     StoreLocalLoadLocal(u16, u16),
     /// `ForIter(target); StoreLocal(a)`
     ForIterStore(u32, u16),
+    /// `LoadLocal(a); LoadAttr(i)`
+    LoadAttrLocal(u16, u16),
+    /// `LoadLocal(a); StoreAttr(i)`
+    StoreAttrLocal(u16, u16),
+    /// `LoadLocal(a); LoadMethod(i)`
+    LoadMethodLocal(u16, u16),
 }
 
 /// `MakeFunction` flag: a tuple of positional defaults is on the stack.
@@ -346,7 +352,10 @@ impl Instr {
             | Instr::LoadLocalInt(a, _)
             | Instr::SubscrLocalInt(a, _)
             | Instr::BinaryOpLocalInt(_, a, _)
-            | Instr::BinaryOpLocals(_, a, _) => Instr::LoadLocal(a as u32),
+            | Instr::BinaryOpLocals(_, a, _)
+            | Instr::LoadAttrLocal(a, _)
+            | Instr::StoreAttrLocal(a, _)
+            | Instr::LoadMethodLocal(a, _) => Instr::LoadLocal(a as u32),
             Instr::StoreLocalLoadLocal(a, _) => Instr::StoreLocal(a as u32),
             Instr::ForIterStore(t, _) => Instr::ForIter(t),
             other => other,

@@ -439,7 +439,9 @@ pub(crate) fn stack_effect(instr: Instr) -> (Option<i32>, Option<i32>) {
         Nop => fall(0),
         // Never emitted by the compiler; as their first instruction.
         LoadLocal2(..) | LoadLocalInt(..) | SubscrLocalInt(..) | BinaryOpLocalInt(..)
-        | BinaryOpLocals(..) => fall(1),
+        | BinaryOpLocals(..) | LoadAttrLocal(..) | StoreAttrLocal(..) | LoadMethodLocal(..) => {
+            fall(1)
+        }
         StoreLocalLoadLocal(..) => fall(-1),
         ForIterStore(..) => (Some(1), Some(-1)),
     }

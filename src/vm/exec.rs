@@ -672,7 +672,12 @@ impl Vm {
             | Instr::BinaryOpLocalInt(..)
             | Instr::BinaryOpLocals(..)
             | Instr::StoreLocalLoadLocal(..)
-            | Instr::ForIterStore(..) => return self.exec_slow(instr.first(), fi, ip, stop, vcode),
+            | Instr::ForIterStore(..)
+            | Instr::LoadAttrLocal(..)
+            | Instr::StoreAttrLocal(..)
+            | Instr::LoadMethodLocal(..) => {
+                return self.exec_slow(instr.first(), fi, ip, stop, vcode)
+            }
         }
         Ok(Flow::Next)
     }

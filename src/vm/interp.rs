@@ -307,6 +307,47 @@ impl Vm {
                             None => slow!(Instr::ForIter(t)),
                         }
                     }
+                    Instr::LoadAttrLocal(a, i) => {
+                        let x = slot!(a);
+                        match self.load_attr_fast(vcode, i as u32, x) {
+                            Some(v) => {
+                                push!(v);
+                                ip += 1;
+                            }
+                            None if x.is_unbound() => {
+                                sync!();
+                                break 'inner self.unbound_local(&vcode.code, a as u32);
+                            }
+                            None => push!(x),
+                        }
+                    }
+                    Instr::StoreAttrLocal(a, i) => {
+                        let x = slot!(a);
+                        if self.store_attr_fast(vcode, i as u32, x, peek!(1)) {
+                            drop_n!(1);
+                            ip += 1;
+                        } else if x.is_unbound() {
+                            sync!();
+                            break 'inner self.unbound_local(&vcode.code, a as u32);
+                        } else {
+                            push!(x);
+                        }
+                    }
+                    Instr::LoadMethodLocal(a, i) => {
+                        let x = slot!(a);
+                        match self.load_method_fast(vcode, i as u32, x) {
+                            Some((m, recv)) => {
+                                push!(m);
+                                push!(recv);
+                                ip += 1;
+                            }
+                            None if x.is_unbound() => {
+                                sync!();
+                                break 'inner self.unbound_local(&vcode.code, a as u32);
+                            }
+                            None => push!(x),
+                        }
+                    }
                     Instr::LoadConst(i) => push!(consts[i as usize]),
                     Instr::LoadSmallInt(i) => push!(Value::Int(i as i64)),
                     Instr::LoadNone => push!(Value::None),

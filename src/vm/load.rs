@@ -67,6 +67,15 @@ fn fuse(instrs: &[Instr]) -> Box<[Instr]> {
                     slot(a).zip(slot(b)).map(|(a, b)| StoreLocalLoadLocal(a, b))
                 }
                 (ForIter(t), Some(StoreLocal(a)), _) => slot(a).map(|a| ForIterStore(t, a)),
+                (LoadLocal(a), Some(LoadAttr(i)), _) => {
+                    slot(a).zip(slot(i)).map(|(a, i)| LoadAttrLocal(a, i))
+                }
+                (LoadLocal(a), Some(StoreAttr(i)), _) => {
+                    slot(a).zip(slot(i)).map(|(a, i)| StoreAttrLocal(a, i))
+                }
+                (LoadLocal(a), Some(LoadMethod(i)), _) => {
+                    slot(a).zip(slot(i)).map(|(a, i)| LoadMethodLocal(a, i))
+                }
                 _ => None,
             };
             fused.unwrap_or(instrs[i])
