@@ -675,9 +675,13 @@ impl Vm {
             | Instr::ForIterStore(..)
             | Instr::LoadAttrLocal(..)
             | Instr::StoreAttrLocal(..)
-            | Instr::LoadMethodLocal(..) => {
-                return self.exec_slow(instr.first(), fi, ip, stop, vcode)
-            }
+            | Instr::LoadMethodLocal(..)
+            | Instr::BinaryOpLocal(..)
+            | Instr::CompareLocalInt(..)
+            | Instr::BinaryOpConst(..)
+            | Instr::BinaryOpStore(..)
+            | Instr::SubscrDup
+            | Instr::StoreSubscrRot => return self.exec_slow(instr.first(), fi, ip, stop, vcode),
         }
         Ok(Flow::Next)
     }

@@ -348,6 +348,99 @@ impl Vm {
                             None => push!(x),
                         }
                     }
+                    Instr::BinaryOpLocal(op, a) => {
+                        let y = slot!(a);
+                        match arith::fast_binary(op, peek!(1), y) {
+                            Some(r) => {
+                                set_top!(r);
+                                ip += 1;
+                            }
+                            None if y.is_unbound() => {
+                                sync!();
+                                break 'inner self.unbound_local(&vcode.code, a as u32);
+                            }
+                            None => push!(y),
+                        }
+                    }
+                    Instr::CompareLocalInt(op, a, k) => {
+                        let x = slot!(a);
+                        match arith::fast_compare(op, x, Value::Int(k as i64)) {
+                            Some(r) => {
+                                push!(Value::Bool(r));
+                                ip += 2;
+                            }
+                            None if x.is_unbound() => {
+                                sync!();
+                                break 'inner self.unbound_local(&vcode.code, a as u32);
+                            }
+                            None => push!(x),
+                        }
+                    }
+                    Instr::BinaryOpConst(op, c) => {
+                        let y = consts[c as usize];
+                        match arith::fast_binary(op, peek!(1), y) {
+                            Some(r) => {
+                                set_top!(r);
+                                ip += 1;
+                            }
+                            None => push!(y),
+                        }
+                    }
+                    Instr::BinaryOpStore(op, a, _) => {
+                        match arith::fast_binary(op, peek!(2), peek!(1)) {
+                            Some(r) => {
+                                drop_n!(2);
+                                // SAFETY: as for `slot!`.
+                                unsafe { bp.add(a as usize).write(r) };
+                                ip += 1;
+                            }
+                            None => slow!(instr.first()),
+                        }
+                    }
+                    Instr::SubscrDup => match self.subscr_fast(peek!(2), peek!(1)) {
+                        Some(v) => {
+                            push!(v);
+                            ip += 2;
+                        }
+                        None => {
+                            let c = peek!(2);
+                            push!(c);
+                        }
+                    },
+                    Instr::StoreSubscrRot => {
+                        if self.store_subscr_fast(peek!(3), peek!(2), peek!(1)) {
+                            drop_n!(3);
+                            ip += 2;
+                        } else {
+                            // SAFETY: as for `peek!`.
+                            unsafe { std::ptr::swap(sp.sub(1), sp.sub(3)) }
+                        }
+                    }
+                    Instr::GetIter => {
+                        // A list, tuple or range: its iterator, made here.
+                        let it = match peek!(1) {
+                            Value::Obj(r) if !self.heap.has_ext(r) => match self.heap.get(r) {
+                                Object::List(_) | Object::Tuple(_) => Some(Iter::Seq {
+                                    seq: Value::Obj(r),
+                                    index: 0,
+                                }),
+                                Object::Range(rg) => Some(Iter::Range {
+                                    next: rg.start,
+                                    stop: rg.stop,
+                                    step: rg.step,
+                                }),
+                                _ => None,
+                            },
+                            _ => None,
+                        };
+                        match it {
+                            Some(it) => {
+                                let v = self.alloc(Object::Iter(Box::new(it)));
+                                set_top!(v);
+                            }
+                            None => slow!(instr),
+                        }
+                    }
                     Instr::LoadConst(i) => push!(consts[i as usize]),
                     Instr::LoadSmallInt(i) => push!(Value::Int(i as i64)),
                     Instr::LoadNone => push!(Value::None),

@@ -17,6 +17,7 @@ pub mod descr;
 pub mod exceptions;
 pub mod exec;
 pub mod frame;
+pub mod fuse;
 pub mod gen;
 pub mod gen_ops;
 pub mod heap;
