@@ -181,7 +181,7 @@ impl Vm {
             types,
             builtins,
             modules,
-            interned: FxHashMap::default(),
+            interned: FxHashMap::with_capacity_and_hasher(1024, Default::default()),
             config,
             native_depth: 0,
             stdout: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()),
