@@ -326,6 +326,25 @@ pub enum Instr {
     StoreLocalLoadLocal(u16, u16),
     /// `ForIter(target); StoreLocal(a)`
     ForIterStore(u32, u16),
+    /// `LoadLocal(a); LoadAttr(i)`
+    LoadAttrLocal(u16, u16),
+    /// `LoadLocal(a); StoreAttr(i)`
+    StoreAttrLocal(u16, u16),
+    /// `LoadLocal(a); LoadMethod(i)`
+    LoadMethodLocal(u16, u16),
+    /// `LoadLocal(a); BinaryOp(op)` (or `InplaceOp(op)`)
+    BinaryOpLocal(BinaryOp, u16),
+    /// `LoadLocal(a); LoadSmallInt(k); Compare(op)`
+    CompareLocalInt(CompareOp, u16, i32),
+    /// `LoadConst(c); BinaryOp(op)` (or `InplaceOp(op)`)
+    BinaryOpConst(BinaryOp, u16),
+    /// `BinaryOp(op); StoreLocal(a)`, or `InplaceOp(op); StoreLocal(a)`
+    /// when the flag is set.
+    BinaryOpStore(BinaryOp, u16, bool),
+    /// `Copy(2); Copy(2); BinarySubscr` (the read of `c[k] op= v`)
+    SubscrDup,
+    /// `Swap(3); Swap(2); StoreSubscr` (the write of `c[k] op= v`)
+    StoreSubscrRot,
 }
 
 /// `MakeFunction` flag: a tuple of positional defaults is on the stack.
@@ -350,7 +369,17 @@ impl Instr {
             | Instr::LoadLocalInt(a, _)
             | Instr::SubscrLocalInt(a, _)
             | Instr::BinaryOpLocalInt(_, a, _)
-            | Instr::BinaryOpLocals(_, a, _) => Instr::LoadLocal(a as u32),
+            | Instr::BinaryOpLocals(_, a, _)
+            | Instr::LoadAttrLocal(a, _)
+            | Instr::StoreAttrLocal(a, _)
+            | Instr::LoadMethodLocal(a, _)
+            | Instr::BinaryOpLocal(_, a)
+            | Instr::CompareLocalInt(_, a, _) => Instr::LoadLocal(a as u32),
+            Instr::BinaryOpConst(_, c) => Instr::LoadConst(c as u32),
+            Instr::BinaryOpStore(op, _, false) => Instr::BinaryOp(op),
+            Instr::BinaryOpStore(op, _, true) => Instr::InplaceOp(op),
+            Instr::SubscrDup => Instr::Copy(2),
+            Instr::StoreSubscrRot => Instr::Swap(3),
             Instr::StoreLocalLoadLocal(a, _) => Instr::StoreLocal(a as u32),
             Instr::ForIterStore(t, _) => Instr::ForIter(t),
             other => other,

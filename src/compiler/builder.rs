@@ -438,10 +438,22 @@ pub(crate) fn stack_effect(instr: Instr) -> (Option<i32>, Option<i32>) {
         PrintExpr => fall(-1),
         Nop => fall(0),
         // Never emitted by the compiler; as their first instruction.
-        LoadLocal2(..) | LoadLocalInt(..) | SubscrLocalInt(..) | BinaryOpLocalInt(..)
-        | BinaryOpLocals(..) => fall(1),
-        StoreLocalLoadLocal(..) => fall(-1),
-        ForIterStore(..) => (Some(1), Some(-1)),
+        LoadLocal2(..)
+        | LoadLocalInt(..)
+        | SubscrLocalInt(..)
+        | BinaryOpLocalInt(..)
+        | BinaryOpLocals(..)
+        | StoreLocalLoadLocal(..)
+        | ForIterStore(..)
+        | LoadAttrLocal(..)
+        | StoreAttrLocal(..)
+        | LoadMethodLocal(..)
+        | BinaryOpLocal(..)
+        | CompareLocalInt(..)
+        | BinaryOpConst(..)
+        | BinaryOpStore(..)
+        | SubscrDup
+        | StoreSubscrRot => stack_effect(instr.first()),
     }
 }
 

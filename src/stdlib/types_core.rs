@@ -44,10 +44,10 @@ fn new_for_class(
     args: &[Value],
     kw: &[(Value, Value)],
 ) -> PyResult<Value> {
-    let base_name = vm.class_name(base).to_string();
     let cls = match args.first() {
         Some(&Value::Obj(c)) if matches!(vm.heap.get(c), Object::Class(_)) => c,
         Some(&v) => {
+            let base_name = vm.class_name(base).to_string();
             let msg = format!(
                 "{base_name}.__new__(X): X is not a type object ({})",
                 vm.type_name(v)
@@ -55,6 +55,7 @@ fn new_for_class(
             return Err(vm.type_error(msg));
         }
         None => {
+            let base_name = vm.class_name(base).to_string();
             return Err(vm.type_error(format!("{base_name}.__new__(): not enough arguments")));
         }
     };
@@ -62,6 +63,7 @@ fn new_for_class(
         return ctor(vm, args, kw);
     }
     if !vm.is_subclass(cls, base) {
+        let base_name = vm.class_name(base).to_string();
         let name = vm.class_name(cls).to_string();
         let msg = format!("{base_name}.__new__({name}): {name} is not a subtype of {base_name}");
         return Err(vm.type_error(msg));

@@ -677,7 +677,16 @@ impl Vm {
             | Instr::BinaryOpLocalInt(..)
             | Instr::BinaryOpLocals(..)
             | Instr::StoreLocalLoadLocal(..)
-            | Instr::ForIterStore(..) => return self.exec_slow(instr.first(), fi, ip, stop, vcode),
+            | Instr::ForIterStore(..)
+            | Instr::LoadAttrLocal(..)
+            | Instr::StoreAttrLocal(..)
+            | Instr::LoadMethodLocal(..)
+            | Instr::BinaryOpLocal(..)
+            | Instr::CompareLocalInt(..)
+            | Instr::BinaryOpConst(..)
+            | Instr::BinaryOpStore(..)
+            | Instr::SubscrDup
+            | Instr::StoreSubscrRot => return self.exec_slow(instr.first(), fi, ip, stop, vcode),
         }
         Ok(Flow::Next)
     }

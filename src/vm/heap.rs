@@ -65,6 +65,9 @@ pub struct Unawaited {
 
 const MIN_THRESHOLD: usize = 20_000;
 
+/// Slots reserved when the heap is made.
+const INITIAL_SLOTS: usize = 4096;
+
 impl Default for Heap {
     fn default() -> Self {
         Heap::new()
@@ -74,7 +77,9 @@ impl Default for Heap {
 impl Heap {
     pub fn new() -> Heap {
         Heap {
-            slots: Vec::new(),
+            // Room for the built-in types and functions and a small
+            // program, so starting up does not regrow the arena.
+            slots: Vec::with_capacity(INITIAL_SLOTS),
             free: Vec::new(),
             marks: Vec::new(),
             live: 0,

@@ -307,6 +307,140 @@ impl Vm {
                             None => slow!(Instr::ForIter(t)),
                         }
                     }
+                    Instr::LoadAttrLocal(a, i) => {
+                        let x = slot!(a);
+                        match self.load_attr_fast(vcode, i as u32, x) {
+                            Some(v) => {
+                                push!(v);
+                                ip += 1;
+                            }
+                            None if x.is_unbound() => {
+                                sync!();
+                                break 'inner self.unbound_local(&vcode.code, a as u32);
+                            }
+                            None => push!(x),
+                        }
+                    }
+                    Instr::StoreAttrLocal(a, i) => {
+                        let x = slot!(a);
+                        if self.store_attr_fast(vcode, i as u32, x, peek!(1)) {
+                            drop_n!(1);
+                            ip += 1;
+                        } else if x.is_unbound() {
+                            sync!();
+                            break 'inner self.unbound_local(&vcode.code, a as u32);
+                        } else {
+                            push!(x);
+                        }
+                    }
+                    Instr::LoadMethodLocal(a, i) => {
+                        let x = slot!(a);
+                        match self.load_method_fast(vcode, i as u32, x) {
+                            Some((m, recv)) => {
+                                push!(m);
+                                push!(recv);
+                                ip += 1;
+                            }
+                            None if x.is_unbound() => {
+                                sync!();
+                                break 'inner self.unbound_local(&vcode.code, a as u32);
+                            }
+                            None => push!(x),
+                        }
+                    }
+                    Instr::BinaryOpLocal(op, a) => {
+                        let y = slot!(a);
+                        match arith::fast_binary(op, peek!(1), y) {
+                            Some(r) => {
+                                set_top!(r);
+                                ip += 1;
+                            }
+                            None if y.is_unbound() => {
+                                sync!();
+                                break 'inner self.unbound_local(&vcode.code, a as u32);
+                            }
+                            None => push!(y),
+                        }
+                    }
+                    Instr::CompareLocalInt(op, a, k) => {
+                        let x = slot!(a);
+                        match arith::fast_compare(op, x, Value::Int(k as i64)) {
+                            Some(r) => {
+                                push!(Value::Bool(r));
+                                ip += 2;
+                            }
+                            None if x.is_unbound() => {
+                                sync!();
+                                break 'inner self.unbound_local(&vcode.code, a as u32);
+                            }
+                            None => push!(x),
+                        }
+                    }
+                    Instr::BinaryOpConst(op, c) => {
+                        let y = consts[c as usize];
+                        match arith::fast_binary(op, peek!(1), y) {
+                            Some(r) => {
+                                set_top!(r);
+                                ip += 1;
+                            }
+                            None => push!(y),
+                        }
+                    }
+                    Instr::BinaryOpStore(op, a, _) => {
+                        match arith::fast_binary(op, peek!(2), peek!(1)) {
+                            Some(r) => {
+                                drop_n!(2);
+                                // SAFETY: as for `slot!`.
+                                unsafe { bp.add(a as usize).write(r) };
+                                ip += 1;
+                            }
+                            None => slow!(instr.first()),
+                        }
+                    }
+                    Instr::SubscrDup => match self.subscr_fast(peek!(2), peek!(1)) {
+                        Some(v) => {
+                            push!(v);
+                            ip += 2;
+                        }
+                        None => {
+                            let c = peek!(2);
+                            push!(c);
+                        }
+                    },
+                    Instr::StoreSubscrRot => {
+                        if self.store_subscr_fast(peek!(3), peek!(2), peek!(1)) {
+                            drop_n!(3);
+                            ip += 2;
+                        } else {
+                            // SAFETY: as for `peek!`.
+                            unsafe { std::ptr::swap(sp.sub(1), sp.sub(3)) }
+                        }
+                    }
+                    Instr::GetIter => {
+                        // A list, tuple or range: its iterator, made here.
+                        let it = match peek!(1) {
+                            Value::Obj(r) if !self.heap.has_ext(r) => match self.heap.get(r) {
+                                Object::List(_) | Object::Tuple(_) => Some(Iter::Seq {
+                                    seq: Value::Obj(r),
+                                    index: 0,
+                                }),
+                                Object::Range(rg) => Some(Iter::Range {
+                                    next: rg.start,
+                                    stop: rg.stop,
+                                    step: rg.step,
+                                }),
+                                _ => None,
+                            },
+                            _ => None,
+                        };
+                        match it {
+                            Some(it) => {
+                                let v = self.alloc(Object::Iter(Box::new(it)));
+                                set_top!(v);
+                            }
+                            None => slow!(instr),
+                        }
+                    }
                     Instr::LoadConst(i) => push!(consts[i as usize]),
                     Instr::LoadSmallInt(i) => push!(Value::Int(i as i64)),
                     Instr::LoadNone => push!(Value::None),
@@ -669,35 +803,54 @@ impl Vm {
         }
     }
 
-    /// `c[k]` for a list or tuple and an int in range.
+    /// `c[k]` for a list or tuple and an int in range, or a dict holding
+    /// an int or str key (see `Vm::dict_find_native`).
     #[inline(always)]
     fn subscr_fast(&self, c: Value, k: Value) -> Option<Value> {
-        let (Value::Obj(r), Value::Int(i)) = (c, k) else {
-            return None;
-        };
+        let Value::Obj(r) = c else { return None };
         if self.heap.has_ext(r) {
             // A subclass may override `__getitem__`.
             return None;
         }
-        let items: &[Value] = match self.heap.get(r) {
-            Object::List(l) => l,
-            Object::Tuple(t) => t,
+        let items: &[Value] = match (self.heap.get(r), k) {
+            (Object::List(l), Value::Int(_)) => l,
+            (Object::Tuple(t), Value::Int(_)) => t,
+            (Object::Dict(t), _) => {
+                let (_, found) = self.dict_find_native(r, k)?;
+                return t.entry(found?).map(|e| e.value);
+            }
             _ => return None,
         };
+        let Value::Int(i) = k else { return None };
         let i = if i < 0 { i + items.len() as i64 } else { i };
         items.get(usize::try_from(i).ok()?).copied()
     }
 
-    /// `c[k] = v` for a list and an int in range; false if not that case.
+    /// `c[k] = v` for a list and an int in range, or a dict and an int or
+    /// str key; false if not that case.
     #[inline(always)]
     fn store_subscr_fast(&mut self, c: Value, k: Value, v: Value) -> bool {
-        let (Value::Obj(r), Value::Int(i)) = (c, k) else {
-            return false;
-        };
+        let Value::Obj(r) = c else { return false };
         if self.heap.has_ext(r) {
             // A subclass may override `__setitem__`.
             return false;
         }
+        let i = match (self.heap.get(r), k) {
+            (Object::List(_), Value::Int(i)) => i,
+            (Object::Dict(_), _) => {
+                let Some((hash, found)) = self.dict_find_native(r, k) else {
+                    return false;
+                };
+                if let Object::Dict(t) = self.heap.get_mut(r) {
+                    match found {
+                        Some(i) => t.set_value(i, v),
+                        None => t.insert_new(hash, k, v),
+                    }
+                }
+                return true;
+            }
+            _ => return false,
+        };
         let Object::List(items) = self.heap.get_mut(r) else {
             return false;
         };

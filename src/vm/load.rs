@@ -5,7 +5,7 @@
 use super::object::{Object, VmCode, NOT_INLINE};
 use super::value::Value;
 use super::Vm;
-use crate::bytecode::{Code, CodeKind, Const, Instr};
+use crate::bytecode::{Code, CodeKind, Const};
 use std::rc::Rc;
 
 pub fn load_code(vm: &mut Vm, code: &Rc<Code>) -> Rc<VmCode> {
@@ -27,7 +27,7 @@ pub fn load_code(vm: &mut Vm, code: &Rc<Code>) -> Rc<VmCode> {
     let attr_cache = (0..code.names.len()).map(|_| Default::default()).collect();
     Rc::new(VmCode {
         code: code.clone(),
-        instrs: fuse(&code.instrs),
+        instrs: super::fuse::fuse(&code.instrs),
         consts,
         names,
         children,
@@ -37,41 +37,6 @@ pub fn load_code(vm: &mut Vm, code: &Rc<Code>) -> Rc<VmCode> {
         global_cache,
         attr_cache,
     })
-}
-
-/// The VM's copy of `instrs`, with superinstructions in place of the
-/// first instruction of each sequence one stands for (see `opcode.rs`:
-/// the instructions after it stay as they are, so no jump target moves).
-/// Sequences are matched in the original code, so they may overlap.
-fn fuse(instrs: &[Instr]) -> Box<[Instr]> {
-    use Instr::*;
-    let slot = |i: u32| u16::try_from(i).ok();
-    (0..instrs.len())
-        .map(|i| {
-            let next = |k: usize| instrs.get(i + k).copied();
-            let fused = match (instrs[i], next(1), next(2)) {
-                (LoadLocal(a), Some(LoadSmallInt(k)), Some(BinarySubscr)) => {
-                    slot(a).map(|a| SubscrLocalInt(a, k))
-                }
-                (LoadLocal(a), Some(LoadSmallInt(k)), Some(BinaryOp(op) | InplaceOp(op))) => {
-                    slot(a).map(|a| BinaryOpLocalInt(op, a, k))
-                }
-                (LoadLocal(a), Some(LoadLocal(b)), Some(BinaryOp(op) | InplaceOp(op))) => {
-                    slot(a).zip(slot(b)).map(|(a, b)| BinaryOpLocals(op, a, b))
-                }
-                (LoadLocal(a), Some(LoadLocal(b)), _) => {
-                    slot(a).zip(slot(b)).map(|(a, b)| LoadLocal2(a, b))
-                }
-                (LoadLocal(a), Some(LoadSmallInt(k)), _) => slot(a).map(|a| LoadLocalInt(a, k)),
-                (StoreLocal(a), Some(LoadLocal(b)), _) => {
-                    slot(a).zip(slot(b)).map(|(a, b)| StoreLocalLoadLocal(a, b))
-                }
-                (ForIter(t), Some(StoreLocal(a)), _) => slot(a).map(|a| ForIterStore(t, a)),
-                _ => None,
-            };
-            fused.unwrap_or(instrs[i])
-        })
-        .collect()
 }
 
 fn const_value(vm: &mut Vm, c: &Const) -> Value {

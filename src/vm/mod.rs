@@ -17,6 +17,7 @@ pub mod descr;
 pub mod exceptions;
 pub mod exec;
 pub mod frame;
+pub mod fuse;
 pub mod gen;
 pub mod gen_ops;
 pub mod heap;
@@ -184,7 +185,7 @@ impl Vm {
             types,
             builtins,
             modules,
-            interned: FxHashMap::default(),
+            interned: FxHashMap::with_capacity_and_hasher(1024, Default::default()),
             config,
             native_depth: 0,
             stdout: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()),

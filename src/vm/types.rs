@@ -242,6 +242,12 @@ impl Vm {
     /// C3 linearisation of `bases` (without the class itself); None when no
     /// consistent order exists.
     pub fn compute_mro(&self, bases: &[ObjRef]) -> Option<Vec<ObjRef>> {
+        // Single inheritance: the merge is the base's own MRO.
+        if let [b] = bases {
+            if let Object::Class(c) = self.heap.get(*b) {
+                return Some(c.mro.clone());
+            }
+        }
         let mut seqs: Vec<Vec<ObjRef>> = bases
             .iter()
             .map(|&b| match self.heap.get(b) {

@@ -189,8 +189,28 @@ impl StrObj {
     /// The string's hash (stable within one process, like CPython's).
     #[inline]
     pub fn hash(&self) -> i64 {
-        match self.header() {
-            Some(h) => {
+        match &self.0 {
+            // The buffer is zero beyond the text: its words are the padded
+            // words `hash_bytes` would read.
+            Repr::Inline { len, buf } => {
+                const _: () = assert!(INLINE_CAP == 22);
+                let b = buf;
+                let words = [
+                    u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
+                    u64::from_le_bytes([b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]]),
+                    u64::from_le_bytes([b[16], b[17], b[18], b[19], b[20], b[21], 0, 0]),
+                ];
+                let len = *len as usize;
+                let mut h = hash_start(len);
+                for &w in &words[..len.div_ceil(8)] {
+                    h = hash_mix(h, w);
+                }
+                hash_finish(h)
+            }
+            Repr::Heap { .. } => {
+                let Some(h) = self.header() else {
+                    return hash_str(self.as_str());
+                };
                 let cached = h.hash.get();
                 if cached != -1 {
                     return cached;
@@ -199,7 +219,6 @@ impl StrObj {
                 h.hash.set(v);
                 v
             }
-            None => hash_str(self.as_str()),
         }
     }
 
@@ -306,24 +325,52 @@ pub fn char_count(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
-/// FNV-1a over the UTF-8 bytes, folded so it is never -1 (as Python hashes).
+/// The hash of a string: [`hash_bytes`] of its UTF-8 bytes.
 pub fn hash_str(s: &str) -> i64 {
     hash_bytes(s.as_bytes())
 }
 
-/// FNV-1a over bytes (used for `str` and `bytes`), never -1.
+/// The hash of bytes (used for `str` and `bytes`; stable within one
+/// process, like CPython's): eight bytes at a time, the last word padded
+/// with zeros and the length mixed in first, then MurmurHash3's 64-bit
+/// finaliser so that every bit of the result depends on every input bit.
+/// Never negative, so never -1 (which Python hashes avoid).
 pub fn hash_bytes(bytes: &[u8]) -> i64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
+    let mut h = hash_start(bytes.len());
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(w);
+        h = hash_mix(h, u64::from_le_bytes(word));
     }
-    let h = (h >> 1) as i64;
-    if h == -1 {
-        -2
-    } else {
-        h
+    let rest = words.remainder();
+    if !rest.is_empty() {
+        let word = rest.iter().rev().fold(0u64, |w, &b| (w << 8) | b as u64);
+        h = hash_mix(h, word);
     }
+    hash_finish(h)
+}
+
+const HASH_K: u64 = 0x9e37_79b9_7f4a_7c15;
+
+#[inline(always)]
+fn hash_start(len: usize) -> u64 {
+    (len as u64).wrapping_mul(HASH_K)
+}
+
+#[inline(always)]
+fn hash_mix(h: u64, word: u64) -> u64 {
+    (h.rotate_left(23) ^ word).wrapping_mul(HASH_K)
+}
+
+#[inline(always)]
+fn hash_finish(mut h: u64) -> i64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^= h >> 33;
+    (h >> 1) as i64
 }
 
 #[cfg(test)]

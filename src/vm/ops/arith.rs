@@ -7,7 +7,7 @@
 
 use crate::bytecode::{BinaryOp, CompareOp, Instr};
 use crate::vm::exceptions::ExcKind;
-use crate::vm::object::Object;
+use crate::vm::object::{Object, StrObj};
 use crate::vm::value::Value;
 use crate::vm::{PyResult, Vm};
 use num_bigint::BigInt;
@@ -222,6 +222,15 @@ impl Vm {
 
     /// `a op b` for every operand type.
     pub fn binary_op(&mut self, a: Value, b: Value, op: BinaryOp) -> PyResult<Value> {
+        if let (BinaryOp::Add, Value::Obj(x), Value::Obj(y)) = (op, a, b) {
+            // `str + str` (exact strs: a subclass may define `__add__`).
+            if !self.heap.has_ext(x) && !self.heap.has_ext(y) {
+                if let (Object::Str(s), Object::Str(t)) = (self.heap.get(x), self.heap.get(y)) {
+                    let joined = StrObj::concat(s, t);
+                    return Ok(self.alloc(Object::Str(joined)));
+                }
+            }
+        }
         if self.has_user_binary(a, b, op) {
             return self.dunder_binary(a, b, op, false);
         }

@@ -129,7 +129,23 @@ fn frexp(x: f64) -> (f64, i32) {
 
 impl Vm {
     /// `hash(v)`; TypeError for unhashable values.
+    #[inline]
     pub fn hash_value(&mut self, v: Value) -> PyResult<i64> {
+        // The usual keys first, without the general function's frame.
+        match v {
+            Value::Int(i) => return Ok(hash_int(i)),
+            Value::Obj(r) if !self.heap.has_ext(r) => {
+                if let Object::Str(s) = self.heap.get(r) {
+                    return Ok(s.hash());
+                }
+            }
+            _ => {}
+        }
+        self.hash_value_general(v)
+    }
+
+    /// [`Vm::hash_value`] for every kind of value.
+    fn hash_value_general(&mut self, v: Value) -> PyResult<i64> {
         match v {
             Value::Int(i) => Ok(hash_int(i)),
             Value::Bool(b) => Ok(b as i64),
@@ -249,6 +265,12 @@ impl Vm {
                     return Some(true);
                 }
                 match (self.heap.get(x), self.heap.get(y)) {
+                    // A str subclass may define `__eq__`.
+                    (Object::Str(_), Object::Str(_))
+                        if self.user_overrides(a, "__eq__") || self.user_overrides(b, "__eq__") =>
+                    {
+                        None
+                    }
                     (Object::Str(s), Object::Str(t)) => Some(s.as_str() == t.as_str()),
                     (Object::BigInt(s), Object::BigInt(t)) => Some(s == t),
                     (Object::Bytes(s), Object::Bytes(t)) => Some(s == t),
