@@ -1,5 +1,6 @@
 //! Built-in functions that look at namespaces and the running program:
-//! `globals`, `locals`, `vars`, `dir`, and `input` (reads standard input).
+//! `globals`, `locals`, `vars`, `dir`, and the I/O ones: `input` (reads
+//! standard input) and `open` (files, from `stdlib/_pyio.aspy`).
 //!
 //! A native function runs without a frame of its own, so "the caller" of
 //! `globals()`/`locals()` is the top frame of the running fiber.
@@ -19,6 +20,15 @@ pub fn install(vm: &mut Vm) {
     def(vm, "vars", vars);
     def(vm, "dir", dir);
     def(vm, "input", input);
+    def(vm, "open", open);
+}
+
+/// `open(file, mode="r", ...)`: `_pyio.open`, which builds the file object
+/// over a raw file of `_fileio`.
+fn open(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    let module = crate::stdlib::import::import_module(vm, "_pyio")?;
+    let f = vm.get_attr_str(module, "open")?;
+    vm.call(f, args, kw)
 }
 
 fn globals(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {

@@ -50,8 +50,9 @@ pub mod asyncio_sync;
 pub mod collections;
 mod collections_records;
 pub mod contextvars;
+mod fileio;
 pub mod functools;
-pub mod gc;
+mod gc;
 pub mod itertools;
 mod itertools_comb;
 mod itertools_filter;
@@ -101,6 +102,7 @@ const MODULES: &[(&str, ModuleInit)] = &[
     ("contextvars", contextvars::load),
     ("gc", gc::load),
     ("_traceback", traceback::load),
+    ("_fileio", fileio::load),
 ];
 
 /// Creates and returns the native module `name`, or None if there is no

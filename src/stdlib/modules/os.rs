@@ -21,6 +21,12 @@ pub fn init(vm: &mut Vm) -> PyResult<Value> {
             ("getcwd", getcwd),
             ("cpu_count", cpu_count),
             ("listdir", listdir),
+            ("remove", remove),
+            ("unlink", remove),
+            ("rmdir", rmdir),
+            ("mkdir", mkdir),
+            ("makedirs", makedirs),
+            ("rename", rename),
         ],
     );
     for (name, text) in [
@@ -151,22 +157,111 @@ fn listdir(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
     Ok(vm.new_list(names))
 }
 
-/// CPython's OSError text: "[Errno 2] No such file or directory: 'x'",
-/// as the matching subclass.
-fn os_error(vm: &mut Vm, e: &std::io::Error, path: &str) -> crate::vm::PyErr {
-    let kind = match e.kind() {
-        std::io::ErrorKind::NotFound => ExcKind::FileNotFoundError,
-        std::io::ErrorKind::PermissionDenied => ExcKind::PermissionError,
-        _ if e.raw_os_error() == Some(libc::ENOTDIR) => ExcKind::NotADirectoryError,
-        _ => ExcKind::OSError,
+/// Runs a one-path file-system operation, raising CPython's OSError.
+fn path_op(
+    vm: &mut Vm,
+    name: &str,
+    args: &[Value],
+    kw: &[(Value, Value)],
+    op: fn(&str) -> std::io::Result<()>,
+) -> PyResult<Value> {
+    positional(vm, "os", name, args, kw, 1, 1)?;
+    let path = path_arg(vm, args[0])?;
+    op(&path).map_err(|e| os_error(vm, &e, &path))?;
+    Ok(Value::None)
+}
+
+fn remove(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    path_op(vm, "remove", args, kw, |p| std::fs::remove_file(p))
+}
+
+fn rmdir(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    path_op(vm, "rmdir", args, kw, |p| std::fs::remove_dir(p))
+}
+
+fn mkdir(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    path_op(vm, "mkdir", args, kw, |p| std::fs::create_dir(p))
+}
+
+/// `os.makedirs(path, exist_ok=False)`.
+fn makedirs(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    let mut exist_ok = false;
+    let mut rest = Vec::new();
+    for &(k, v) in kw {
+        if vm.as_str(k) == Some("exist_ok") {
+            exist_ok = vm.truthy(v)?;
+        } else {
+            rest.push((k, v));
+        }
+    }
+    let args = match args {
+        [p, ok] => {
+            exist_ok = vm.truthy(*ok)?;
+            std::slice::from_ref(p)
+        }
+        _ => args,
     };
+    positional(vm, "os", "makedirs", args, &rest, 1, 1)?;
+    let path = path_arg(vm, args[0])?;
+    if std::path::Path::new(&path).is_dir() {
+        if exist_ok {
+            return Ok(Value::None);
+        }
+        let e = std::io::Error::from_raw_os_error(libc::EEXIST);
+        return Err(os_error(vm, &e, &path));
+    }
+    std::fs::create_dir_all(&path).map_err(|e| os_error(vm, &e, &path))?;
+    Ok(Value::None)
+}
+
+fn rename(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    positional(vm, "os", "rename", args, kw, 2, 2)?;
+    let from = path_arg(vm, args[0])?;
+    let to = path_arg(vm, args[1])?;
+    match std::fs::rename(&from, &to) {
+        Ok(()) => Ok(Value::None),
+        Err(e) => Err(new_os_error(vm, &e, &[&from, &to])),
+    }
+}
+
+/// CPython's OSError for an I/O error on `path`: made as
+/// `OSError(errno, strerror, path)`, so it has `errno`, `strerror` and
+/// `filename`, prints as "[Errno 2] No such file or directory: 'x'" and
+/// is the subclass the errno maps to (FileNotFoundError, ...). An empty
+/// `path` leaves the filename out.
+pub(crate) fn os_error(vm: &mut Vm, e: &std::io::Error, path: &str) -> crate::vm::PyErr {
+    if path.is_empty() {
+        new_os_error(vm, e, &[])
+    } else {
+        new_os_error(vm, e, &[path])
+    }
+}
+
+/// `OSError(errno, strerror[, filename[, None, filename2]])`.
+fn new_os_error(vm: &mut Vm, e: &std::io::Error, paths: &[&str]) -> crate::vm::PyErr {
     let errno = e.raw_os_error().unwrap_or(0);
     // SAFETY: strerror returns a pointer to a static NUL-terminated message.
     let text = unsafe { std::ffi::CStr::from_ptr(libc::strerror(errno)) }
         .to_string_lossy()
         .into_owned();
-    let shown = crate::vm::ops::text::str_repr(path);
-    vm.new_error(kind, format!("[Errno {errno}] {text}: {shown}"))
+    let mark = vm.temp_roots.len();
+    let mut args = vec![Value::Int(errno as i64), vm.new_str(&text)];
+    vm.temp_roots.extend_from_slice(&args);
+    for (i, p) in paths.iter().enumerate() {
+        if i == 1 {
+            args.push(Value::None);
+        }
+        let v = vm.new_str(*p);
+        vm.temp_roots.push(v);
+        args.push(v);
+    }
+    let class = Value::Obj(vm.types.exc(ExcKind::OSError));
+    let made = vm.call(class, &args, &[]);
+    vm.temp_roots.truncate(mark);
+    match made {
+        Ok(exc) => crate::vm::PyErr(exc),
+        Err(err) => err,
+    }
 }
 
 // ---- os.path --------------------------------------------------------------------
