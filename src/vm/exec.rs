@@ -65,13 +65,22 @@ impl Vm {
             }
             Instr::StoreLocal(i) => {
                 let v = pop!();
-                self.fiber.stack[base + i as usize] = v;
+                let old = std::mem::replace(&mut self.fiber.stack[base + i as usize], v);
+                if self.heap.fin_count != 0 {
+                    self.fin_check_dropped(&[old]);
+                }
             }
             Instr::LoadConst(i) => push!(vcode.consts[i as usize]),
             Instr::LoadSmallInt(i) => push!(Value::Int(i as i64)),
             Instr::LoadNone => push!(Value::None),
             Instr::Pop => {
                 self.fiber.stack.pop();
+            }
+            Instr::PopIter => {
+                let it = pop!();
+                if self.heap.fin_count != 0 {
+                    self.fin_check_dropped(&[it]);
+                }
             }
             Instr::BinaryOp(op) => {
                 let n = self.fiber.stack.len();
@@ -166,13 +175,17 @@ impl Vm {
                 let name = vcode.names[i as usize];
                 let globals = self.fiber.frames[fi].globals;
                 let v = top!();
+                let old = self.fin_old_binding(Value::Obj(globals), name);
                 tri!(self.dict_set_str(globals, name, v));
                 self.fiber.stack.pop();
+                self.fin_check_binding(old);
             }
             Instr::DeleteGlobal(i) => {
                 let name = vcode.names[i as usize];
                 let globals = self.fiber.frames[fi].globals;
+                let old = self.fin_old_binding(Value::Obj(globals), name);
                 tri!(self.delete_name_in(Value::Obj(globals), name));
+                self.fin_check_binding(old);
             }
             Instr::LoadName(i) => {
                 let name = vcode.names[i as usize];
@@ -183,20 +196,27 @@ impl Vm {
                 let name = vcode.names[i as usize];
                 let ns = self.fiber.frames[fi].locals;
                 let v = top!();
+                let old = self.fin_old_binding(ns, name);
                 tri!(self.namespace_set(ns, name, v));
                 self.fiber.stack.pop();
+                self.fin_check_binding(old);
             }
             Instr::DeleteName(i) => {
                 let name = vcode.names[i as usize];
                 let ns = self.fiber.frames[fi].locals;
+                let old = self.fin_old_binding(ns, name);
                 tri!(self.delete_name_in(ns, name));
+                self.fin_check_binding(old);
             }
             Instr::DeleteLocal(i) => {
                 let slot = base + i as usize;
                 if self.fiber.stack[slot].is_unbound() {
                     return Err(self.unbound_local(code, i));
                 }
-                self.fiber.stack[slot] = Value::Unbound;
+                let old = std::mem::replace(&mut self.fiber.stack[slot], Value::Unbound);
+                if self.heap.fin_count != 0 {
+                    self.fin_check_dropped(&[old]);
+                }
             }
             Instr::LoadDeref(i) => {
                 let cell = self.fiber.stack[base + i as usize];
