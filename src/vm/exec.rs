@@ -266,14 +266,18 @@ impl Vm {
                 let name = vcode.names[i as usize];
                 let n = self.fiber.stack.len();
                 let (v, obj) = (self.fiber.stack[n - 2], self.fiber.stack[n - 1]);
+                let old = self.fin_old_attr(obj, name);
                 tri!(self.set_attr(obj, name, v));
                 self.fiber.stack.truncate(n - 2);
+                self.fin_check_binding(old);
             }
             Instr::DeleteAttr(i) => {
                 let name = vcode.names[i as usize];
                 let obj = top!();
+                let old = self.fin_old_attr(obj, name);
                 tri!(self.del_attr(obj, name));
                 self.fiber.stack.pop();
+                self.fin_check_binding(old);
             }
             Instr::LoadMethod(i) => {
                 let name = vcode.names[i as usize];
@@ -571,6 +575,9 @@ impl Vm {
             Instr::PopExcept => {
                 let prev = pop!();
                 self.fiber.handled = prev;
+                if !self.heap.fin_deferred.is_empty() {
+                    self.fin_check_deferred();
+                }
             }
             Instr::CheckExcMatch => {
                 let typ = pop!();

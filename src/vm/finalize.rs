@@ -133,6 +133,16 @@ impl Vm {
         self.fin_suspect(old).map(Value::Obj)
     }
 
+    /// The value of `obj`'s own attribute `name` before a store or `del`
+    /// replaces it, when it may need a check (a flagged generator).
+    pub(crate) fn fin_old_attr(&self, obj: Value, name: Value) -> Option<Value> {
+        let (Value::Obj(r), Value::Obj(n)) = (obj, name) else {
+            return None;
+        };
+        let old = self.attrs_get(self.attr_map(r)?, n)?;
+        self.fin_suspect(old).map(Value::Obj)
+    }
+
     /// After a store or `del` replaced `old` (from [`Vm::fin_old_binding`]).
     #[inline]
     pub(crate) fn fin_check_binding(&mut self, old: Option<Value>) {
@@ -165,6 +175,17 @@ impl Vm {
             self.finalize_generator(r);
         }
         self.temp_roots.truncate(mark);
+    }
+
+    /// An exception handler ended: the generators held by the frames its
+    /// exception unwound lose their last reference (the traceback) now.
+    pub(crate) fn fin_check_deferred(&mut self) {
+        let deferred = std::mem::take(&mut self.heap.fin_deferred);
+        let suspects = deferred
+            .into_iter()
+            .filter(|&r| self.fin_suspect(Value::Obj(r)).is_some())
+            .collect();
+        self.fin_check(suspects);
     }
 
     /// Is `r` on the value stack of the running fiber or a parked one (so

@@ -64,6 +64,11 @@ pub struct Heap {
     /// How many more objects reachability checks of dropped generators may
     /// mark before the next collection refills it (bounds their cost).
     pub fin_budget: usize,
+    /// Flagged generators held by the locals of frames an exception
+    /// unwound (CPython's traceback keeps them until the exception is
+    /// handled); checked when a handler ends. Forgotten at a collection,
+    /// which finalises the unreachable ones itself.
+    pub fin_deferred: Vec<ObjRef>,
 }
 
 /// A coroutine collected before it was ever awaited.
@@ -110,6 +115,7 @@ impl Heap {
             fin_count: 0,
             fin_queue: Vec::new(),
             fin_budget: FIN_BUDGET_MAX,
+            fin_deferred: Vec::new(),
         }
     }
 
@@ -207,6 +213,7 @@ impl Heap {
     /// Marks everything reachable from `roots`, then frees the rest.
     /// Returns the number of objects freed.
     pub fn collect(&mut self, roots: impl IntoIterator<Item = Value>) -> usize {
+        self.fin_deferred.clear();
         self.marks.clear();
         self.marks.resize(self.slots.len().div_ceil(64), 0);
         let mut stack: Vec<ObjRef> = Vec::new();

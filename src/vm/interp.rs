@@ -332,7 +332,9 @@ impl Vm {
                     }
                     Instr::StoreAttrLocal(a, i) => {
                         let x = slot!(a);
-                        if self.store_attr_fast(vcode, i as u32, x, peek!(1)) {
+                        if self.heap.fin_count == 0
+                            && self.store_attr_fast(vcode, i as u32, x, peek!(1))
+                        {
                             drop_n!(1);
                             ip += 1;
                         } else if x.is_unbound() {
@@ -574,6 +576,7 @@ impl Vm {
                         };
                         set_top!(v);
                     }
+                    Instr::StoreAttr(_) if self.heap.fin_count != 0 => slow!(instr),
                     Instr::StoreAttr(i) => {
                         let (v, obj) = (peek!(2), peek!(1));
                         if !self.store_attr_fast(vcode, i, obj, v) {
@@ -991,6 +994,8 @@ impl Vm {
                 let len = self.fiber.stack.len();
                 let cut = (frame.base as usize + code.nslots()).min(len);
                 d.extend(self.fin_suspects(&self.fiber.stack[cut..]));
+                let locals = self.fin_suspects(&self.fiber.stack[frame.ret_sp as usize..cut]);
+                self.heap.fin_deferred.extend(locals);
             }
             self.fiber.stack.truncate(frame.ret_sp as usize);
             if let Some(g) = frame.generator {
