@@ -398,24 +398,36 @@ impl Vm {
             }
             Instr::Call(n) => {
                 save_ip!();
+                let args = self.fin_call_args(n as usize + 2);
                 match tri!(self.call_instr(n as usize, None, false)) {
                     CallOutcome::Pushed => return Ok(Flow::Frames),
-                    CallOutcome::Done(v) => push!(v),
+                    CallOutcome::Done(v) => {
+                        push!(v);
+                        self.fin_check_args(args);
+                    }
                 }
             }
             Instr::CallMethod(n) => {
                 save_ip!();
+                let args = self.fin_call_args(n as usize + 2);
                 match tri!(self.call_instr(n as usize, None, true)) {
                     CallOutcome::Pushed => return Ok(Flow::Frames),
-                    CallOutcome::Done(v) => push!(v),
+                    CallOutcome::Done(v) => {
+                        push!(v);
+                        self.fin_check_args(args);
+                    }
                 }
             }
             Instr::CallKw(n) => {
                 save_ip!();
                 let names = pop!();
+                let args = self.fin_call_args(n as usize + 1);
                 match tri!(self.call_instr(n as usize, Some(names), false)) {
                     CallOutcome::Pushed => return Ok(Flow::Frames),
-                    CallOutcome::Done(v) => push!(v),
+                    CallOutcome::Done(v) => {
+                        push!(v);
+                        self.fin_check_args(args);
+                    }
                 }
             }
             Instr::CallEx(flags) => {

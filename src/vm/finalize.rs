@@ -68,6 +68,7 @@ impl Vm {
         if gen.flags & (GEN_NEEDS_FIN | GEN_FINALIZED) == 0 {
             gen.flags |= GEN_NEEDS_FIN;
             self.heap.fin_count += 1;
+            self.heap.fin_recent.push(g);
         }
     }
 
@@ -148,6 +149,36 @@ impl Vm {
     pub(crate) fn fin_check_binding(&mut self, old: Option<Value>) {
         if let Some(old) = old {
             self.fin_check_dropped(&[old]);
+        }
+    }
+
+    /// Before a call: the flagged generators among the top `n` stack values
+    /// (the callee and its arguments, maybe a value under them, which the
+    /// check finds still on the stack). Empty, without allocating, when no
+    /// generator is flagged.
+    #[inline]
+    pub(crate) fn fin_call_args(&self, n: usize) -> Vec<ObjRef> {
+        if self.heap.fin_count == 0 {
+            return Vec::new();
+        }
+        let len = self.fiber.stack.len();
+        self.fin_suspects(&self.fiber.stack[len.saturating_sub(n)..])
+    }
+
+    /// After a call that finished without pushing a frame: its arguments
+    /// (from [`Vm::fin_call_args`]) are dropped, and so may be generators
+    /// flagged during the call (`next(gen())`).
+    #[inline]
+    pub(crate) fn fin_check_args(&mut self, mut args: Vec<ObjRef>) {
+        if !self.heap.fin_recent.is_empty() {
+            for r in std::mem::take(&mut self.heap.fin_recent) {
+                if self.fin_suspect(Value::Obj(r)).is_some() && !args.contains(&r) {
+                    args.push(r);
+                }
+            }
+        }
+        if !args.is_empty() {
+            self.fin_check(args);
         }
     }
 

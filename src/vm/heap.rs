@@ -69,6 +69,10 @@ pub struct Heap {
     /// handled); checked when a handler ends. Forgotten at a collection,
     /// which finalises the unreachable ones itself.
     pub fin_deferred: Vec<ObjRef>,
+    /// Generators flagged since the last check after a native call (one
+    /// started by `next(gen())` is dropped when the call returns).
+    /// Forgotten at a collection.
+    pub fin_recent: Vec<ObjRef>,
 }
 
 /// A coroutine collected before it was ever awaited.
@@ -116,6 +120,7 @@ impl Heap {
             fin_queue: Vec::new(),
             fin_budget: FIN_BUDGET_MAX,
             fin_deferred: Vec::new(),
+            fin_recent: Vec::new(),
         }
     }
 
@@ -214,6 +219,7 @@ impl Heap {
     /// Returns the number of objects freed.
     pub fn collect(&mut self, roots: impl IntoIterator<Item = Value>) -> usize {
         self.fin_deferred.clear();
+        self.fin_recent.clear();
         self.marks.clear();
         self.marks.resize(self.slots.len().div_ceil(64), 0);
         let mut stack: Vec<ObjRef> = Vec::new();

@@ -684,7 +684,10 @@ impl Vm {
                         let Some((code, fglobals, class)) =
                             self.inline_callee(callee, nargs, func_pos == nargs + 1)
                         else {
-                            if let Value::Obj(r) = callee {
+                            // With generators to finalise, `exec_slow`
+                            // checks the arguments the call drops (and
+                            // generators the call flagged).
+                            if let (Value::Obj(r), 0) = (callee, self.heap.fin_count) {
                                 save_ip!();
                                 sync!();
                                 // SAFETY: `func_pos` values are on the stack.
@@ -694,6 +697,11 @@ impl Vm {
                                     match res {
                                         Ok(v) => push!(v),
                                         Err(e) => break 'inner e,
+                                    }
+                                    if self.heap.fin_count != 0 {
+                                        sync!();
+                                        self.fin_check_args(Vec::new());
+                                        reload!();
                                     }
                                     continue;
                                 }
