@@ -208,7 +208,7 @@ impl Vm {
                         push!(v);
                     }
                     Instr::StoreLocal(i) => {
-                        if self.heap.fin_count != 0 {
+                        if self.heap.fin_count != 0 && matches!(slot!(i), Value::Obj(_)) {
                             // The old value may be a generator to finalise.
                             slow!(instr);
                             continue;
@@ -285,7 +285,7 @@ impl Vm {
                         }
                     }
                     Instr::StoreLocalLoadLocal(a, b) => {
-                        if self.heap.fin_count != 0 {
+                        if self.heap.fin_count != 0 && matches!(slot!(a), Value::Obj(_)) {
                             slow!(instr);
                             continue;
                         }
