@@ -209,6 +209,7 @@ fn run_script_keeping_vm(src: &SourceFile, config: crate::vm::Config) -> (i32, O
         }
     };
     let mut vm = Vm::new(config);
+    let mut main_globals = None;
     let result = (|| -> PyResult<()> {
         let module = crate::stdlib::import::new_module(&mut vm, "__main__")?;
         let Value::Obj(mr) = module else {
@@ -218,6 +219,7 @@ fn run_script_keeping_vm(src: &SourceFile, config: crate::vm::Config) -> (i32, O
             unreachable!()
         };
         let globals = m.dict;
+        main_globals = Some(globals);
         let file_key = Value::Obj(vm.intern("__file__"));
         let file_v = vm.new_str(&*src.name);
         vm.dict_set(Value::Obj(globals), file_key, file_v)?;
@@ -240,8 +242,12 @@ fn run_script_keeping_vm(src: &SourceFile, config: crate::vm::Config) -> (i32, O
             status
         }
     };
-    // Shutdown: report futures whose exception nobody retrieved, as
+    // Shutdown: the module's generators are closed as CPython clears its
+    // globals; futures whose exception nobody retrieved are reported, as
     // CPython's finalisation does.
+    if let Some(globals) = main_globals {
+        vm.finalize_at_exit(globals);
+    }
     vm.finalize_watched_at_exit();
     vm.flush_stdout();
     (status, Some(vm))

@@ -117,6 +117,9 @@ pub enum Instr {
     // ---- stack manipulation ------------------------------------------
     /// `v =>`
     Pop,
+    /// `iterator =>`: a `for` loop left early drops its iterator (a
+    /// generator dropped there may need finalising, see `vm/finalize.rs`).
+    PopIter,
     /// `a[n] ... a[1] => a[n] ... a[1] a[n]` (n >= 1; `Copy(1)` duplicates the top).
     Copy(u32),
     /// Swaps the top with the n-th item (n >= 2): `a[n] ... a[1] => a[1] ... a[n]`.

@@ -393,7 +393,7 @@ pub(crate) fn stack_effect(instr: Instr) -> (Option<i32>, Option<i32>) {
         StoreSubscr => fall(-3),
         DeleteSubscr => fall(-2),
         BuildSlice(n) => fall(1 - n as i32),
-        Pop => fall(-1),
+        Pop | PopIter => fall(-1),
         Copy(_) => fall(1),
         Swap(_) => fall(0),
         BinaryOp(_) | InplaceOp(_) | Compare(_) => fall(-1),

@@ -87,7 +87,7 @@ impl<'a> Compiler<'a> {
                 if preserve_tos {
                     self.emit(Instr::Swap(2));
                 }
-                self.emit(Instr::Pop);
+                self.emit(Instr::PopIter);
             }
             FBlockKind::FinallyTry(body) => {
                 if preserve_tos {

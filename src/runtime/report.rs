@@ -11,6 +11,7 @@ use super::timers::HandleObj;
 use super::{clock, rt, EventLoop, Ready};
 use crate::bytecode::CodeKind;
 use crate::vm::exceptions::ExcKind;
+use crate::vm::object::generator::AG_CLOSED;
 use crate::vm::object::{GenState, Object};
 use crate::vm::value::{ObjRef, Value};
 use crate::vm::{PyErr, PyResult, Vm};
@@ -507,6 +508,8 @@ pub fn agen_firstiter(vm: &mut Vm, agen: ObjRef) {
     };
     rt(vm).agen_loops.push((agen, lp));
     vm.heap.watched.push(agen);
+    // Dropping it calls the finaliser hook (see `vm/finalize.rs`).
+    vm.fin_flag(agen);
 }
 
 /// A watched object became unreachable (or the program is exiting).
@@ -595,19 +598,40 @@ pub fn unraisable(vm: &mut Vm, obj: Value, exc: Value) {
 }
 
 /// An async generator died: forget it, and if it is suspended inside its
-/// body, schedule `aclose()` on its loop (CPython's finaliser hook).
+/// body, schedule `aclose()` on its loop (CPython's finaliser hook:
+/// `loop.call_soon(loop.create_task, agen.aclose())`). One whose
+/// `aclose()` was called already is closed at once, as CPython's
+/// `_PyGen_Finalize` does.
 fn agen_finalize(vm: &mut Vm, agen: ObjRef) {
     let pos = rt(vm).agen_loops.iter().position(|&(a, _)| a == agen);
     let Some(pos) = pos else { return };
     let (_, lp) = rt(vm).agen_loops.swap_remove(pos);
-    if EventLoop::get(vm, lp).closed {
-        return;
-    }
-    let suspended =
-        matches!(vm.heap.get(agen), Object::Generator(g) if g.state == GenState::Suspended);
+    let (suspended, closed) = match vm.heap.get(agen) {
+        Object::Generator(g) => (g.state == GenState::Suspended, g.flags & AG_CLOSED != 0),
+        _ => (false, false),
+    };
     if !suspended {
         return;
     }
+    if closed {
+        vm.close_reporting(agen);
+        return;
+    }
+    if EventLoop::get(vm, lp).closed {
+        return;
+    }
     let op = vm.new_gen_op(agen, crate::vm::object::GenOpKind::AClose);
-    let _ = super::gather::create_task(vm, lp, op, Value::None, Value::None);
+    vm.temp_roots.push(op);
+    let lpv = Value::Obj(lp);
+    let scheduled = vm.get_attr_str(lpv, "create_task").and_then(|create| {
+        vm.temp_roots.push(create);
+        let soon = vm.get_attr_str(lpv, "call_soon");
+        let r = soon.and_then(|soon| vm.call(soon, &[create, op], &[]));
+        vm.temp_roots.pop();
+        r
+    });
+    vm.temp_roots.pop();
+    if let Err(e) = scheduled {
+        unraisable(vm, Value::Obj(agen), e.0);
+    }
 }

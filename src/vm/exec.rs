@@ -65,13 +65,22 @@ impl Vm {
             }
             Instr::StoreLocal(i) => {
                 let v = pop!();
-                self.fiber.stack[base + i as usize] = v;
+                let old = std::mem::replace(&mut self.fiber.stack[base + i as usize], v);
+                if self.heap.fin_count != 0 {
+                    self.fin_check_dropped(&[old]);
+                }
             }
             Instr::LoadConst(i) => push!(vcode.consts[i as usize]),
             Instr::LoadSmallInt(i) => push!(Value::Int(i as i64)),
             Instr::LoadNone => push!(Value::None),
             Instr::Pop => {
                 self.fiber.stack.pop();
+            }
+            Instr::PopIter => {
+                let it = pop!();
+                if self.heap.fin_count != 0 {
+                    self.fin_check_dropped(&[it]);
+                }
             }
             Instr::BinaryOp(op) => {
                 let n = self.fiber.stack.len();
@@ -166,13 +175,17 @@ impl Vm {
                 let name = vcode.names[i as usize];
                 let globals = self.fiber.frames[fi].globals;
                 let v = top!();
+                let old = self.fin_old_binding(Value::Obj(globals), name);
                 tri!(self.dict_set_str(globals, name, v));
                 self.fiber.stack.pop();
+                self.fin_check_binding(old);
             }
             Instr::DeleteGlobal(i) => {
                 let name = vcode.names[i as usize];
                 let globals = self.fiber.frames[fi].globals;
+                let old = self.fin_old_binding(Value::Obj(globals), name);
                 tri!(self.delete_name_in(Value::Obj(globals), name));
+                self.fin_check_binding(old);
             }
             Instr::LoadName(i) => {
                 let name = vcode.names[i as usize];
@@ -183,20 +196,27 @@ impl Vm {
                 let name = vcode.names[i as usize];
                 let ns = self.fiber.frames[fi].locals;
                 let v = top!();
+                let old = self.fin_old_binding(ns, name);
                 tri!(self.namespace_set(ns, name, v));
                 self.fiber.stack.pop();
+                self.fin_check_binding(old);
             }
             Instr::DeleteName(i) => {
                 let name = vcode.names[i as usize];
                 let ns = self.fiber.frames[fi].locals;
+                let old = self.fin_old_binding(ns, name);
                 tri!(self.delete_name_in(ns, name));
+                self.fin_check_binding(old);
             }
             Instr::DeleteLocal(i) => {
                 let slot = base + i as usize;
                 if self.fiber.stack[slot].is_unbound() {
                     return Err(self.unbound_local(code, i));
                 }
-                self.fiber.stack[slot] = Value::Unbound;
+                let old = std::mem::replace(&mut self.fiber.stack[slot], Value::Unbound);
+                if self.heap.fin_count != 0 {
+                    self.fin_check_dropped(&[old]);
+                }
             }
             Instr::LoadDeref(i) => {
                 let cell = self.fiber.stack[base + i as usize];
@@ -246,14 +266,18 @@ impl Vm {
                 let name = vcode.names[i as usize];
                 let n = self.fiber.stack.len();
                 let (v, obj) = (self.fiber.stack[n - 2], self.fiber.stack[n - 1]);
+                let old = self.fin_old_attr(obj, name);
                 tri!(self.set_attr(obj, name, v));
                 self.fiber.stack.truncate(n - 2);
+                self.fin_check_binding(old);
             }
             Instr::DeleteAttr(i) => {
                 let name = vcode.names[i as usize];
                 let obj = top!();
+                let old = self.fin_old_attr(obj, name);
                 tri!(self.del_attr(obj, name));
                 self.fiber.stack.pop();
+                self.fin_check_binding(old);
             }
             Instr::LoadMethod(i) => {
                 let name = vcode.names[i as usize];
@@ -374,24 +398,36 @@ impl Vm {
             }
             Instr::Call(n) => {
                 save_ip!();
+                let args = self.fin_call_args(n as usize + 2);
                 match tri!(self.call_instr(n as usize, None, false)) {
                     CallOutcome::Pushed => return Ok(Flow::Frames),
-                    CallOutcome::Done(v) => push!(v),
+                    CallOutcome::Done(v) => {
+                        push!(v);
+                        self.fin_check_args(args);
+                    }
                 }
             }
             Instr::CallMethod(n) => {
                 save_ip!();
+                let args = self.fin_call_args(n as usize + 2);
                 match tri!(self.call_instr(n as usize, None, true)) {
                     CallOutcome::Pushed => return Ok(Flow::Frames),
-                    CallOutcome::Done(v) => push!(v),
+                    CallOutcome::Done(v) => {
+                        push!(v);
+                        self.fin_check_args(args);
+                    }
                 }
             }
             Instr::CallKw(n) => {
                 save_ip!();
                 let names = pop!();
+                let args = self.fin_call_args(n as usize + 1);
                 match tri!(self.call_instr(n as usize, Some(names), false)) {
                     CallOutcome::Pushed => return Ok(Flow::Frames),
-                    CallOutcome::Done(v) => push!(v),
+                    CallOutcome::Done(v) => {
+                        push!(v);
+                        self.fin_check_args(args);
+                    }
                 }
             }
             Instr::CallEx(flags) => {
@@ -551,6 +587,9 @@ impl Vm {
             Instr::PopExcept => {
                 let prev = pop!();
                 self.fiber.handled = prev;
+                if !self.heap.fin_deferred.is_empty() {
+                    self.fin_check_deferred();
+                }
             }
             Instr::CheckExcMatch => {
                 let typ = pop!();

@@ -24,7 +24,7 @@
 use super::exceptions::ExcKind;
 use super::frame::{Frame, FrameMode};
 use super::interp::Exit;
-use super::object::generator::{AG_CLOSED, AG_RUNNING_ASYNC};
+use super::object::generator::{AG_CLOSED, AG_RUNNING_ASYNC, GEN_FINALIZED, GEN_NEEDS_FIN};
 use super::object::{GenOpKind, GenOpState, GenState, Generator, Object, VmCode};
 use super::value::{ObjRef, Value};
 use super::{PyErr, PyResult, Vm};
@@ -441,6 +441,9 @@ impl Vm {
                 current
             };
             self.fiber.handled = outer;
+            if gen.flags & (GEN_NEEDS_FIN | GEN_FINALIZED) == 0 {
+                self.fin_note_suspended(g);
+            }
         }
     }
 
@@ -452,6 +455,9 @@ impl Vm {
             gen.stack = Vec::new();
             gen.flags &= !AG_RUNNING_ASYNC;
             self.fiber.handled = std::mem::replace(&mut gen.handled, Value::None);
+            if gen.flags & GEN_NEEDS_FIN != 0 {
+                self.fin_unflag(g, false);
+            }
         }
     }
 

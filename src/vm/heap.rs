@@ -55,6 +55,24 @@ pub struct Heap {
     /// cycle and moves it to `dying`, for the VM's finalize hook.
     pub watched: Vec<ObjRef>,
     pub dying: Vec<ObjRef>,
+    /// Generators flagged `GEN_NEEDS_FIN` (see `vm/finalize.rs`): when
+    /// zero, no drop needs checking.
+    pub fin_count: usize,
+    /// Flagged generators a collection found unreachable: kept alive for
+    /// the VM to finalise.
+    pub fin_queue: Vec<ObjRef>,
+    /// How many more objects reachability checks of dropped generators may
+    /// mark before the next collection refills it (bounds their cost).
+    pub fin_budget: usize,
+    /// Flagged generators held by the locals of frames an exception
+    /// unwound (CPython's traceback keeps them until the exception is
+    /// handled); checked when a handler ends. Forgotten at a collection,
+    /// which finalises the unreachable ones itself.
+    pub fin_deferred: Vec<ObjRef>,
+    /// Generators flagged since the last check after a native call (one
+    /// started by `next(gen())` is dropped when the call returns).
+    /// Forgotten at a collection.
+    pub fin_recent: Vec<ObjRef>,
 }
 
 /// A coroutine collected before it was ever awaited.
@@ -64,6 +82,10 @@ pub struct Unawaited {
 }
 
 const MIN_THRESHOLD: usize = 20_000;
+
+/// Cap of `Heap::fin_budget` (objects marked by drop checks between
+/// collections).
+const FIN_BUDGET_MAX: usize = 8_000_000;
 
 /// Slots reserved when the heap is made.
 const INITIAL_SLOTS: usize = 4096;
@@ -94,6 +116,11 @@ impl Heap {
             unawaited: Vec::new(),
             watched: Vec::new(),
             dying: Vec::new(),
+            fin_count: 0,
+            fin_queue: Vec::new(),
+            fin_budget: FIN_BUDGET_MAX,
+            fin_deferred: Vec::new(),
+            fin_recent: Vec::new(),
         }
     }
 
@@ -191,6 +218,8 @@ impl Heap {
     /// Marks everything reachable from `roots`, then frees the rest.
     /// Returns the number of objects freed.
     pub fn collect(&mut self, roots: impl IntoIterator<Item = Value>) -> usize {
+        self.fin_deferred.clear();
+        self.fin_recent.clear();
         self.marks.clear();
         self.marks.resize(self.slots.len().div_ceil(64), 0);
         let mut stack: Vec<ObjRef> = Vec::new();
@@ -200,8 +229,60 @@ impl Heap {
             }
         }
         self.drain(&mut stack);
+        if self.fin_count > 0 {
+            self.resurrect_finalizable(&mut stack);
+        }
         self.resurrect_watched(&mut stack);
         self.sweep()
+    }
+
+    /// Marks everything reachable from `roots` without freeing anything,
+    /// for [`Heap::is_marked`] (a reachability check of dropped objects).
+    pub fn mark_only(&mut self, roots: impl IntoIterator<Item = Value>) {
+        self.marks.clear();
+        self.marks.resize(self.slots.len().div_ceil(64), 0);
+        let mut stack: Vec<ObjRef> = Vec::new();
+        for v in roots {
+            if let Value::Obj(r) = v {
+                self.mark_push(r, &mut stack);
+            }
+        }
+        self.drain(&mut stack);
+    }
+
+    /// Was `r` reached by the last marking?
+    pub fn is_marked(&self, r: ObjRef) -> bool {
+        has_bit(&self.marks, r)
+    }
+
+    /// Unreachable generators flagged for finalisation go to `fin_queue`
+    /// and are marked (with what they reach) so they survive this
+    /// collection (PEP 442: the finaliser sees them whole).
+    fn resurrect_finalizable(&mut self, stack: &mut Vec<ObjRef>) {
+        let flag = super::object::generator::GEN_NEEDS_FIN;
+        for (i, slot) in self.slots.iter().enumerate() {
+            if let Some(Object::Generator(g)) = slot {
+                if g.flags & flag != 0 && self.marks[i / 64] & (1u64 << (i % 64)) == 0 {
+                    self.fin_queue.push(ObjRef(i as u32));
+                }
+            }
+        }
+        let queue = std::mem::take(&mut self.fin_queue);
+        for &r in &queue {
+            self.mark_push(r, stack);
+        }
+        self.fin_queue = queue;
+        self.drain(stack);
+    }
+
+    /// Every generator flagged for finalisation, in slot order.
+    pub fn flagged_generators(&self) -> Vec<ObjRef> {
+        let flag = super::object::generator::GEN_NEEDS_FIN;
+        let flagged = |(i, s): (usize, &Option<Object>)| match s {
+            Some(Object::Generator(g)) if g.flags & flag != 0 => Some(ObjRef(i as u32)),
+            _ => None,
+        };
+        self.slots.iter().enumerate().filter_map(flagged).collect()
     }
 
     /// Moves unreachable watched objects to `dying` and marks them (and
@@ -278,6 +359,7 @@ impl Heap {
         self.live -= freed;
         self.allocated_since_gc = 0;
         self.threshold = self.live.max(self.min_threshold);
+        self.fin_budget = (self.fin_budget + 2 * self.threshold).min(FIN_BUDGET_MAX);
         self.collections += 1;
         freed
     }

@@ -16,7 +16,7 @@ use thin_vec::ThinVec;
 impl Vm {
     /// The attribute map of an object that has its own namespace (plain
     /// `object()` instances have none).
-    fn attr_map(&self, r: ObjRef) -> Option<&AttrMap> {
+    pub(crate) fn attr_map(&self, r: ObjRef) -> Option<&AttrMap> {
         match self.heap.get(r) {
             Object::Instance(inst) if inst.class == self.types.object => None,
             Object::Instance(inst) => Some(&inst.attrs),

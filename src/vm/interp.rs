@@ -208,6 +208,11 @@ impl Vm {
                         push!(v);
                     }
                     Instr::StoreLocal(i) => {
+                        if self.heap.fin_count != 0 && matches!(slot!(i), Value::Obj(_)) {
+                            // The old value may be a generator to finalise.
+                            slow!(instr);
+                            continue;
+                        }
                         drop_n!(1);
                         // SAFETY: as for `peek!` and `slot!`.
                         unsafe { move_value(sp, bp.add(i as usize)) };
@@ -280,6 +285,10 @@ impl Vm {
                         }
                     }
                     Instr::StoreLocalLoadLocal(a, b) => {
+                        if self.heap.fin_count != 0 && matches!(slot!(a), Value::Obj(_)) {
+                            slow!(instr);
+                            continue;
+                        }
                         drop_n!(1);
                         // SAFETY: as for `StoreLocal`.
                         unsafe { move_value(sp, bp.add(a as usize)) };
@@ -323,7 +332,9 @@ impl Vm {
                     }
                     Instr::StoreAttrLocal(a, i) => {
                         let x = slot!(a);
-                        if self.store_attr_fast(vcode, i as u32, x, peek!(1)) {
+                        if self.heap.fin_count == 0
+                            && self.store_attr_fast(vcode, i as u32, x, peek!(1))
+                        {
                             drop_n!(1);
                             ip += 1;
                         } else if x.is_unbound() {
@@ -445,6 +456,7 @@ impl Vm {
                     Instr::LoadSmallInt(i) => push!(Value::Int(i as i64)),
                     Instr::LoadNone => push!(Value::None),
                     Instr::Pop => drop_n!(1),
+                    Instr::PopIter if self.heap.fin_count == 0 => drop_n!(1),
                     Instr::Copy(n) => {
                         if sp == limit {
                             sync!();
@@ -564,6 +576,7 @@ impl Vm {
                         };
                         set_top!(v);
                     }
+                    Instr::StoreAttr(_) if self.heap.fin_count != 0 => slow!(instr),
                     Instr::StoreAttr(i) => {
                         let (v, obj) = (peek!(2), peek!(1));
                         if !self.store_attr_fast(vcode, i, obj, v) {
@@ -671,7 +684,10 @@ impl Vm {
                         let Some((code, fglobals, class)) =
                             self.inline_callee(callee, nargs, func_pos == nargs + 1)
                         else {
-                            if let Value::Obj(r) = callee {
+                            // With generators to finalise, `exec_slow`
+                            // checks the arguments the call drops (and
+                            // generators the call flagged).
+                            if let (Value::Obj(r), 0) = (callee, self.heap.fin_count) {
                                 save_ip!();
                                 sync!();
                                 // SAFETY: `func_pos` values are on the stack.
@@ -681,6 +697,11 @@ impl Vm {
                                     match res {
                                         Ok(v) => push!(v),
                                         Err(e) => break 'inner e,
+                                    }
+                                    if self.heap.fin_count != 0 {
+                                        sync!();
+                                        self.fin_check_args(Vec::new());
+                                        reload!();
                                     }
                                     continue;
                                 }
@@ -732,11 +753,10 @@ impl Vm {
                     Instr::ReturnValue => {
                         let v = peek!(1);
                         let frame = &self.fiber.frames[fi];
+                        let plain = frame.generator.is_none() && self.heap.fin_count == 0;
                         let result = match frame.mode {
-                            FrameMode::Call if frame.generator.is_none() => v,
-                            FrameMode::Init if frame.generator.is_none() && v.is_none() => {
-                                frame.locals
-                            }
+                            FrameMode::Call if plain => v,
+                            FrameMode::Init if plain && v.is_none() => frame.locals,
                             _ => {
                                 slow!(instr);
                                 continue;
@@ -921,6 +941,32 @@ impl Vm {
     /// success the loop continues in the frame that handles it; otherwise
     /// the exception is returned to the caller of `run_frames`.
     pub(crate) fn unwind(&mut self, err: PyErr, stop: usize) -> PyResult<()> {
+        if self.heap.fin_count == 0 {
+            return self.unwind_frames(err, stop, None);
+        }
+        // The value stacks cut on the way drop what they held (locals
+        // live on in the traceback, as in CPython).
+        let mut dropped = Vec::new();
+        let r = self.unwind_frames(err, stop, Some(&mut dropped));
+        if !dropped.is_empty() {
+            let mark = self.temp_roots.len();
+            if let Err(e) = &r {
+                self.temp_roots.push(e.0);
+            }
+            self.fin_check(dropped);
+            self.temp_roots.truncate(mark);
+        }
+        r
+    }
+
+    /// [`Vm::unwind`]'s work; with `dropped`, collects the generators
+    /// needing finalisation among the values cut from the stacks.
+    fn unwind_frames(
+        &mut self,
+        err: PyErr,
+        stop: usize,
+        mut dropped: Option<&mut Vec<super::ObjRef>>,
+    ) -> PyResult<()> {
         let mut exc = err.0;
         let mut skip_tb = std::mem::take(&mut self.reraising);
         if !skip_tb {
@@ -943,11 +989,22 @@ impl Vm {
                 let frame = &mut self.fiber.frames[fi];
                 frame.ip = h.handler;
                 let depth = frame.base as usize + code.nslots() + h.depth as usize;
+                if let Some(d) = dropped.as_deref_mut() {
+                    let cut = depth.min(self.fiber.stack.len());
+                    d.extend(self.fin_suspects(&self.fiber.stack[cut..]));
+                }
                 self.fiber.stack.truncate(depth);
                 self.fiber.stack.push(exc);
                 return Ok(());
             }
             let frame = self.fiber.frames.pop().unwrap();
+            if let Some(d) = dropped.as_deref_mut() {
+                let len = self.fiber.stack.len();
+                let cut = (frame.base as usize + code.nslots()).min(len);
+                d.extend(self.fin_suspects(&self.fiber.stack[cut..]));
+                let locals = self.fin_suspects(&self.fiber.stack[frame.ret_sp as usize..cut]);
+                self.heap.fin_deferred.extend(locals);
+            }
             self.fiber.stack.truncate(frame.ret_sp as usize);
             if let Some(g) = frame.generator {
                 exc = self.generator_died(g, exc);
@@ -973,6 +1030,27 @@ impl Vm {
 
     /// Handles `ReturnValue`: pops the frame and delivers the value.
     pub(crate) fn return_from_frame(&mut self, v: Value, stop: usize) -> PyResult<Option<Exit>> {
+        if self.heap.fin_count == 0 {
+            return self.pop_returning_frame(v, stop);
+        }
+        // The frame's locals and stack die with it.
+        let ret_sp = self.fiber.frames.last().map_or(0, |f| f.ret_sp as usize);
+        let dropped = self.fin_suspects(&self.fiber.stack[ret_sp.min(self.fiber.stack.len())..]);
+        let r = self.pop_returning_frame(v, stop);
+        if !dropped.is_empty() {
+            let mark = self.temp_roots.len();
+            self.temp_roots.push(v);
+            if let Err(e) = &r {
+                self.temp_roots.push(e.0);
+            }
+            self.fin_check(dropped);
+            self.temp_roots.truncate(mark);
+        }
+        r
+    }
+
+    /// [`Vm::return_from_frame`]'s work.
+    fn pop_returning_frame(&mut self, v: Value, stop: usize) -> PyResult<Option<Exit>> {
         let frame = self.fiber.frames.pop().unwrap();
         self.fiber.stack.truncate(frame.ret_sp as usize);
         if let Some(g) = frame.generator {

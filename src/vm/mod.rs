@@ -16,6 +16,7 @@ pub mod clock;
 pub mod descr;
 pub mod exceptions;
 pub mod exec;
+pub mod finalize;
 pub mod frame;
 pub mod fuse;
 pub mod gen;
@@ -309,32 +310,39 @@ impl Vm {
     pub fn collect_garbage(&mut self) -> usize {
         // A freed class's slot may be reused by a new class.
         self.class_epoch += 1;
-        let mut roots: Vec<Value> = Vec::with_capacity(1024);
-        {
-            let mut push = |v: Value| roots.push(v);
-            self.fiber.trace(&mut push);
-            for f in &self.parked {
-                f.trace(&mut push);
-            }
-            self.temp_roots.iter().for_each(|&v| push(v));
-            push(Value::Obj(self.builtins));
-            push(Value::Obj(self.modules));
-            self.types.trace(&mut push);
-            self.interned.values().for_each(|&r| push(Value::Obj(r)));
-            self.module_state.values().for_each(|&v| push(v));
-            self.repr_guard.iter().for_each(|&v| push(v));
-            if let Some(rt) = &self.runtime {
-                rt.trace(&mut push);
-            }
-        }
+        let roots = self.gc_roots();
         let freed = self.heap.collect(roots);
         if !self.heap.unawaited.is_empty() {
             self.report_unawaited();
+        }
+        if !self.heap.fin_queue.is_empty() {
+            self.run_finalizers();
         }
         if !self.heap.dying.is_empty() {
             self.finalize_dying();
         }
         freed
+    }
+
+    /// The collector's roots: everything the VM holds directly.
+    pub(crate) fn gc_roots(&self) -> Vec<Value> {
+        let mut roots: Vec<Value> = Vec::with_capacity(1024);
+        let mut push = |v: Value| roots.push(v);
+        self.fiber.trace(&mut push);
+        for f in &self.parked {
+            f.trace(&mut push);
+        }
+        self.temp_roots.iter().for_each(|&v| push(v));
+        push(Value::Obj(self.builtins));
+        push(Value::Obj(self.modules));
+        self.types.trace(&mut push);
+        self.interned.values().for_each(|&r| push(Value::Obj(r)));
+        self.module_state.values().for_each(|&v| push(v));
+        self.repr_guard.iter().for_each(|&v| push(v));
+        if let Some(rt) = &self.runtime {
+            rt.trace(&mut push);
+        }
+        roots
     }
 
     /// Runs the finalize hook on watched objects that became unreachable

@@ -32,6 +32,13 @@ pub const AG_CLOSED: u32 = 2;
 /// `Generator::flags`: the first-iteration hook has run (the event loop
 /// knows this async generator and will finalise it).
 pub const AG_HOOKS_INITED: u32 = 4;
+/// `Generator::flags`: dropping this suspended generator is observable (it
+/// is paused inside a `try`/`with`, delegates to one that is, or is an async
+/// generator its loop finalises): counted in `Heap::fin_count` (see
+/// `vm/finalize.rs`).
+pub const GEN_NEEDS_FIN: u32 = 8;
+/// `Generator::flags`: finalised once already; never again.
+pub const GEN_FINALIZED: u32 = 16;
 
 pub struct Generator {
     pub kind: CodeKind,
