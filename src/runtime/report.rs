@@ -6,7 +6,7 @@
 //! generator first-iteration hook.
 
 use super::future::{self, Callback, FutState};
-use super::task::{self, as_task, TaskObj, Waiter};
+use super::task::{self, as_task, Waiter};
 use super::timers::HandleObj;
 use super::{clock, rt, EventLoop, Ready};
 use crate::bytecode::CodeKind;
@@ -134,10 +134,10 @@ fn coroutine_repr(vm: &mut Vm, t: ObjRef, coro: Value) -> String {
     let Object::Generator(g) = vm.heap.get(c) else {
         return safe_repr(vm, coro);
     };
-    let qual = vm.str_of(g.qualname).to_string();
+    let qual = vm.str_of(vm.generator_names(g).1).to_string();
     let state = g.state;
-    let saved = g.frame.as_ref().map(|fr| (fr.code.code.clone(), fr.ip));
-    let gen_code = g.code.clone();
+    let saved = g.has_saved_frame().then(|| (g.code.code.clone(), g.ip));
+    let gen_code = g.code.code.clone();
     if state == GenState::Finished {
         let line = gen_code.source.line_of(gen_code.span.start);
         let file = &gen_code.source.name;
@@ -166,15 +166,13 @@ fn coroutine_repr(vm: &mut Vm, t: ObjRef, coro: Value) -> String {
 
 /// The code and current line of a started task's root frame.
 fn task_root_frame(vm: &mut Vm, t: ObjRef) -> Option<(std::rc::Rc<crate::bytecode::Code>, usize)> {
-    let running = rt(vm).current_task == Some(t);
-    let fiber = if running {
-        &vm.fiber
+    let (code, ip) = if rt(vm).current_task == Some(t) {
+        let fr = vm.fiber.frames.first()?;
+        (fr.code.code.clone(), fr.ip)
     } else {
-        &vm.native_ref::<TaskObj>(Value::Obj(t))?.fiber
+        task::frame_positions(vm, t).pop()?
     };
-    let fr = fiber.frames.first()?;
-    let code = fr.code.code.clone();
-    let line = code.line_of(fr.ip.saturating_sub(1) as usize);
+    let line = code.line_of(ip.saturating_sub(1) as usize);
     Some((code, line))
 }
 
@@ -380,11 +378,9 @@ fn short_future(vm: &mut Vm, f: ObjRef) -> String {
 /// `file:line in function` for each frame of a suspended task, innermost
 /// first, stopping after the first frame in the user's own code.
 fn waiting_place(vm: &mut Vm, t: ObjRef) -> String {
-    let task = task::task_mut(vm, t);
     let mut parts = Vec::new();
-    for fr in task.fiber.frames.iter().rev() {
-        let code = &fr.code.code;
-        let line = code.line_of(fr.ip.saturating_sub(1) as usize);
+    for (code, ip) in task::frame_positions(vm, t) {
+        let line = code.line_of(ip.saturating_sub(1) as usize);
         let file = code.source.name.to_string();
         parts.push(format!("{file}:{line} in {}", code.name));
         if !file.starts_with("<aspy stdlib") {

@@ -20,6 +20,8 @@ use crate::bytecode::CodeKind;
 use crate::vm::exceptions::ExcKind;
 use crate::vm::frame::{Fiber, FrameMode};
 use crate::vm::interp::Exit;
+use crate::vm::object::generator::PARKED;
+use crate::vm::object::GenState;
 use crate::vm::object::{NativeObject, Object};
 use crate::vm::value::{ObjRef, Value};
 use crate::vm::{PyErr, PyResult, Vm};
@@ -44,8 +46,9 @@ pub struct TaskObj {
     /// The coroutine at the root of the fiber (`coro`, or a wrapper
     /// coroutine awaiting it when it is another kind of awaitable).
     pub root: ObjRef,
-    /// The task's frames while it is not running.
-    pub fiber: Fiber,
+    /// The task's frames while it is parked with more than its root
+    /// coroutine's frame (a parked root alone is saved in the coroutine).
+    pub fiber: Option<Box<Fiber>>,
     pub started: bool,
     /// The name (a str), or None for `Task-<number>`.
     pub name: Value,
@@ -70,7 +73,9 @@ impl NativeObject for TaskObj {
         self.core.trace(f);
         f(self.coro);
         f(Value::Obj(self.root));
-        self.fiber.trace(f);
+        if let Some(fiber) = &self.fiber {
+            fiber.trace(f);
+        }
         f(self.name);
         f(self.context);
         if let Waiter::Future(w) = self.waiter {
@@ -161,7 +166,7 @@ pub fn create(vm: &mut Vm, lp: ObjRef, coro: Value, name: Value, ctx: Value) -> 
         core: FutureCore::new(lp),
         coro,
         root,
-        fiber: Fiber::default(),
+        fiber: None,
         started: false,
         name,
         number,
@@ -277,7 +282,7 @@ fn set_task_exception(vm: &mut Vm, t: ObjRef, exc: Value) {
 /// The task is done: leave the pending list, run the callbacks.
 fn finished(vm: &mut Vm, t: ObjRef) {
     let task = task_mut(vm, t);
-    task.fiber = Fiber::default();
+    task.fiber = None;
     // A wrapped native awaitable the task never got to run (cancelled
     // before its first step) was closed with it, not left "never awaited".
     if let Value::Obj(c) = task.coro {
@@ -295,26 +300,44 @@ pub fn is_cancelled_error(vm: &mut Vm, exc: Value) -> bool {
     vm.is_instance(exc, cls)
 }
 
-/// Swaps the task's fiber in, resumes it and swaps it out.
+/// Swaps the task's fiber in (its own, or the spare one for a task parked
+/// at its root), resumes it and swaps it out. A task that suspends with
+/// only its root frame saves that frame in the root coroutine and gives
+/// the buffers back as the spare fiber, so a parked task keeps no fiber.
 fn run_fiber(vm: &mut Vm, t: ObjRef, exc: Option<Value>) -> PyResult<Exit> {
     let task = task_mut(vm, t);
-    let fiber = std::mem::take(&mut task.fiber);
+    let mut own = task.fiber.take();
     let started = std::mem::replace(&mut task.started, true);
     let root = task.root;
+    let fiber = match &mut own {
+        Some(b) => std::mem::take(&mut **b),
+        None => std::mem::take(&mut rt(vm).spare_fiber),
+    };
     let outer = std::mem::replace(&mut vm.fiber, fiber);
     vm.parked.push(outer);
     vm.native_depth += 1;
     let r = resume(vm, root, started, exc);
+    if matches!(r, Ok(Exit::Suspend(_))) && vm.fiber.frames.len() == 1 {
+        vm.save_top_frame(GenState::Running);
+    }
     vm.native_depth -= 1;
     let outer = vm.parked.pop().expect("parked fiber");
     let fiber = std::mem::replace(&mut vm.fiber, outer);
-    task_mut(vm, t).fiber = fiber;
+    if fiber.frames.is_empty() {
+        rt(vm).spare_fiber = fiber;
+    } else {
+        let mut b = own.unwrap_or_default();
+        *b = fiber;
+        task_mut(vm, t).fiber = Some(b);
+    }
     r
 }
 
 fn resume(vm: &mut Vm, root: ObjRef, started: bool, exc: Option<Value>) -> PyResult<Exit> {
     let resumed = if !started {
         vm.resume_generator(root, Value::None, exc, FrameMode::TaskRoot)
+    } else if vm.fiber.frames.is_empty() {
+        vm.push_generator_frame(root, Value::None, exc, FrameMode::TaskRoot)
     } else if let Some(e) = exc {
         vm.throw_into_top(e)
     } else {
@@ -328,6 +351,26 @@ fn resume(vm: &mut Vm, root: ObjRef, started: bool, exc: Option<Value>) -> PyRes
         vm.unwind(e, 0)?;
     }
     vm.run_frames(0)
+}
+
+/// Where a suspended task is, innermost frame first: the code and the
+/// index of its next instruction.
+pub fn frame_positions(vm: &Vm, t: ObjRef) -> Vec<(std::rc::Rc<crate::bytecode::Code>, u32)> {
+    let Some(task) = vm.native_ref::<TaskObj>(Value::Obj(t)) else {
+        return Vec::new();
+    };
+    if let Some(fiber) = &task.fiber {
+        return fiber
+            .frames
+            .iter()
+            .rev()
+            .map(|f| (f.code.code.clone(), f.ip))
+            .collect();
+    }
+    match vm.heap.get(task.root) {
+        Object::Generator(g) if g.flags & PARKED != 0 => vec![(g.code.code.clone(), g.ip)],
+        _ => Vec::new(),
+    }
 }
 
 /// The task's frames yielded `y`: decide what it waits for.

@@ -287,12 +287,8 @@ impl Vm {
         }
         self.init_cells(fref, &code, args_start);
         if c.is_resumable() {
-            // Room for the frame's whole operand stack: a running generator
-            // never reallocates its saved buffer.
-            let mut stack = Vec::with_capacity(nslots + c.max_stack as usize);
-            stack.extend(self.fiber.stack.drain(args_start..));
+            let gen = self.new_generator(fref, code, args_start);
             self.fiber.stack.truncate(func_pos);
-            let gen = self.new_generator(fref, code, globals, stack);
             return Ok(CallOutcome::Done(gen));
         }
         if self.fiber.frames.len() >= self.config.recursion_limit {

@@ -24,7 +24,7 @@
 use super::exceptions::ExcKind;
 use super::frame::{Frame, FrameMode};
 use super::interp::Exit;
-use super::object::generator::{AG_CLOSED, AG_RUNNING_ASYNC};
+use super::object::generator::{AG_CLOSED, AG_RUNNING_ASYNC, PARKED};
 use super::object::{GenOpKind, GenOpState, GenState, Generator, Object, VmCode};
 use super::value::{ObjRef, Value};
 use super::{PyErr, PyResult, Vm};
@@ -48,21 +48,10 @@ enum AgenAwaiter {
 
 impl Vm {
     /// A new generator, coroutine or async generator for a call of `fref`
-    /// whose bound slots are `stack`.
-    pub(crate) fn new_generator(
-        &mut self,
-        fref: ObjRef,
-        code: Rc<VmCode>,
-        globals: ObjRef,
-        stack: Vec<Value>,
-    ) -> Value {
-        let (name, qualname) = match self.heap.get(fref) {
-            Object::Function(f) => (f.name, f.qualname),
-            _ => (Value::None, Value::None),
-        };
-        let kind = code.code.kind;
-        let gen_code = code.code.clone();
-        let origin = if kind == CodeKind::Coroutine {
+    /// whose bound slots are the fiber's values from `start` (taken off
+    /// the stack).
+    pub(crate) fn new_generator(&mut self, fref: ObjRef, code: Rc<VmCode>, start: usize) -> Value {
+        let origin = if code.code.kind == CodeKind::Coroutine {
             self.unstarted_coroutines += 1;
             self.fiber.frames.last().map(|f| {
                 let ip = f.ip.saturating_sub(1);
@@ -71,27 +60,17 @@ impl Vm {
         } else {
             None
         };
-        self.alloc(Object::Generator(Box::new(Generator {
-            kind,
-            state: GenState::Created,
-            frame: Some(Frame {
-                code,
-                ip: 0,
-                base: 0,
-                ret_sp: 0,
-                globals,
-                locals: Value::None,
-                mode: FrameMode::Call,
-                generator: None,
-            }),
-            stack,
-            handled: Value::None,
-            name,
-            qualname,
-            flags: 0,
-            code: gen_code,
-            origin,
-        })))
+        let gen = Generator::new(fref, code, &self.fiber.stack[start..], origin);
+        self.fiber.stack.truncate(start);
+        self.alloc(Object::Generator(gen))
+    }
+
+    /// A generator's `__name__` and `__qualname__`: its function's.
+    pub fn generator_names(&self, gen: &Generator) -> (Value, Value) {
+        match self.heap.get(gen.func) {
+            Object::Function(f) => (f.name, f.qualname),
+            _ => (Value::None, Value::None),
+        }
     }
 
     /// Pushes a suspended generator's frame onto the current fiber, in
@@ -133,8 +112,8 @@ impl Vm {
                         self.unstarted_coroutines = self.unstarted_coroutines.saturating_sub(1);
                     }
                     gen.state = GenState::Finished;
-                    gen.frame = None;
-                    gen.stack = Vec::new();
+                    gen.clear();
+                    gen.clear_origin();
                     gen.flags &= !AG_RUNNING_ASYNC;
                     return Err(PyErr(exc));
                 }
@@ -150,31 +129,56 @@ impl Vm {
         let was_created = gen.state == GenState::Created;
         if was_created && gen.kind == CodeKind::Coroutine {
             self.unstarted_coroutines = self.unstarted_coroutines.saturating_sub(1);
+            gen.clear_origin();
         }
         gen.state = GenState::Running;
-        let mut frame = gen.frame.take().unwrap();
+        self.push_generator_frame(g, sent, throw, mode)
+    }
+
+    /// Moves generator `g`'s saved frame onto the fiber in `mode` (its
+    /// state already says Running) and delivers `sent` or raises `throw`
+    /// as `resume_generator` describes.
+    pub(crate) fn push_generator_frame(
+        &mut self,
+        g: ObjRef,
+        sent: Value,
+        throw: Option<Value>,
+        mode: FrameMode,
+    ) -> PyResult<()> {
+        let base = self.fiber.stack.len();
+        let Object::Generator(gen) = self.heap.get_mut(g) else {
+            unreachable!()
+        };
+        gen.flags &= !PARKED;
         // While running, the generator keeps the resumer's handled
         // exception and sees it unless it handles one of its own (CPython
         // looks down its stack of exception states).
         let outer = self.fiber.handled;
-        let own = std::mem::replace(&mut gen.handled, outer);
+        let own = gen.handled();
+        gen.set_handled(outer);
         self.fiber.handled = if own.is_none() { outer } else { own };
-        let base = self.fiber.stack.len();
-        frame.base = base as u32;
-        frame.ret_sp = base as u32;
-        frame.mode = mode;
-        frame.generator = Some(g);
-        let at_send = !was_created && frame_at_send(&frame);
-        // Copy the saved values out, keeping the generator's buffer for the
-        // next suspension (no allocation per resume/yield).
-        if base == 0 {
-            // A fresh fiber (a task's first step): the generator's buffer
-            // becomes the fiber's stack.
-            std::mem::swap(&mut self.fiber.stack, &mut gen.stack);
-        } else {
-            self.fiber.stack.extend_from_slice(&gen.stack);
-            gen.stack.clear();
-        }
+        let ip = gen.ip;
+        let was_created = ip == 0;
+        let code = gen.code.clone();
+        let func = gen.func;
+        // The values are copied onto the fiber; the generator keeps its
+        // buffer for the next suspension (no allocation per resume/yield).
+        self.fiber.stack.extend_from_slice(gen.saved());
+        let globals = match self.heap.get(func) {
+            Object::Function(f) => f.globals,
+            _ => unreachable!("a generator's function"),
+        };
+        let at_send = !was_created && at_send(&code, ip);
+        let mut frame = Frame {
+            code,
+            ip,
+            base: base as u32,
+            ret_sp: base as u32,
+            globals,
+            locals: Value::None,
+            mode,
+            generator: Some(g),
+        };
         if throw.is_none() && at_send {
             // The `Send` runs again with the value sent.
             frame.ip -= 1;
@@ -413,7 +417,7 @@ impl Vm {
         false
     }
 
-    pub(crate) fn clear_agen_flag(&mut self, g: ObjRef, flag: u32) {
+    pub(crate) fn clear_agen_flag(&mut self, g: ObjRef, flag: u8) {
         if let Object::Generator(gen) = self.heap.get_mut(g) {
             gen.flags &= !flag;
         }
@@ -421,6 +425,12 @@ impl Vm {
 
     /// Moves the top frame (a generator's) back into its generator object.
     pub(crate) fn suspend_top_frame(&mut self) {
+        self.save_top_frame(GenState::Suspended);
+    }
+
+    /// Pops the top frame into its generator object, which takes `state`
+    /// (Running with `PARKED` for a parked task's root).
+    pub(crate) fn save_top_frame(&mut self, state: GenState) {
         let frame = self.fiber.frames.pop().unwrap();
         let base = frame.base as usize;
         let Some(g) = frame.generator else {
@@ -429,17 +439,18 @@ impl Vm {
         };
         let current = self.fiber.handled;
         if let Object::Generator(gen) = self.heap.get_mut(g) {
-            gen.state = GenState::Suspended;
-            gen.stack.clear();
-            gen.stack.extend_from_slice(&self.fiber.stack[base..]);
+            gen.state = state;
+            if state == GenState::Running {
+                gen.flags |= PARKED;
+            }
+            gen.save(frame.ip, &self.fiber.stack[base..]);
             self.fiber.stack.truncate(base);
-            gen.frame = Some(frame);
-            let outer = gen.handled;
-            gen.handled = if current.is(outer) {
+            let outer = gen.handled();
+            gen.set_handled(if current.is(outer) {
                 Value::None
             } else {
                 current
-            };
+            });
             self.fiber.handled = outer;
         }
     }
@@ -448,10 +459,10 @@ impl Vm {
     pub(crate) fn generator_finished(&mut self, g: ObjRef) {
         if let Object::Generator(gen) = self.heap.get_mut(g) {
             gen.state = GenState::Finished;
-            gen.frame = None;
-            gen.stack = Vec::new();
+            gen.clear();
             gen.flags &= !AG_RUNNING_ASYNC;
-            self.fiber.handled = std::mem::replace(&mut gen.handled, Value::None);
+            self.fiber.handled = gen.handled();
+            gen.set_handled(Value::None);
         }
     }
 
@@ -690,8 +701,7 @@ impl Vm {
             // Throwing into an unstarted generator finishes it at once.
             if let Object::Generator(gen) = self.heap.get_mut(g) {
                 gen.state = GenState::Finished;
-                gen.frame = None;
-                gen.stack = Vec::new();
+                gen.clear();
                 if closing {
                     gen.flags |= AG_CLOSED;
                 }
@@ -713,7 +723,7 @@ impl Vm {
         Ok(AgenStart::Resume(Value::None, Some(exc)))
     }
 
-    pub(crate) fn set_agen_flag(&mut self, g: ObjRef, flag: u32) {
+    pub(crate) fn set_agen_flag(&mut self, g: ObjRef, flag: u8) {
         if let Object::Generator(gen) = self.heap.get_mut(g) {
             gen.flags |= flag;
         }
@@ -747,11 +757,12 @@ pub(crate) enum AgenStart {
 
 /// Is this (suspended) frame paused at a `Send`?
 fn frame_at_send(frame: &Frame) -> bool {
-    frame.ip > 0
-        && matches!(
-            frame.code.code.instrs[frame.ip as usize - 1],
-            Instr::Send(_)
-        )
+    at_send(&frame.code, frame.ip)
+}
+
+/// Is a frame of `code` whose next instruction is `ip` paused at a `Send`?
+pub fn at_send(code: &VmCode, ip: u32) -> bool {
+    ip > 0 && matches!(code.code.instrs[ip as usize - 1], Instr::Send(_))
 }
 
 /// "generator", "coroutine" or "async generator", for messages.

@@ -299,8 +299,8 @@ fn unawaited(obj: &Object) -> Option<Unawaited> {
                 return None;
             }
             Some(Unawaited {
-                qualname: g.code.qualname.clone(),
-                origin: g.origin.clone(),
+                qualname: g.code.code.qualname.clone(),
+                origin: g.origin(),
             })
         }
         Object::Native(n) => n.unawaited(),

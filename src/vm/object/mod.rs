@@ -59,7 +59,7 @@ pub enum Object {
     Module(Box<Module>),
     /// A closure cell; `Value::Unbound` when empty.
     Cell(Value),
-    Generator(Box<Generator>),
+    Generator(Generator),
     /// An awaitable driving an async generator, or a coroutine's `__await__`.
     GenOp(Box<GenOp>),
     Iter(Box<Iter>),
