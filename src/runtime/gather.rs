@@ -85,9 +85,14 @@ pub fn gather(vm: &mut Vm, args: &[Value], return_exceptions: bool) -> PyResult<
         future::set_result(vm, o, empty)?;
         return Ok(outer);
     }
-    let mut seen: FxHashMap<ObjRef, ObjRef> = FxHashMap::default();
+    // CPython's `arg_to_fut`, sized once.
+    let mut seen: FxHashMap<ObjRef, ObjRef> =
+        FxHashMap::with_capacity_and_hasher(args.len(), Default::default());
     let mut outer: Option<ObjRef> = None;
     let mark = vm.temp_roots.len();
+    // The futures made so far are rooted as the children of `outer`, which
+    // is rooted from its creation on (there is no safe point between the
+    // first `ensure_future` and it).
     let r = (|| -> PyResult<ObjRef> {
         for &arg in args {
             if let Some(&fut) = arg.as_obj().and_then(|a| seen.get(&a)) {
@@ -96,7 +101,6 @@ pub fn gather(vm: &mut Vm, args: &[Value], return_exceptions: bool) -> PyResult<
             }
             let lp = outer.map(|o| future::expect(vm, o).event_loop);
             let fut = ensure_future(vm, arg, lp)?;
-            vm.temp_roots.push(Value::Obj(fut));
             let o = match outer {
                 Some(o) => o,
                 None => {

@@ -26,6 +26,7 @@ pub mod report;
 pub mod sync;
 pub mod task;
 pub mod timers;
+pub mod wait_op;
 
 use crate::vm::exceptions::ExcKind;
 use crate::vm::frame::Fiber;

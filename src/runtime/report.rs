@@ -118,9 +118,18 @@ pub fn future_repr(vm: &mut Vm, f: ObjRef) -> String {
         }
         let tname = task::name(vm, f);
         info.insert(1, format!("name={}", safe_repr(vm, tname)));
-        info.insert(2, format!("coro=<{}>", coroutine_repr(vm, f, coro)));
-        if let Waiter::Future(w) = waiter {
-            info.insert(3, format!("wait_for={}", future_repr(vm, w)));
+        info.insert(
+            2,
+            format!("coro=<{}>", coroutine_repr(vm, f, Value::Obj(coro))),
+        );
+        match waiter {
+            Waiter::Future(w) => info.insert(3, format!("wait_for={}", future_repr(vm, w))),
+            // The waiter future the task stands in for, as CPython shows it.
+            Waiter::Inline => info.insert(
+                3,
+                "wait_for=<Future pending cb=[Task.task_wakeup()]>".into(),
+            ),
+            _ => {}
         }
     }
     format!("<{name} {}>", info.join(" "))
@@ -338,8 +347,10 @@ pub fn deadlock(vm: &mut Vm, lp: ObjRef, main: Option<ObjRef>) -> PyErr {
         let name = vm.str_of(name).to_string();
         let is_main = main == Some(t);
         let place = waiting_place(vm, t);
-        let waits_for = match task::task_mut(vm, t).waiter {
+        let task = task::task_mut(vm, t);
+        let waits_for = match task.waiter {
             Waiter::Future(f) => format!(" on {}", short_future(vm, f)),
+            Waiter::Inline => format!(" on {}()", task.op.kind.qualname()),
             _ => String::new(),
         };
         lines.push(format!(
@@ -364,7 +375,7 @@ pub fn deadlock(vm: &mut Vm, lp: ObjRef, main: Option<ObjRef>) -> PyErr {
 }
 
 fn short_future(vm: &mut Vm, f: ObjRef) -> String {
-    if let Some(op) = vm.native_ref::<super::sync::WaitOp>(Value::Obj(f)) {
+    if let Some(op) = vm.native_ref::<super::wait_op::WaitOp>(Value::Obj(f)) {
         return format!("{}()", op.qualname());
     }
     if as_task(vm, Value::Obj(f)).is_some() {

@@ -70,11 +70,26 @@ impl Vm {
         // Keep the parts rooted while we spread them onto the stack.
         self.temp_roots.push(args);
         self.temp_roots.push(kwargs);
-        let pos = self.seq_items(args).map(|s| s.to_vec());
-        let pos = match pos {
-            Some(p) => p,
+        // A tuple or list is copied straight onto the stack.
+        let items: Option<&[Value]> = match args {
+            Value::Obj(r) => match self.heap.get(r) {
+                Object::Tuple(t) => Some(t),
+                Object::List(l) => Some(l),
+                _ => None,
+            },
+            _ => None,
+        };
+        let nargs = match items {
+            Some(items) => {
+                self.fiber.stack.extend_from_slice(items);
+                items.len()
+            }
             None => match self.collect_iterable(args) {
-                Ok(p) => p,
+                Ok(p) => {
+                    let n = p.len();
+                    self.fiber.stack.extend(p);
+                    n
+                }
                 Err(e) => {
                     let callee = self.fiber.stack[func_pos];
                     let e = self.star_error(e, args, Some(callee));
@@ -83,8 +98,6 @@ impl Vm {
                 }
             },
         };
-        let nargs = pos.len();
-        self.fiber.stack.extend(pos);
         let mut kwnames = None;
         if let Value::Obj(r) = kwargs {
             let entries: Vec<(Value, Value)> = match self.heap.get(r) {
@@ -159,9 +172,13 @@ impl Vm {
                 buf[0] = receiver;
                 buf[skip..skip + nargs]
                     .copy_from_slice(&self.fiber.stack[args_start..args_start + nargs]);
-                let v = self.run_native(f, self_method, &buf[..skip + nargs], &[])?;
+                if !native {
+                    self.awaited_call = self.next_instr_awaits();
+                }
+                let v = self.run_native(f, self_method, &buf[..skip + nargs], &[]);
+                self.awaited_call = false;
                 self.fiber.stack.truncate(func_pos);
-                Ok(CallOutcome::Done(v))
+                Ok(CallOutcome::Done(v?))
             }
             Object::Builtin(b) => {
                 let (f, receiver, self_method) = (b.func, b.receiver, b.self_method);
@@ -226,6 +243,17 @@ impl Vm {
         let r = f(self, args, kw);
         self.builtin_self = saved;
         r
+    }
+
+    /// Is the instruction after the running call a `GetAwaitable` (the
+    /// call is the operand of an `await`)?
+    fn next_instr_awaits(&self) -> bool {
+        self.fiber.frames.last().is_some_and(|f| {
+            matches!(
+                f.code.instrs.get(f.ip as usize),
+                Some(crate::bytecode::Instr::GetAwaitable)
+            )
+        })
     }
 
     /// Copies positional arguments into `out` and returns keyword pairs.

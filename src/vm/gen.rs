@@ -257,6 +257,19 @@ impl Vm {
         }
     }
 
+    /// Would a yield from the top frame's `Send` reach a task (every frame
+    /// from the top down awaits the next, down to a `TaskRoot`)?
+    pub fn awaits_reach_task(&self) -> bool {
+        for f in self.fiber.frames.iter().rev() {
+            match f.mode {
+                FrameMode::Delegate => continue,
+                FrameMode::TaskRoot => return true,
+                _ => return false,
+            }
+        }
+        false
+    }
+
     /// The error for resuming a generator whose frame is already on a fiber.
     fn already_running(&mut self, g: ObjRef, mode: FrameMode) -> PyErr {
         let kind = match self.heap.get(g) {

@@ -1,7 +1,8 @@
 //! The heap: an arena of objects and a precise mark-and-sweep collector.
 //!
 //! Every heap object lives in one slot of `slots`; an [`ObjRef`] is a slot
-//! index. Freed slots go on a free list and are reused. There are no object
+//! index. Freed slots go on a free list and are reused. The slot array
+//! grows without copying (see `slot_vec.rs`). There are no object
 //! headers: the mark bits live in a separate bit vector, so an object costs
 //! only its slot.
 //!
@@ -14,6 +15,7 @@
 //! does not call back into aspy code needs no rooting.
 
 use super::object::{AttrMap, Object};
+use super::slot_vec::SlotVec;
 use super::value::{ObjRef, Value};
 use rustc_hash::FxHashMap;
 
@@ -28,7 +30,7 @@ pub struct SubclassExt {
 
 /// The object arena and collector state.
 pub struct Heap {
-    slots: Vec<Option<Object>>,
+    slots: SlotVec<Option<Object>>,
     free: Vec<u32>,
     marks: Vec<u64>,
     live: usize,
@@ -55,6 +57,9 @@ pub struct Heap {
     /// cycle and moves it to `dying`, for the VM's finalize hook.
     pub watched: Vec<ObjRef>,
     pub dying: Vec<ObjRef>,
+    /// The collector's work lists, kept between collections.
+    mark_stack: Vec<ObjRef>,
+    children: Vec<ObjRef>,
 }
 
 /// A coroutine collected before it was ever awaited.
@@ -74,7 +79,7 @@ impl Default for Heap {
 impl Heap {
     pub fn new() -> Heap {
         Heap {
-            slots: Vec::new(),
+            slots: SlotVec::new(),
             free: Vec::new(),
             marks: Vec::new(),
             live: 0,
@@ -89,6 +94,8 @@ impl Heap {
             unawaited: Vec::new(),
             watched: Vec::new(),
             dying: Vec::new(),
+            mark_stack: Vec::new(),
+            children: Vec::new(),
         }
     }
 
@@ -186,19 +193,25 @@ impl Heap {
         self.allocated_since_gc >= self.threshold || self.stress
     }
 
-    /// Marks everything reachable from `roots`, then frees the rest.
-    /// Returns the number of objects freed.
-    pub fn collect(&mut self, roots: impl IntoIterator<Item = Value>) -> usize {
+    /// Marks everything reachable from the roots `roots` reports (through
+    /// the function it is given), then frees the rest. Returns the number
+    /// of objects freed.
+    pub fn collect(&mut self, roots: impl FnOnce(&mut dyn FnMut(Value))) -> usize {
         self.marks.clear();
         self.marks.resize(self.slots.len().div_ceil(64), 0);
-        let mut stack: Vec<ObjRef> = Vec::new();
-        for v in roots {
+        // The mark stack and the children buffer keep their capacity from
+        // one collection to the next: a big heap would otherwise allocate
+        // and free megabytes per collection.
+        let mut stack = std::mem::take(&mut self.mark_stack);
+        let marks = &mut self.marks;
+        roots(&mut |v| {
             if let Value::Obj(r) = v {
-                self.mark_push(r, &mut stack);
+                mark(marks, r, &mut stack);
             }
-        }
+        });
         self.drain(&mut stack);
         self.resurrect_watched(&mut stack);
+        self.mark_stack = stack;
         self.sweep()
     }
 
@@ -219,27 +232,14 @@ impl Heap {
             }
         }
         self.watched = kept;
-        let dying = std::mem::take(&mut self.dying);
-        for &r in &dying {
-            self.mark_push(r, stack);
+        for &r in &self.dying {
+            mark(&mut self.marks, r, stack);
         }
-        self.dying = dying;
         self.drain(stack);
     }
 
-    /// Marks `r` and schedules its children; used while tracing.
-    #[inline]
-    fn mark_push(&mut self, r: ObjRef, stack: &mut Vec<ObjRef>) {
-        let i = r.0 as usize;
-        let (word, bit) = (i / 64, 1u64 << (i % 64));
-        if self.marks[word] & bit == 0 {
-            self.marks[word] |= bit;
-            stack.push(r);
-        }
-    }
-
     fn drain(&mut self, stack: &mut Vec<ObjRef>) {
-        let mut children: Vec<ObjRef> = Vec::new();
+        let mut children = std::mem::take(&mut self.children);
         while let Some(r) = stack.pop() {
             if let Some(Some(obj)) = self.slots.get(r.0 as usize) {
                 obj.trace(&mut |v| {
@@ -257,9 +257,10 @@ impl Heap {
                 });
             }
             for c in children.drain(..) {
-                self.mark_push(c, stack);
+                mark(&mut self.marks, c, stack);
             }
         }
+        self.children = children;
     }
 
     fn sweep(&mut self) -> usize {
@@ -315,6 +316,17 @@ impl Heap {
             .iter()
             .filter_map(|s| s.as_ref().and_then(unawaited))
             .collect()
+    }
+}
+
+/// Marks `r` and schedules its children; used while tracing.
+#[inline]
+fn mark(marks: &mut [u64], r: ObjRef, stack: &mut Vec<ObjRef>) {
+    let i = r.0 as usize;
+    let (word, bit) = (i / 64, 1u64 << (i % 64));
+    if marks[word] & bit == 0 {
+        marks[word] |= bit;
+        stack.push(r);
     }
 }
 

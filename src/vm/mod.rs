@@ -24,6 +24,7 @@ pub mod interp;
 pub mod load;
 pub mod object;
 pub mod ops;
+pub mod slot_vec;
 pub mod subclass;
 pub mod suggestions;
 pub mod traceback;
@@ -123,6 +124,12 @@ pub struct Vm {
     /// Installed by the asyncio runtime: one `await` step on a native
     /// awaitable (Future, Task, sleep). None if the object is not one.
     pub await_hook: Option<AwaitHook>,
+    /// Set while a built-in function runs as the operand of an `await`
+    /// (`await q.get()`: its result goes straight to `GetAwaitable`, or it
+    /// is an `async with` manager's `__aenter__`). A native awaitable
+    /// factory may then run its operation inline in the awaiting task
+    /// (`runtime/wait_op.rs`); it must take the flag before anything else.
+    pub awaited_call: bool,
     /// Installed by the asyncio runtime: called the first time an async
     /// generator is iterated, so the running loop can finalise it.
     pub agen_firstiter_hook: Option<fn(&mut Vm, ObjRef)>,
@@ -197,6 +204,7 @@ impl Vm {
             object_str: Value::None,
             exc_init: Value::None,
             await_hook: None,
+            awaited_call: false,
             agen_firstiter_hook: None,
             finalize_hook: None,
             unstarted_coroutines: 0,
@@ -303,25 +311,22 @@ impl Vm {
     pub fn collect_garbage(&mut self) -> usize {
         // A freed class's slot may be reused by a new class.
         self.class_epoch += 1;
-        let mut roots: Vec<Value> = Vec::with_capacity(1024);
-        {
-            let mut push = |v: Value| roots.push(v);
-            self.fiber.trace(&mut push);
+        let freed = self.heap.collect(|push| {
+            self.fiber.trace(push);
             for f in &self.parked {
-                f.trace(&mut push);
+                f.trace(push);
             }
             self.temp_roots.iter().for_each(|&v| push(v));
             push(Value::Obj(self.builtins));
             push(Value::Obj(self.modules));
-            self.types.trace(&mut push);
+            self.types.trace(push);
             self.interned.values().for_each(|&r| push(Value::Obj(r)));
             self.module_state.values().for_each(|&v| push(v));
             self.repr_guard.iter().for_each(|&v| push(v));
             if let Some(rt) = &self.runtime {
-                rt.trace(&mut push);
+                rt.trace(push);
             }
-        }
-        let freed = self.heap.collect(roots);
+        });
         if !self.heap.unawaited.is_empty() {
             self.report_unawaited();
         }

@@ -10,7 +10,7 @@
 
 use crate::bytecode::{Code, CodeKind};
 use crate::vm::object::VmCode;
-use crate::vm::value::{ObjRef, Value};
+use crate::vm::value::{ObjRef, OptRef, Value};
 use std::rc::Rc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,9 +38,6 @@ pub const AG_HOOKS_INITED: u8 = 4;
 /// `runtime/task.rs`).
 pub const PARKED: u8 = 8;
 
-/// `Generator::handled` when no exception is being handled.
-const NO_EXCEPTION: u32 = u32::MAX;
-
 /// A generator, coroutine or async generator.
 ///
 /// Stored inline in its heap slot (56 bytes), so creating one allocates
@@ -58,9 +55,8 @@ pub struct Generator {
     /// The function that made it: its globals run the frame and its
     /// `__name__`/`__qualname__` are the generator's.
     pub func: ObjRef,
-    /// The saved "exception being handled" (an exception object), or
-    /// `NO_EXCEPTION`.
-    handled: u32,
+    /// The saved "exception being handled" (an exception object).
+    handled: OptRef,
     /// For an unstarted coroutine: the instruction of `origin` that
     /// created it.
     origin_ip: u32,
@@ -98,7 +94,7 @@ impl Generator {
             ip: 0,
             sp: slots.len() as u32,
             func,
-            handled: NO_EXCEPTION,
+            handled: OptRef::NONE,
             origin_ip,
             code,
             values,
@@ -143,20 +139,13 @@ impl Generator {
     /// The saved "exception being handled" (None if none).
     #[inline]
     pub fn handled(&self) -> Value {
-        if self.handled == NO_EXCEPTION {
-            Value::None
-        } else {
-            Value::Obj(ObjRef(self.handled))
-        }
+        self.handled.value()
     }
 
     /// Sets the saved "exception being handled" (None or an exception).
     #[inline]
     pub fn set_handled(&mut self, v: Value) {
-        self.handled = match v {
-            Value::Obj(r) => r.0,
-            _ => NO_EXCEPTION,
-        };
+        self.handled = OptRef::from_value(v);
     }
 
     /// Where an unstarted coroutine was created.
