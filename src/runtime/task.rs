@@ -373,7 +373,7 @@ fn run_fiber(vm: &mut Vm, t: ObjRef, exc: Option<Value>) -> PyResult<Exit> {
     vm.native_depth += 1;
     let r = resume(vm, root, started, exc);
     if matches!(r, Ok(Exit::Suspend(_))) && vm.fiber.frames.len() == 1 {
-        vm.save_top_frame(GenState::Running);
+        vm.save_top_frame(GenState::Running, 0);
     }
     vm.native_depth -= 1;
     let outer = vm.parked.pop().expect("parked fiber");

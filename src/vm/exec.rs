@@ -629,6 +629,17 @@ impl Vm {
                 let v = top!();
                 let aw = tri!(self.get_anext(v));
                 push!(aw);
+                // `async for` continues with `LoadNone; Send`: run them now
+                // rather than dispatching each.
+                if let Some([Instr::LoadNone, Instr::Send(_)]) = vcode.instrs.get(*ip..*ip + 2) {
+                    *ip += 2;
+                    save_ip!();
+                    push!(Value::None);
+                    return Ok(match tri!(self.send_instr()) {
+                        Some(exit) => Flow::Exit(exit),
+                        None => Flow::Frames,
+                    });
+                }
             }
             Instr::EndAsyncFor => {
                 let exc = pop!();

@@ -24,7 +24,7 @@
 use super::exceptions::ExcKind;
 use super::frame::{Frame, FrameMode};
 use super::interp::Exit;
-use super::object::generator::{AG_CLOSED, AG_RUNNING_ASYNC, PARKED};
+use super::object::generator::{AG_CLOSED, AG_HOOKS_INITED, AG_RUNNING_ASYNC, PARKED};
 use super::object::{GenOpKind, GenOpState, GenState, Generator, Object, VmCode};
 use super::value::{ObjRef, Value};
 use super::{PyErr, PyResult, Vm};
@@ -169,25 +169,21 @@ impl Vm {
             _ => unreachable!("a generator's function"),
         };
         let at_send = !was_created && at_send(&code, ip);
-        let mut frame = Frame {
-            code,
-            ip,
-            base: base as u32,
-            ret_sp: base as u32,
-            globals,
-            locals: Value::None,
-            mode,
-            generator: Some(g),
-        };
-        if throw.is_none() && at_send {
-            // The `Send` runs again with the value sent.
-            frame.ip -= 1;
-        }
         if self.fiber.frames.capacity() == 0 {
             // Most tasks never await deeper than a frame or two.
             self.fiber.frames.reserve_exact(1);
         }
-        self.fiber.frames.push(frame);
+        // Written in place (a `Frame` built and copied in would stall).
+        self.fiber
+            .push_call_frame(code, base as u32, base as u32, globals, mode, Value::None);
+        let frame = self.fiber.frames.last_mut().unwrap();
+        frame.generator = Some(g);
+        // At a `Send`, the `Send` runs again with the value sent.
+        frame.ip = if throw.is_none() && at_send {
+            ip - 1
+        } else {
+            ip
+        };
         if self.fiber.frames.len() > self.config.recursion_limit {
             return Err(self.new_error(ExcKind::RecursionError, "maximum recursion depth exceeded"));
         }
@@ -195,7 +191,15 @@ impl Vm {
             Some(exc) if at_send => self.throw_into_delegate(exc),
             Some(exc) => Err(PyErr(exc)),
             None => {
-                if !was_created {
+                if was_created {
+                    return Ok(());
+                }
+                let frame = self.fiber.frames.last_mut().unwrap();
+                if !at_send && matches!(frame.code.instrs.get(ip as usize), Some(Instr::Pop)) {
+                    // `yield x` as a statement: the sent value is dropped
+                    // at once, so skip pushing it and the `Pop`.
+                    frame.ip += 1;
+                } else {
                     self.fiber.stack.push(sent);
                 }
                 Ok(())
@@ -355,16 +359,13 @@ impl Vm {
     /// awaitable that resumed it.
     fn agen_value_yield(&mut self, g: ObjRef, v: Value) -> PyResult<Option<Exit>> {
         let mode = self.fiber.frames.last().unwrap().mode;
-        self.suspend_top_frame();
-        if let Object::Generator(gen) = self.heap.get_mut(g) {
-            gen.flags &= !AG_RUNNING_ASYNC;
-        }
+        self.save_top_frame(GenState::Suspended, AG_RUNNING_ASYNC);
         if mode != FrameMode::Delegate {
             // Driven from Rust (`gen_op_resume`): it sees the generator
             // suspended and takes `v` as the awaitable's result.
             return Ok(Some(Exit::Return(v)));
         }
-        match self.close_awaiter() {
+        match self.close_awaiter(g) {
             AgenAwaiter::Close => Err(self.new_error(
                 ExcKind::RuntimeError,
                 "async generator ignored GeneratorExit",
@@ -377,10 +378,15 @@ impl Vm {
     }
 
     /// The frame awaiting an async generator (the top frame, at a `Send`):
-    /// marks its awaitable done and says what kind it was.
-    fn close_awaiter(&mut self) -> AgenAwaiter {
+    /// marks its awaitable done and says what kind it was (`g` is the
+    /// async generator).
+    fn close_awaiter(&mut self, g: ObjRef) -> AgenAwaiter {
         let sub = *self.fiber.stack.last().unwrap();
         if let Value::Obj(r) = sub {
+            if r == g {
+                // `async for` awaits the generator itself: nothing to close.
+                return AgenAwaiter::Next;
+            }
             if let Object::GenOp(op) = self.heap.get_mut(r) {
                 op.state = GenOpState::Closed;
                 if matches!(op.kind, GenOpKind::AClose) {
@@ -398,7 +404,7 @@ impl Vm {
     pub(crate) fn delegate_returned(&mut self, g: Option<ObjRef>, v: Value) -> PyResult<()> {
         if let Some(g) = g {
             if self.is_async_generator(g) {
-                return match self.close_awaiter() {
+                return match self.close_awaiter(g) {
                     AgenAwaiter::Close => {
                         self.finish_send(Value::None);
                         Ok(())
@@ -419,7 +425,7 @@ impl Vm {
         if !self.is_async_generator(g) {
             return false;
         }
-        let closing = self.close_awaiter() == AgenAwaiter::Close;
+        let closing = self.close_awaiter(g) == AgenAwaiter::Close;
         if closing
             && (self.exc_matches(exc, ExcKind::GeneratorExit)
                 || self.exc_matches(exc, ExcKind::StopAsyncIteration))
@@ -438,25 +444,30 @@ impl Vm {
 
     /// Moves the top frame (a generator's) back into its generator object.
     pub(crate) fn suspend_top_frame(&mut self) {
-        self.save_top_frame(GenState::Suspended);
+        self.save_top_frame(GenState::Suspended, 0);
     }
 
     /// Pops the top frame into its generator object, which takes `state`
-    /// (Running with `PARKED` for a parked task's root).
-    pub(crate) fn save_top_frame(&mut self, state: GenState) {
-        let frame = self.fiber.frames.pop().unwrap();
-        let base = frame.base as usize;
-        let Some(g) = frame.generator else {
+    /// (Running with `PARKED` for a parked task's root) and loses the
+    /// `clear` flags.
+    pub(crate) fn save_top_frame(&mut self, state: GenState, clear: u8) {
+        // Field by field: moving the whole frame out would read it back in
+        // wide chunks right after its fields were stored (a stall).
+        let frame = self.fiber.frames.last().unwrap();
+        let (base, ip, generator) = (frame.base as usize, frame.ip, frame.generator);
+        self.fiber.frames.truncate(self.fiber.frames.len() - 1);
+        let Some(g) = generator else {
             self.fiber.stack.truncate(base);
             return;
         };
         let current = self.fiber.handled;
         if let Object::Generator(gen) = self.heap.get_mut(g) {
             gen.state = state;
+            gen.flags &= !clear;
             if state == GenState::Running {
                 gen.flags |= PARKED;
             }
-            gen.save(frame.ip, &self.fiber.stack[base..]);
+            gen.save(ip, &self.fiber.stack[base..]);
             self.fiber.stack.truncate(base);
             let outer = gen.handled();
             gen.set_handled(if current.is(outer) {
@@ -597,6 +608,14 @@ impl Vm {
         let Object::Generator(gen) = self.heap.get_mut(g) else {
             unreachable!()
         };
+        if gen.state == GenState::Suspended
+            && gen.flags & (AG_RUNNING_ASYNC | AG_HOOKS_INITED) == AG_HOOKS_INITED
+        {
+            // The usual step of `async for`: straight to the frame.
+            gen.flags |= AG_RUNNING_ASYNC;
+            gen.state = GenState::Running;
+            return self.push_generator_frame(g, value, None, FrameMode::Delegate);
+        }
         if gen.state == GenState::Finished {
             return Err(self.new_exc_no_args(ExcKind::StopAsyncIteration));
         }
@@ -607,7 +626,7 @@ impl Vm {
                 return Err(self.already_running(g, FrameMode::Delegate));
             }
             gen.flags |= AG_RUNNING_ASYNC;
-            if gen.flags & super::object::generator::AG_HOOKS_INITED == 0 {
+            if gen.flags & AG_HOOKS_INITED == 0 {
                 self.agen_first_iteration(g);
             }
         }
@@ -775,7 +794,7 @@ fn frame_at_send(frame: &Frame) -> bool {
 
 /// Is a frame of `code` whose next instruction is `ip` paused at a `Send`?
 pub fn at_send(code: &VmCode, ip: u32) -> bool {
-    ip > 0 && matches!(code.code.instrs[ip as usize - 1], Instr::Send(_))
+    ip > 0 && matches!(code.instrs[ip as usize - 1], Instr::Send(_))
 }
 
 /// "generator", "coroutine" or "async generator", for messages.
