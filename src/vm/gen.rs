@@ -23,7 +23,7 @@
 
 use super::exceptions::ExcKind;
 use super::frame::{Frame, FrameMode};
-use super::interp::Exit;
+use super::interp::{Exit, Flow};
 use super::object::generator::{AG_CLOSED, AG_HOOKS_INITED, AG_RUNNING_ASYNC, PARKED};
 use super::object::{GenOpKind, GenOpState, GenState, Generator, Object, VmCode};
 use super::value::{ObjRef, Value};
@@ -259,6 +259,70 @@ impl Vm {
         } else {
             Err(PyErr(exc))
         }
+    }
+
+    /// `YieldValue`, `Send` and `GetANext` (with the `LoadNone; Send` of
+    /// `async for` after it), straight from the dispatch loop: the stack
+    /// is synced, `ip` is the index after `instr` in the frame at `fi`.
+    #[inline(never)]
+    pub(crate) fn exec_gen(
+        &mut self,
+        instr: Instr,
+        fi: usize,
+        ip: &mut usize,
+        stop: usize,
+        vcode: &VmCode,
+    ) -> PyResult<Flow> {
+        self.fiber.frames[fi].ip = *ip as u32;
+        match instr {
+            Instr::YieldValue => {
+                let v = self.fiber.stack.pop().unwrap_or(Value::None);
+                match self.yield_from_frame(v, true) {
+                    Ok(Some(exit)) => Ok(Flow::Exit(exit)),
+                    Ok(None) => Ok(Flow::Frames),
+                    // Raised in the frame now on top (the one awaiting an
+                    // async generator's aclose).
+                    Err(e) => Ok(match self.unwind(e, stop) {
+                        Ok(()) => Flow::Frames,
+                        Err(e) => Flow::Fail(e),
+                    }),
+                }
+            }
+            Instr::Send(_) => self.send_flow(),
+            _ => {
+                let v = *self.fiber.stack.last().unwrap();
+                // `async for` continues with `LoadNone; Send`: run them now
+                // rather than dispatching each.
+                let fused = matches!(
+                    vcode.instrs.get(*ip..*ip + 2),
+                    Some([Instr::LoadNone, Instr::Send(_)])
+                );
+                if fused && self.async_for_ready(v) {
+                    *ip += 2;
+                    self.fiber.frames[fi].ip = *ip as u32;
+                    self.fiber.stack.push(v);
+                    self.async_for_step(v)?;
+                    return Ok(Flow::Frames);
+                }
+                let aw = self.get_anext(v)?;
+                self.fiber.stack.push(aw);
+                if !fused {
+                    return Ok(Flow::Next);
+                }
+                *ip += 2;
+                self.fiber.frames[fi].ip = *ip as u32;
+                self.fiber.stack.push(Value::None);
+                self.send_flow()
+            }
+        }
+    }
+
+    /// `Send` as a flow of the dispatch loop.
+    fn send_flow(&mut self) -> PyResult<Flow> {
+        Ok(match self.send_instr()? {
+            Some(exit) => Flow::Exit(exit),
+            None => Flow::Frames,
+        })
     }
 
     /// Would a yield from the top frame's `Send` reach a task (every frame
@@ -631,6 +695,31 @@ impl Vm {
             }
         }
         self.resume_generator(g, value, None, FrameMode::Delegate)
+    }
+
+    /// Is `v` an async generator (not a subclass instance) ready for the
+    /// usual step of `async for`: suspended, its hooks run, no step in
+    /// progress?
+    #[inline]
+    pub(crate) fn async_for_ready(&self, v: Value) -> bool {
+        let Value::Obj(r) = v else { return false };
+        matches!(self.heap.get(r), Object::Generator(gen)
+            if gen.kind == CodeKind::AsyncGenerator
+                && gen.state == GenState::Suspended
+                && gen.flags & (AG_RUNNING_ASYNC | AG_HOOKS_INITED) == AG_HOOKS_INITED)
+            && !self.heap.has_ext(r)
+    }
+
+    /// The usual step of `async for` on `v` (see `async_for_ready`),
+    /// awaited by the top frame's `Send` (already passed): the generator's
+    /// frame goes on top.
+    pub(crate) fn async_for_step(&mut self, v: Value) -> PyResult<()> {
+        let Value::Obj(g) = v else { unreachable!() };
+        if let Object::Generator(gen) = self.heap.get_mut(g) {
+            gen.flags |= AG_RUNNING_ASYNC;
+            gen.state = GenState::Running;
+        }
+        self.push_generator_frame(g, Value::None, None, FrameMode::Delegate)
     }
 
     /// `Send` on a [`GenOp`]: starts or continues the operation with the
