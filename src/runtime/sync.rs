@@ -245,11 +245,13 @@ pub fn event_set(vm: &mut Vm, e: ObjRef) -> PyResult<()> {
         return Ok(());
     }
     ev.value = true;
-    let waiters: Vec<ObjRef> = ev.waiters.iter().copied().collect();
-    for fut in waiters {
+    // Waking a waiter does not touch the FIFO: walk it in place.
+    let mut i = 0;
+    while let Some(&fut) = event_mut(vm, e).waiters.get(i) {
         if !is_done(vm, fut) {
             wake(vm, fut, Value::Bool(true))?;
         }
+        i += 1;
     }
     Ok(())
 }

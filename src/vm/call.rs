@@ -67,6 +67,9 @@ impl Vm {
         };
         let args = self.fiber.stack.pop().unwrap();
         let func_pos = self.fiber.stack.len() - 1;
+        if let Some(v) = self.call_ex_builtin(func_pos, args, kwargs)? {
+            return Ok(CallOutcome::Done(v));
+        }
         // Keep the parts rooted while we spread them onto the stack.
         self.temp_roots.push(args);
         self.temp_roots.push(kwargs);
@@ -122,6 +125,56 @@ impl Vm {
         let callee = self.fiber.stack[func_pos];
         let _ = nargs;
         self.call_at(callee, func_pos, func_pos + 1, total, kwnames, false)
+    }
+
+    /// `CallEx` of a built-in function with no bound receiver and no
+    /// keyword arguments, from a tuple or list: the function gets the items
+    /// of a tuple (the list's copied into one, as CPython does) without
+    /// spreading them onto the stack and copying them again. None if the
+    /// call is not of that kind.
+    fn call_ex_builtin(
+        &mut self,
+        func_pos: usize,
+        args: Value,
+        kwargs: Value,
+    ) -> PyResult<Option<Value>> {
+        let (Value::Obj(f), Value::Obj(a)) = (self.fiber.stack[func_pos], args) else {
+            return Ok(None);
+        };
+        let Object::Builtin(b) = self.heap.get(f) else {
+            return Ok(None);
+        };
+        let (func, self_method) = (b.func, b.self_method);
+        let no_kwargs = match kwargs {
+            Value::None => true,
+            Value::Obj(k) => matches!(self.heap.get(k), Object::Dict(d) if d.is_empty()),
+            _ => false,
+        };
+        if !b.receiver.is_unbound() || !no_kwargs {
+            return Ok(None);
+        }
+        let tuple = match self.heap.get(a) {
+            Object::Tuple(_) => args,
+            Object::List(l) => {
+                let items = l.to_vec();
+                self.new_tuple(items)
+            }
+            _ => return Ok(None),
+        };
+        let Object::Tuple(items) = self.heap.get(tuple.as_obj().unwrap_or(a)) else {
+            unreachable!("a tuple")
+        };
+        let items: *const [Value] = &**items;
+        self.temp_roots.push(tuple);
+        self.awaited_call = self.next_instr_awaits();
+        // SAFETY: a tuple never changes and its items live in their own
+        // allocation, which stays put while the tuple is alive; it is
+        // rooted until the call returns.
+        let r = self.run_native(func, self_method, unsafe { &*items }, &[]);
+        self.awaited_call = false;
+        self.temp_roots.pop();
+        self.fiber.stack.truncate(func_pos);
+        r.map(Some)
     }
 
     /// Calls `callee` whose arguments are `stack[args_start..args_start+nargs]`
