@@ -13,7 +13,97 @@ fn main() {
         .emit_rerun_directives(true)
         .process()
         .expect("lalrpop grammar failed to compile");
+    split_fallible_reductions();
     embed_stdlib();
+}
+
+/// Moves the fallible reductions of the generated parser out of its
+/// reduction dispatcher.
+///
+/// lalrpop's parser calls one function, `__reduce`, for every reduction: a
+/// `match` on the production. Most arms call a function of their own, but
+/// the arms of fallible actions (`=>?`) are written inline, because they
+/// return early on error. LLVM gives their hundreds of locals separate
+/// stack slots, so the dispatcher's frame was 62 KB and every reduction
+/// (about 1.5 per token) probed its 16 pages and evicted a cache set. Here
+/// each such arm becomes a function of its own (`__reduce_fallibleN`,
+/// returning the error instead of `Some(Err(e))`), and the dispatcher
+/// frame is small. An arm whose text is not the expected shape is left as
+/// it is, so a different lalrpop output only loses the speed-up.
+///
+/// lalrpop rewrites the file only when the grammar changes, so a file
+/// already rewritten is left alone.
+fn split_fallible_reductions() {
+    const MARK: &str = "fn __reduce_fallible";
+    let path = Path::new(&std::env::var("OUT_DIR").unwrap()).join("aspy.rs");
+    let code = std::fs::read_to_string(&path).expect("generated parser");
+    if code.contains(MARK) {
+        return;
+    }
+    if let Some(code) = rewrite_dispatcher(&code) {
+        std::fs::write(&path, code).expect("write generated parser");
+    }
+}
+
+/// The generated parser with the dispatcher's fallible arms moved out, or
+/// `None` when the dispatcher is not found.
+fn rewrite_dispatcher(code: &str) -> Option<String> {
+    const ARM_END: &str = "            }";
+    const ERR_RETURN: &str = "Err(e) => return Some(Err(e)),";
+    let start = code.find("    fn __reduce<")?;
+    let end =
+        start + code[start..].find("\n        None\n    }\n")? + "\n        None\n    }\n".len();
+    let dispatcher = &code[start..end];
+    // `-> Option<Result<Top,ERROR>>`: the error type for the new functions.
+    let ret = dispatcher.find("-> Option<Result<")? + "-> Option<Result<".len();
+    let ret_end = ret + dispatcher[ret..].find(">>>\n")? + 1;
+    let error_type = dispatcher[ret..ret_end].split_once(',')?.1;
+    let mut new_dispatcher = String::with_capacity(dispatcher.len());
+    let mut functions = String::new();
+    let mut lines = dispatcher.lines().peekable();
+    while let Some(line) = lines.next() {
+        new_dispatcher.push_str(line);
+        new_dispatcher.push('\n');
+        let Some(n) = line
+            .strip_prefix("            ")
+            .and_then(|l| l.strip_suffix(" => {"))
+            .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        else {
+            continue;
+        };
+        let mut body = Vec::new();
+        while let Some(l) = lines.next_if(|l| *l != ARM_END) {
+            body.push(l);
+        }
+        let fallible = body.iter().filter(|l| l.contains(ERR_RETURN)).count() == 1
+            && !body.iter().any(|l| l.contains("return Some(Ok"))
+            && body.last().is_some_and(|l| l.trim_start().starts_with('('));
+        if !fallible {
+            for l in body {
+                new_dispatcher.push_str(l);
+                new_dispatcher.push('\n');
+            }
+            continue;
+        }
+        new_dispatcher.push_str(&format!(
+            "                match __reduce_fallible{n}(src, __symbols) {{\n                    Ok(r) => r,\n                    Err(e) => return Some(Err(e)),\n                }}\n"
+        ));
+        functions.push_str(&format!(
+            "    #[inline(never)]\n    fn __reduce_fallible{n}<'s>(\n        src: &'s str,\n        __symbols: &mut alloc::vec::Vec<(usize,__Symbol<>,usize)>,\n    ) -> Result<(usize, usize), {error_type}>\n    {{\n"
+        ));
+        let (last, rest) = body.split_last()?;
+        for l in rest {
+            let l = l.replace(ERR_RETURN, "Err(e) => return Err(e),");
+            functions.push_str(l.strip_prefix("    ").unwrap_or(&l));
+            functions.push('\n');
+        }
+        functions.push_str(&format!("            Ok({})\n    }}\n", last.trim()));
+    }
+    Some(format!(
+        "{}{new_dispatcher}{functions}{}",
+        &code[..start],
+        &code[end..]
+    ))
 }
 
 /// Writes `$OUT_DIR/stdlib_embedded.rs`: a static table of (module name, source).

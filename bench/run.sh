@@ -60,24 +60,38 @@ if "$PY" -c 'import uvloop' >/dev/null 2>&1; then
 fi
 UVLOOP_RUNNER='import uvloop, runpy, sys; uvloop.install(); sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name="__main__")'
 
-# Kill a run that takes longer than this (an aspy hang shows as FAIL, not a stuck script).
-LIMIT=()
-if command -v timeout >/dev/null 2>&1; then
-    LIMIT=(timeout "${BENCH_TIMEOUT:-300}")
-fi
-
-TIME_BIN=""
-if [ -x /usr/bin/time ] && /usr/bin/time -f %M -o /dev/null true >/dev/null 2>&1; then
-    TIME_BIN=/usr/bin/time
-fi
-# Fallback peak-RSS wrapper: runs the command, writes the child's ru_maxrss (KB).
-RSS_WRAPPER='import os, subprocess, sys
-out = sys.argv[1]
-p = subprocess.Popen(sys.argv[2:])
-_, status, usage = os.wait4(p.pid, 0)
+# Every run goes through this wrapper: it starts the program with posix_spawn,
+# waits for it, and writes the wall seconds from spawn to exit and the peak RSS
+# (KB). Only the program is timed, not the wrapper's own start-up nor a
+# shell's, which matters for short programs such as startup. Linux carries the
+# spawning process's peak RSS over into the child's ru_maxrss, so peak memory
+# comes from an extra first run (MODE=rss, untimed) spawned through
+# /usr/bin/time, a small process whose %M is the figure; without
+# /usr/bin/time, ru_maxrss is used and small programs show the wrapper's
+# ~13 MB. A run longer than BENCH_TIMEOUT seconds is killed (an aspy hang
+# shows as FAIL, not a stuck script).
+RUN_WRAPPER='import os, signal, sys, time
+out, limit, mode, argv = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4:]
+if mode == "rss" and os.access("/usr/bin/time", os.X_OK):
+    argv = ["/usr/bin/time", "-f", "%M", "-o", out + ".rss"] + argv
+path = argv[0] if "/" in argv[0] else next((os.path.join(d, argv[0]) for d in os.environ.get("PATH", "").split(os.pathsep) if os.access(os.path.join(d, argv[0]), os.X_OK)), argv[0])
+t0 = time.perf_counter()
+pid = os.posix_spawn(path, argv, os.environ)
+signal.signal(signal.SIGALRM, lambda *_: os.kill(pid, signal.SIGKILL))
+signal.setitimer(signal.ITIMER_REAL, limit)
+_, status, usage = os.wait4(pid, 0)
+t1 = time.perf_counter()
+signal.setitimer(signal.ITIMER_REAL, 0)
+rss = usage.ru_maxrss
+try:
+    with open(out + ".rss") as f:
+        rss = int(f.read().split()[-1])
+except (OSError, ValueError, IndexError):
+    pass
 with open(out, "w") as f:
-    f.write("%d\n" % usage.ru_maxrss)
-sys.exit(os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else status >> 8)'
+    f.write("%.6f %d\n" % (t1 - t0, rss))
+sys.exit(os.waitstatus_to_exitcode(status))'
+LIMIT=${BENCH_TIMEOUT:-300}
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/aspy-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
@@ -99,48 +113,40 @@ if [ "$ASPY_OK" = 1 ] && [ ! -x "$ASPY" ]; then
 fi
 
 # --- helpers -----------------------------------------------------------------
-now() {
-    if [ -n "${EPOCHREALTIME:-}" ]; then
-        echo "${EPOCHREALTIME/,/.}"
-    else
-        date +%s.%N
-    fi
-}
-
 median() {  # numbers on stdin -> median
     sort -g | awk '{ v[NR] = $1 } END {
         if (NR == 0) { print "nan"; exit }
         if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# measure TAG CMD... : run CMD N times. Sets M_OK (1/0), M_TIME (median wall
-# seconds), M_RSS (max peak RSS in KB over the runs), M_INNER (median of the
-# "seconds=" value a program prints on stderr, if any). Keeps the stdout of the
-# first run in $TMP/TAG.out and the stderr of a failing run in $TMP/TAG.err.
+# measure TAG CMD... : run CMD once for its peak RSS, then N times for time.
+# Sets M_OK (1/0), M_TIME (median wall seconds), M_RSS (peak RSS in KB),
+# M_INNER (median of the "seconds=" value a program prints on stderr, if any).
+# Keeps the stdout of the first run in $TMP/TAG.out and the stderr of a failing
+# run in $TMP/TAG.err.
 measure() {
     local tag=$1; shift
-    local i t0 t1 rc rss
+    local i t rc rss
     : >"$TMP/$tag.times"; : >"$TMP/$tag.rss"; : >"$TMP/$tag.inner"
     M_OK=1
-    for ((i = 1; i <= N; i++)); do
-        t0=$(now)
-        if [ -n "$TIME_BIN" ]; then
-            "$TIME_BIN" -f %M -o "$TMP/rss.tmp" "${LIMIT[@]}" "$@" >"$TMP/run.out" 2>"$TMP/run.err" </dev/null
-        else
-            "$PY" -c "$RSS_WRAPPER" "$TMP/rss.tmp" "${LIMIT[@]}" "$@" >"$TMP/run.out" 2>"$TMP/run.err" </dev/null
-        fi
+    for ((i = 0; i <= N; i++)); do
+        : >"$TMP/run.stat"
+        "$PY" -c "$RUN_WRAPPER" "$TMP/run.stat" "$LIMIT" "$([ "$i" = 0 ] && echo rss || echo time)" "$@" \
+            >"$TMP/run.out" 2>"$TMP/run.err" </dev/null
         rc=$?
-        t1=$(now)
         if [ "$rc" != 0 ]; then
             M_OK=0
             { echo "exit status $rc"; tail -n 20 "$TMP/run.err"; } >"$TMP/$tag.err"
             break
         fi
-        awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f\n", b - a }' >>"$TMP/$tag.times"
-        rss=$(grep -E '^[0-9]+$' "$TMP/rss.tmp" | tail -n 1)
-        echo "${rss:-0}" >>"$TMP/$tag.rss"
+        read -r t rss <"$TMP/run.stat"
+        if [ "$i" = 0 ]; then
+            echo "${rss:-0}" >>"$TMP/$tag.rss"
+            cp "$TMP/run.out" "$TMP/$tag.out"
+            continue
+        fi
+        echo "$t" >>"$TMP/$tag.times"
         sed -n 's/.*seconds=\([0-9.eE+-]*\).*/\1/p' "$TMP/run.err" | tail -n 1 >>"$TMP/$tag.inner"
-        [ "$i" = 1 ] && cp "$TMP/run.out" "$TMP/$tag.out"
     done
     if [ "$M_OK" = 1 ]; then
         M_TIME=$(median <"$TMP/$tag.times")

@@ -2,11 +2,25 @@
 //!
 //! Plain data, shaped after CPython's `ast` module: every statement and
 //! expression carries the [`Span`] of the source it came from. The AST knows
-//! nothing of the VM; the parser builds it and the compiler reads it. Names
-//! are owned `String`s; the compiler interns them.
+//! nothing of the VM; the parser builds it and the compiler reads it.
+//!
+//! The nodes are kept small, because a module's tree is large (the
+//! parser's speed and memory are mostly the size of what it builds):
+//! an [`Expr`] is 40 bytes and a [`Stmt`] 56. So identifiers are
+//! [`Name`]s (one pointer, shared by every use of the same name in a
+//! module), lists that are usually short or empty inside nodes are
+//! [`ThinVec`]s (one pointer, no allocation when empty), and the
+//! expressions of statements other than expression statements and
+//! assignments are boxed. All of them dereference like `String`, `Vec`
+//! and `Expr`, and print the same with `{:?}`.
 
 use crate::span::Span;
 use num_bigint::BigInt;
+pub use thin_vec::ThinVec;
+
+/// The text of an identifier: a thin, reference-counted string. The lexer
+/// makes one per distinct name in a source text and shares it.
+pub type Name = arcstr::ArcStr;
 
 /// A whole module (a file, a `-c` string, or one REPL entry).
 #[derive(Clone, Debug, PartialEq)]
@@ -18,7 +32,7 @@ pub struct Module {
 /// An identifier with its span.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ident {
-    pub name: String,
+    pub name: Name,
     pub span: Span,
 }
 
@@ -34,39 +48,39 @@ pub enum StmtKind {
     Expr(Expr),
     /// `t1 = t2 = value`: `targets` in source order.
     Assign {
-        targets: Vec<Expr>,
+        targets: ThinVec<Expr>,
         value: Expr,
     },
     /// `target op= value`.
     AugAssign {
-        target: Expr,
+        target: Box<Expr>,
         op: BinOp,
-        value: Expr,
+        value: Box<Expr>,
     },
     /// `target: annotation [= value]`. `simple` is true when the target is
     /// a bare name not in parentheses (as in CPython).
     AnnAssign {
-        target: Expr,
-        annotation: Expr,
-        value: Option<Expr>,
+        target: Box<Expr>,
+        annotation: Box<Expr>,
+        value: Option<Box<Expr>>,
         simple: bool,
     },
     If {
-        test: Expr,
-        body: Vec<Stmt>,
-        orelse: Vec<Stmt>,
+        test: Box<Expr>,
+        body: ThinVec<Stmt>,
+        orelse: ThinVec<Stmt>,
     },
     While {
-        test: Expr,
-        body: Vec<Stmt>,
-        orelse: Vec<Stmt>,
+        test: Box<Expr>,
+        body: ThinVec<Stmt>,
+        orelse: ThinVec<Stmt>,
     },
     For {
         is_async: bool,
-        target: Expr,
-        iter: Expr,
-        body: Vec<Stmt>,
-        orelse: Vec<Stmt>,
+        target: Box<Expr>,
+        iter: Box<Expr>,
+        body: ThinVec<Stmt>,
+        orelse: ThinVec<Stmt>,
     },
     Break,
     Continue,
@@ -75,34 +89,34 @@ pub enum StmtKind {
     FunctionDef(Box<FunctionDef>),
     ClassDef(Box<ClassDef>),
     Try {
-        body: Vec<Stmt>,
-        handlers: Vec<ExceptHandler>,
-        orelse: Vec<Stmt>,
-        finalbody: Vec<Stmt>,
+        body: ThinVec<Stmt>,
+        handlers: ThinVec<ExceptHandler>,
+        orelse: ThinVec<Stmt>,
+        finalbody: ThinVec<Stmt>,
     },
     Raise {
-        exc: Option<Expr>,
-        cause: Option<Expr>,
+        exc: Option<Box<Expr>>,
+        cause: Option<Box<Expr>>,
     },
     With {
         is_async: bool,
-        items: Vec<WithItem>,
-        body: Vec<Stmt>,
+        items: ThinVec<WithItem>,
+        body: ThinVec<Stmt>,
     },
-    Global(Vec<Ident>),
-    Nonlocal(Vec<Ident>),
-    Delete(Vec<Expr>),
+    Global(ThinVec<Ident>),
+    Nonlocal(ThinVec<Ident>),
+    Delete(ThinVec<Expr>),
     Assert {
-        test: Expr,
-        msg: Option<Expr>,
+        test: Box<Expr>,
+        msg: Option<Box<Expr>>,
     },
     /// `import a.b as c, d`
-    Import(Vec<Alias>),
+    Import(ThinVec<Alias>),
     /// `from [.]*module import names`; `level` counts the leading dots.
     /// A `*` import is a single alias named `*`.
     ImportFrom {
         module: Option<String>,
-        names: Vec<Alias>,
+        names: ThinVec<Alias>,
         level: u32,
     },
 }
@@ -114,7 +128,7 @@ pub struct FunctionDef {
     pub name: Ident,
     pub params: Parameters,
     pub returns: Option<Expr>,
-    pub body: Vec<Stmt>,
+    pub body: ThinVec<Stmt>,
     pub decorators: Vec<Expr>,
 }
 
@@ -122,9 +136,9 @@ pub struct FunctionDef {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClassDef {
     pub name: Ident,
-    pub bases: Vec<Expr>,
-    pub keywords: Vec<Keyword>,
-    pub body: Vec<Stmt>,
+    pub bases: ThinVec<Expr>,
+    pub keywords: ThinVec<Keyword>,
+    pub body: ThinVec<Stmt>,
     pub decorators: Vec<Expr>,
 }
 
@@ -156,7 +170,7 @@ pub struct ExceptHandler {
     /// `None` for a bare `except:`.
     pub typ: Option<Expr>,
     pub name: Option<Ident>,
-    pub body: Vec<Stmt>,
+    pub body: ThinVec<Stmt>,
     pub span: Span,
 }
 
@@ -194,7 +208,7 @@ pub enum ExprKind {
     /// `a and b and c` / `a or b`.
     BoolOp {
         op: BoolOp,
-        values: Vec<Expr>,
+        values: ThinVec<Expr>,
     },
     /// `target := value`.
     NamedExpr {
@@ -226,20 +240,20 @@ pub enum ExprKind {
     Tuple(Vec<Expr>),
     ListComp {
         elt: Box<Expr>,
-        generators: Vec<Comprehension>,
+        generators: ThinVec<Comprehension>,
     },
     SetComp {
         elt: Box<Expr>,
-        generators: Vec<Comprehension>,
+        generators: ThinVec<Comprehension>,
     },
     DictComp {
         key: Box<Expr>,
         value: Box<Expr>,
-        generators: Vec<Comprehension>,
+        generators: ThinVec<Comprehension>,
     },
     GeneratorExp {
         elt: Box<Expr>,
-        generators: Vec<Comprehension>,
+        generators: ThinVec<Comprehension>,
     },
     Await(Box<Expr>),
     Yield(Option<Box<Expr>>),
@@ -247,15 +261,15 @@ pub enum ExprKind {
     /// `left op1 c1 op2 c2 ...`; `ops.len() == comparators.len()`.
     Compare {
         left: Box<Expr>,
-        ops: Vec<CmpOp>,
-        comparators: Vec<Expr>,
+        ops: ThinVec<CmpOp>,
+        comparators: ThinVec<Expr>,
     },
     /// `func(args, keywords)`; `args` may contain `Starred`, `keywords`
     /// holds `name=value` and `**mapping` (arg `None`).
     Call {
         func: Box<Expr>,
-        args: Vec<Expr>,
-        keywords: Vec<Keyword>,
+        args: ThinVec<Expr>,
+        keywords: ThinVec<Keyword>,
     },
     /// An f-string, possibly concatenated with plain string literals.
     FString(Vec<FStringPart>),
@@ -271,7 +285,7 @@ pub enum ExprKind {
     },
     /// `*value` in a display, call or assignment target.
     Starred(Box<Expr>),
-    Name(String),
+    Name(Name),
     /// `lower:upper:step`, only as (part of) a subscript.
     Slice {
         lower: Option<Box<Expr>>,
@@ -427,3 +441,10 @@ impl Stmt {
         Stmt { kind, span }
     }
 }
+
+// The sizes the module doc promises: a change that grows a node fails
+// the build instead of quietly slowing the parser.
+const _: () = assert!(std::mem::size_of::<ExprKind>() == 32);
+const _: () = assert!(std::mem::size_of::<Expr>() == 40);
+const _: () = assert!(std::mem::size_of::<StmtKind>() == 48);
+const _: () = assert!(std::mem::size_of::<Stmt>() == 56);

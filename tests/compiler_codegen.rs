@@ -12,6 +12,7 @@ use aspy::span::{SourceFile, Span};
 use num_bigint::BigInt;
 use std::path::Path;
 use std::rc::Rc;
+use thin_vec::thin_vec;
 
 fn compile(src: &str) -> Rc<Code> {
     let file = SourceFile::new("t.aspy", src);
@@ -220,7 +221,7 @@ fn invalid_asts_are_errors_not_panics() {
         ),
         (
             vec![stmt(StmtKind::Assign {
-                targets: vec![expr(ExprKind::Tuple(vec![
+                targets: thin_vec![expr(ExprKind::Tuple(vec![
                     expr(ExprKind::Starred(Box::new(expr(ExprKind::Name(
                         "a".into(),
                     ))))),
@@ -234,13 +235,13 @@ fn invalid_asts_are_errors_not_panics() {
         ),
         (
             vec![stmt(StmtKind::Assign {
-                targets: vec![int(1)],
+                targets: thin_vec![int(1)],
                 value: int(1),
             })],
             "SyntaxError: cannot assign to expression",
         ),
         (
-            vec![stmt(StmtKind::Nonlocal(vec![aspy::ast::Ident {
+            vec![stmt(StmtKind::Nonlocal(thin_vec![aspy::ast::Ident {
                 name: "x".into(),
                 span: sp(),
             }]))],
@@ -293,9 +294,9 @@ fn deeply_nested_expressions_compile_on_a_64mb_stack() {
                 });
             }
             let test = stmt(StmtKind::If {
-                test: not,
-                body: vec![stmt(StmtKind::Expr(list))],
-                orelse: vec![],
+                test: Box::new(not),
+                body: thin_vec![stmt(StmtKind::Expr(list))],
+                orelse: thin_vec![],
             });
             compile_ast(vec![test], CompileMode::File).unwrap();
         })

@@ -4,13 +4,21 @@
 //! `<name>.out` is the exact stdout, `<name>.err` the last stderr line,
 //! `<name>.status` the exit status when it is not 0. A case with a
 //! `<name>.stderr` (cases under `uncaught/` and named `tb_*`) must match
-//! CPython's whole stderr, traceback included.
+//! CPython's whole stderr, traceback included, except the frames of the
+//! standard library (CPython's asyncio runners and aspy's differ by
+//! construction; both sides drop them).
 //!
 //! Cases listed in `tests/conformance/known_failures.txt` are expected to
 //! fail for now. The test fails if any other case fails (a regression) and
 //! also if a listed case passes (so the list only shrinks). Run with
 //! `ASPY_UPDATE_KNOWN=1` to rewrite the list from the current results.
 //! Every failing case is reported, not only the first.
+//!
+//! Cases under `async/` and `seeds/` run with `--virtual-time`: their output
+//! depends on the order timers fire, which on real time a loaded machine
+//! can change (a sleep wakes late), while virtual time fires them exactly
+//! when due, as an idle machine would. Set `ASPY_CONFORMANCE_REAL_TIME=1`
+//! to run them on real time instead.
 
 use std::collections::BTreeSet;
 use std::io::Read;
@@ -39,11 +47,23 @@ fn cases(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Does this case run on virtual time (see the module doc)?
+fn wants_virtual_time(case: &Path) -> bool {
+    std::env::var_os("ASPY_CONFORMANCE_REAL_TIME").is_none()
+        && case
+            .components()
+            .any(|c| c.as_os_str() == "async" || c.as_os_str() == "seeds")
+}
+
 /// Runs one case; Err holds a description of the mismatch.
 fn run_case(bin: &Path, case: &Path) -> Result<(), String> {
     let dir = case.parent().unwrap();
     let name = case.file_name().unwrap();
-    let mut child = Command::new(bin)
+    let mut cmd = Command::new(bin);
+    if wants_virtual_time(case) {
+        cmd.arg("--virtual-time");
+    }
+    let mut child = cmd
         .arg(name)
         .current_dir(dir)
         .stdin(Stdio::null())
@@ -88,6 +108,7 @@ fn run_case(bin: &Path, case: &Path) -> Result<(), String> {
     }
     let err_text = String::from_utf8_lossy(&stderr);
     if let Ok(want) = std::fs::read_to_string(case.with_extension("stderr")) {
+        let err_text = drop_library_frames(&err_text);
         if err_text != want {
             problems.push(format!(
                 "stderr differs:\n--- expected\n{want}--- got\n{err_text}"
@@ -130,6 +151,31 @@ fn run_case(bin: &Path, case: &Path) -> Result<(), String> {
     } else {
         Err(problems.join("\n"))
     }
+}
+
+/// A traceback without the frames of aspy's own library (`File "<aspy
+/// stdlib ...>"` and the source lines under them): the expected stderr has
+/// CPython's standard-library frames dropped the same way (gen_expected.py).
+fn drop_library_frames(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut skipping: Option<String> = None;
+    for line in text.split_inclusive('\n') {
+        if let Some(margin) = &skipping {
+            if line.starts_with(&format!("{margin}    ")) {
+                continue;
+            }
+            skipping = None;
+        }
+        if let Some(at) = line.find("  File \"<aspy stdlib ") {
+            let margin = &line[..at];
+            if margin.chars().all(|c| c == ' ' || c == '|') {
+                skipping = Some(margin.to_string());
+                continue;
+            }
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 #[test]

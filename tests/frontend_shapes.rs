@@ -8,7 +8,7 @@ use aspy::span::SourceFile;
 
 fn sx(e: &Expr) -> String {
     match &e.kind {
-        ExprKind::Name(n) => n.clone(),
+        ExprKind::Name(n) => n.to_string(),
         ExprKind::Constant(Constant::Int(i)) => i.to_string(),
         ExprKind::Constant(Constant::Str(s)) => format!("{s:?}"),
         ExprKind::Constant(c) => format!("{c:?}"),

@@ -23,6 +23,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNNER = os.path.join(HERE, "cpython_run.py")
+STDLIB = os.path.dirname(os.__file__) + os.sep
 REPEATED = re.compile(r"^(\s*(?:\| )*\s*)\[Previous line repeated (\d+) more times?\]$")
 
 
@@ -65,7 +66,9 @@ def runpy_depth():
 
 def normalise_stderr(err, case):
     """CPython's stderr as `python3 x.aspy` (run from the case's directory)
-    would print it: drop the frames of cpython_run.py and runpy, show
+    would print it: drop the frames of cpython_run.py and runpy, and those
+    of the standard library (asyncio's runners, base_events, ...: aspy's own
+    library frames differ by construction and the suite drops them), show
     imported modules by their file name, and give a recursion that hit the
     limit back the frames runpy used."""
     casedir = os.path.dirname(os.path.abspath(case)) + os.sep
@@ -77,7 +80,8 @@ def normalise_stderr(err, case):
                 continue
             skipping = None
         m = re.match(r'^(\s*(?:\| )*)  File "([^"]*)", line \d+', line)
-        if m and (m.group(2) == "<frozen runpy>" or m.group(2) == RUNNER):
+        if m and (m.group(2) == "<frozen runpy>" or m.group(2) == RUNNER
+                  or m.group(2).startswith(STDLIB)):
             skipping = m.group(1)
             continue
         out.append(line.replace('File "' + casedir, 'File "'))

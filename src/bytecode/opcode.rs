@@ -271,6 +271,10 @@ pub enum Instr {
     /// `v => awaitable`: a coroutine as is, else `v.__await__()`; TypeError
     /// "object int can't be used in 'await' expression".
     GetAwaitable,
+    /// `GetAwaitable` for the result of an `async with`'s `__aexit__`
+    /// (TypeError "'async with' received an object from __aexit__ that
+    /// does not implement __await__: int").
+    GetAExitAwaitable,
     /// `obj => async_iterator` (`obj.__aiter__()`).
     GetAIter,
     /// `aiter => aiter awaitable`: `aiter.__anext__()` already passed
@@ -297,6 +301,50 @@ pub enum Instr {
     PrintExpr,
     /// Does nothing (keeps line numbers for statements that emit no code).
     Nop,
+
+    // ---- superinstructions -------------------------------------------
+    // The compiler never emits these: the VM puts them in its own copy of
+    // the code (`vm/load.rs`), each in place of the first of the two or
+    // three instructions it stands for, which stay unchanged after it.
+    // A superinstruction does what its first instruction does and, when
+    // its fast path applies, also what the following ones do, and skips
+    // them; otherwise it does only the first, and the originals after it
+    // run as usual (so a jump into them, or an error in them, behaves as
+    // without fusion).
+    /// `LoadLocal(a); LoadLocal(b)`
+    LoadLocal2(u16, u16),
+    /// `LoadLocal(a); LoadSmallInt(k)`
+    LoadLocalInt(u16, i32),
+    /// `LoadLocal(a); LoadSmallInt(k); BinarySubscr`
+    SubscrLocalInt(u16, i32),
+    /// `LoadLocal(a); LoadSmallInt(k); BinaryOp(op)` (or `InplaceOp(op)`,
+    /// the same for the numbers the fast path takes).
+    BinaryOpLocalInt(BinaryOp, u16, i32),
+    /// `LoadLocal(a); LoadLocal(b); BinaryOp(op)` (or `InplaceOp(op)`).
+    BinaryOpLocals(BinaryOp, u16, u16),
+    /// `StoreLocal(a); LoadLocal(b)`
+    StoreLocalLoadLocal(u16, u16),
+    /// `ForIter(target); StoreLocal(a)`
+    ForIterStore(u32, u16),
+    /// `LoadLocal(a); LoadAttr(i)`
+    LoadAttrLocal(u16, u16),
+    /// `LoadLocal(a); StoreAttr(i)`
+    StoreAttrLocal(u16, u16),
+    /// `LoadLocal(a); LoadMethod(i)`
+    LoadMethodLocal(u16, u16),
+    /// `LoadLocal(a); BinaryOp(op)` (or `InplaceOp(op)`)
+    BinaryOpLocal(BinaryOp, u16),
+    /// `LoadLocal(a); LoadSmallInt(k); Compare(op)`
+    CompareLocalInt(CompareOp, u16, i32),
+    /// `LoadConst(c); BinaryOp(op)` (or `InplaceOp(op)`)
+    BinaryOpConst(BinaryOp, u16),
+    /// `BinaryOp(op); StoreLocal(a)`, or `InplaceOp(op); StoreLocal(a)`
+    /// when the flag is set.
+    BinaryOpStore(BinaryOp, u16, bool),
+    /// `Copy(2); Copy(2); BinarySubscr` (the read of `c[k] op= v`)
+    SubscrDup,
+    /// `Swap(3); Swap(2); StoreSubscr` (the write of `c[k] op= v`)
+    StoreSubscrRot,
 }
 
 /// `MakeFunction` flag: a tuple of positional defaults is on the stack.
@@ -309,7 +357,35 @@ pub const MAKE_FN_CLOSURE: u16 = 4;
 /// stack, between the keyword-only defaults and the closure.
 pub const MAKE_FN_ANNOTATIONS: u16 = 8;
 
+const _: () = assert!(std::mem::size_of::<Instr>() == 8);
+
 impl Instr {
+    /// For a superinstruction, the first instruction it stands for (what
+    /// it does when its fast path does not apply); any other instruction
+    /// itself.
+    pub fn first(self) -> Instr {
+        match self {
+            Instr::LoadLocal2(a, _)
+            | Instr::LoadLocalInt(a, _)
+            | Instr::SubscrLocalInt(a, _)
+            | Instr::BinaryOpLocalInt(_, a, _)
+            | Instr::BinaryOpLocals(_, a, _)
+            | Instr::LoadAttrLocal(a, _)
+            | Instr::StoreAttrLocal(a, _)
+            | Instr::LoadMethodLocal(a, _)
+            | Instr::BinaryOpLocal(_, a)
+            | Instr::CompareLocalInt(_, a, _) => Instr::LoadLocal(a as u32),
+            Instr::BinaryOpConst(_, c) => Instr::LoadConst(c as u32),
+            Instr::BinaryOpStore(op, _, false) => Instr::BinaryOp(op),
+            Instr::BinaryOpStore(op, _, true) => Instr::InplaceOp(op),
+            Instr::SubscrDup => Instr::Copy(2),
+            Instr::StoreSubscrRot => Instr::Swap(3),
+            Instr::StoreLocalLoadLocal(a, _) => Instr::StoreLocal(a as u32),
+            Instr::ForIterStore(t, _) => Instr::ForIter(t),
+            other => other,
+        }
+    }
+
     /// The jump target of a jumping instruction, if any.
     pub fn jump_target(self) -> Option<u32> {
         match self {
@@ -321,6 +397,7 @@ impl Instr {
             | Instr::JumpIfFalseOrPop(t)
             | Instr::JumpIfTrueOrPop(t)
             | Instr::ForIter(t)
+            | Instr::ForIterStore(t, _)
             | Instr::Send(t) => Some(t),
             _ => None,
         }

@@ -429,7 +429,7 @@ pub(crate) fn stack_effect(instr: Instr) -> (Option<i32>, Option<i32>) {
         WithExceptStart => fall(1),
         YieldValue => fall(0),
         Send(_) => (None, Some(-1)),
-        GetYieldFromIter | GetAwaitable | GetAIter => fall(0),
+        GetYieldFromIter | GetAwaitable | GetAExitAwaitable | GetAIter => fall(0),
         GetANext => fall(1),
         EndAsyncFor => fall(-2),
         ImportName(_) => fall(1),
@@ -437,6 +437,23 @@ pub(crate) fn stack_effect(instr: Instr) -> (Option<i32>, Option<i32>) {
         ImportStar => fall(-1),
         PrintExpr => fall(-1),
         Nop => fall(0),
+        // Never emitted by the compiler; as their first instruction.
+        LoadLocal2(..)
+        | LoadLocalInt(..)
+        | SubscrLocalInt(..)
+        | BinaryOpLocalInt(..)
+        | BinaryOpLocals(..)
+        | StoreLocalLoadLocal(..)
+        | ForIterStore(..)
+        | LoadAttrLocal(..)
+        | StoreAttrLocal(..)
+        | LoadMethodLocal(..)
+        | BinaryOpLocal(..)
+        | CompareLocalInt(..)
+        | BinaryOpConst(..)
+        | BinaryOpStore(..)
+        | SubscrDup
+        | StoreSubscrRot => stack_effect(instr.first()),
     }
 }
 

@@ -29,7 +29,7 @@ pub(super) enum Display {
     Set,
 }
 
-fn is_starred(e: &Expr) -> bool {
+pub(super) fn is_starred(e: &Expr) -> bool {
     matches!(e.kind, ExprKind::Starred(_))
 }
 

@@ -266,7 +266,7 @@ impl<'a> Compiler<'a> {
         let start = self.u.b.new_label();
         let cleanup = self.u.b.new_label();
         let end = self.u.b.new_label();
-        self.compile_expr(iter)?;
+        self.compile_iter(iter)?;
         self.set_span(stmt_span);
         self.emit(Instr::GetIter);
         self.u.b.bind(start);
@@ -299,6 +299,8 @@ impl<'a> Compiler<'a> {
         let start = self.u.b.new_label();
         let except = self.u.b.new_label();
         let end = self.u.b.new_label();
+        // CPython folds the iterable of `for` and of comprehensions, not
+        // of `async for` statements.
         self.compile_expr(iter)?;
         self.set_span(stmt_span);
         self.emit(Instr::GetAIter);
@@ -550,7 +552,7 @@ impl<'a> Compiler<'a> {
         self.emit(Instr::PushExcInfo);
         self.emit(Instr::WithExceptStart);
         if is_async {
-            self.emit_await();
+            self.emit_aexit_await();
         }
         self.u.b.jump(Instr::PopJumpIfTrue, suppress);
         self.emit(Instr::Reraise);
@@ -572,7 +574,13 @@ impl<'a> Compiler<'a> {
         self.emit(Instr::LoadNone);
         self.emit(Instr::Call(3));
         if is_async {
-            self.emit_await();
+            self.emit_aexit_await();
         }
+    }
+
+    /// Awaits the result of `__aexit__` (its own TypeError message).
+    fn emit_aexit_await(&mut self) {
+        self.emit(Instr::GetAExitAwaitable);
+        self.emit_send_none();
     }
 }

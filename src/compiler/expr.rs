@@ -11,7 +11,7 @@ use num_traits::ToPrimitive;
 use std::rc::Rc;
 
 use super::builder::Label;
-use super::call::Display;
+use super::call::{is_starred, Display};
 
 impl<'a> Compiler<'a> {
     /// Compiles `e`, leaving its value on the stack.
@@ -21,6 +21,44 @@ impl<'a> Compiler<'a> {
         let r = self.compile_expr_inner(e);
         self.set_span(saved);
         r
+    }
+
+    /// The iterable of a `for` statement or comprehension clause, as
+    /// CPython's `fold_iter` rewrites it: a list display is built as a
+    /// tuple (a constant one when it can be) and a set display of
+    /// constants is a frozenset constant. Only what an `async for` clause
+    /// says about a non-async iterable shows the change.
+    pub(super) fn compile_iter(&mut self, e: &'a Expr) -> Result<()> {
+        match &e.kind {
+            ExprKind::List(elts) if !elts.iter().any(is_starred) => {
+                self.note_anchor(e);
+                let saved = self.set_span(e.span);
+                let consts: Option<Vec<Const>> = elts.iter().map(|e| self.constant_of(e)).collect();
+                let r = match consts {
+                    Some(items) => {
+                        self.emit_const(Const::Tuple(Rc::from(items)));
+                        Ok(())
+                    }
+                    None => self.starunpack(elts, 0, Display::Tuple),
+                };
+                self.set_span(saved);
+                r
+            }
+            ExprKind::Set(elts) => {
+                let consts: Option<Vec<Const>> = elts.iter().map(|e| self.constant_of(e)).collect();
+                match consts {
+                    Some(items) => {
+                        self.note_anchor(e);
+                        let saved = self.set_span(e.span);
+                        self.load_const(Const::FrozenSet(Rc::from(items)));
+                        self.set_span(saved);
+                        Ok(())
+                    }
+                    None => self.compile_expr(e),
+                }
+            }
+            _ => self.compile_expr(e),
+        }
     }
 
     fn compile_expr_inner(&mut self, e: &'a Expr) -> Result<()> {

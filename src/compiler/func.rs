@@ -211,7 +211,7 @@ impl<'a> Compiler<'a> {
         self.set_span(span);
         self.emit(Instr::LoadBuildClass);
         self.enter_unit(scope_id, UnitKind::Class, &c.name.name, span);
-        self.u.private = Some(c.name.name.clone());
+        self.u.private = Some(c.name.name.to_string());
         self.u.code_kind = CodeKind::Class;
         self.name_op("__name__", Ctx::Load)?;
         self.name_op("__module__", Ctx::Store)?;
@@ -310,7 +310,7 @@ impl<'a> Compiler<'a> {
 
         self.set_span(e.span);
         self.make_function(code, 0)?;
-        self.compile_expr(&outermost.iter)?;
+        self.compile_iter(&outermost.iter)?;
         self.emit(if outermost.is_async {
             Instr::GetAIter
         } else {
@@ -341,7 +341,7 @@ impl<'a> Compiler<'a> {
         if index == 0 {
             self.emit(Instr::LoadLocal(0));
         } else {
-            self.compile_expr(&gen.iter)?;
+            self.compile_iter(&gen.iter)?;
             self.emit(if gen.is_async {
                 Instr::GetAIter
             } else {

@@ -45,6 +45,13 @@ pub const MAX_NESTING: u32 = 1000;
 /// A spanned token, as the parser wants it.
 pub type Spanned = (usize, Token, usize);
 
+/// One item of the token stream. The error is boxed so that an item is 32
+/// bytes, a token and its span: items are moved through the stream's
+/// layers and into the parser for every token, and errors are rare.
+pub type LexItem = Result<Spanned, Box<CompileError>>;
+
+const _: () = assert!(std::mem::size_of::<Option<LexItem>>() == 32);
+
 #[derive(Clone, Copy)]
 struct IndentLevel {
     col: usize,
@@ -340,14 +347,14 @@ impl<'a> Tokens<'a> {
     }
 
     /// The end of input: a final newline, dedents, or an unclosed bracket.
-    fn finish(&mut self) -> Option<Result<Spanned, CompileError>> {
+    fn finish(&mut self) -> Option<LexItem> {
         self.done = true;
         let end = self.src.len();
         if let Some(&(c, pos)) = self.brackets.last() {
-            return Some(Err(CompileError::syntax(
+            return Some(Err(Box::new(CompileError::syntax(
                 format!("'{}' was never closed", c as char),
                 self.span(pos, pos + 1),
-            )));
+            ))));
         }
         let end_abs = self.base + end;
         if self.mode == LexMode::File {
@@ -379,7 +386,7 @@ impl<'a> Tokens<'a> {
         }
     }
 
-    fn next_token(&mut self) -> Option<Result<Spanned, CompileError>> {
+    fn next_token(&mut self) -> Option<LexItem> {
         loop {
             if let Some(t) = self.pending.pop_front() {
                 return Some(Ok(t));
@@ -394,7 +401,7 @@ impl<'a> Tokens<'a> {
             let (start, end) = (r.start, r.end);
             let tok = match res {
                 Ok(t) => t,
-                Err(e) => return Some(Err(self.raw_error(e, start, end))),
+                Err(e) => return Some(Err(Box::new(self.raw_error(e, start, end)))),
             };
             match tok {
                 Token::Newline => {
@@ -415,7 +422,7 @@ impl<'a> Tokens<'a> {
                     } else {
                         "unexpected character after line continuation character"
                     };
-                    return Some(Err(self.err_syntax(msg, start, end)));
+                    return Some(Err(Box::new(self.err_syntax(msg, start, end))));
                 }
                 _ => {}
             }
@@ -424,23 +431,29 @@ impl<'a> Tokens<'a> {
                 if self.mode == LexMode::File && self.brackets.is_empty() {
                     if let Err(e) = self.line_start_tokens(start, &tok) {
                         self.done = true;
-                        return Some(Err(e));
+                        return Some(Err(Box::new(e)));
                     }
                 }
             }
-            if tok.is_open_bracket() || tok.is_close_bracket() {
-                if let Err(e) = self.bracket(&tok, start) {
-                    return Some(Err(e));
-                }
-            }
-            if let Err(e) = self.nest(&tok, start, end) {
-                return Some(Err(e));
-            }
+            // Operands (most tokens) neither nest nor close anything.
             let mut tok = tok;
-            if self.base != 0 {
-                if let Token::Str(s) = &mut tok {
-                    if let super::StrToken::FString(pieces) = s.as_mut() {
-                        super::strings::shift_pieces(pieces, self.base as u32);
+            match &mut tok {
+                Token::Name(_) | Token::Number(_) => {}
+                Token::Str(s) => {
+                    if self.base != 0 {
+                        if let super::StrToken::FString(pieces) = s.as_mut() {
+                            super::strings::shift_pieces(pieces, self.base as u32);
+                        }
+                    }
+                }
+                _ => {
+                    if tok.is_open_bracket() || tok.is_close_bracket() {
+                        if let Err(e) = self.bracket(&tok, start) {
+                            return Some(Err(Box::new(e)));
+                        }
+                    }
+                    if let Err(e) = self.nest(&tok, start, end) {
+                        return Some(Err(Box::new(e)));
                     }
                 }
             }
@@ -454,7 +467,7 @@ impl<'a> Tokens<'a> {
 }
 
 impl Iterator for Tokens<'_> {
-    type Item = Result<Spanned, CompileError>;
+    type Item = LexItem;
 
     fn next(&mut self) -> Option<Self::Item> {
         self.next_token()
@@ -474,7 +487,7 @@ mod tests {
     }
 
     fn err(src: &str) -> CompileError {
-        Tokens::new(src, 0, LexMode::File)
+        *Tokens::new(src, 0, LexMode::File)
             .find_map(|r| r.err())
             .expect("an error")
     }

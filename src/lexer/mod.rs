@@ -2,17 +2,19 @@
 //!
 //! Three layers: the logos automaton in [`token`] (one token at a time,
 //! whitespace and comments skipped), the literal scanners in [`strings`] and
-//! [`numbers`] (called from logos callbacks; they decode values), and the
+//! [`numbers`] (called from logos callbacks; they decode values) with the
+//! name table of [`names`] (each identifier allocated once), and the
 //! indentation layer in [`indent`] (logical lines, `Indent`/`Dedent`,
 //! brackets). The stream is lazy: the parser pulls tokens, so the first
 //! error in source order is the one reported, as in CPython.
 
 pub mod indent;
+pub mod names;
 pub mod numbers;
 pub mod strings;
 pub mod token;
 
-pub use indent::{LexMode, Spanned, Tokens};
+pub use indent::{LexItem, LexMode, Spanned, Tokens};
 pub use strings::{FField, FPiece, StrToken};
 pub use token::{NumberValue, Token};
 
@@ -22,7 +24,9 @@ use crate::span::Span;
 /// All tokens of a module (debugging, `--dump tokens`, tests).
 pub fn tokenize(src: &str) -> Result<Vec<(usize, Token, usize)>, CompileError> {
     check_null_bytes(src)?;
-    Tokens::new(src, 0, LexMode::File).collect()
+    Tokens::new(src, 0, LexMode::File)
+        .map(|item| item.map_err(|e| *e))
+        .collect()
 }
 
 /// CPython refuses source containing NUL bytes before tokenizing it.
@@ -68,6 +72,14 @@ mod tests {
         assert_eq!(kinds[2], Token::Number(NumberValue::Int(16)));
         assert_eq!(kinds[4], Token::Number(NumberValue::Float(1.5)));
         assert_eq!(kinds[6], Token::Str(Box::new(StrToken::Str("a".into()))));
+    }
+
+    #[test]
+    fn keyword_list_matches_the_automaton() {
+        for k in token::KEYWORDS {
+            let toks = tokenize(k).unwrap();
+            assert!(toks.len() == 2 && toks[0].1.is_keyword(), "{k}");
+        }
     }
 
     #[test]

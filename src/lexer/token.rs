@@ -7,7 +7,7 @@
 //! tokens; names are checked against Python's identifier rules
 //! (XID_Start/XID_Continue) here; numbers and strings carry their decoded
 //! values, so the parser never looks at source text again. The type stays
-//! small (24 bytes): big payloads are boxed.
+//! small (16 bytes): names are thin shared strings, big payloads are boxed.
 
 use super::strings::{self, StrToken};
 use crate::span::Span;
@@ -32,6 +32,7 @@ impl RawError {
 /// A token of aspy source.
 #[derive(Logos, Clone, Debug, PartialEq)]
 #[logos(error = RawError)]
+#[logos(extras = super::names::Names)]
 #[logos(skip r"[ \t\x0C]+")]
 #[logos(skip(r"#[^\r\n]*", allow_greedy = true))]
 #[logos(skip r"\\(\r\n|\r|\n)")]
@@ -53,7 +54,7 @@ pub enum Token {
     /// An identifier (keywords are their own tokens).
     #[regex(r"[A-Za-z_][A-Za-z0-9_]*", lex_ascii_name)]
     #[regex(r"[^\x00-\x7F]", lex_unicode_name)]
-    Name(Box<str>),
+    Name(crate::ast::Name),
     /// A string, bytes or f-string literal.
     #[regex(r#"([rRbBuUfF]|[rR][bBfF]|[bBfF][rR])?["']"#, lex_string)]
     Str(Box<StrToken>),
@@ -304,6 +305,14 @@ impl Token {
     }
 }
 
+/// The keywords, as spelled in source (the tokens of [`Token::is_keyword`]).
+pub const KEYWORDS: [&str; 35] = [
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
+
 /// True for a character that may start an identifier.
 pub fn is_id_start(c: char) -> bool {
     c == '_' || unicode_ident::is_xid_start(c)
@@ -321,23 +330,25 @@ fn id_continue_len(rest: &str) -> usize {
         .map_or(rest.len(), |(i, _)| i)
 }
 
-fn lex_ascii_name(lex: &mut Lexer<'_, Token>) -> Box<str> {
+fn lex_ascii_name(lex: &mut Lexer<'_, Token>) -> crate::ast::Name {
     let rest = lex.remainder();
     if rest.as_bytes().first().is_some_and(|b| !b.is_ascii()) {
         let n = id_continue_len(rest);
         lex.bump(n);
     }
-    lex.slice().into()
+    let text = lex.slice();
+    lex.extras.intern(text)
 }
 
-fn lex_unicode_name(lex: &mut Lexer<'_, Token>) -> Result<Box<str>, RawError> {
+fn lex_unicode_name(lex: &mut Lexer<'_, Token>) -> Result<crate::ast::Name, RawError> {
     let c = lex.slice().chars().next().unwrap_or('\0');
     if !is_id_start(c) {
         return Err(RawError::at(invalid_character(c, span_of(lex))));
     }
     let n = id_continue_len(lex.remainder());
     lex.bump(n);
-    Ok(lex.slice().into())
+    let text = lex.slice();
+    Ok(lex.extras.intern(text))
 }
 
 /// CPython's error for a character that starts no token.

@@ -19,11 +19,11 @@ use lalrpop_util::ParseError;
 
 pub(super) fn explain(
     text: &str,
-    e: ParseError<usize, Token, CompileError>,
+    e: ParseError<usize, Token, Box<CompileError>>,
     place: Where,
 ) -> CompileError {
     let err = match e {
-        ParseError::User { error } => return error,
+        ParseError::User { error } => return *error,
         ParseError::InvalidToken { location } => {
             CompileError::syntax("invalid syntax", Span::new(location, location))
         }
@@ -374,7 +374,7 @@ fn unexpected(
     // Generic: a tokenizer error later in the file takes precedence.
     if matches!(place, Where::File) {
         if let Some(Err(e)) = Tokens::new(text, 0, LexMode::File).find(|r| r.is_err()) {
-            return e;
+            return *e;
         }
     }
     CompileError::syntax("invalid syntax", tok_span)

@@ -8,10 +8,21 @@
 //! is parsed by a nested parse of its span, so all spans point into the
 //! real file.
 
-use crate::ast::{Constant, Conversion, Expr, ExprKind, FStringPart};
+use crate::ast::{Constant, Conversion, Expr, ExprKind, FStringPart, Name};
 use crate::diagnostics::CompileError;
+use crate::lexer::token::KEYWORDS;
 use crate::lexer::{FPiece, StrToken};
 use crate::span::Span;
+
+/// A single literal (the common case: no list of parts to join).
+pub fn string(src: &str, l: usize, tok: StrToken, r: usize) -> Result<Expr, CompileError> {
+    let span = Span::new(l, r);
+    match tok {
+        StrToken::Str(s) => Ok(Expr::new(ExprKind::Constant(Constant::Str(s)), span)),
+        StrToken::Bytes(b) => Ok(Expr::new(ExprKind::Constant(Constant::Bytes(b)), span)),
+        f @ StrToken::FString(_) => strings(src, vec![(l, Box::new(f), r)]),
+    }
+}
 
 /// Joins adjacent literals `parts` (each with its span) into one expression.
 pub fn strings(src: &str, parts: Vec<(usize, Box<StrToken>, usize)>) -> Result<Expr, CompileError> {
@@ -66,6 +77,7 @@ pub fn strings(src: &str, parts: Vec<(usize, Box<StrToken>, usize)>) -> Result<E
             StrToken::Bytes(_) => {}
         }
     }
+    out.shrink_to_fit();
     Ok(Expr::new(ExprKind::FString(out), span))
 }
 
@@ -87,7 +99,10 @@ fn convert(src: &str, pieces: Vec<FPiece>) -> Result<Vec<FStringPart>, CompileEr
         match piece {
             FPiece::Literal(s) => out.push(FStringPart::Literal(s)),
             FPiece::Field(f) => {
-                let value = super::parse_fstring_expr(src, f.expr)?;
+                let value = match lone_name(src, f.expr) {
+                    Some(name) => name,
+                    None => super::parse_fstring_expr(src, f.expr)?,
+                };
                 let conversion = f.conversion.map(|c| match c {
                     's' => Conversion::Str,
                     'a' => Conversion::Ascii,
@@ -107,4 +122,21 @@ fn convert(src: &str, pieces: Vec<FPiece>) -> Result<Vec<FStringPart>, CompileEr
         }
     }
     Ok(out)
+}
+
+/// The expression of a field that is a lone ASCII identifier (`{name}`,
+/// the most common field), made without running a parser on it: the
+/// parser would give the same `Name` with the same span.
+fn lone_name(src: &str, span: Span) -> Option<Expr> {
+    let text = src.get(span.start as usize..span.end as usize)?;
+    let name = text.trim_matches([' ', '\t']);
+    let first = *name.as_bytes().first()?;
+    let ident = (first.is_ascii_alphabetic() || first == b'_')
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if !ident || KEYWORDS.contains(&name) {
+        return None;
+    }
+    let start = span.start as usize + (text.len() - text.trim_start_matches([' ', '\t']).len());
+    let span = Span::new(start, start + name.len());
+    Some(Expr::new(ExprKind::Name(Name::from(name)), span))
 }

@@ -13,6 +13,7 @@
 //! reads it as a list of items. An LR(1) grammar cannot tell that form
 //! from a parenthesized expression without seeing past the `)`.
 
+mod declarations;
 mod errors;
 pub mod fstring;
 pub mod nodes;
@@ -20,7 +21,7 @@ pub mod validate;
 
 use crate::ast::{Expr, Module};
 use crate::diagnostics::CompileError;
-use crate::lexer::{self, LexMode, Spanned, Token, Tokens};
+use crate::lexer::{self, LexItem, LexMode, Token, Tokens};
 use crate::span::{SourceFile, Span};
 use nodes::Top;
 use std::collections::VecDeque;
@@ -46,7 +47,7 @@ pub enum ParseMode {
     Repl,
 }
 
-type Item = Result<Spanned, CompileError>;
+type Item = LexItem;
 
 /// Parses and checks a whole module.
 pub fn parse_module(src: &SourceFile, mode: ParseMode) -> Result<Module, CompileError> {
@@ -121,19 +122,27 @@ fn run(
     parens: Option<(usize, usize)>,
     place: Where,
 ) -> Result<Top, CompileError> {
-    let head = std::iter::once(Ok((0, start, 0)));
-    let open = parens.map(|(s, _)| Ok((s, Token::LPar, s)));
-    let close = parens.map(|(_, e)| Ok((e, Token::RPar, e)));
-    let stream = head.chain(open).chain(WithParens::new(tokens)).chain(close);
+    let mut stream = WithParens::new(tokens);
+    stream.buf.push_back(Ok((0, start, 0)));
+    if let Some((s, e)) = parens {
+        stream.buf.push_back(Ok((s, Token::LPar, s)));
+        stream.tail = Some(Ok((e, Token::RPar, e)));
+    }
     grammar::TopParser::new()
         .parse(text, stream)
         .map_err(|e| errors::explain(text, e, place))
 }
 
-/// The token stream with `with (items):` unwrapped (see the module doc).
+/// The token stream with `with (items):` unwrapped (see the module doc),
+/// after the start token (and the opening parenthesis of an f-string
+/// field) and before the field's closing parenthesis: one adapter, so
+/// that each token is moved once between the lexer and the parser.
 struct WithParens<I: Iterator<Item = Item>> {
     inner: I,
+    /// Tokens to give before reading `inner` again.
     buf: VecDeque<Item>,
+    /// The token after the last of `inner`.
+    tail: Option<Item>,
 }
 
 impl<I: Iterator<Item = Item>> WithParens<I> {
@@ -141,6 +150,7 @@ impl<I: Iterator<Item = Item>> WithParens<I> {
         WithParens {
             inner,
             buf: VecDeque::new(),
+            tail: None,
         }
     }
 
@@ -209,7 +219,9 @@ impl<I: Iterator<Item = Item>> Iterator for WithParens<I> {
         if let Some(x) = self.buf.pop_front() {
             return Some(x);
         }
-        let item = self.inner.next()?;
+        let Some(item) = self.inner.next() else {
+            return self.tail.take();
+        };
         if matches!(item, Ok((_, Token::With, _))) {
             self.after_with();
         }

@@ -17,6 +17,7 @@
 //! errors. The walk is recursive; the lexer bounds the nesting depth of
 //! the AST (see `lexer::indent::MAX_NESTING`), which bounds the recursion.
 
+use super::declarations::records_names;
 use crate::ast::*;
 use crate::diagnostics::CompileError;
 use crate::span::Span;
@@ -177,6 +178,7 @@ pub enum Context {
 pub fn check_module(body: &[Stmt], ctx: Context) -> Result<(), CompileError> {
     check_future(body)?;
     let mut c = Checker::new(ctx);
+    c.scopes[0].record = records_names(body);
     c.stmts(body);
     c.finish()
 }
@@ -270,7 +272,7 @@ struct Scope<'a> {
     kind: ScopeKind,
     parent: Option<usize>,
     names: FxHashMap<&'a str, u8>,
-    nonlocals: Vec<(String, Span)>,
+    nonlocals: Vec<(&'a str, Span)>,
     /// Compiler state, per function: loops around the current statement
     /// and static blocks (for `too many statically nested blocks`).
     loops: u32,
@@ -283,6 +285,8 @@ struct Scope<'a> {
     is_async_comp: bool,
     /// Iteration variables of a comprehension.
     iter_vars: Vec<&'a str>,
+    /// Uses and bindings of names are recorded (see `declarations::records_names`).
+    record: bool,
 }
 
 struct Checker<'a> {
@@ -330,6 +334,7 @@ impl<'a> Checker<'a> {
             value_returns: Vec::new(),
             is_async_comp: false,
             iter_vars: Vec::new(),
+            record: true,
         });
         self.cur = self.scopes.len() - 1;
     }
@@ -379,7 +384,10 @@ impl<'a> Checker<'a> {
     // ---------------------------------------------------------- names
 
     fn note(&mut self, name: &'a str, flag: u8) {
-        *self.scope().names.entry(name).or_insert(0) |= flag;
+        let scope = self.scope();
+        if scope.record || flag & PARAM != 0 {
+            *scope.names.entry(name).or_insert(0) |= flag;
+        }
     }
 
     fn store(&mut self, name: &'a str, span: Span) {
@@ -443,7 +451,7 @@ impl<'a> Checker<'a> {
             }
             self.note(&id.name, if global { GLOBAL } else { NONLOCAL });
             if !global {
-                self.scope().nonlocals.push((id.name.clone(), span));
+                self.scope().nonlocals.push((&id.name, span));
             }
         }
     }
@@ -461,7 +469,7 @@ impl<'a> Checker<'a> {
                         ScopeKind::Module => break,
                         ScopeKind::Class => {}
                         _ => {
-                            let f = s.names.get(name.as_str()).copied().unwrap_or(0);
+                            let f = s.names.get(name).copied().unwrap_or(0);
                             if f & GLOBAL == 0 && f & (DEF | PARAM | NONLOCAL) != 0 {
                                 found = true;
                                 break;
@@ -761,6 +769,7 @@ impl<'a> Checker<'a> {
         self.push_scope(ScopeKind::Function {
             is_async: f.is_async,
         });
+        self.scope().record = records_names(&f.body);
         self.params(&f.params);
         self.stmts(&f.body);
         self.pop_scope();
@@ -775,6 +784,7 @@ impl<'a> Checker<'a> {
         self.keywords(&c.keywords);
         self.store(&c.name.name, c.name.span);
         self.push_scope(ScopeKind::Class);
+        self.scope().record = records_names(&c.body);
         self.stmts(&c.body);
         self.pop_scope();
     }
@@ -900,6 +910,8 @@ impl<'a> Checker<'a> {
             ExprKind::Lambda { params, body } => {
                 self.param_exprs(params);
                 self.push_scope(ScopeKind::Function { is_async: false });
+                // A lambda holds no statements, so nothing to declare.
+                self.scope().record = false;
                 self.params(params);
                 self.value(body);
                 self.pop_scope();
@@ -1103,6 +1115,8 @@ impl<'a> Checker<'a> {
         let outer_in_iter = self.in_comp_iter;
         self.in_comp_iter = 0;
         self.push_scope(ScopeKind::Comprehension { name, is_genexp });
+        // No statements inside, so nothing to declare.
+        self.scope().record = false;
         for (i, g) in generators.iter().enumerate() {
             if g.is_async {
                 self.scope().is_async_comp = true;

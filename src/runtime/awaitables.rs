@@ -160,6 +160,8 @@ fn sleep_step(vm: &mut Vm, r: ObjRef) -> PyResult<GenStep> {
         }
         SleepState::Init => {
             let delay = s.delay;
+            // Started: if the delay is bad, the sleep ends with the error.
+            s.state = SleepState::Finished;
             started(vm);
             let secs = delay_seconds(vm, delay)?;
             if secs <= 0.0 {

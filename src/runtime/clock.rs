@@ -16,6 +16,12 @@ pub fn advance_to(vm: &mut Vm, when: f64) {
     vm.clock.advance_to(when);
 }
 
+/// A pass with work ready is starting (virtual time catches up after a
+/// long busy stretch; see `vm/clock.rs`).
+pub fn catch_up(vm: &mut Vm) {
+    vm.clock.catch_up();
+}
+
 /// Is the VM running on virtual time?
 pub fn is_virtual(vm: &Vm) -> bool {
     vm.clock.is_virtual()

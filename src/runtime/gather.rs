@@ -223,21 +223,21 @@ pub fn child_done(vm: &mut Vm, outer: ObjRef, fut: ObjRef) -> PyResult<()> {
 }
 
 /// `_GatheringFuture.cancel(msg)`: cancels the children.
-pub fn cancel(vm: &mut Vm, outer: ObjRef, msg: Value) -> bool {
+pub fn cancel(vm: &mut Vm, outer: ObjRef, msg: Value) -> PyResult<bool> {
     if future::expect(vm, outer).done() {
-        return false;
+        return Ok(false);
     }
     let children = gathering(vm, outer).children.clone();
     let mut ret = false;
     for child in children {
-        if task::cancel_any(vm, child, msg) {
+        if task::cancel_any(vm, child, msg)? {
             ret = true;
         }
     }
     if ret {
         gathering(vm, outer).cancel_requested = true;
     }
-    ret
+    Ok(ret)
 }
 
 /// `shield(arg)`.

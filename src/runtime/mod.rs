@@ -338,6 +338,9 @@ fn run_once(vm: &mut Vm, lp: ObjRef, main: Option<ObjRef>) -> PyResult<()> {
     let idle = l.ready.is_empty() && !l.stopping;
     let next_due = l.timers.next_due();
     let io_sources = l.io.as_ref().map_or(0, |io| io.registered);
+    if !idle {
+        clock::catch_up(vm);
+    }
     if idle {
         match next_due {
             None if io_sources == 0 => return Err(report::deadlock(vm, lp, main)),

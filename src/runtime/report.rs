@@ -55,7 +55,7 @@ fn function_source(vm: &Vm, func: Value) -> Option<(String, usize)> {
                 code.source.line_of(code.span.start),
             ))
         }
-        Object::BoundMethod(m) => function_source(vm, m.func),
+        Object::BoundMethod(m) => function_source(vm, Value::Obj(m.func)),
         _ => None,
     }
 }
@@ -105,15 +105,57 @@ fn future_info(vm: &mut Vm, f: ObjRef) -> Vec<String> {
     info
 }
 
-/// `repr()` of a Future or Task.
+/// Python frames CPython spends per task in a chain of `wait_for=` reprs:
+/// a chain longer than the recursion limit allows raises RecursionError.
+const FRAMES_PER_WAITER_REPR: usize = 4;
+
+/// `repr(fut)` as the user asks for it: RecursionError for a chain of
+/// waiting tasks too deep for CPython's recursion limit.
+pub fn future_repr_checked(vm: &mut Vm, f: ObjRef) -> PyResult<String> {
+    let mut chain = vec![f];
+    while let Some(t) = as_task(vm, Value::Obj(chain[chain.len() - 1])) {
+        let Waiter::Future(w) = task::task_mut(vm, t).waiter else {
+            break;
+        };
+        if chain.contains(&w) {
+            break; // a cycle: shown as `...`
+        }
+        chain.push(w);
+        if (chain.len() - 1) * FRAMES_PER_WAITER_REPR > vm.config.recursion_limit {
+            return Err(vm.new_error(
+                crate::vm::exceptions::ExcKind::RecursionError,
+                "maximum recursion depth exceeded",
+            ));
+        }
+    }
+    Ok(future_repr(vm, f))
+}
+
+/// `repr()` of a Future or Task; `...` for one already being shown (tasks
+/// waiting on each other in a cycle), as CPython's `recursive_repr` does.
+/// Reprs for log messages never fail: a chain deeper than the recursion
+/// limit is cut short with `...`.
 pub fn future_repr(vm: &mut Vm, f: ObjRef) -> String {
+    if vm.repr_guard.iter().any(|g| g.is(Value::Obj(f)))
+        || vm.repr_guard.len() > vm.config.recursion_limit
+    {
+        return "...".into();
+    }
+    vm.repr_guard.push(Value::Obj(f));
+    let s = future_repr_unguarded(vm, f);
+    vm.repr_guard.pop();
+    s
+}
+
+fn future_repr_unguarded(vm: &mut Vm, f: ObjRef) -> String {
     let cls = vm.class_of(Value::Obj(f));
     let name = vm.class_name(cls).to_string();
     let mut info = future_info(vm, f);
     if as_task(vm, Value::Obj(f)).is_some() {
         let t = task::task_mut(vm, f);
-        let (must_cancel, coro, waiter) = (t.must_cancel, t.coro, t.waiter);
-        if must_cancel {
+        let (cancelling, coro, waiter) = (t.num_cancels_requested > 0, t.coro, t.waiter);
+        let lp = t.core.event_loop;
+        if cancelling && !t.core.done() {
             info[0] = "cancelling".into();
         }
         let tname = task::name(vm, f);
@@ -122,17 +164,43 @@ pub fn future_repr(vm: &mut Vm, f: ObjRef) -> String {
             2,
             format!("coro=<{}>", coroutine_repr(vm, f, Value::Obj(coro))),
         );
-        match waiter {
-            Waiter::Future(w) => info.insert(3, format!("wait_for={}", future_repr(vm, w))),
-            // The waiter future the task stands in for, as CPython shows it.
-            Waiter::Inline => info.insert(
-                3,
-                "wait_for=<Future pending cb=[Task.task_wakeup()]>".into(),
-            ),
-            _ => {}
+        if let Some(w) = waiter_repr(vm, lp, waiter) {
+            info.insert(3, format!("wait_for={w}"));
         }
     }
     format!("<{name} {}>", info.join(" "))
+}
+
+/// What a task's `wait_for=` shows. CPython's task always waits on a
+/// Future; aspy's sleeps and lock/queue operations have none, so they show
+/// as the Future CPython would have: pending with the task's wake-up, or
+/// cancelled, or (a sleep whose timer fired) finished.
+fn waiter_repr(vm: &mut Vm, lp: ObjRef, waiter: Waiter) -> Option<String> {
+    match waiter {
+        Waiter::None => None,
+        Waiter::Future(w)
+            if vm
+                .native_ref::<super::wait_op::WaitOp>(Value::Obj(w))
+                .is_some() =>
+        {
+            Some(format!("<Future {}>", future_info(vm, w).join(" ")))
+        }
+        Waiter::Future(w) => Some(future_repr(vm, w)),
+        // The waiter future the task stands in for, as CPython shows it.
+        Waiter::Inline => Some("<Future pending cb=[Task.task_wakeup()]>".into()),
+        Waiter::Timer(_) if super::EventLoop::get(vm, lp).closed => {
+            // Closing the loop dropped the timer; the sleep never ends.
+            Some("<Future pending cb=[Task.task_wakeup()]>".into())
+        }
+        Waiter::Timer(id) => {
+            let timers = &super::EventLoop::get(vm, lp).timers;
+            Some(match timers.action(id) {
+                Some(_) if timers.is_cancelled(id) => "<Future cancelled>".into(),
+                Some(_) => "<Future pending cb=[Task.task_wakeup()]>".into(),
+                None => "<Future finished result=None>".into(),
+            })
+        }
+    }
 }
 
 /// `name() running at file:line` / `name() done, defined at file:line`.
@@ -140,6 +208,13 @@ fn coroutine_repr(vm: &mut Vm, t: ObjRef, coro: Value) -> String {
     let Value::Obj(c) = coro else {
         return safe_repr(vm, coro);
     };
+    if let Some(op) = vm.native_ref::<super::wait_op::WaitOp>(coro) {
+        // A native coroutine has no code object: CPython's format for one.
+        return format!("{}()", op.qualname());
+    }
+    if vm.native_ref::<super::awaitables::SleepObj>(coro).is_some() {
+        return "sleep()".into();
+    }
     let Object::Generator(g) = vm.heap.get(c) else {
         return safe_repr(vm, coro);
     };
@@ -197,6 +272,10 @@ pub fn handle_repr(vm: &mut Vm, h: ObjRef) -> String {
         handle.timer.is_some() || handle.when != 0.0,
         handle.when,
     );
+    let created = handle.origin.as_ref().map(|(code, ip)| {
+        let line = code.line_of(*ip as usize);
+        format!("created at {}:{line}", code.source.name)
+    });
     let cls = vm.class_of(Value::Obj(h));
     let mut info = vec![vm.class_name(cls).to_string()];
     if cancelled {
@@ -209,6 +288,7 @@ pub fn handle_repr(vm: &mut Vm, h: ObjRef) -> String {
         let args = vm.seq_items(args).map(|s| s.to_vec()).unwrap_or_default();
         info.push(callback_source(vm, cb, &args));
     }
+    info.extend(created);
     format!("<{}>", info.join(" "))
 }
 
@@ -265,15 +345,30 @@ pub fn call_exception_handler(
         }
         vm.call(handler, &[Value::Obj(lp), ctx], &[])
     })();
-    vm.temp_roots.pop();
-    match r {
+    let r = match r {
         Ok(_) => Ok(()),
         Err(e) if super::is_fatal(vm, e.0) => Err(e),
         Err(e) => {
-            log_error(vm, "Unhandled error in exception handler", &[], Some(e.0));
+            handler_failed(vm, ctx, e.0);
             Ok(())
         }
-    }
+    };
+    vm.temp_roots.pop();
+    r
+}
+
+/// The user's exception handler raised `exc` while handling `ctx`: the
+/// default handler logs it with the context it was given.
+pub fn handler_failed(vm: &mut Vm, ctx: Value, exc: Value) {
+    vm.temp_roots.push(exc);
+    let entries = [("context".to_string(), safe_repr(vm, ctx))];
+    log_error(
+        vm,
+        "Unhandled error in exception handler",
+        &entries,
+        Some(exc),
+    );
+    vm.temp_roots.pop();
 }
 
 /// The repr of a context value, with futures and handles in asyncio's form.
@@ -419,6 +514,10 @@ pub fn agen_firstiter(vm: &mut Vm, agen: ObjRef) {
 
 /// A watched object became unreachable (or the program is exiting).
 pub fn finalize(vm: &mut Vm, r: ObjRef) {
+    if let Some(lp) = super::as_loop(vm, Value::Obj(r)) {
+        destroy_pending_tasks(vm, lp);
+        return;
+    }
     if let Object::Generator(g) = vm.heap.get(r) {
         if g.kind == CodeKind::AsyncGenerator {
             agen_finalize(vm, r);
@@ -441,6 +540,61 @@ pub fn finalize(vm: &mut Vm, r: ObjRef) {
     };
     let msg = format!("{what} exception was never retrieved");
     let _ = call_exception_handler(vm, lp, &msg, Some(exc), &[("future", Value::Obj(r))]);
+}
+
+const DESTROYED_PENDING: &str = "Task was destroyed but it is pending!";
+
+/// The pending tasks of loop `lp`, oldest first.
+fn pending_tasks_of(vm: &mut Vm, lp: ObjRef) -> Vec<ObjRef> {
+    let mut tasks = rt(vm).pending.clone();
+    tasks.retain(|&t| future::expect(vm, t).event_loop == lp);
+    tasks.sort_by_key(|t| t.index());
+    tasks
+}
+
+/// `loop.close()` drops the ready queue, and with it the tasks that never
+/// ran (in CPython nothing else holds them): each is reported ("Task was
+/// destroyed but it is pending!") and its coroutine as never awaited.
+pub fn destroy_unstarted_tasks(vm: &mut Vm, lp: ObjRef) {
+    for t in pending_tasks_of(vm, lp) {
+        if task::task_mut(vm, t).started {
+            continue;
+        }
+        let _ = call_exception_handler(vm, lp, DESTROYED_PENDING, None, &[("task", Value::Obj(t))]);
+        task::destroy_unstarted(vm, t);
+    }
+}
+
+/// A closed loop still had pending tasks (it is watched from `close()`):
+/// at exit they are destroyed, as CPython's collector destroys them (they
+/// sit in reference cycles). Each is reported ("Task was destroyed but it
+/// is pending!"), then their coroutines are closed, so their `finally`
+/// blocks run; what goes wrong there is "Exception ignored".
+fn destroy_pending_tasks(vm: &mut Vm, lp: ObjRef) {
+    if !EventLoop::get(vm, lp).closed {
+        return;
+    }
+    let tasks = pending_tasks_of(vm, lp);
+    for &t in &tasks {
+        let _ = call_exception_handler(vm, lp, DESTROYED_PENDING, None, &[("task", Value::Obj(t))]);
+    }
+    for t in tasks {
+        if let Some(exc) = task::close_destroyed(vm, t) {
+            let coro = task::task_mut(vm, t).coro;
+            unraisable(vm, Value::Obj(coro), exc);
+        }
+    }
+}
+
+/// CPython's "Exception ignored in: <obj>" report of an error nobody can
+/// catch (here: raised while a destroyed task's coroutine was closed).
+pub fn unraisable(vm: &mut Vm, obj: Value, exc: Value) {
+    vm.temp_roots.push(exc);
+    let what = safe_repr(vm, obj);
+    let tb = vm.format_exception_alone(exc);
+    vm.temp_roots.pop();
+    vm.flush_stdout();
+    eprint!("Exception ignored in: {what}\n{tb}");
 }
 
 /// An async generator died: forget it, and if it is suspended inside its

@@ -463,7 +463,7 @@ fn queue_put_step(vm: &mut Vm, op: Op, q: ObjRef) -> PyResult<GenStep> {
 /// CPython's `except:` clause of `Queue.get`/`put` while waiting.
 fn queue_throw(vm: &mut Vm, op: Op, q: ObjRef, getters: bool) -> PyResult<()> {
     let w = op.waiter();
-    cancel_waiter(vm, w);
+    cancel_waiter(vm, w)?;
     let queue = queue_mut(vm, q);
     let list = if getters {
         &mut queue.getters

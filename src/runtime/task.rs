@@ -355,6 +355,48 @@ pub fn is_cancelled_error(vm: &mut Vm, exc: Value) -> bool {
     vm.is_instance(exc, cls)
 }
 
+/// A task that never ran is destroyed with its closed loop (CPython drops
+/// it with the loop's ready queue): its coroutine is closed and reported
+/// as never awaited, and it leaves the pending list (`all_tasks`).
+pub fn destroy_unstarted(vm: &mut Vm, t: ObjRef) {
+    let task = task_mut(vm, t);
+    let (c, root) = (task.coro, task.root);
+    let report = vm.heap.unawaited_of(c);
+    if c != root {
+        // The wrapper coroutine of a native awaitable: silently.
+        let _ = vm.gen_close(root);
+        awaitables::close_unstarted(vm, c);
+    } else {
+        let _ = vm.gen_close(c);
+    }
+    if let Some(u) = report {
+        vm.warn_unawaited(vec![u]);
+    }
+    unregister(vm, t);
+}
+
+/// A started task of a closed loop is destroyed (at exit): its coroutine
+/// is closed as CPython's finaliser closes it, GeneratorExit thrown in where
+/// it waits, outside any task. Returns what went wrong, for the
+/// "Exception ignored in" report: an error raised while closing, or
+/// RuntimeError when the coroutine awaited again instead of finishing.
+pub fn close_destroyed(vm: &mut Vm, t: ObjRef) -> Option<Value> {
+    if !task_mut(vm, t).started {
+        return None;
+    }
+    let exit = vm.new_error(ExcKind::GeneratorExit, "").0;
+    match run_fiber(vm, t, Some(exit)) {
+        Ok(Exit::Return(_)) => None,
+        Ok(Exit::Suspend(_) | Exit::Yield(_)) => {
+            Some(super::runtime_error(vm, "coroutine ignored GeneratorExit").0)
+        }
+        Err(e) => {
+            let ge = vm.types.exc(ExcKind::GeneratorExit);
+            (!vm.is_instance(e.0, ge)).then_some(e.0)
+        }
+    }
+}
+
 /// Swaps the task's fiber in (its own, or the spare one for a task parked
 /// at its root), resumes it and swaps it out. A task that suspends with
 /// only its root frame saves that frame in the root coroutine and gives
@@ -466,7 +508,9 @@ fn suspended(vm: &mut Vm, t: ObjRef, y: Value) -> PyResult<()> {
             task.waiter = Waiter::Future(f);
             if task.must_cancel {
                 let msg = task.core.cancel_message();
-                if cancel_any(vm, f, msg) {
+                // A RecursionError (a cycle of waiting tasks) leaves
+                // `must_cancel` set: nothing was cancelled.
+                if cancel_any(vm, f, msg).unwrap_or(false) {
                     task_mut(vm, t).must_cancel = false;
                 }
             }
@@ -555,31 +599,34 @@ pub fn wakeup(vm: &mut Vm, t: ObjRef, fut: ObjRef) -> PyResult<()> {
     }
 }
 
-/// `Task.cancel(msg)`.
-pub fn cancel(vm: &mut Vm, t: ObjRef, msg: Value) -> bool {
+/// `Task.cancel(msg)`. Fails only with RecursionError (tasks waiting on
+/// each other in a cycle cancel each other without end, as in CPython).
+pub fn cancel(vm: &mut Vm, t: ObjRef, msg: Value) -> PyResult<bool> {
     let task = task_mut(vm, t);
     task.core.log_traceback = false;
     if task.core.done() {
-        return false;
+        return Ok(false);
     }
     task.num_cancels_requested += 1;
     let lp = task.core.event_loop;
     match task.waiter {
         Waiter::Future(f) => {
-            if cancel_any(vm, f, msg) {
-                return true;
+            if cancel_any(vm, f, msg)? {
+                return Ok(true);
             }
         }
         Waiter::Timer(id) => {
             if !EventLoop::get(vm, lp).timers.is_cancelled(id) {
-                task_mut(vm, t).waiter = Waiter::None;
+                // The waiter stays (a cancelled sleep) until the step runs,
+                // as CPython's `_fut_waiter` does: a second cancel() then
+                // sets `must_cancel`, and reprs show the cancelled future.
                 cancel_sleep(vm, t, lp, id, msg);
-                return true;
+                return Ok(true);
             }
         }
         Waiter::Inline => {
             if wait_op::cancel_inline(vm, t, msg) {
-                return true;
+                return Ok(true);
             }
         }
         Waiter::None => {}
@@ -587,19 +634,29 @@ pub fn cancel(vm: &mut Vm, t: ObjRef, msg: Value) -> bool {
     let task = task_mut(vm, t);
     task.must_cancel = true;
     task.core.set_cancel_message(msg);
-    true
+    Ok(true)
 }
 
 /// `fut.cancel(msg)` for any future: a task, a gathering future or a
-/// plain one.
-pub fn cancel_any(vm: &mut Vm, f: ObjRef, msg: Value) -> bool {
-    if as_task(vm, Value::Obj(f)).is_some() {
-        return cancel(vm, f, msg);
+/// plain one. Each level of a chain of cancellations counts against the
+/// recursion limit, as CPython's nested C calls do.
+pub fn cancel_any(vm: &mut Vm, f: ObjRef, msg: Value) -> PyResult<bool> {
+    if vm.native_depth >= vm.config.recursion_limit {
+        return Err(vm.new_error(
+            ExcKind::RecursionError,
+            "maximum recursion depth exceeded while calling a Python object",
+        ));
     }
-    if gather::is_gathering(vm, f) {
-        return gather::cancel(vm, f, msg);
-    }
-    future::cancel(vm, f, msg)
+    vm.native_depth += 1;
+    let r = if as_task(vm, Value::Obj(f)).is_some() {
+        cancel(vm, f, msg)
+    } else if gather::is_gathering(vm, f) {
+        gather::cancel(vm, f, msg)
+    } else {
+        Ok(future::cancel(vm, f, msg))
+    };
+    vm.native_depth -= 1;
+    r
 }
 
 /// Creates a CancelledError-free error for misuse of a task (`set_result`).

@@ -284,6 +284,9 @@ pub struct HandleObj {
     pub when: f64,
     pub timer: Option<TimerId>,
     pub event_loop: ObjRef,
+    /// In debug mode, the code and instruction that scheduled it (CPython's
+    /// `_source_traceback`, shown as "created at file:line").
+    pub origin: Option<(std::rc::Rc<crate::bytecode::Code>, u32)>,
 }
 
 impl NativeObject for HandleObj {

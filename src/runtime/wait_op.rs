@@ -291,7 +291,7 @@ pub fn wake(vm: &mut Vm, w: ObjRef, v: Value) -> PyResult<()> {
 
 /// `w.cancel()` on a waiter whose operation is cleaning up (nothing left
 /// to wake).
-pub fn cancel_waiter(vm: &mut Vm, w: ObjRef) {
+pub fn cancel_waiter(vm: &mut Vm, w: ObjRef) -> PyResult<()> {
     match vm.native_mut::<TaskObj>(Value::Obj(w)) {
         Some(t) => {
             if t.op.waiter == FutState::Pending {
@@ -299,9 +299,10 @@ pub fn cancel_waiter(vm: &mut Vm, w: ObjRef) {
             }
         }
         None => {
-            super::task::cancel_any(vm, w, Value::None);
+            super::task::cancel_any(vm, w, Value::None)?;
         }
     }
+    Ok(())
 }
 
 /// `task.cancel(msg)` while the task waits on its inline operation's

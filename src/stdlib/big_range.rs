@@ -105,6 +105,9 @@ pub fn index_big(vm: &mut Vm, v: Value) -> PyResult<Option<BigInt>> {
 
 /// `range(...)` from its (already unpacked) arguments.
 pub fn construct(vm: &mut Vm, args: &[Value]) -> PyResult<Value> {
+    if let Some(r) = small_range(args) {
+        return Ok(vm.alloc(Object::Range(Box::new(r))));
+    }
     let mut parts = Vec::with_capacity(3);
     for &a in args {
         match index_big(vm, a)? {
@@ -146,6 +149,18 @@ pub fn construct(vm: &mut Vm, args: &[Value]) -> PyResult<Value> {
         return Err(vm.value_error("range() arg 3 must not be zero"));
     }
     Ok(new_range(vm, b))
+}
+
+/// The common case of `range(...)`: every argument a plain int and a
+/// non-zero step, so no big integers are needed.
+fn small_range(args: &[Value]) -> Option<Range> {
+    let (start, stop, step) = match *args {
+        [Value::Int(stop)] => (0, stop, 1),
+        [Value::Int(start), Value::Int(stop)] => (start, stop, 1),
+        [Value::Int(start), Value::Int(stop), Value::Int(step)] if step != 0 => (start, stop, step),
+        _ => return None,
+    };
+    Some(Range { start, stop, step })
 }
 
 /// A big integer as a value.

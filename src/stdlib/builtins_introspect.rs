@@ -171,19 +171,13 @@ fn dir(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let cls = vm.class_of(v);
     class_dir(vm, cls, &mut names);
     if let Value::Obj(r) = v {
-        match vm.heap.get(r) {
-            Object::Instance(inst) => {
-                for &(k, _) in &inst.attrs.items {
-                    names.insert(vm.str_of(k).to_string());
-                }
+        for (k, _) in vm.own_attr_pairs(r) {
+            if let Some(k) = vm.as_str(k) {
+                names.insert(k.to_string());
             }
-            Object::Function(f) => {
-                for &(k, _) in &f.attrs.items {
-                    names.insert(vm.str_of(k).to_string());
-                }
-                names.extend(FUNCTION_DIR.iter().map(|s| s.to_string()));
-            }
-            _ => {}
+        }
+        if let Object::Function(_) = vm.heap.get(r) {
+            names.extend(FUNCTION_DIR.iter().map(|s| s.to_string()));
         }
     }
     names_list(vm, names)

@@ -43,10 +43,10 @@ fn ord(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let (code, len) = match v {
         Value::Obj(r) => match vm.heap.get(r) {
             Object::Str(s) => {
-                let mut chars = s.s.chars();
+                let mut chars = s.as_str().chars();
                 match (chars.next(), chars.next()) {
                     (Some(c), None) => return Ok(Value::Int(c as i64)),
-                    _ => (None, s.s.chars().count()),
+                    _ => (None, s.as_str().chars().count()),
                 }
             }
             Object::Bytes(b) => (b.first().copied().filter(|_| b.len() == 1), b.len()),

@@ -190,7 +190,7 @@ pub fn bytes_from_args(
     if let Some(b) = vm.as_bytes(src) {
         return Ok(b.to_vec());
     }
-    match src {
+    match vm.plain_int(src) {
         Value::Int(_) | Value::Bool(_) => {
             let n = size_arg(vm, src)?;
             if n < 0 {

@@ -38,6 +38,7 @@ pub fn install(vm: &mut Vm, bytes: ObjRef, bytearray: ObjRef) {
     add_method(vm, bytearray, "__setitem__", dunder_setitem);
     add_method(vm, bytearray, "__delitem__", dunder_delitem);
     add_method(vm, bytearray, "__iadd__", dunder_iadd);
+    add_method(vm, bytearray, "__imul__", dunder_imul);
 }
 
 /// The receiver of an operator method, its arguments checked.
@@ -161,4 +162,27 @@ fn dunder_delitem(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResul
 fn dunder_iadd(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = array_recv(vm, args, kw, "__iadd__", 1)?;
     vm.inplace_op(r, args[1], BinaryOp::Add)
+}
+
+/// `b *= n`: repeats the bytearray in place.
+fn dunder_imul(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    let r = array_recv(vm, args, kw, "__imul__", 1)?;
+    let Some(n) = vm.to_index(args[1])? else {
+        let msg = format!(
+            "can't multiply sequence by non-int of type '{}'",
+            vm.type_name(args[1])
+        );
+        return Err(vm.type_error(msg));
+    };
+    let n = n.max(0) as usize;
+    if let Value::Obj(o) = r {
+        let len = vm.as_bytes(r).map_or(0, <[u8]>::len);
+        if len.saturating_mul(n) > (1 << 32) {
+            return Err(vm.new_error(crate::vm::exceptions::ExcKind::MemoryError, ""));
+        }
+        if let Object::ByteArray(b) = vm.heap.get_mut(o) {
+            *b = b.repeat(n);
+        }
+    }
+    Ok(r)
 }

@@ -167,6 +167,12 @@ fn get(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let d = recv(vm, args, "get")?;
     let a = arg_range(vm, args, kw, "get", 1, 2)?;
     let default = a.get(1).copied().unwrap_or(Value::None);
+    if let Value::Obj(r) = d {
+        if let Some((_, found)) = vm.dict_find_native(r, a[0]) {
+            let v = found.and_then(|i| vm.dict_table(d)?.entry(i).map(|e| e.value));
+            return Ok(v.unwrap_or(default));
+        }
+    }
     Ok(vm.dict_get(d, a[0])?.unwrap_or(default))
 }
 

@@ -7,6 +7,7 @@
 //! `frame` with `f_lineno`, `f_globals` and `f_code`, whose `code` has
 //! `co_name`, `co_qualname`, `co_filename` and `co_firstlineno`.
 //! `with_traceback(tb)` and assigning `__traceback__` copy the entries back.
+//! `sys._getframe` gives the same kind of frame for a running frame.
 
 use super::modules::support::{add_getter, alloc_native, impl_native, new_type, state_class};
 use crate::bytecode::Code;
@@ -121,6 +122,25 @@ fn tb_lineno(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Va
 fn tb_lasti(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     let (_, e) = tb_entry(vm, args)?;
     Ok(Value::Int(e.ip as i64 * 2))
+}
+
+/// `sys._getframe(depth)`: a frame object for the aspy frame `depth` calls
+/// below the caller (0 is the caller itself).
+pub fn frame_at(vm: &mut Vm, depth: i64) -> PyResult<Value> {
+    let frames = &vm.fiber.frames;
+    let index = usize::try_from(depth)
+        .ok()
+        .and_then(|d| frames.len().checked_sub(d + 1));
+    let Some(frame) = index.map(|i| &frames[i]) else {
+        return Err(vm.value_error("call stack is not deep enough"));
+    };
+    let entry = TraceEntry {
+        code: frame.code.code.clone(),
+        ip: frame.ip.saturating_sub(1),
+        globals: frame.globals,
+    };
+    let class = state_class(vm, FRAME_KEY);
+    Ok(alloc_native(vm, FrameObj { class, entry }))
 }
 
 fn frame_entry(vm: &mut Vm, args: &[Value]) -> PyResult<TraceEntry> {

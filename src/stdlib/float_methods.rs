@@ -16,6 +16,27 @@ use crate::vm::{PyResult, Vm};
 use num_bigint::BigInt;
 use num_traits::{One, ToPrimitive, Zero};
 
+thread_local! {
+    /// The payload of the last NaN made by [`fresh_nan`].
+    static NAN_PAYLOAD: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// A NaN for `float("nan")`: in CPython each call makes a new object, so
+/// `[float("nan")] == [float("nan")]` is false while a list holding the same
+/// NaN twice compares equal (`is` comes first). Floats are inline values
+/// here; a distinct payload per NaN gives `is` the same answers.
+pub fn fresh_nan(negative: bool) -> f64 {
+    const QUIET: u64 = 0x7ff8_0000_0000_0000;
+    const PAYLOAD: u64 = 0x0007_ffff_ffff_ffff;
+    let payload = NAN_PAYLOAD.with(|p| {
+        let next = (p.get() + 1) & PAYLOAD;
+        p.set(next);
+        next
+    });
+    let sign = if negative { 1u64 << 63 } else { 0 };
+    f64::from_bits(sign | QUIET | payload)
+}
+
 pub fn install(vm: &mut Vm) {
     let float = vm.types.float;
     let methods: [(&'static str, NativeFn); 19] = [
@@ -289,7 +310,7 @@ pub fn parse_hex_float(text: &str) -> Result<f64, HexError> {
     let lower = body.to_ascii_lowercase();
     match lower.as_str() {
         "inf" | "infinity" => return Ok(signed(f64::INFINITY)),
-        "nan" => return Ok(f64::NAN),
+        "nan" => return Ok(fresh_nan(neg)),
         _ => {}
     }
     let rest = lower.strip_prefix("0x").unwrap_or(&lower);

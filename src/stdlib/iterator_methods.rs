@@ -30,6 +30,7 @@ pub fn install(vm: &mut Vm) {
         t.reversed,
         t.list_reverseiterator,
         t.callable_iterator,
+        t.seq_iterator,
     ];
     for cls in classes {
         add_methods(vm, cls, &[("__iter__", iter_self), ("__next__", next)]);

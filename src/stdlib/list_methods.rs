@@ -374,7 +374,14 @@ fn mul(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
 fn imul(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = recv(vm, args, "__imul__")?;
     let n = one_arg(vm, args, kw, "list.__imul__")?;
-    let k = index_arg(vm, n)?.max(0) as usize;
+    let Some(k) = vm.to_index(n)? else {
+        let msg = format!(
+            "can't multiply sequence by non-int of type '{}'",
+            vm.type_name(n)
+        );
+        return Err(vm.type_error(msg));
+    };
+    let k = k.max(0) as usize;
     let len = vm.container_len(l);
     if len.saturating_mul(k) > (1 << 32) {
         return Err(vm.new_error(ExcKind::MemoryError, ""));

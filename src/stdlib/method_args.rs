@@ -148,6 +148,7 @@ pub fn bind<const N: usize>(
 /// (CPython clamps slice-like indices the same way). None when `v` is not
 /// an integer.
 pub fn clamp_index(vm: &mut Vm, v: Value) -> PyResult<Option<i64>> {
+    let v = vm.plain_int(v);
     if let Value::Obj(r) = v {
         if let crate::vm::object::Object::BigInt(b) = vm.heap.get(r) {
             return Ok(Some(if b.sign() == num_bigint::Sign::Minus {
@@ -176,6 +177,7 @@ pub fn slice_bound(vm: &mut Vm, v: Option<Value>) -> PyResult<Option<i64>> {
 /// A size or count argument (`width`, `maxsplit`, `count`, ...): an integer
 /// that fits in a machine word.
 pub fn size_arg(vm: &mut Vm, v: Value) -> PyResult<i64> {
+    let v = vm.plain_int(v);
     if let Value::Obj(r) = v {
         if let crate::vm::object::Object::BigInt(_) = vm.heap.get(r) {
             return Err(vm.new_error(

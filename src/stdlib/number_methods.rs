@@ -68,6 +68,11 @@ pub fn number_attr(vm: &mut Vm, v: Value, name: &str) -> Option<Value> {
     match name {
         "real" | "numerator" => Some(match v {
             Value::Bool(b) => Value::Int(b as i64),
+            // An int subclass instance gives its plain int value.
+            Value::Obj(r) if vm.heap.has_ext(r) => {
+                let b = to_bigint(vm, v)?;
+                vm.new_bigint(b)
+            }
             _ => v,
         }),
         "imag" => Some(Value::Int(0)),

@@ -257,7 +257,7 @@ fn flat_tuple_sort<T: Copy>(
                 Value::Bool(b) => Prim::Int(b as i64),
                 Value::Float(f) => Prim::Float(f),
                 Value::Obj(o) => match vm.heap.get(o) {
-                    Object::Str(s) => Prim::Str(&s.s),
+                    Object::Str(s) => Prim::Str(s.as_str()),
                     _ => return false,
                 },
                 _ => return false,
@@ -288,7 +288,7 @@ fn native_cmp(vm: &Vm, a: Value, b: Value) -> Ordering {
         (Value::Int(x), Value::Float(y)) => int_float_cmp(x, y),
         (Value::Float(x), Value::Int(y)) => int_float_cmp(y, x).reverse(),
         (Value::Obj(x), Value::Obj(y)) => match (vm.heap.get(x), vm.heap.get(y)) {
-            (Object::Str(s), Object::Str(t)) => s.s.cmp(&t.s),
+            (Object::Str(s), Object::Str(t)) => s.as_str().cmp(t.as_str()),
             (Object::Tuple(s), Object::Tuple(t)) => {
                 for (&p, &q) in s.iter().zip(t.iter()) {
                     let o = native_cmp(vm, p, q);

@@ -3,8 +3,37 @@
 //! attributes of exceptions (`stdlib::exceptions::get_attr`).
 
 use crate::vm::object::Object;
-use crate::vm::value::Value;
+use crate::vm::value::{ObjRef, Value};
 use crate::vm::{PyResult, Vm};
+
+/// `cls.name = value` for the class attributes kept outside the
+/// namespace (`__name__`, `__qualname__`; `__module__` is kept in both);
+/// false for any other name.
+pub fn set_class_special(vm: &mut Vm, cls: ObjRef, name: &str, value: Value) -> PyResult<bool> {
+    let field = match name {
+        "__name__" | "__qualname__" => {
+            if vm.as_str(value).is_none() {
+                let msg = format!(
+                    "can only assign string to {}.{name}, not '{}'",
+                    vm.class_name(cls),
+                    vm.type_name(value)
+                );
+                return Err(vm.type_error(msg));
+            }
+            true
+        }
+        "__module__" => false,
+        _ => return Ok(false),
+    };
+    if let Object::Class(c) = vm.heap.get_mut(cls) {
+        match name {
+            "__name__" => c.name = value,
+            "__qualname__" => c.qualname = value,
+            _ => c.module = value,
+        }
+    }
+    Ok(field)
+}
 
 /// Looks up a computed attribute; None if `obj` has no such attribute.
 pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
@@ -15,6 +44,11 @@ pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
         return Ok(Some(v));
     }
     let Value::Obj(r) = obj else { return Ok(None) };
+    if name == "__dict__" {
+        if let Some(d) = vm.own_dict(r)? {
+            return Ok(Some(d));
+        }
+    }
     let v = match vm.heap.get(r) {
         Object::Class(c) => match name {
             "__name__" => c.name,
@@ -74,14 +108,6 @@ pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
                 }
                 d
             }
-            "__dict__" => {
-                let pairs = f.attrs.items.clone();
-                let d = vm.new_dict();
-                for (k, v) in pairs {
-                    vm.dict_set(d, k, v)?;
-                }
-                d
-            }
             _ => return Ok(None),
         },
         Object::Builtin(b) => match name {
@@ -95,9 +121,9 @@ pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
         },
         Object::BoundMethod(m) => match name {
             "__self__" => m.receiver,
-            "__func__" => m.func,
+            "__func__" => Value::Obj(m.func),
             _ => {
-                let f = m.func;
+                let f = Value::Obj(m.func);
                 let n = Value::Obj(vm.intern(name));
                 return vm.get_attr_opt(f, n);
             }
@@ -118,15 +144,7 @@ pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
             "__qualname__" => vm.generator_names(g).1,
             _ => return super::gen_methods::generator_attr(vm, r, name),
         },
-        Object::Instance(inst) => match name {
-            "__dict__" => {
-                let pairs = inst.attrs.items.clone();
-                let d = vm.new_dict();
-                for (k, v) in pairs {
-                    vm.dict_set(d, k, v)?;
-                }
-                d
-            }
+        Object::Instance(_) => match name {
             _ if vm.exc_data(obj).is_some() => {
                 match crate::stdlib::exceptions::get_attr(vm, obj, name)? {
                     Some(v) => v,
@@ -211,17 +229,16 @@ pub fn object_repr(vm: &mut Vm, v: Value) -> String {
             format!("<{what}({inner})>")
         }
         Object::Class(c) => {
-            let module = vm.str_of(c.module);
             let q = vm.str_of(c.qualname);
-            if module == "builtins" {
-                format!("<class '{q}'>")
-            } else {
-                format!("<class '{module}.{q}'>")
+            match vm.as_str(c.module) {
+                Some(module) if module != "builtins" => format!("<class '{module}.{q}'>"),
+                // CPython shows `tp_name` here: the bare name.
+                _ => format!("<class '{}'>", vm.str_of(c.name)),
             }
         }
         Object::Module(m) => format!("<module '{}'>", vm.str_of(m.name)),
         Object::BoundMethod(m) => {
-            let (f, recv) = (m.func, m.receiver);
+            let (f, recv) = (Value::Obj(m.func), m.receiver);
             let fname = match f {
                 Value::Obj(fr) => match vm.heap.get(fr) {
                     Object::Function(func) => vm.str_of(func.qualname).to_string(),

@@ -91,7 +91,7 @@ pub(crate) fn sobj(vm: &Vm, v: Value) -> &StrObj {
 
 /// A new `str` whose length in code points is known.
 pub(crate) fn new_str_n(vm: &mut Vm, s: String, nchars: usize) -> Value {
-    vm.alloc(Object::Str(StrObj::with_nchars(s.into_boxed_str(), nchars)))
+    vm.alloc(Object::Str(StrObj::with_nchars(s, nchars)))
 }
 
 /// A `str` argument, or TypeError "must be str, not int" with `prefix`
@@ -233,7 +233,7 @@ fn pad_impl(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)], m: &str) -> PyRe
     check(vm, "str", m, &args[1..], kw, Arity::Pos(1, 2))?;
     let width = size_arg(vm, args[1])?;
     let fill = fill_char(vm, args.get(2).copied())?;
-    let n = sobj(vm, recv).nchars;
+    let n = sobj(vm, recv).nchars();
     if width <= n as i64 {
         return Ok(recv);
     }
@@ -253,15 +253,15 @@ fn padded(vm: &mut Vm, recv: Value, left: usize, right: usize, fill: char) -> Py
     let s = sobj(vm, recv);
     let size = (left + right)
         .saturating_mul(fill.len_utf8())
-        .saturating_add(s.s.len());
+        .saturating_add(s.as_str().len());
     if size > isize::MAX as usize / 2 {
         return Err(vm.new_error(crate::vm::exceptions::ExcKind::MemoryError, ""));
     }
     let mut out = String::with_capacity(size);
     out.extend(std::iter::repeat_n(fill, left));
-    out.push_str(&s.s);
+    out.push_str(s.as_str());
     out.extend(std::iter::repeat_n(fill, right));
-    let n = s.nchars + left + right;
+    let n = s.nchars() + left + right;
     Ok(new_str_n(vm, out, n))
 }
 
@@ -281,7 +281,7 @@ fn zfill(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> 
     let recv = this(vm, args, "zfill")?;
     check(vm, "str", "zfill", &args[1..], kw, Arity::One)?;
     let width = size_arg(vm, args[1])?;
-    let n = sobj(vm, recv).nchars;
+    let n = sobj(vm, recv).nchars();
     if width <= n as i64 {
         return Ok(recv);
     }
@@ -435,10 +435,10 @@ fn fill_maketrans(vm: &mut Vm, d: Value, args: &[Value]) -> PyResult<()> {
     }
     let pairs: Vec<(char, char)> = {
         let (xs, ys) = (sobj(vm, x), sobj(vm, y));
-        if xs.nchars != ys.nchars {
+        if xs.nchars() != ys.nchars() {
             return Err(vm.value_error("the first two maketrans arguments must have equal length"));
         }
-        xs.s.chars().zip(ys.s.chars()).collect()
+        xs.as_str().chars().zip(ys.as_str().chars()).collect()
     };
     for (a, b) in pairs {
         let v = Value::Int(b as i64);
@@ -477,7 +477,7 @@ fn wrapper_args(
 
 fn dunder_len(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let recv = wrapper_args(vm, args, kw, "__len__", 0)?;
-    Ok(Value::Int(sobj(vm, recv).nchars as i64))
+    Ok(Value::Int(sobj(vm, recv).nchars() as i64))
 }
 
 fn dunder_contains(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {

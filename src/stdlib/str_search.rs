@@ -8,11 +8,11 @@
 
 use super::builtins::add_method;
 use super::method_args::{adjust_indices, bind, check, size_arg, slice_bound, Arity};
-use super::str_methods::{expect_str, new_str_n, sobj, this};
+use super::str_methods::{expect_str, sobj, this};
 use super::unicode;
 use crate::vm::exceptions::ExcKind;
 use crate::vm::object::string::char_count;
-use crate::vm::object::{NativeFn, Object};
+use crate::vm::object::{NativeFn, Object, StrObj};
 use crate::vm::value::{ObjRef, Value};
 use crate::vm::{PyResult, Vm};
 
@@ -50,7 +50,7 @@ fn window(
     let start = slice_bound(vm, start)?;
     let end = slice_bound(vm, end)?;
     let s = sobj(vm, recv);
-    let (cs, ce) = adjust_indices(start, end, s.nchars);
+    let (cs, ce) = adjust_indices(start, end, s.nchars());
     if cs > ce {
         return Ok(None);
     }
@@ -197,9 +197,9 @@ fn replace(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
     };
     let (s, o, n) = (sobj(vm, recv), vm.str_of(old), vm.str_of(new));
     let hits = if o.is_empty() {
-        s.nchars + 1
+        s.nchars() + 1
     } else {
-        s.s.matches(o).count()
+        s.as_str().matches(o).count()
     };
     let hits = if limit >= 0 {
         hits.min(limit as usize)
@@ -209,11 +209,11 @@ fn replace(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
     if hits == 0 {
         return Ok(recv);
     }
-    let size = (s.s.len() as u128) + (hits as u128) * (n.len() as u128);
+    let size = (s.as_str().len() as u128) + (hits as u128) * (n.len() as u128);
     if size > MAX_RESULT as u128 {
         return Err(vm.new_error(ExcKind::MemoryError, ""));
     }
-    let out = s.s.replacen(o, n, hits);
+    let out = s.as_str().replacen(o, n, hits);
     Ok(vm.new_str(out))
 }
 
@@ -369,13 +369,14 @@ fn pieces_list(vm: &mut Vm, recv: Value, ranges: &[(usize, usize)]) -> Value {
     let ascii = sobj(vm, recv).is_ascii();
     let mut items = Vec::with_capacity(ranges.len());
     for &(a, b) in ranges {
-        let piece = vm.str_of(recv)[a..b].to_string();
-        let v = if ascii {
-            new_str_n(vm, piece, b - a)
+        // Built before allocating: the text is borrowed from the heap.
+        let piece = &vm.str_of(recv)[a..b];
+        let obj = if ascii {
+            StrObj::with_nchars(piece, b - a)
         } else {
-            vm.new_str(piece)
+            StrObj::new(piece)
         };
-        items.push(v);
+        items.push(vm.alloc(Object::Str(obj)));
     }
     vm.new_list(items)
 }
@@ -464,8 +465,8 @@ fn join(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
         match it {
             Value::Obj(r) => match vm.heap.get(r) {
                 Object::Str(p) => {
-                    bytes += p.s.len();
-                    chars += p.nchars;
+                    bytes += p.as_str().len();
+                    chars += p.nchars();
                 }
                 _ => bad = Some(i),
             },
@@ -487,17 +488,16 @@ fn join(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     }
     let sep = sobj(vm, recv);
     let gaps = items.len().saturating_sub(1);
-    bytes += sep.s.len() * gaps;
-    chars += sep.nchars * gaps;
+    bytes += sep.as_str().len() * gaps;
+    chars += sep.nchars() * gaps;
     if bytes > MAX_RESULT {
         return Err(vm.new_error(ExcKind::MemoryError, ""));
     }
-    let mut out = String::with_capacity(bytes);
-    for (i, &it) in items.iter().enumerate() {
-        if i > 0 {
-            out.push_str(&sep.s);
-        }
-        out.push_str(vm.str_of(it));
-    }
-    Ok(new_str_n(vm, out, chars))
+    let sep = sep.as_str();
+    let parts = items.iter().enumerate().flat_map(|(i, &it)| {
+        let gap = if i > 0 { sep } else { "" };
+        [gap, vm.str_of(it)]
+    });
+    let joined = StrObj::concat_all(parts, chars);
+    Ok(vm.alloc(Object::Str(joined)))
 }

@@ -160,6 +160,10 @@ pub fn codec_args(
 
 /// `str(object='')` and `str(bytes, encoding='utf-8', errors='strict')`.
 pub fn str_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    if let ([_, obj], []) = (args, kw) {
+        // `str(x)`, the common call.
+        return vm.to_str_value(*obj);
+    }
     let [obj, enc, errors] = bind(vm, "str", &args[1..], kw, ["object", "encoding", "errors"])?;
     let Some(obj) = obj else {
         return Ok(vm.new_str(""));

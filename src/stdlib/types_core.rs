@@ -44,10 +44,10 @@ fn new_for_class(
     args: &[Value],
     kw: &[(Value, Value)],
 ) -> PyResult<Value> {
-    let base_name = vm.class_name(base).to_string();
     let cls = match args.first() {
         Some(&Value::Obj(c)) if matches!(vm.heap.get(c), Object::Class(_)) => c,
         Some(&v) => {
+            let base_name = vm.class_name(base).to_string();
             let msg = format!(
                 "{base_name}.__new__(X): X is not a type object ({})",
                 vm.type_name(v)
@@ -55,6 +55,7 @@ fn new_for_class(
             return Err(vm.type_error(msg));
         }
         None => {
+            let base_name = vm.class_name(base).to_string();
             return Err(vm.type_error(format!("{base_name}.__new__(): not enough arguments")));
         }
     };
@@ -62,6 +63,7 @@ fn new_for_class(
         return ctor(vm, args, kw);
     }
     if !vm.is_subclass(cls, base) {
+        let base_name = vm.class_name(base).to_string();
         let name = vm.class_name(cls).to_string();
         let msg = format!("{base_name}.__new__({name}): {name} is not a subtype of {base_name}");
         return Err(vm.type_error(msg));
@@ -145,7 +147,7 @@ pub fn install(vm: &mut Vm) {
         t.type_,
         t.bytes,
     );
-    set_new(vm, int, int_new);
+    set_new(vm, int, subclassable_new!(int, int_new));
     set_new(vm, float, float_new);
     set_new(
         vm,
@@ -219,9 +221,13 @@ fn int_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
             }
         }
         Value::Obj(r) => match vm.heap.get(r) {
+            Object::BigInt(b) if vm.heap.has_ext(r) => {
+                let b = (**b).clone();
+                Ok(vm.new_bigint(b))
+            }
             Object::BigInt(_) => Ok(v),
             Object::Str(s) => {
-                let s = s.s.to_string();
+                let s = s.as_str().to_string();
                 parse_int(vm, &s, 10)
             }
             _ => {
@@ -312,7 +318,7 @@ fn float_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
                 super::number_methods::int_to_f64(vm, &b).map(Value::Float)
             }
             Object::Str(s) => {
-                let trimmed = s.s.trim();
+                let trimmed = s.as_str().trim();
                 // An underscore is only allowed between two digits.
                 let b = trimmed.as_bytes();
                 let underscores_ok = b.iter().enumerate().all(|(i, &c)| {
@@ -330,13 +336,13 @@ fn float_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
                     } else {
                         f64::INFINITY
                     }),
-                    "nan" => Some(f64::NAN),
+                    "nan" => Some(super::float_methods::fresh_nan(lower.starts_with('-'))),
                     _ => t.parse::<f64>().ok(),
                 };
                 match f {
                     Some(f) => Ok(Value::Float(f)),
                     None => {
-                        let shown = crate::vm::ops::text::str_repr(&s.s);
+                        let shown = crate::vm::ops::text::str_repr(s.as_str());
                         Err(vm.value_error(format!("could not convert string to float: {shown}")))
                     }
                 }
@@ -374,7 +380,7 @@ fn tuple_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Va
         None => Ok(vm.types.empty_tuple),
         Some(&v) => {
             if let Value::Obj(r) = v {
-                if let Object::Tuple(_) = vm.heap.get(r) {
+                if let (Object::Tuple(_), false) = (vm.heap.get(r), vm.heap.has_ext(r)) {
                     return Ok(v);
                 }
             }

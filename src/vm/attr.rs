@@ -19,7 +19,7 @@ impl Vm {
         };
         let (hash, text) = match name {
             Value::Obj(r) => match self.heap.get(r) {
-                Object::Str(s) => (s.hash(), &*s.s),
+                Object::Str(s) => (s.hash(), s.as_str()),
                 _ => return None,
             },
             _ => return None,
@@ -55,7 +55,7 @@ impl Vm {
         let Value::Obj(r) = attr else { return attr };
         match self.heap.get(r) {
             Object::Function(_) => self.alloc(Object::BoundMethod(BoundMethod {
-                func: attr,
+                func: r,
                 receiver: obj,
             })),
             Object::Builtin(b) if b.receiver.is_unbound() => {
@@ -68,7 +68,7 @@ impl Vm {
                     self_method,
                 })))
             }
-            Object::ClassMethod(f) => {
+            Object::ClassMethod(Value::Obj(f)) => {
                 let f = *f;
                 self.alloc(Object::BoundMethod(BoundMethod {
                     func: f,
@@ -132,7 +132,7 @@ impl Vm {
                 }
                 Object::Class(_) => return self.class_get_attr(r, name),
                 Object::Instance(inst) => {
-                    let (cls, found) = (inst.class, inst.attrs.get(name_ref));
+                    let (cls, found) = (inst.class, self.attrs_get(&inst.attrs, name_ref));
                     return self.instance_get_attr(obj, cls, found, name);
                 }
                 _ if self.heap.has_ext(r) => {
@@ -141,7 +141,7 @@ impl Vm {
                     return self.instance_get_attr(obj, cls, found, name);
                 }
                 Object::Function(f) => {
-                    if let Some(v) = f.attrs.get(name_ref) {
+                    if let Some(v) = self.attrs_get(&f.attrs, name_ref) {
                         return Ok(Some(v));
                     }
                 }
@@ -212,7 +212,7 @@ impl Vm {
         if let Some(v) = self.class_lookup_ref(cls, name) {
             if let Value::Obj(r) = v {
                 match self.heap.get(r) {
-                    Object::ClassMethod(f) => {
+                    Object::ClassMethod(Value::Obj(f)) => {
                         let f = *f;
                         return Ok(Some(self.alloc(Object::BoundMethod(BoundMethod {
                             func: f,
@@ -259,7 +259,10 @@ impl Vm {
             Object::Instance(_) => self.instance_set_attr(obj, name, value),
             _ if has_ext => self.instance_set_attr(obj, name, value),
             Object::Class(_) => {
-                self.namespace_set_class(r, name, value)?;
+                let n = self.str_of(name).to_string();
+                if !crate::stdlib::special_attrs::set_class_special(self, r, &n, value)? {
+                    self.namespace_set_class(r, name, value)?;
+                }
                 Ok(())
             }
             Object::Module(m) => {
@@ -296,12 +299,7 @@ impl Vm {
                 return Ok(());
             }
         }
-        if let Object::Instance(inst) = self.heap.get_mut(r) {
-            inst.attrs.set(name, value);
-        } else if let Some(ext) = self.heap.ext_mut(r) {
-            ext.attrs.set(name, value);
-        }
-        Ok(())
+        self.set_own_attr(r, name, value)
     }
 
     /// `object.__setattr__(obj, name, value)`: descriptors, then the
@@ -378,19 +376,15 @@ impl Vm {
                 None => self.attribute_error(obj, name_v),
             });
         }
+        if self.as_str(name_v) == Some("__dict__") {
+            return self.set_own_dict(r, value);
+        }
         match value {
             Some(v) => self.store_instance_attr(r, name, v),
-            None => {
-                let removed = if let Object::Instance(inst) = self.heap.get_mut(r) {
-                    inst.attrs.remove(name)
-                } else {
-                    self.heap.ext_mut(r).and_then(|e| e.attrs.remove(name))
-                };
-                match removed {
-                    Some(_) => Ok(()),
-                    None => Err(self.attribute_error(obj, name_v)),
-                }
-            }
+            None => match self.remove_own_attr(r, name)? {
+                Some(_) => Ok(()),
+                None => Err(self.attribute_error(obj, name_v)),
+            },
         }
     }
 
@@ -439,11 +433,10 @@ impl Vm {
                     return self.delete_name_in(Value::Obj(d), name);
                 }
                 Object::Function(_) => {
-                    if let Object::Function(f) = self.heap.get_mut(r) {
-                        if f.attrs.remove(name_ref).is_some() {
-                            return Ok(());
-                        }
-                    }
+                    return match self.remove_own_attr(r, name_ref)? {
+                        Some(_) => Ok(()),
+                        None => Err(self.attribute_error(obj, name)),
+                    };
                 }
                 _ => {}
             }
@@ -475,7 +468,7 @@ impl Vm {
             Value::Obj(r) => match self.heap.get(r) {
                 Object::Instance(inst) => {
                     if let Value::Obj(n) = name {
-                        inst.attrs.get(n).is_none()
+                        self.attrs_get(&inst.attrs, n).is_none()
                     } else {
                         true
                     }
@@ -545,9 +538,8 @@ impl Vm {
         }
         let n = self.intern(name);
         if let Value::Obj(r) = exc {
-            if let Object::Instance(inst) = self.heap.get_mut(r) {
-                inst.attrs.set(n, v);
-            }
+            // Only a program's own `__dict__` entries can make this fail.
+            let _ = self.set_own_attr(r, n, v);
         }
     }
 

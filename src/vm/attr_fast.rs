@@ -7,9 +7,11 @@
 //! default `__setattr__`; it is valid while `Vm::class_epoch` is unchanged.
 //! With a matching entry, an instance attribute is read or written in the
 //! instance's own attributes without walking the MRO, and a method call
-//! skips the bound-method object. Every function here returns None (or
-//! false) when the fast path does not apply; the caller then takes the
-//! general path in `attr.rs`, which implements the full rules.
+//! skips the bound-method object. A module attribute (`math.sqrt`) is
+//! cached with the version of the module's dict instead. Every function
+//! here returns None (or false) when the fast path does not apply; the
+//! caller then takes the general path in `attr.rs`, which implements the
+//! full rules.
 //!
 //! None of these run aspy code or touch the value stack (filling an entry
 //! only reads class dicts; binding a method only allocates).
@@ -60,13 +62,53 @@ impl Vm {
         entry
     }
 
+    /// `module.name` when the module's namespace holds the name. The entry
+    /// remembers the value with the dict's version (versions never repeat,
+    /// see `dict.rs`), so a hit costs no hashing.
+    #[inline(always)]
+    fn module_attr_fast(&mut self, code: &VmCode, i: u32, dict: ObjRef) -> Option<Value> {
+        let version = self.dict_version(dict);
+        let c = code.attr_cache[i as usize].get();
+        if c.kind == ClassAttr::Module && c.class == Some(dict) && c.epoch == version {
+            return Some(c.value);
+        }
+        self.fill_module_cache(code, i, dict, version)
+    }
+
+    #[inline(never)]
+    fn fill_module_cache(
+        &mut self,
+        code: &VmCode,
+        i: u32,
+        dict: ObjRef,
+        version: u64,
+    ) -> Option<Value> {
+        let value = self.dict_get_str(dict, code.names[i as usize])?;
+        if version != u64::MAX {
+            code.attr_cache[i as usize].set(AttrCache {
+                epoch: version,
+                class: Some(dict),
+                kind: ClassAttr::Module,
+                plain_setattr: false,
+                value,
+            });
+        }
+        Some(value)
+    }
+
     /// `obj.name` for an instance, when the cache says the class does not
-    /// interfere (no data descriptor) and the attribute is found.
+    /// interfere (no data descriptor) and the attribute is found; and for
+    /// a module attribute.
     #[inline(always)]
     pub(crate) fn load_attr_fast(&mut self, code: &VmCode, i: u32, obj: Value) -> Option<Value> {
         let Value::Obj(r) = obj else { return None };
-        let Object::Instance(inst) = self.heap.get(r) else {
-            return None;
+        let inst = match self.heap.get(r) {
+            Object::Instance(inst) => inst,
+            Object::Module(m) => {
+                let dict = m.dict;
+                return self.module_attr_fast(code, i, dict);
+            }
+            _ => return None,
         };
         let cls = inst.class;
         let c = self.attr_entry(code, i, cls);
@@ -81,13 +123,16 @@ impl Vm {
                 if let Some(v) = inst.attrs.get(name) {
                     return Some(v);
                 }
+                if inst.attrs.has_dict() {
+                    return None;
+                }
             }
-            ClassAttr::Other => return None,
+            ClassAttr::Other | ClassAttr::Module => return None,
         }
         match c.kind {
             ClassAttr::Plain => Some(c.value),
             ClassAttr::Function => Some(self.alloc(Object::BoundMethod(BoundMethod {
-                func: c.value,
+                func: c.value.as_obj()?,
                 receiver: obj,
             }))),
             _ => None,
@@ -110,14 +155,17 @@ impl Vm {
                     let Value::Obj(name) = code.names[i as usize] else {
                         return None;
                     };
-                    if inst.attrs.get(name).is_some() {
+                    if inst.attrs.get(name).is_some() || inst.attrs.has_dict() {
                         return None;
                     }
                     inst.class
                 }
-                Object::Module(_) | Object::Class(_) | Object::Function(_) | Object::Super(..) => {
-                    return None
+                Object::Module(m) => {
+                    // A module attribute: called with no receiver.
+                    let dict = m.dict;
+                    return Some((self.module_attr_fast(code, i, dict)?, Value::Unbound));
                 }
+                Object::Class(_) | Object::Function(_) | Object::Super(..) => return None,
                 // A built-in subclass instance's own attributes shadow methods.
                 _ if self.heap.has_ext(r) => {
                     let Value::Obj(name) = code.names[i as usize] else {
@@ -159,15 +207,17 @@ impl Vm {
             return false;
         }
         let c = self.attr_entry(code, i, cls);
-        if !c.plain_setattr || c.kind == ClassAttr::Other {
+        if !c.plain_setattr || matches!(c.kind, ClassAttr::Other | ClassAttr::Module) {
             return false;
         }
         let Value::Obj(name) = code.names[i as usize] else {
             return false;
         };
         if let Object::Instance(inst) = self.heap.get_mut(r) {
-            inst.attrs.set(name, v);
-            return true;
+            if !inst.attrs.has_dict() {
+                inst.attrs.set(name, v);
+                return true;
+            }
         }
         false
     }

@@ -32,6 +32,10 @@ pub(crate) struct InitCache {
     new: Option<Value>,
     init: Option<Value>,
     plain_init: Option<ObjRef>,
+    /// For a built-in type (`str`, `int`, `tuple`, ...) whose `__new__` is
+    /// a built-in function and whose `__init__` is `object.__init__`: that
+    /// function, which alone makes the value of a call of the class.
+    native_new: Option<super::object::NativeFn>,
 }
 
 impl Vm {
@@ -56,6 +60,43 @@ impl Vm {
         };
         let callee = self.fiber.stack[func_pos];
         self.call_at(callee, func_pos, args_start, nargs, kwnames, false)
+    }
+
+    /// A positional call of the built-in function `r` whose `nargs`
+    /// arguments are the top of the stack, the callee at `func_pos`: runs
+    /// it and leaves the stack cut back to `func_pos` (the caller pushes
+    /// the result). Also a call of a built-in type made by its `__new__`
+    /// alone (see `InitCache::native_new`). None, touching nothing, for
+    /// anything else or too many arguments.
+    #[inline]
+    pub(crate) fn call_builtin_top(
+        &mut self,
+        r: ObjRef,
+        func_pos: usize,
+        nargs: usize,
+    ) -> Option<PyResult<Value>> {
+        if nargs >= INLINE_ARGS {
+            return None;
+        }
+        let (f, receiver, self_method) = match self.heap.get(r) {
+            Object::Builtin(b) => (b.func, b.receiver, b.self_method),
+            // `str(x)`, `int(s)`, ...: the type's `__new__` with the type
+            // as its first argument is the whole call.
+            Object::Class(_) => (self.class_call_entry(r).native_new?, Value::Obj(r), false),
+            _ => return None,
+        };
+        // The arguments stay rooted on the stack; the copy is because the
+        // native function may grow (move) the stack.
+        let mut buf = [Value::None; INLINE_ARGS];
+        let skip = !receiver.is_unbound() as usize;
+        buf[0] = receiver;
+        let len = self.fiber.stack.len();
+        buf[skip..skip + nargs].copy_from_slice(&self.fiber.stack[len - nargs..]);
+        let v = self.run_native(f, self_method, &buf[..skip + nargs], &[]);
+        if v.is_ok() {
+            self.fiber.stack.truncate(func_pos);
+        }
+        Some(v)
     }
 
     /// `CallEx`: `callable args_tuple [kwargs_dict]`.
@@ -203,7 +244,7 @@ impl Vm {
                 self.call_function(r, func_pos, args_start, nargs, kwnames, mode)
             }
             Object::BoundMethod(BoundMethod { func, receiver }) => {
-                let (func, receiver) = (*func, *receiver);
+                let (func, receiver) = (Value::Obj(*func), *receiver);
                 let args_start = if args_start > func_pos + 1 {
                     // `CallMethod` left a NULL slot: the receiver goes there.
                     self.fiber.stack[args_start - 1] = receiver;
@@ -632,12 +673,29 @@ impl Vm {
             }
             _ => None,
         };
+        let builtin_type =
+            matches!(self.heap.get(cls), Object::Class(c) if c.layout == Layout::Builtin);
+        let native_new = match new {
+            Some(Value::Obj(n)) if builtin_type && init.is_some_and(|i| i.is(self.object_init)) => {
+                // `__new__` is stored as a static method.
+                let f = match self.heap.get(n) {
+                    Object::StaticMethod(Value::Obj(f)) => *f,
+                    _ => n,
+                };
+                match self.heap.get(f) {
+                    Object::Builtin(b) if b.receiver.is_unbound() && !b.self_method => Some(b.func),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
         let e = InitCache {
             epoch: self.class_epoch,
             class: Some(cls),
             new,
             init,
             plain_init,
+            native_new,
         };
         self.init_cache[slot] = e;
         e
@@ -874,6 +932,7 @@ impl Vm {
                 .unwrap_or(Value::None)
         };
         Ok(self.alloc(Object::Function(Box::new(Function {
+            inline_argc: code.inline_argc,
             code,
             globals,
             name,

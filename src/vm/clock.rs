@@ -3,87 +3,128 @@
 //!
 //! With real time the readings come from the operating system (the
 //! monotonic clock counts from boot, as CPython's does). With virtual time
-//! (`Config::virtual_time`, `aspy --virtual-time`) the clock only moves when
-//! someone advances it: the event loop jumps to its next timer and
-//! `time.sleep` adds its duration, so a program's timings are reproducible
-//! and sleeping costs nothing. The virtual clock starts at the real reading
-//! taken when the VM was created; the wall clock then runs in step with it.
+//! (`Config::virtual_time`, `aspy --virtual-time`) the clock stands still
+//! while the program computes and jumps forward where it would wait: the
+//! event loop jumps to its next timer when nothing is ready, `time.sleep`
+//! by its duration. Readings are then reproducible whatever the machine's
+//! load, and sleeping costs nothing. One exception keeps a never-idle loop
+//! (tasks spawning tasks forever) from starving its timers: when the loop
+//! has been busy for more than [`BUSY_CATCH_UP`] of real time since it was
+//! last idle, [`Clock::catch_up`] moves the clock on by that real time.
+//! The wall clock moves in step.
 //!
 //! Invariant: readings never go backwards.
+
+/// How far past a deadline a jump lands. A real wake-up always comes a
+/// little late, and programs rely on it (`loop.time() - start >= delay`
+/// after a sleep); landing exactly on the deadline could read as a hair
+/// short once the floating-point subtraction rounds.
+pub const JUMP_LATENESS: f64 = 1e-6;
+
+/// Real seconds a loop may stay busy before the virtual clock catches up.
+pub const BUSY_CATCH_UP: f64 = 1.0;
 
 /// See the module documentation.
 #[derive(Clone, Debug)]
 pub struct Clock {
-    /// Virtual monotonic time in seconds; None when the clock is real.
-    virtual_now: Option<f64>,
-    /// Real monotonic reading (seconds) when the VM started.
-    mono_start: f64,
-    /// Real wall-clock reading (seconds since the epoch) at the same moment.
-    wall_start: f64,
+    /// The virtual state; None when the clock is real.
+    virt: Option<Virtual>,
+}
+
+#[derive(Clone, Debug)]
+struct Virtual {
+    /// Virtual monotonic time in seconds.
+    now: f64,
+    /// Real monotonic reading when the loop was last idle (or caught up).
+    busy_since: f64,
+    /// `now` minus real monotonic time at start-up (for the wall clock).
+    wall_offset: f64,
 }
 
 impl Clock {
     /// A clock reading real time, or a virtual one starting now.
     pub fn new(virtual_time: bool) -> Clock {
-        let mono_start = real_monotonic();
+        let real = real_monotonic();
         Clock {
-            virtual_now: virtual_time.then_some(mono_start),
-            mono_start,
-            wall_start: real_wall(),
+            virt: virtual_time.then(|| Virtual {
+                now: real,
+                busy_since: real,
+                wall_offset: real_wall() - real,
+            }),
         }
     }
 
     /// Is this clock virtual?
     pub fn is_virtual(&self) -> bool {
-        self.virtual_now.is_some()
+        self.virt.is_some()
     }
 
     /// Monotonic time in seconds (`time.monotonic()`).
     pub fn monotonic(&self) -> f64 {
-        self.virtual_now.unwrap_or_else(real_monotonic)
+        match &self.virt {
+            Some(v) => v.now,
+            None => real_monotonic(),
+        }
     }
 
     /// Monotonic time in nanoseconds (`time.monotonic_ns()`).
     pub fn monotonic_ns(&self) -> i128 {
-        match self.virtual_now {
-            Some(t) => (t * 1e9) as i128,
+        match &self.virt {
+            Some(v) => (v.now * 1e9) as i128,
             None => real_ns(libc::CLOCK_MONOTONIC),
         }
     }
 
     /// Seconds since the epoch (`time.time()`).
     pub fn wall(&self) -> f64 {
-        match self.virtual_now {
-            Some(t) => self.wall_start + (t - self.mono_start),
+        match &self.virt {
+            Some(v) => v.now + v.wall_offset,
             None => real_wall(),
         }
     }
 
     /// Nanoseconds since the epoch (`time.time_ns()`).
     pub fn wall_ns(&self) -> i128 {
-        match self.virtual_now {
+        match &self.virt {
             Some(_) => (self.wall() * 1e9) as i128,
             None => real_ns(libc::CLOCK_REALTIME),
         }
     }
 
-    /// Moves a virtual clock forward by `secs` (no effect on a real clock
-    /// or for a non-positive duration).
+    /// Moves a virtual clock forward by `secs`, landing just past the end as
+    /// [`Clock::advance_to`] does (no effect on a real clock or for a
+    /// non-positive duration).
     pub fn advance(&mut self, secs: f64) {
-        if let Some(t) = &mut self.virtual_now {
+        if let Some(v) = &mut self.virt {
             if secs > 0.0 {
-                *t += secs;
+                v.now += secs + JUMP_LATENESS;
             }
         }
     }
 
-    /// Moves a virtual clock forward to monotonic time `when` exactly, so
-    /// that a timer due at `when` is due when the clock is read again.
-    /// Never moves it backwards; no effect on a real clock.
+    /// The loop is idle and would wait until monotonic time `when`: moves
+    /// a virtual clock just past it ([`JUMP_LATENESS`]; never backwards), so
+    /// that a timer due at `when` is due when the clock is read again, and
+    /// restarts the busy measurement. No effect on a real clock.
     pub fn advance_to(&mut self, when: f64) {
-        if let Some(t) = &mut self.virtual_now {
-            if when > *t {
-                *t = when;
+        if let Some(v) = &mut self.virt {
+            if when > v.now {
+                v.now = when + JUMP_LATENESS;
+            }
+            v.busy_since = real_monotonic();
+        }
+    }
+
+    /// The loop is about to run a pass with work ready: if it has been busy
+    /// for more than [`BUSY_CATCH_UP`] real seconds, the virtual clock moves
+    /// on by the real time that passed.
+    pub fn catch_up(&mut self) {
+        if let Some(v) = &mut self.virt {
+            let real = real_monotonic();
+            let busy = real - v.busy_since;
+            if busy > BUSY_CATCH_UP {
+                v.now += busy;
+                v.busy_since = real;
             }
         }
     }
@@ -130,11 +171,26 @@ mod tests {
         let t0 = c.monotonic();
         assert_eq!(c.monotonic(), t0);
         c.advance(1.5);
-        assert_eq!(c.monotonic(), t0 + 1.5);
+        let t1 = c.monotonic();
+        assert!(t1 - t0 >= 1.5 && t1 - t0 < 1.501);
         c.advance_to(t0 + 1.0);
-        assert_eq!(c.monotonic(), t0 + 1.5);
+        assert_eq!(c.monotonic(), t1);
         c.advance_to(t0 + 3.0);
-        assert_eq!(c.monotonic(), t0 + 3.0);
+        let t3 = c.monotonic();
+        assert!(t3 - t0 >= 3.0 && t3 - t0 < 3.001);
+        c.catch_up();
+        assert_eq!(c.monotonic(), t3, "not busy long enough to catch up");
+    }
+
+    #[test]
+    fn a_long_busy_stretch_catches_up() {
+        let mut c = Clock::new(true);
+        let t0 = c.monotonic();
+        if let Some(v) = &mut c.virt {
+            v.busy_since -= BUSY_CATCH_UP + 0.5;
+        }
+        c.catch_up();
+        assert!(c.monotonic() >= t0 + BUSY_CATCH_UP + 0.5);
     }
 
     #[test]

@@ -112,7 +112,7 @@ impl Vm {
         match self.heap.get(r) {
             Object::Function(_) => Ok(match obj {
                 Some(o) => self.alloc(Object::BoundMethod(BoundMethod {
-                    func: d,
+                    func: r,
                     receiver: o,
                 })),
                 None => d,
@@ -130,7 +130,7 @@ impl Vm {
                 }
                 None => Ok(d),
             },
-            Object::ClassMethod(f) => {
+            Object::ClassMethod(Value::Obj(f)) => {
                 let f = *f;
                 Ok(self.alloc(Object::BoundMethod(BoundMethod {
                     func: f,
@@ -192,6 +192,9 @@ impl Vm {
         let Value::Obj(name_ref) = name else {
             return Ok(());
         };
+        if n == "__dict__" {
+            return self.set_own_dict(f, Some(value));
+        }
         if let Object::Function(func) = self.heap.get_mut(f) {
             match n.as_str() {
                 "__name__" => func.name = value,
@@ -201,7 +204,7 @@ impl Vm {
                 "__kwdefaults__" => func.kwdefaults = value,
                 "__annotations__" => func.annotations = value,
                 "__defaults__" => func.defaults = defaults.unwrap_or_default().into_boxed_slice(),
-                _ => func.attrs.set(name_ref, value),
+                _ => return self.set_own_attr(f, name_ref, value),
             }
         }
         Ok(())

@@ -598,6 +598,11 @@ impl Vm {
                 let aw = tri!(self.get_awaitable(v));
                 *self.fiber.stack.last_mut().unwrap() = aw;
             }
+            Instr::GetAExitAwaitable => {
+                let v = top!();
+                let aw = tri!(self.get_with_awaitable(v, "__aexit__"));
+                *self.fiber.stack.last_mut().unwrap() = aw;
+            }
             Instr::GetAIter => {
                 save_ip!();
                 let v = top!();
@@ -639,6 +644,23 @@ impl Vm {
                 self.fiber.stack.pop();
             }
             Instr::Nop => {}
+            // A superinstruction off its fast path is its first instruction.
+            Instr::LoadLocal2(..)
+            | Instr::LoadLocalInt(..)
+            | Instr::SubscrLocalInt(..)
+            | Instr::BinaryOpLocalInt(..)
+            | Instr::BinaryOpLocals(..)
+            | Instr::StoreLocalLoadLocal(..)
+            | Instr::ForIterStore(..)
+            | Instr::LoadAttrLocal(..)
+            | Instr::StoreAttrLocal(..)
+            | Instr::LoadMethodLocal(..)
+            | Instr::BinaryOpLocal(..)
+            | Instr::CompareLocalInt(..)
+            | Instr::BinaryOpConst(..)
+            | Instr::BinaryOpStore(..)
+            | Instr::SubscrDup
+            | Instr::StoreSubscrRot => return self.exec_slow(instr.first(), fi, ip, stop, vcode),
         }
         Ok(Flow::Next)
     }

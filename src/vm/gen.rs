@@ -62,7 +62,7 @@ impl Vm {
         };
         let gen = Generator::new(fref, code, &self.fiber.stack[start..], origin);
         self.fiber.stack.truncate(start);
-        self.alloc(Object::Generator(gen))
+        self.alloc(Object::Generator(Box::new(gen)))
     }
 
     /// A generator's `__name__` and `__qualname__`: its function's.

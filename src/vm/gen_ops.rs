@@ -239,23 +239,32 @@ impl Vm {
     pub(crate) fn report_unawaited(&mut self) {
         let list = std::mem::take(&mut self.heap.unawaited);
         self.unstarted_coroutines = self.unstarted_coroutines.saturating_sub(list.len());
+        self.warn_unawaited(list);
+    }
+
+    /// Prints the never-awaited warnings (once per location). Also for a
+    /// coroutine the runtime drops unstarted (a pending task destroyed
+    /// before its first step), after closing it.
+    pub fn warn_unawaited(&mut self, list: Vec<crate::vm::heap::Unawaited>) {
         self.flush_stdout();
         let mut err = String::new();
         for u in list {
             let msg = format!("coroutine '{}' was never awaited", u.qualname);
-            match u.origin {
+            let (place, source) = match &u.origin {
                 Some((code, ip)) => {
-                    let line = code.line_of(ip as usize);
-                    err.push_str(&format!(
-                        "{}:{line}: RuntimeWarning: {msg}\n",
-                        code.source.name
-                    ));
-                    let text = code.source.line_text(line).trim();
-                    if !text.is_empty() {
-                        err.push_str(&format!("  {text}\n"));
-                    }
+                    let line = code.line_of(*ip as usize);
+                    let text = code.source.line_text(line).trim().to_string();
+                    (format!("{}:{line}", code.source.name), text)
                 }
-                None => err.push_str(&format!("sys:1: RuntimeWarning: {msg}\n")),
+                None => ("sys:1".to_string(), String::new()),
+            };
+            let warning = format!("{place}: RuntimeWarning: {msg}\n");
+            if !self.warnings_shown.insert(warning.clone()) {
+                continue;
+            }
+            err.push_str(&warning);
+            if !source.is_empty() {
+                err.push_str(&format!("  {source}\n"));
             }
             err.push_str(
                 "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n",
@@ -265,9 +274,10 @@ impl Vm {
     }
 
     /// Collects garbage if some coroutine may have been dropped unawaited
-    /// (reporting it).
-    pub fn collect_unawaited(&mut self) {
-        if self.unstarted_coroutines > 0 {
+    /// or some watched object (a future whose exception nobody retrieved)
+    /// may have been dropped, reporting them.
+    pub fn collect_dropped(&mut self) {
+        if self.unstarted_coroutines > 0 || !self.heap.watched.is_empty() {
             self.collect_garbage();
         }
     }
@@ -288,10 +298,13 @@ impl Vm {
         }
         let mut err = String::new();
         for u in self.heap.live_unawaited() {
-            err.push_str(&format!(
+            let warning = format!(
                 "sys:1: RuntimeWarning: coroutine '{}' was never awaited\n",
                 u.qualname
-            ));
+            );
+            if self.warnings_shown.insert(warning.clone()) {
+                err.push_str(&warning);
+            }
         }
         self.flush_stdout();
         eprint!("{err}");

@@ -59,7 +59,6 @@ pub struct Heap {
     pub dying: Vec<ObjRef>,
     /// The collector's work lists, kept between collections.
     mark_stack: Vec<ObjRef>,
-    children: Vec<ObjRef>,
 }
 
 /// A coroutine collected before it was ever awaited.
@@ -70,6 +69,9 @@ pub struct Unawaited {
 
 const MIN_THRESHOLD: usize = 20_000;
 
+/// Slots reserved when the heap is made.
+const INITIAL_SLOTS: usize = 4096;
+
 impl Default for Heap {
     fn default() -> Self {
         Heap::new()
@@ -79,7 +81,9 @@ impl Default for Heap {
 impl Heap {
     pub fn new() -> Heap {
         Heap {
-            slots: SlotVec::new(),
+            // Room for the built-in types and functions and a small
+            // program, so starting up does not regrow the arena.
+            slots: SlotVec::with_capacity(INITIAL_SLOTS),
             free: Vec::new(),
             marks: Vec::new(),
             live: 0,
@@ -95,7 +99,6 @@ impl Heap {
             watched: Vec::new(),
             dying: Vec::new(),
             mark_stack: Vec::new(),
-            children: Vec::new(),
         }
     }
 
@@ -142,10 +145,7 @@ impl Heap {
     /// Does the object at `r` belong to a user subclass of a built-in type?
     #[inline]
     pub fn has_ext(&self, r: ObjRef) -> bool {
-        let i = r.0 as usize;
-        self.ext_bits
-            .get(i / 64)
-            .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
+        has_bit(&self.ext_bits, r)
     }
 
     /// The subclass extension of the object at `r`, if it has one.
@@ -199,14 +199,14 @@ impl Heap {
     pub fn collect(&mut self, roots: impl FnOnce(&mut dyn FnMut(Value))) -> usize {
         self.marks.clear();
         self.marks.resize(self.slots.len().div_ceil(64), 0);
-        // The mark stack and the children buffer keep their capacity from
+        // The mark stack keeps its capacity from
         // one collection to the next: a big heap would otherwise allocate
         // and free megabytes per collection.
         let mut stack = std::mem::take(&mut self.mark_stack);
-        let marks = &mut self.marks;
+        let (slots, marks, ext_bits) = (&self.slots, &mut self.marks, &self.ext_bits);
         roots(&mut |v| {
             if let Value::Obj(r) = v {
-                mark(marks, r, &mut stack);
+                mark(marks, slots, ext_bits, r, &mut stack);
             }
         });
         self.drain(&mut stack);
@@ -233,34 +233,31 @@ impl Heap {
         }
         self.watched = kept;
         for &r in &self.dying {
-            mark(&mut self.marks, r, stack);
+            mark(&mut self.marks, &self.slots, &self.ext_bits, r, stack);
         }
         self.drain(stack);
     }
 
+    /// Traces the objects on `stack` (already marked) until everything
+    /// they reach is marked.
     fn drain(&mut self, stack: &mut Vec<ObjRef>) {
-        let mut children = std::mem::take(&mut self.children);
+        let (slots, marks, ext_bits) = (&self.slots, &mut self.marks, &self.ext_bits);
+        let mut visit = |v: Value, stack: &mut Vec<ObjRef>| {
+            if let Value::Obj(c) = v {
+                mark(marks, slots, ext_bits, c, stack);
+            }
+        };
         while let Some(r) = stack.pop() {
-            if let Some(Some(obj)) = self.slots.get(r.0 as usize) {
-                obj.trace(&mut |v| {
-                    if let Value::Obj(c) = v {
-                        children.push(c)
-                    }
-                });
+            if let Some(Some(obj)) = slots.get(r.0 as usize) {
+                obj.trace(&mut |v| visit(v, stack));
             }
-            if let Some(ext) = self.ext(r) {
-                children.push(ext.class);
-                ext.attrs.trace(&mut |v| {
-                    if let Value::Obj(c) = v {
-                        children.push(c)
-                    }
-                });
-            }
-            for c in children.drain(..) {
-                mark(&mut self.marks, c, stack);
+            if has_bit(ext_bits, r) {
+                if let Some(ext) = self.exts.get(&r.0) {
+                    visit(Value::Obj(ext.class), stack);
+                    ext.attrs.trace(&mut |v| visit(v, stack));
+                }
             }
         }
-        self.children = children;
     }
 
     fn sweep(&mut self) -> usize {
@@ -311,6 +308,11 @@ fn unawaited(obj: &Object) -> Option<Unawaited> {
 
 /// Every unstarted coroutine still on the heap (reported at exit).
 impl Heap {
+    /// The never-awaited report for `r`, if it is an unstarted coroutine.
+    pub fn unawaited_of(&self, r: ObjRef) -> Option<Unawaited> {
+        unawaited(self.get(r))
+    }
+
     pub fn live_unawaited(&self) -> Vec<Unawaited> {
         self.slots
             .iter()
@@ -319,13 +321,43 @@ impl Heap {
     }
 }
 
-/// Marks `r` and schedules its children; used while tracing.
+/// Is bit `r` set in a per-slot bit vector?
 #[inline]
-fn mark(marks: &mut [u64], r: ObjRef, stack: &mut Vec<ObjRef>) {
+fn has_bit(bits: &[u64], r: ObjRef) -> bool {
+    let i = r.0 as usize;
+    bits.get(i / 64)
+        .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
+}
+
+/// Marks `r`; schedules it for tracing only if it can reach other objects
+/// (strings, numbers and the like are marked and done, which spares the
+/// mark stack the items of a big list of strings).
+#[inline]
+fn mark(
+    marks: &mut [u64],
+    slots: &[Option<Object>],
+    ext_bits: &[u64],
+    r: ObjRef,
+    stack: &mut Vec<ObjRef>,
+) {
     let i = r.0 as usize;
     let (word, bit) = (i / 64, 1u64 << (i % 64));
-    if marks[word] & bit == 0 {
-        marks[word] |= bit;
+    if marks[word] & bit != 0 {
+        return;
+    }
+    marks[word] |= bit;
+    let leaf = matches!(
+        slots.get(i),
+        Some(Some(
+            Object::Str(_)
+                | Object::Bytes(_)
+                | Object::ByteArray(_)
+                | Object::BigInt(_)
+                | Object::Range(_)
+                | Object::BigRange(_)
+        ))
+    );
+    if !leaf || has_bit(ext_bits, r) {
         stack.push(r);
     }
 }

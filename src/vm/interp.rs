@@ -212,15 +212,252 @@ impl Vm {
                         // SAFETY: as for `peek!` and `slot!`.
                         unsafe { move_value(sp, bp.add(i as usize)) };
                     }
+                    // Superinstructions (see `opcode.rs`): the fast path
+                    // does the whole sequence and skips the originals
+                    // after it; otherwise just the first instruction.
+                    Instr::LoadLocal2(a, b) => {
+                        let (x, y) = (slot!(a), slot!(b));
+                        if x.is_unbound() {
+                            sync!();
+                            break 'inner self.unbound_local(&vcode.code, a as u32);
+                        }
+                        push!(x);
+                        if !y.is_unbound() {
+                            push!(y);
+                            ip += 1;
+                        }
+                    }
+                    Instr::LoadLocalInt(a, k) => {
+                        let x = slot!(a);
+                        if x.is_unbound() {
+                            sync!();
+                            break 'inner self.unbound_local(&vcode.code, a as u32);
+                        }
+                        push!(x);
+                        push!(Value::Int(k as i64));
+                        ip += 1;
+                    }
+                    Instr::SubscrLocalInt(a, k) => {
+                        let x = slot!(a);
+                        match self.subscr_fast(x, Value::Int(k as i64)) {
+                            Some(v) => {
+                                push!(v);
+                                ip += 2;
+                            }
+                            None if x.is_unbound() => {
+                                sync!();
+                                break 'inner self.unbound_local(&vcode.code, a as u32);
+                            }
+                            None => push!(x),
+                        }
+                    }
+                    Instr::BinaryOpLocalInt(op, a, k) => {
+                        let x = slot!(a);
+                        match arith::fast_binary(op, x, Value::Int(k as i64)) {
+                            Some(r) => {
+                                push!(r);
+                                ip += 2;
+                            }
+                            None if x.is_unbound() => {
+                                sync!();
+                                break 'inner self.unbound_local(&vcode.code, a as u32);
+                            }
+                            None => push!(x),
+                        }
+                    }
+                    Instr::BinaryOpLocals(op, a, b) => {
+                        let (x, y) = (slot!(a), slot!(b));
+                        match arith::fast_binary(op, x, y) {
+                            Some(r) => {
+                                push!(r);
+                                ip += 2;
+                            }
+                            None if x.is_unbound() => {
+                                sync!();
+                                break 'inner self.unbound_local(&vcode.code, a as u32);
+                            }
+                            None => push!(x),
+                        }
+                    }
+                    Instr::StoreLocalLoadLocal(a, b) => {
+                        drop_n!(1);
+                        // SAFETY: as for `StoreLocal`.
+                        unsafe { move_value(sp, bp.add(a as usize)) };
+                        let y = slot!(b);
+                        if !y.is_unbound() {
+                            push!(y);
+                            ip += 1;
+                        }
+                    }
+                    Instr::ForIterStore(t, a) => {
+                        let next = match peek!(1) {
+                            Value::Obj(r) => self.for_iter_fast(r),
+                            _ => None,
+                        };
+                        match next {
+                            Some(Some(v)) => {
+                                // SAFETY: as for `slot!`.
+                                unsafe { bp.add(a as usize).write(v) };
+                                ip += 1;
+                            }
+                            Some(None) => {
+                                drop_n!(1);
+                                ip = t as usize;
+                            }
+                            None => slow!(Instr::ForIter(t)),
+                        }
+                    }
+                    Instr::LoadAttrLocal(a, i) => {
+                        let x = slot!(a);
+                        match self.load_attr_fast(vcode, i as u32, x) {
+                            Some(v) => {
+                                push!(v);
+                                ip += 1;
+                            }
+                            None if x.is_unbound() => {
+                                sync!();
+                                break 'inner self.unbound_local(&vcode.code, a as u32);
+                            }
+                            None => push!(x),
+                        }
+                    }
+                    Instr::StoreAttrLocal(a, i) => {
+                        let x = slot!(a);
+                        if self.store_attr_fast(vcode, i as u32, x, peek!(1)) {
+                            drop_n!(1);
+                            ip += 1;
+                        } else if x.is_unbound() {
+                            sync!();
+                            break 'inner self.unbound_local(&vcode.code, a as u32);
+                        } else {
+                            push!(x);
+                        }
+                    }
+                    Instr::LoadMethodLocal(a, i) => {
+                        let x = slot!(a);
+                        match self.load_method_fast(vcode, i as u32, x) {
+                            Some((m, recv)) => {
+                                push!(m);
+                                push!(recv);
+                                ip += 1;
+                            }
+                            None if x.is_unbound() => {
+                                sync!();
+                                break 'inner self.unbound_local(&vcode.code, a as u32);
+                            }
+                            None => push!(x),
+                        }
+                    }
+                    Instr::BinaryOpLocal(op, a) => {
+                        let y = slot!(a);
+                        match arith::fast_binary(op, peek!(1), y) {
+                            Some(r) => {
+                                set_top!(r);
+                                ip += 1;
+                            }
+                            None if y.is_unbound() => {
+                                sync!();
+                                break 'inner self.unbound_local(&vcode.code, a as u32);
+                            }
+                            None => push!(y),
+                        }
+                    }
+                    Instr::CompareLocalInt(op, a, k) => {
+                        let x = slot!(a);
+                        match arith::fast_compare(op, x, Value::Int(k as i64)) {
+                            Some(r) => {
+                                push!(Value::Bool(r));
+                                ip += 2;
+                            }
+                            None if x.is_unbound() => {
+                                sync!();
+                                break 'inner self.unbound_local(&vcode.code, a as u32);
+                            }
+                            None => push!(x),
+                        }
+                    }
+                    Instr::BinaryOpConst(op, c) => {
+                        let y = consts[c as usize];
+                        match arith::fast_binary(op, peek!(1), y) {
+                            Some(r) => {
+                                set_top!(r);
+                                ip += 1;
+                            }
+                            None => push!(y),
+                        }
+                    }
+                    Instr::BinaryOpStore(op, a, _) => {
+                        match arith::fast_binary(op, peek!(2), peek!(1)) {
+                            Some(r) => {
+                                drop_n!(2);
+                                // SAFETY: as for `slot!`.
+                                unsafe { bp.add(a as usize).write(r) };
+                                ip += 1;
+                            }
+                            None => slow!(instr.first()),
+                        }
+                    }
+                    Instr::SubscrDup => match self.subscr_fast(peek!(2), peek!(1)) {
+                        Some(v) => {
+                            push!(v);
+                            ip += 2;
+                        }
+                        None => {
+                            let c = peek!(2);
+                            push!(c);
+                        }
+                    },
+                    Instr::StoreSubscrRot => {
+                        if self.store_subscr_fast(peek!(3), peek!(2), peek!(1)) {
+                            drop_n!(3);
+                            ip += 2;
+                        } else {
+                            // SAFETY: as for `peek!`.
+                            unsafe { std::ptr::swap(sp.sub(1), sp.sub(3)) }
+                        }
+                    }
+                    Instr::GetIter => {
+                        // A list, tuple or range: its iterator, made here.
+                        let it = match peek!(1) {
+                            Value::Obj(r) if !self.heap.has_ext(r) => match self.heap.get(r) {
+                                Object::List(_) | Object::Tuple(_) => Some(Iter::Seq {
+                                    seq: Value::Obj(r),
+                                    index: 0,
+                                }),
+                                Object::Range(rg) => Some(Iter::Range {
+                                    next: rg.start,
+                                    stop: rg.stop,
+                                    step: rg.step,
+                                }),
+                                _ => None,
+                            },
+                            _ => None,
+                        };
+                        match it {
+                            Some(it) => {
+                                let v = self.alloc(Object::Iter(Box::new(it)));
+                                set_top!(v);
+                            }
+                            None => slow!(instr),
+                        }
+                    }
                     Instr::LoadConst(i) => push!(consts[i as usize]),
                     Instr::LoadSmallInt(i) => push!(Value::Int(i as i64)),
                     Instr::LoadNone => push!(Value::None),
                     Instr::Pop => drop_n!(1),
                     Instr::Copy(n) => {
-                        let v = peek!(n as usize);
-                        push!(v);
+                        if sp == limit {
+                            sync!();
+                            self.fiber.stack.reserve(16);
+                            reload!();
+                        }
+                        // SAFETY: `sp < limit`; as for `peek!`.
+                        unsafe {
+                            move_value(sp.sub(n as usize), sp);
+                            sp = sp.add(1);
+                        }
                     }
-                    Instr::Swap(n) => unsafe { std::ptr::swap(sp.sub(1), sp.sub(n as usize)) },
+                    Instr::Swap(n) => unsafe { swap_values(sp.sub(1), sp.sub(n as usize)) },
                     Instr::BinaryOp(op) | Instr::InplaceOp(op) => {
                         match arith::fast_binary(op, peek!(2), peek!(1)) {
                             Some(r) => {
@@ -434,6 +671,20 @@ impl Vm {
                         let Some((code, fglobals, class)) =
                             self.inline_callee(callee, nargs, func_pos == nargs + 1)
                         else {
+                            if let Value::Obj(r) = callee {
+                                save_ip!();
+                                sync!();
+                                // SAFETY: `func_pos` values are on the stack.
+                                let at = unsafe { sp.sub(func_pos).offset_from(stk) } as usize;
+                                if let Some(res) = self.call_builtin_top(r, at, nargs) {
+                                    reload!();
+                                    match res {
+                                        Ok(v) => push!(v),
+                                        Err(e) => break 'inner e,
+                                    }
+                                    continue;
+                                }
+                            }
                             slow!(instr);
                             continue;
                         };
@@ -504,7 +755,8 @@ impl Vm {
                             }
                         };
                         let ret_sp = frame.ret_sp as usize;
-                        self.fiber.frames.pop();
+                        // Dropped in place (a pop would copy the frame out).
+                        self.fiber.frames.truncate(fi);
                         // SAFETY: the caller's part of the stack is below
                         // this frame, inside the allocation.
                         unsafe {
@@ -549,49 +801,68 @@ impl Vm {
     ) -> Option<(Rc<VmCode>, super::ObjRef, Option<super::ObjRef>)> {
         let Value::Obj(r) = callee else { return None };
         let (init, class) = match self.heap.get(r) {
-            Object::Function(f) if f.code.simple && f.code.code.argcount as usize == nargs => {
+            Object::Function(f) if f.inline_argc as usize == nargs => {
                 return Some((f.code.clone(), f.globals, None));
             }
             Object::Class(_) if self_slot => (self.plain_init(r)?, r),
             _ => return None,
         };
         match self.heap.get(init) {
-            Object::Function(f) if f.code.simple && f.code.code.argcount as usize == nargs + 1 => {
+            Object::Function(f) if f.inline_argc as usize == nargs + 1 => {
                 Some((f.code.clone(), f.globals, Some(class)))
             }
             _ => None,
         }
     }
 
-    /// `c[k]` for a list or tuple and an int in range.
+    /// `c[k]` for a list or tuple and an int in range, or a dict holding
+    /// an int or str key (see `Vm::dict_find_native`).
     #[inline(always)]
     fn subscr_fast(&self, c: Value, k: Value) -> Option<Value> {
-        let (Value::Obj(r), Value::Int(i)) = (c, k) else {
-            return None;
-        };
+        let Value::Obj(r) = c else { return None };
         if self.heap.has_ext(r) {
             // A subclass may override `__getitem__`.
             return None;
         }
-        let items: &[Value] = match self.heap.get(r) {
-            Object::List(l) => l,
-            Object::Tuple(t) => t,
+        let items: &[Value] = match (self.heap.get(r), k) {
+            (Object::List(l), Value::Int(_)) => l,
+            (Object::Tuple(t), Value::Int(_)) => t,
+            (Object::Dict(t), _) => {
+                let (_, found) = self.dict_find_native(r, k)?;
+                return t.entry(found?).map(|e| e.value);
+            }
             _ => return None,
         };
+        let Value::Int(i) = k else { return None };
         let i = if i < 0 { i + items.len() as i64 } else { i };
         items.get(usize::try_from(i).ok()?).copied()
     }
 
-    /// `c[k] = v` for a list and an int in range; false if not that case.
+    /// `c[k] = v` for a list and an int in range, or a dict and an int or
+    /// str key; false if not that case.
     #[inline(always)]
     fn store_subscr_fast(&mut self, c: Value, k: Value, v: Value) -> bool {
-        let (Value::Obj(r), Value::Int(i)) = (c, k) else {
-            return false;
-        };
+        let Value::Obj(r) = c else { return false };
         if self.heap.has_ext(r) {
             // A subclass may override `__setitem__`.
             return false;
         }
+        let i = match (self.heap.get(r), k) {
+            (Object::List(_), Value::Int(i)) => i,
+            (Object::Dict(_), _) => {
+                let Some((hash, found)) = self.dict_find_native(r, k) else {
+                    return false;
+                };
+                if let Object::Dict(t) = self.heap.get_mut(r) {
+                    match found {
+                        Some(i) => t.set_value(i, v),
+                        None => t.insert_new(hash, k, v),
+                    }
+                }
+                return true;
+            }
+            _ => return false,
+        };
         let Object::List(items) = self.heap.get_mut(r) else {
             return false;
         };
@@ -754,6 +1025,29 @@ impl Vm {
             }
         })
     }
+}
+
+/// Swaps two values word by word (see [`move_value`]).
+///
+/// SAFETY: `a` and `b` are valid and aligned.
+#[inline(always)]
+unsafe fn swap_values(a: *mut Value, b: *mut Value) {
+    let (a, b) = (
+        a.cast::<std::mem::MaybeUninit<u64>>(),
+        b.cast::<std::mem::MaybeUninit<u64>>(),
+    );
+    let (a0, a1) = (
+        std::ptr::read_volatile(a),
+        std::ptr::read_volatile(a.add(1)),
+    );
+    let (b0, b1) = (
+        std::ptr::read_volatile(b),
+        std::ptr::read_volatile(b.add(1)),
+    );
+    a.write(b0);
+    a.add(1).write(b1);
+    b.write(a0);
+    b.add(1).write(a1);
 }
 
 /// Copies a value as two separate words. A value just produced by an

@@ -2,7 +2,7 @@
 //! interned strings. The resulting [`VmCode`] is shared by every function
 //! and frame made from it.
 
-use super::object::{Object, VmCode};
+use super::object::{Object, VmCode, NOT_INLINE};
 use super::value::Value;
 use super::Vm;
 use crate::bytecode::{Code, CodeKind, Const};
@@ -22,17 +22,18 @@ pub fn load_code(vm: &mut Vm, code: &Rc<Code>) -> Rc<VmCode> {
         && !code.varkeywords
         && code.cell_slots.is_empty()
         && code.nfree == 0;
+    let inline_argc = if simple { code.argcount } else { NOT_INLINE };
     let global_cache = (0..code.names.len()).map(|_| Default::default()).collect();
     let attr_cache = (0..code.names.len()).map(|_| Default::default()).collect();
     Rc::new(VmCode {
         code: code.clone(),
-        instrs: code.instrs.clone().into_boxed_slice(),
+        instrs: super::fuse::fuse(&code.instrs),
         consts,
         names,
         children,
         nslots: code.nslots() as u32,
         frame_size: (code.nslots() + code.max_stack as usize) as u32,
-        simple,
+        inline_argc,
         global_cache,
         attr_cache,
     })

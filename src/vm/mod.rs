@@ -17,9 +17,11 @@ pub mod descr;
 pub mod exceptions;
 pub mod exec;
 pub mod frame;
+pub mod fuse;
 pub mod gen;
 pub mod gen_ops;
 pub mod heap;
+pub mod instance_dict;
 pub mod interp;
 pub mod load;
 pub mod object;
@@ -140,6 +142,9 @@ pub struct Vm {
     /// Coroutines created and not yet started, closed or collected: when
     /// zero, exit needs no search for never-awaited coroutines.
     pub(crate) unstarted_coroutines: usize,
+    /// Warnings already printed, as `file:line: message`: like CPython's
+    /// default warning filter, each is shown once per location.
+    pub(crate) warnings_shown: std::collections::HashSet<String>,
     /// The event loop runtime's state (see `src/runtime/`), created when
     /// asyncio is first used.
     pub runtime: Option<Box<dyn VmExtension>>,
@@ -187,7 +192,7 @@ impl Vm {
             types,
             builtins,
             modules,
-            interned: FxHashMap::default(),
+            interned: FxHashMap::with_capacity_and_hasher(1024, Default::default()),
             config,
             native_depth: 0,
             stdout: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()),
@@ -208,6 +213,7 @@ impl Vm {
             agen_firstiter_hook: None,
             finalize_hook: None,
             unstarted_coroutines: 0,
+            warnings_shown: Default::default(),
             runtime: None,
             clock,
             class_epoch: 1,
@@ -230,7 +236,7 @@ impl Vm {
     }
 
     /// A new `str` value.
-    pub fn new_str(&mut self, s: impl Into<Box<str>>) -> Value {
+    pub fn new_str(&mut self, s: impl AsRef<str>) -> Value {
         self.alloc(Object::Str(StrObj::new(s)))
     }
 
@@ -272,7 +278,7 @@ impl Vm {
     pub fn as_str(&self, v: Value) -> Option<&str> {
         match v {
             Value::Obj(r) => match self.heap.get(r) {
-                Object::Str(s) => Some(&s.s),
+                Object::Str(s) => Some(s.as_str()),
                 _ => None,
             },
             _ => None,

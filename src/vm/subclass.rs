@@ -1,5 +1,5 @@
 //! User subclasses of built-in types (`class Stack(list)`, `class D(dict)`,
-//! `class Point(tuple)`, `class Name(str)`).
+//! `class Point(tuple)`, `class Name(str)`, `class Port(int)`).
 //!
 //! An instance of such a class is the built-in object itself (an
 //! `Object::List`, `Object::Dict`, ...) plus a `SubclassExt` in the heap's
@@ -20,7 +20,16 @@ use super::value::{ObjRef, Value};
 use super::{PyResult, Vm};
 
 /// The built-in types a user class may derive from.
-const SUBCLASSABLE: [&str; 7] = ["list", "dict", "set", "frozenset", "tuple", "str", "bytes"];
+const SUBCLASSABLE: [&str; 8] = [
+    "list",
+    "dict",
+    "set",
+    "frozenset",
+    "tuple",
+    "str",
+    "bytes",
+    "int",
+];
 
 impl Vm {
     /// Is `cls` one of the built-in types user classes may derive from?
@@ -93,9 +102,19 @@ impl Vm {
         {
             return v;
         }
-        let Value::Obj(r) = v else { return v };
+        let r = match v {
+            Value::Obj(r) => r,
+            // An int subclass instance is a `BigInt` object even when its
+            // value fits in i64 (see `plain_int`).
+            Value::Int(i) => return self.int_subclass_instance(num_bigint::BigInt::from(i), cls),
+            Value::Bool(b) => {
+                return self.int_subclass_instance(num_bigint::BigInt::from(b as i64), cls)
+            }
+            _ => return v,
+        };
         let copy = match self.heap.get(r) {
-            Object::Str(s) => Object::Str(StrObj::new(s.s.clone())),
+            Object::BigInt(b) => Object::BigInt(b.clone()),
+            Object::Str(s) => Object::Str(StrObj::new(s.as_str())),
             Object::Bytes(b) => Object::Bytes(b.clone()),
             Object::List(l) => Object::List(l.clone()),
             Object::Tuple(t) => Object::Tuple(t.clone()),
@@ -106,6 +125,27 @@ impl Vm {
         let fresh = self.heap.alloc(copy);
         self.heap.set_ext(fresh, cls);
         Value::Obj(fresh)
+    }
+
+    fn int_subclass_instance(&mut self, b: num_bigint::BigInt, cls: ObjRef) -> Value {
+        let fresh = self.heap.alloc(Object::BigInt(Box::new(b)));
+        self.heap.set_ext(fresh, cls);
+        Value::Obj(fresh)
+    }
+
+    /// `v` with an int subclass instance whose value fits in i64 replaced
+    /// by that plain int. Ints are otherwise normalised (a `BigInt` object
+    /// never fits in i64); code that relies on that calls this first.
+    #[inline]
+    pub fn plain_int(&self, v: Value) -> Value {
+        use num_traits::ToPrimitive;
+        match v {
+            Value::Obj(r) if self.heap.has_ext(r) => match self.heap.get(r) {
+                Object::BigInt(b) => b.to_i64().map_or(v, Value::Int),
+                _ => v,
+            },
+            _ => v,
+        }
     }
 
     /// A special method that a user class overrides on a built-in subclass
@@ -162,7 +202,9 @@ impl Vm {
 
     /// Attribute lookup in the instance namespace of a subclass instance.
     pub fn ext_attr(&self, r: ObjRef, name: ObjRef) -> Option<Value> {
-        self.heap.ext(r).and_then(|e| e.attrs.get(name))
+        self.heap
+            .ext(r)
+            .and_then(|e| self.attrs_get(&e.attrs, name))
     }
 }
 
@@ -172,7 +214,7 @@ fn class_dict_get(vm: &Vm, c: &Class, key: Value) -> Option<Value> {
     let Object::Str(s) = vm.heap.get(kr) else {
         return None;
     };
-    let text = &*s.s;
+    let text = s.as_str();
     let i = c
         .dict
         .find(s.hash(), |k| k.is(key) || vm.as_str(k) == Some(text))?;

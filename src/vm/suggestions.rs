@@ -276,7 +276,7 @@ fn attribute_names(vm: &mut Vm, obj: Value) -> Option<Vec<String>> {
             Object::Module(m) => names = dict_keys(vm, Value::Obj(m.dict)),
             Object::Class(_) => add_class(vm, r, &mut names),
             Object::Instance(inst) => {
-                let (cls, attrs) = (inst.class, inst.attrs.items.clone());
+                let (cls, attrs) = (inst.class, vm.own_attr_pairs(r));
                 names.extend(
                     attrs
                         .iter()

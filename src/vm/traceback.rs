@@ -51,6 +51,17 @@ impl Vm {
         p.out
     }
 
+    /// The traceback of `exc` alone, without the exceptions chained to it
+    /// (what CPython's default unraisable hook prints).
+    pub fn format_exception_alone(&mut self, exc: Value) -> String {
+        let mark = self.temp_roots.len();
+        self.temp_roots.push(exc);
+        let mut p = Printer::default();
+        p.exception(self, exc);
+        self.temp_roots.truncate(mark);
+        p.out
+    }
+
     /// The last line of a traceback: `Type: message` (or just `Type`).
     pub fn exception_summary(&mut self, exc: Value) -> String {
         let mut p = Printer::default();

@@ -67,6 +67,8 @@ pub struct Types {
     pub filter: ObjRef,
     pub reversed: ObjRef,
     pub callable_iterator: ObjRef,
+    /// CPython's `iterator`: the old `__getitem__` protocol.
+    pub seq_iterator: ObjRef,
     /// Exception classes, indexed by `ExcKind`.
     pub exceptions: Vec<ObjRef>,
     pub empty_tuple: Value,
@@ -132,6 +134,7 @@ impl Types {
             filter: z,
             reversed: z,
             callable_iterator: z,
+            seq_iterator: z,
             exceptions: Vec::new(),
             empty_tuple: Value::None,
         }
@@ -200,6 +203,7 @@ impl Types {
             self.filter,
             self.reversed,
             self.callable_iterator,
+            self.seq_iterator,
         ];
         all.iter().for_each(|&r| f(Value::Obj(r)));
         self.exceptions.iter().for_each(|&r| f(Value::Obj(r)));
@@ -238,6 +242,12 @@ impl Vm {
     /// C3 linearisation of `bases` (without the class itself); None when no
     /// consistent order exists.
     pub fn compute_mro(&self, bases: &[ObjRef]) -> Option<Vec<ObjRef>> {
+        // Single inheritance: the merge is the base's own MRO.
+        if let [b] = bases {
+            if let Object::Class(c) = self.heap.get(*b) {
+                return Some(c.mro.clone());
+            }
+        }
         let mut seqs: Vec<Vec<ObjRef>> = bases
             .iter()
             .map(|&b| match self.heap.get(b) {
@@ -348,6 +358,7 @@ impl Vm {
                         _ => t.reversed,
                     },
                     Iter::Callable { .. } | Iter::Exhausted => t.callable_iterator,
+                    Iter::GetItem { .. } => t.seq_iterator,
                 },
                 Object::Property(_) => t.property,
                 Object::StaticMethod(_) => t.staticmethod,
@@ -436,6 +447,7 @@ pub(crate) fn init(vm: &mut Vm) {
     vm.types.filter = b(vm, "filter");
     vm.types.reversed = b(vm, "reversed");
     vm.types.callable_iterator = b(vm, "callable_iterator");
+    vm.types.seq_iterator = b(vm, "iterator");
     vm.types.empty_tuple = vm.alloc(Object::Tuple(Box::new([])));
     exceptions::init(vm);
 }

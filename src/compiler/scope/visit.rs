@@ -194,7 +194,7 @@ impl TableBuilder {
                     (NodeKind::Class, &**c as *const _ as usize),
                     s.span,
                 );
-                let saved = self.private.replace(c.name.name.clone());
+                let saved = self.private.replace(c.name.name.to_string());
                 let r = self.visit_body(&c.body);
                 self.private = saved;
                 self.exit();
@@ -218,8 +218,8 @@ impl TableBuilder {
                 self.visit_body(finalbody)
             }
             StmtKind::Raise { exc, cause } => {
-                self.visit_opt(exc.as_ref())?;
-                self.visit_opt(cause.as_ref())
+                self.visit_opt(exc.as_deref())?;
+                self.visit_opt(cause.as_deref())
             }
             StmtKind::With {
                 is_async,
@@ -255,7 +255,7 @@ impl TableBuilder {
             }
             StmtKind::Assert { test, msg } => {
                 self.visit_expr(test)?;
-                self.visit_opt(msg.as_ref())
+                self.visit_opt(msg.as_deref())
             }
             StmtKind::Import(aliases) => {
                 for a in aliases {

@@ -16,8 +16,9 @@ use crate::vm::object::{Layout, Object};
 use crate::vm::value::{ObjRef, Value};
 use crate::vm::{PyResult, Vm};
 
-/// Binds arguments to parameter `names` (the first `npos` may be given by
-/// position, the first `nreq` are required); unset ones are Unbound.
+/// Binds arguments to parameter `names` as CPython's argument clinic does
+/// for a C function (the first `npos` may be given by position, the first
+/// `nreq` are required); unset ones are Unbound.
 pub fn bind<const N: usize>(
     vm: &mut Vm,
     fname: &str,
@@ -27,41 +28,122 @@ pub fn bind<const N: usize>(
     npos: usize,
     nreq: usize,
 ) -> PyResult<[Value; N]> {
-    let mut out = [Value::Unbound; N];
-    if args.len() > npos {
+    bind_clinic(vm, fname, args, kw, names, npos, nreq, 0)
+}
+
+/// `bind` where the first `posonly` parameters are positional-only; the
+/// checks and messages of CPython's `_PyArg_UnpackKeywords`, in its order.
+#[allow(clippy::too_many_arguments)]
+pub fn bind_clinic<const N: usize>(
+    vm: &mut Vm,
+    fname: &str,
+    args: &[Value],
+    kw: &[(Value, Value)],
+    names: [&str; N],
+    npos: usize,
+    nreq: usize,
+    posonly: usize,
+) -> PyResult<[Value; N]> {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let nargs = args.len();
+    let given = nargs + kw.len();
+    if given > N {
+        let keyword = if nargs == 0 { "keyword " } else { "" };
         let msg = format!(
-            "{fname}() takes at most {npos} positional argument{} ({} given)",
-            if npos == 1 { "" } else { "s" },
-            args.len()
+            "{fname}() takes at most {N} {keyword}argument{} ({given} given)",
+            plural(N)
         );
         return Err(vm.type_error(msg));
     }
-    out[..args.len()].copy_from_slice(args);
-    for &(k, v) in kw {
-        let key = vm.str_of(k).to_string();
-        match names.iter().position(|n| *n == key) {
-            Some(i) if out[i].is_unbound() => out[i] = v,
-            Some(i) => {
+    if nargs > npos {
+        let msg = if npos == 0 {
+            format!("{fname}() takes no positional arguments")
+        } else {
+            let bound = if nreq < npos { "at most" } else { "exactly" };
+            format!(
+                "{fname}() takes {bound} {npos} positional argument{} ({nargs} given)",
+                plural(npos)
+            )
+        };
+        return Err(vm.type_error(msg));
+    }
+    let min_posonly = posonly.min(nreq);
+    if nargs < min_posonly {
+        let bound = if min_posonly < npos {
+            "at least"
+        } else {
+            "exactly"
+        };
+        let msg = format!(
+            "{fname}() takes {bound} {min_posonly} positional argument{} ({nargs} given)",
+            plural(min_posonly)
+        );
+        return Err(vm.type_error(msg));
+    }
+    let mut out = [Value::Unbound; N];
+    out[..nargs].copy_from_slice(args);
+    let mut used = 0;
+    for (i, slot) in out.iter_mut().enumerate().skip(nargs.max(posonly)) {
+        let found = kw.iter().find(|&&(k, _)| vm.str_of(k) == names[i]);
+        match found {
+            Some(&(_, v)) => {
+                *slot = v;
+                used += 1;
+            }
+            None if i < nreq => {
                 let msg = format!(
-                    "argument for {fname}() given by name ('{key}') and position ({})",
+                    "{fname}() missing required argument '{}' (pos {})",
+                    names[i],
                     i + 1
                 );
                 return Err(vm.type_error(msg));
             }
-            None => {
-                let msg = format!("{fname}() got an unexpected keyword argument '{key}'");
-                return Err(vm.type_error(msg));
-            }
+            None => {}
         }
     }
-    for (i, v) in out.iter().enumerate().take(nreq) {
-        if v.is_unbound() {
-            let msg = format!(
-                "{fname}() missing required argument '{}' (pos {})",
-                names[i],
-                i + 1
-            );
+    if used < kw.len() {
+        for &(k, _) in kw {
+            let key = vm.str_of(k).to_string();
+            let msg = match names.iter().position(|n| *n == key) {
+                Some(i) if i >= posonly && i < nargs => format!(
+                    "argument for {fname}() given by name ('{key}') and position ({})",
+                    i + 1
+                ),
+                Some(i) if i >= posonly => continue,
+                _ => format!("'{key}' is an invalid keyword argument for {fname}()"),
+            };
             return Err(vm.type_error(msg));
+        }
+    }
+    Ok(out)
+}
+
+/// `bind` with the rules and messages of a function CPython writes in
+/// Python, `qualname(names[..npos], *, names[npos..])` (most of asyncio):
+/// "sleep() missing 1 required positional argument: 'delay'". For a
+/// method `names[0]` is "self" and `args` includes the receiver, counted
+/// in the messages as Python counts it.
+pub fn bind_py<const N: usize>(
+    vm: &mut Vm,
+    qualname: &str,
+    args: &[Value],
+    kw: &[(Value, Value)],
+    names: [&str; N],
+    npos: usize,
+    nreq: usize,
+) -> PyResult<[Value; N]> {
+    let sig = super::args::Signature {
+        owner: "",
+        name: qualname,
+        params: &names[..npos],
+        required: nreq,
+        kwonly: &names[npos..],
+    };
+    let slots = sig.bind(vm, args, kw)?;
+    let mut out = [Value::Unbound; N];
+    for (o, s) in out.iter_mut().zip(slots) {
+        if let Some(v) = s {
+            *o = v;
         }
     }
     Ok(out)
@@ -272,23 +354,22 @@ fn clock_fn(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Valu
 // ---- loops ----------------------------------------------------------------
 
 fn get_running_loop(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    check_args(vm, "get_running_loop", args, kw, 0, 0)?;
+    check_args(vm, "_asyncio.get_running_loop", args, kw, 0, 0)?;
     runtime::running_loop(vm).map(Value::Obj)
 }
 
 fn get_running_loop_or_none(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    check_args(vm, "_get_running_loop", args, kw, 0, 0)?;
+    check_args(vm, "_asyncio._get_running_loop", args, kw, 0, 0)?;
     Ok(runtime::rt(vm).running_loop.map_or(Value::None, Value::Obj))
 }
 
 fn get_event_loop(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    check_args(vm, "get_event_loop", args, kw, 0, 0)?;
+    check_args(vm, "_asyncio.get_event_loop", args, kw, 0, 0)?;
     runtime::event_loop(vm).map(Value::Obj)
 }
 
 fn set_event_loop(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    check_args(vm, "set_event_loop", args, kw, 1, 1)?;
-    let lp = args[0];
+    let [lp] = bind_py(vm, "set_event_loop", args, kw, ["loop"], 1, 1)?;
     let r = if lp.is_none() {
         None
     } else {
@@ -310,14 +391,14 @@ fn set_event_loop(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResul
 }
 
 fn new_event_loop(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    check_args(vm, "new_event_loop", args, kw, 0, 0)?;
+    bind_py(vm, "new_event_loop", args, kw, [], 0, 0)?;
     Ok(runtime::EventLoop::create(vm))
 }
 
 // ---- tasks and futures --------------------------------------------------------
 
 fn sleep(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let [delay, result] = bind(vm, "sleep", args, kw, ["delay", "result"], 2, 1)?;
+    let [delay, result] = bind_py(vm, "sleep", args, kw, ["delay", "result"], 2, 1)?;
     Ok(awaitables::new_sleep(vm, delay, or(result, Value::None)))
 }
 
@@ -337,7 +418,7 @@ fn gather_fn(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
 }
 
 fn ensure_future(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let [arg, lp] = bind(
+    let [arg, lp] = bind_py(
         vm,
         "ensure_future",
         args,
@@ -348,24 +429,29 @@ fn ensure_future(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult
     )?;
     let lp = match or(lp, Value::None) {
         Value::None => None,
-        v => Some(loop_arg(vm, v)?),
+        v => Some(loop_arg(vm, v, "create_task")?),
     };
     gather::ensure_future(vm, arg, lp).map(Value::Obj)
 }
 
-/// A value that must be an event loop.
-pub fn loop_arg(vm: &mut Vm, v: Value) -> PyResult<ObjRef> {
+/// A value that must be an event loop. For anything else, the
+/// AttributeError CPython's Python code raises when it first uses the
+/// loop's method `first_use`.
+pub fn loop_arg(vm: &mut Vm, v: Value, first_use: &str) -> PyResult<ObjRef> {
     match runtime::as_loop(vm, v) {
         Some(l) => Ok(l),
         None => {
-            let msg = format!("expected an event loop, got {}", vm.type_name(v));
-            Err(vm.type_error(msg))
+            let msg = format!(
+                "'{}' object has no attribute '{first_use}'",
+                vm.type_name(v)
+            );
+            Err(vm.new_error(ExcKind::AttributeError, msg))
         }
     }
 }
 
 fn create_task(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let [coro, name, ctx] = bind(
+    let [coro, name, ctx] = bind_py(
         vm,
         "create_task",
         args,
@@ -391,15 +477,19 @@ fn create_task(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<V
 }
 
 fn shield(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    check_args(vm, "shield", args, kw, 1, 1)?;
-    gather::shield(vm, args[0])
+    let [arg] = bind_py(vm, "shield", args, kw, ["arg"], 1, 1)?;
+    gather::shield(vm, arg)
 }
 
 fn current_task(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let [lp] = bind(vm, "current_task", args, kw, ["loop"], 1, 0)?;
+    let [lp] = bind_py(vm, "current_task", args, kw, ["loop"], 1, 0)?;
     let lp = match or(lp, Value::None) {
         Value::None => runtime::running_loop(vm)?,
-        v => loop_arg(vm, v)?,
+        // Any other object is just a key no task is found under.
+        v => match runtime::as_loop(vm, v) {
+            Some(l) => l,
+            None => return Ok(Value::None),
+        },
     };
     let rt = runtime::rt(vm);
     if rt.running_loop != Some(lp) {
@@ -409,10 +499,13 @@ fn current_task(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<
 }
 
 fn all_tasks(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let [lp] = bind(vm, "all_tasks", args, kw, ["loop"], 1, 0)?;
+    let [lp] = bind_py(vm, "all_tasks", args, kw, ["loop"], 1, 0)?;
     let lp = match or(lp, Value::None) {
         Value::None => runtime::running_loop(vm)?,
-        v => loop_arg(vm, v)?,
+        v => match runtime::as_loop(vm, v) {
+            Some(l) => l,
+            None => return vm.new_set_from(&[]),
+        },
     };
     let tasks: Vec<Value> = runtime::rt(vm)
         .pending
@@ -425,13 +518,13 @@ fn all_tasks(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
 }
 
 fn iscoroutine(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    check_args(vm, "iscoroutine", args, kw, 1, 1)?;
-    Ok(Value::Bool(task::is_coroutine(vm, args[0])))
+    let [obj] = bind_py(vm, "iscoroutine", args, kw, ["obj"], 1, 1)?;
+    Ok(Value::Bool(task::is_coroutine(vm, obj)))
 }
 
 fn iscoroutinefunction(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    check_args(vm, "iscoroutinefunction", args, kw, 1, 1)?;
-    Ok(Value::Bool(is_coroutine_function(vm, args[0])?))
+    let [func] = bind_py(vm, "iscoroutinefunction", args, kw, ["func"], 1, 1)?;
+    Ok(Value::Bool(is_coroutine_function(vm, func)?))
 }
 
 /// A coroutine function, also through bound methods and
@@ -445,7 +538,7 @@ pub fn is_coroutine_function(vm: &mut Vm, f: Value) -> PyResult<bool> {
             Object::Function(func) => {
                 return Ok(func.code.code.kind == crate::bytecode::CodeKind::Coroutine)
             }
-            Object::BoundMethod(m) => f = m.func,
+            Object::BoundMethod(m) => f = Value::Obj(m.func),
             _ => {
                 let marker = Value::Obj(vm.intern("_is_coroutine"));
                 if vm.get_attr_opt(f, marker)?.is_some() {
@@ -465,8 +558,8 @@ pub fn is_coroutine_function(vm: &mut Vm, f: Value) -> PyResult<bool> {
 }
 
 fn isfuture(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    check_args(vm, "isfuture", args, kw, 1, 1)?;
-    Ok(Value::Bool(future::is_future(vm, args[0])))
+    let [obj] = bind_py(vm, "isfuture", args, kw, ["obj"], 1, 1)?;
+    Ok(Value::Bool(future::is_future(vm, obj)))
 }
 
 // ---- asyncio.sleep objects ---------------------------------------------------------

@@ -4,7 +4,7 @@
 use super::asyncio::{bind, or};
 use crate::runtime::future::{self, Callback, FutState, FutureCore, FutureObj};
 use crate::runtime::{self, context, report, task, Classes};
-use crate::stdlib::builtins::{add_method, check_args, native, set_class_attr};
+use crate::stdlib::builtins::{add_method, native, set_class_attr};
 use crate::vm::object::{NativeFn, Object};
 use crate::vm::value::{ObjRef, Value};
 use crate::vm::{PyResult, Vm};
@@ -101,6 +101,28 @@ fn task_ref(vm: &mut Vm, args: &[Value]) -> PyResult<ObjRef> {
     }
 }
 
+/// The arguments of a Future/Task method CPython writes in C with no
+/// parameters (`n == 0`, METH_NOARGS) or exactly one (METH_O); messages
+/// name the method `Future.x` or `Task.x`.
+fn arity(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)], name: &str, n: usize) -> PyResult<()> {
+    let given = args.len().saturating_sub(1);
+    if given == n && kw.is_empty() {
+        return Ok(());
+    }
+    let cls = match args.first() {
+        Some(&v) if task::as_task(vm, v).is_some() => "Task",
+        _ => "Future",
+    };
+    let msg = if !kw.is_empty() {
+        format!("{cls}.{name}() takes no keyword arguments")
+    } else if n == 0 {
+        format!("{cls}.{name}() takes no arguments ({given} given)")
+    } else {
+        format!("{cls}.{name}() takes exactly one argument ({given} given)")
+    };
+    Err(vm.type_error(msg))
+}
+
 fn core(vm: &mut Vm, f: ObjRef) -> &mut FutureCore {
     future::expect(vm, f)
 }
@@ -110,7 +132,7 @@ fn future_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Va
     let [lp] = bind(vm, "Future", &args[1..], kw, ["loop"], 0, 0)?;
     let lp = match or(lp, Value::None) {
         Value::None => runtime::event_loop(vm)?,
-        v => super::asyncio::loop_arg(vm, v)?,
+        v => super::asyncio::loop_arg(vm, v, "get_debug")?,
     };
     Ok(future::new_future(vm, lp))
 }
@@ -121,47 +143,50 @@ fn task_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Valu
     let [coro, lp, name, ctx] = bind(vm, "Task", &args[1..], kw, names, 1, 1)?;
     let lp = match or(lp, Value::None) {
         Value::None => runtime::event_loop(vm)?,
-        v => super::asyncio::loop_arg(vm, v)?,
+        v => super::asyncio::loop_arg(vm, v, "get_debug")?,
     };
     task::create(vm, lp, coro, or(name, Value::None), or(ctx, Value::None))
 }
 
 fn result(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let f = fut(vm, args)?;
-    check_args(vm, "result", &args[1..], kw, 0, 0)?;
+    arity(vm, args, kw, "result", 0)?;
     future::result(vm, f)
 }
 
 fn exception(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let f = fut(vm, args)?;
-    check_args(vm, "exception", &args[1..], kw, 0, 0)?;
+    arity(vm, args, kw, "exception", 0)?;
     future::exception(vm, f)
 }
 
-fn done(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn done(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let f = fut(vm, args)?;
+    arity(vm, args, kw, "done", 0)?;
     Ok(Value::Bool(core(vm, f).done()))
 }
 
-fn cancelled(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn cancelled(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let f = fut(vm, args)?;
+    arity(vm, args, kw, "cancelled", 0)?;
     Ok(Value::Bool(core(vm, f).state == FutState::Cancelled))
 }
 
 fn cancel(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let f = fut(vm, args)?;
     let [msg] = bind(vm, "cancel", &args[1..], kw, ["msg"], 1, 0)?;
-    Ok(Value::Bool(task::cancel_any(vm, f, or(msg, Value::None))))
+    Ok(Value::Bool(task::cancel_any(vm, f, or(msg, Value::None))?))
 }
 
 fn add_done_callback(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let f = fut(vm, args)?;
-    let [func, ctx] = bind(
+    let [func, ctx] = super::asyncio::bind_clinic(
         vm,
         "add_done_callback",
         &args[1..],
         kw,
         ["fn", "context"],
+        1,
         1,
         1,
     )?;
@@ -180,7 +205,7 @@ fn add_done_callback(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyRe
 
 fn remove_done_callback(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let f = fut(vm, args)?;
-    check_args(vm, "remove_done_callback", &args[1..], kw, 1, 1)?;
+    arity(vm, args, kw, "remove_done_callback", 1)?;
     let target = args[1];
     let callbacks = core(vm, f).callbacks.as_slice().to_vec();
     let mut remove = Vec::with_capacity(callbacks.len());
@@ -204,20 +229,21 @@ fn remove_done_callback(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> P
 
 fn set_result(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let f = fut(vm, args)?;
-    check_args(vm, "set_result", &args[1..], kw, 1, 1)?;
+    arity(vm, args, kw, "set_result", 1)?;
     future::set_result(vm, f, args[1])?;
     Ok(Value::None)
 }
 
 fn set_exception(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let f = fut(vm, args)?;
-    check_args(vm, "set_exception", &args[1..], kw, 1, 1)?;
+    arity(vm, args, kw, "set_exception", 1)?;
     future::set_exception(vm, f, args[1])?;
     Ok(Value::None)
 }
 
-fn get_loop(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn get_loop(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let f = fut(vm, args)?;
+    arity(vm, args, kw, "get_loop", 0)?;
     Ok(Value::Obj(core(vm, f).event_loop))
 }
 
@@ -237,7 +263,7 @@ fn next(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> 
 
 fn repr(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     let f = fut(vm, args)?;
-    let s = report::future_repr(vm, f);
+    let s = report::future_repr_checked(vm, f)?;
     Ok(vm.new_str(s))
 }
 
@@ -275,19 +301,21 @@ fn log_traceback(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResul
 
 // ---- Task ---------------------------------------------------------------------
 
-fn get_coro(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn get_coro(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let t = task_ref(vm, args)?;
+    arity(vm, args, kw, "get_coro", 0)?;
     Ok(Value::Obj(task::task_mut(vm, t).coro))
 }
 
-fn get_name(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn get_name(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let t = task_ref(vm, args)?;
+    arity(vm, args, kw, "get_name", 0)?;
     Ok(task::name(vm, t))
 }
 
 fn set_name(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let t = task_ref(vm, args)?;
-    check_args(vm, "set_name", &args[1..], kw, 1, 1)?;
+    arity(vm, args, kw, "set_name", 1)?;
     let s = vm.str_value(args[1])?;
     if let Value::Obj(s) = vm.new_str(s) {
         task::task_mut(vm, t).set_name(s);
@@ -295,8 +323,9 @@ fn set_name(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Valu
     Ok(Value::None)
 }
 
-fn get_context(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn get_context(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let t = task_ref(vm, args)?;
+    arity(vm, args, kw, "get_context", 0)?;
     let ctx = task::task_mut(vm, t).context();
     if !ctx.is_none() {
         return Ok(ctx);
@@ -311,15 +340,17 @@ fn get_context(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<
     Ok(c)
 }
 
-fn cancelling(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn cancelling(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let t = task_ref(vm, args)?;
+    arity(vm, args, kw, "cancelling", 0)?;
     Ok(Value::Int(
         task::task_mut(vm, t).num_cancels_requested as i64,
     ))
 }
 
-fn uncancel(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn uncancel(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let t = task_ref(vm, args)?;
+    arity(vm, args, kw, "uncancel", 0)?;
     let task = task::task_mut(vm, t);
     if task.num_cancels_requested > 0 {
         task.num_cancels_requested -= 1;
@@ -327,23 +358,27 @@ fn uncancel(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Val
     Ok(Value::Int(task.num_cancels_requested as i64))
 }
 
-fn task_set_result(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn task_set_result(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     task_ref(vm, args)?;
+    arity(vm, args, kw, "set_result", 1)?;
     Err(task::unsupported(vm, "set_result"))
 }
 
-fn task_set_exception(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn task_set_exception(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     task_ref(vm, args)?;
+    arity(vm, args, kw, "set_exception", 1)?;
     Err(task::unsupported(vm, "set_exception"))
 }
 
-fn get_stack(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn get_stack(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     task_ref(vm, args)?;
+    bind(vm, "get_stack", &args[1..], kw, ["limit"], 0, 0)?;
     Ok(vm.new_list(Vec::new()))
 }
 
-fn print_stack(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn print_stack(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     task_ref(vm, args)?;
+    bind(vm, "print_stack", &args[1..], kw, ["limit", "file"], 0, 0)?;
     Ok(Value::None)
 }
 

@@ -1,7 +1,7 @@
 //! Methods of the event loop and of its `Handle`/`TimerHandle` objects
 //! (thin wrappers over `src/runtime/mod.rs`).
 
-use super::asyncio::{bind, or};
+use super::asyncio::{bind_py, or};
 use crate::runtime::future::{self, Callback};
 use crate::runtime::timers::{HandleObj, TimerAction};
 use crate::runtime::{self, clock, context, gather, report, Classes, EventLoop, Ready};
@@ -71,6 +71,31 @@ pub fn install(vm: &mut Vm, c: &Classes, abstract_loop: ObjRef) {
     }
 }
 
+/// A loop method CPython writes in Python with no parameter but `self`:
+/// "BaseEventLoop.time() takes 1 positional argument but 2 were given".
+fn no_args(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)], qualname: &str) -> PyResult<()> {
+    if args.len() == 1 && kw.is_empty() {
+        return Ok(());
+    }
+    bind_py(vm, qualname, args, kw, ["self"], 1, 1).map(|_| ())
+}
+
+/// The one argument of a loop method CPython writes in Python,
+/// `qualname(self, param)`, given by position or keyword.
+fn one_arg(
+    vm: &mut Vm,
+    args: &[Value],
+    kw: &[(Value, Value)],
+    qualname: &str,
+    param: &str,
+) -> PyResult<Value> {
+    if args.len() == 2 && kw.is_empty() {
+        return Ok(args[1]);
+    }
+    let [_, v] = bind_py(vm, qualname, args, kw, ["self", param], 2, 2)?;
+    Ok(v)
+}
+
 fn lp(vm: &mut Vm, args: &[Value]) -> PyResult<ObjRef> {
     match args.first().and_then(|&v| runtime::as_loop(vm, v)) {
         Some(l) => Ok(l),
@@ -85,7 +110,7 @@ fn loop_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Valu
 
 fn run_until_complete(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
-    check_args(vm, "run_until_complete", &args[1..], kw, 1, 1)?;
+    let arg = one_arg(vm, args, kw, "BaseEventLoop.run_until_complete", "future")?;
     runtime::check_closed(vm, l)?;
     if EventLoop::get(vm, l).running {
         return Err(runtime::runtime_error(
@@ -99,7 +124,6 @@ fn run_until_complete(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyR
             "Cannot run the event loop while another loop is running",
         ));
     }
-    let arg = args[1];
     let new_task = !future::is_future(vm, arg);
     let f = gather::ensure_future(vm, arg, Some(l))?;
     vm.temp_roots.push(Value::Obj(f));
@@ -131,19 +155,21 @@ fn remove_stop_callback(vm: &mut Vm, f: ObjRef) {
 
 fn run_forever(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
-    check_args(vm, "run_forever", &args[1..], kw, 0, 0)?;
+    no_args(vm, args, kw, "BaseEventLoop.run_forever")?;
     runtime::run_forever(vm, l, None)?;
     Ok(Value::None)
 }
 
-fn stop(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn stop(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
+    no_args(vm, args, kw, "BaseEventLoop.stop")?;
     EventLoop::get_mut(vm, l).stopping = true;
     Ok(Value::None)
 }
 
-fn close(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn close(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
+    no_args(vm, args, kw, "_UnixSelectorEventLoop.close")?;
     let el = EventLoop::get_mut(vm, l);
     if el.running {
         return Err(runtime::runtime_error(
@@ -158,25 +184,38 @@ fn close(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value>
     el.ready.clear();
     el.timers.clear();
     el.executor_shutdown_called = true;
+    report::destroy_unstarted_tasks(vm, l);
+    // Tasks left pending are destroyed at exit (see `report::finalize`).
+    let pending = runtime::rt(vm).pending.clone();
+    if pending
+        .iter()
+        .any(|&t| future::expect(vm, t).event_loop == l)
+    {
+        vm.heap.watched.push(l);
+    }
     Ok(Value::None)
 }
 
-fn is_closed(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn is_closed(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
+    no_args(vm, args, kw, "BaseEventLoop.is_closed")?;
     Ok(Value::Bool(EventLoop::get(vm, l).closed))
 }
 
-fn is_running(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn is_running(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
+    no_args(vm, args, kw, "BaseEventLoop.is_running")?;
     Ok(Value::Bool(EventLoop::get(vm, l).running))
 }
 
-fn time(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn time(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     lp(vm, args)?;
+    no_args(vm, args, kw, "BaseEventLoop.time")?;
     Ok(Value::Float(clock::now(vm)))
 }
 
-/// Splits `callback, *args, context=None` of call_soon/call_later/call_at.
+/// Splits `callback, *args, context=None` of call_soon/call_later/call_at;
+/// `name` is the method the user called (for argument errors).
 fn callback_args(
     vm: &mut Vm,
     name: &str,
@@ -187,7 +226,7 @@ fn callback_args(
     for &(k, v) in kw {
         if vm.str_of(k) != "context" {
             let msg = format!(
-                "{name}() got an unexpected keyword argument '{}'",
+                "BaseEventLoop.{name}() got an unexpected keyword argument '{}'",
                 vm.str_of(k)
             );
             return Err(vm.type_error(msg));
@@ -195,7 +234,8 @@ fn callback_args(
         ctx = v;
     }
     let Some(&callback) = args.first() else {
-        let msg = format!("{name}() missing 1 required positional argument: 'callback'");
+        let msg =
+            format!("BaseEventLoop.{name}() missing 1 required positional argument: 'callback'");
         return Err(vm.type_error(msg));
     };
     let rest = vm.new_tuple(args[1..].to_vec());
@@ -243,6 +283,14 @@ fn new_handle(
     } else {
         classes.handle
     };
+    let origin = if EventLoop::get(vm, l).debug {
+        vm.fiber
+            .frames
+            .last()
+            .map(|f| (f.code.code.clone(), f.ip.saturating_sub(1)))
+    } else {
+        None
+    };
     let h = vm.alloc(Object::Native(Box::new(HandleObj {
         class,
         callback,
@@ -252,6 +300,7 @@ fn new_handle(
         when: when.unwrap_or(0.0),
         timer: None,
         event_loop: l,
+        origin,
     })));
     let Value::Obj(r) = h else { unreachable!() };
     r
@@ -271,7 +320,7 @@ fn call_later(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Va
     let l = lp(vm, args)?;
     let Some(&delay) = args.get(1) else {
         return Err(vm.type_error(
-            "call_later() missing 2 required positional arguments: 'delay' and 'callback'",
+            "BaseEventLoop.call_later() missing 2 required positional arguments: 'delay' and 'callback'",
         ));
     };
     if delay.is_none() {
@@ -279,14 +328,14 @@ fn call_later(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Va
     }
     let now = Value::Float(clock::now(vm));
     let when = vm.binary_op(now, delay, crate::bytecode::opcode::BinaryOp::Add)?;
-    schedule_at(vm, l, when, &args[2..], kw, "call_at")
+    schedule_at(vm, l, when, &args[2..], kw, "call_later")
 }
 
 fn call_at(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
     let Some(&when) = args.get(1) else {
         return Err(vm.type_error(
-            "call_at() missing 2 required positional arguments: 'when' and 'callback'",
+            "BaseEventLoop.call_at() missing 2 required positional arguments: 'when' and 'callback'",
         ));
     };
     if when.is_none() {
@@ -301,11 +350,12 @@ fn schedule_at(
     when: Value,
     rest: &[Value],
     kw: &[(Value, Value)],
-    method: &str,
+    name: &str,
 ) -> PyResult<Value> {
-    let (callback, cargs, ctx) = callback_args(vm, method, rest, kw)?;
+    let (callback, cargs, ctx) = callback_args(vm, name, rest, kw)?;
     runtime::check_closed(vm, l)?;
-    check_callback(vm, l, callback, method)?;
+    // call_later goes through call_at, which does the check (as in CPython).
+    check_callback(vm, l, callback, "call_at")?;
     let Some(w) = crate::vm::ops::arith::to_f64(vm, when) else {
         let msg = format!(
             "'<' not supported between instances of '{}' and 'float'",
@@ -323,35 +373,43 @@ fn schedule_at(
     Ok(Value::Obj(h))
 }
 
-fn create_future(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn create_future(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
+    no_args(vm, args, kw, "BaseEventLoop.create_future")?;
     Ok(future::new_future(vm, l))
 }
 
 fn create_task(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
-    let names = ["coro", "name", "context"];
-    let [coro, name, ctx] = bind(vm, "create_task", &args[1..], kw, names, 1, 1)?;
+    let names = ["self", "coro", "name", "context"];
+    let qualname = "BaseEventLoop.create_task";
+    let [_, coro, name, ctx] = bind_py(vm, qualname, args, kw, names, 2, 2)?;
     gather::create_task(vm, l, coro, or(name, Value::None), or(ctx, Value::None))
 }
 
-fn get_debug(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn get_debug(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
+    no_args(vm, args, kw, "BaseEventLoop.get_debug")?;
     Ok(Value::Bool(EventLoop::get(vm, l).debug))
 }
 
 fn set_debug(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
-    check_args(vm, "set_debug", &args[1..], kw, 1, 1)?;
-    let on = vm.truthy(args[1])?;
+    let enabled = one_arg(vm, args, kw, "BaseEventLoop.set_debug", "enabled")?;
+    let on = vm.truthy(enabled)?;
     EventLoop::get_mut(vm, l).debug = on;
     Ok(Value::None)
 }
 
 fn call_exception_handler(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
-    check_args(vm, "call_exception_handler", &args[1..], kw, 1, 1)?;
-    let ctx = args[1];
+    let ctx = one_arg(
+        vm,
+        args,
+        kw,
+        "BaseEventLoop.call_exception_handler",
+        "context",
+    )?;
     let handler = EventLoop::get(vm, l).exception_handler;
     if handler.is_none() {
         log_context(vm, ctx)?;
@@ -361,7 +419,7 @@ fn call_exception_handler(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) ->
         if runtime::is_fatal(vm, e.0) {
             return Err(e);
         }
-        report::log_error(vm, "Unhandled error in exception handler", &[], Some(e.0));
+        report::handler_failed(vm, ctx, e.0);
     }
     Ok(Value::None)
 }
@@ -372,8 +430,14 @@ fn default_exception_handler(
     kw: &[(Value, Value)],
 ) -> PyResult<Value> {
     lp(vm, args)?;
-    check_args(vm, "default_exception_handler", &args[1..], kw, 1, 1)?;
-    log_context(vm, args[1])?;
+    let ctx = one_arg(
+        vm,
+        args,
+        kw,
+        "BaseEventLoop.default_exception_handler",
+        "context",
+    )?;
+    log_context(vm, ctx)?;
     Ok(Value::None)
 }
 
@@ -415,8 +479,13 @@ fn log_context(vm: &mut Vm, ctx: Value) -> PyResult<()> {
 
 fn set_exception_handler(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
-    check_args(vm, "set_exception_handler", &args[1..], kw, 1, 1)?;
-    let h = args[1];
+    let h = one_arg(
+        vm,
+        args,
+        kw,
+        "BaseEventLoop.set_exception_handler",
+        "handler",
+    )?;
     if !h.is_none() && !vm.is_callable(h) {
         let r = vm.repr_value(h)?;
         return Err(vm.type_error(format!("A callable object or None is expected, got {r}")));
@@ -425,15 +494,17 @@ fn set_exception_handler(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> 
     Ok(Value::None)
 }
 
-fn get_exception_handler(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn get_exception_handler(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
+    no_args(vm, args, kw, "BaseEventLoop.get_exception_handler")?;
     Ok(EventLoop::get(vm, l).exception_handler)
 }
 
 /// `loop.shutdown_asyncgens()`: a coroutine closing every live async
 /// generator first iterated under this loop.
-fn shutdown_asyncgens(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn shutdown_asyncgens(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
+    no_args(vm, args, kw, "BaseEventLoop.shutdown_asyncgens")?;
     EventLoop::get_mut(vm, l).asyncgens_shutdown_called = true;
     let mut agens = Vec::new();
     runtime::rt(vm).agen_loops.retain(|&(a, owner)| {
@@ -456,9 +527,10 @@ fn shutdown_asyncgens(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> Py
 fn shutdown_default_executor(
     vm: &mut Vm,
     args: &[Value],
-    _kw: &[(Value, Value)],
+    kw: &[(Value, Value)],
 ) -> PyResult<Value> {
     let l = lp(vm, args)?;
+    no_args(vm, args, kw, "BaseEventLoop.shutdown_default_executor")?;
     EventLoop::get_mut(vm, l).executor_shutdown_called = true;
     let helpers = runtime::rt(vm).helpers;
     let f = vm.get_attr_str(helpers, "nothing_to_shut_down")?;
@@ -467,8 +539,7 @@ fn shutdown_default_executor(
 
 fn set_task_factory(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
-    check_args(vm, "set_task_factory", &args[1..], kw, 1, 1)?;
-    let f = args[1];
+    let f = one_arg(vm, args, kw, "BaseEventLoop.set_task_factory", "factory")?;
     if !f.is_none() && !vm.is_callable(f) {
         return Err(vm.type_error("task factory must be a callable or None"));
     }
@@ -476,8 +547,9 @@ fn set_task_factory(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyRes
     Ok(Value::None)
 }
 
-fn get_task_factory(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn get_task_factory(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let l = lp(vm, args)?;
+    no_args(vm, args, kw, "BaseEventLoop.get_task_factory")?;
     Ok(EventLoop::get(vm, l).task_factory)
 }
 

@@ -3,7 +3,7 @@
 //! in `src/runtime/sync.rs`). Each class may be subclassed in aspy: `__new__`
 //! makes the native object (carrying the subclass), `__init__` sets it up.
 
-use super::asyncio::{bind, or};
+use super::asyncio::{bind_py, or};
 use crate::runtime::sync::{
     self, EventObj, LockObj, QueueKind, QueueObj, SemObj, WaitKind, WaitOp,
 };
@@ -229,14 +229,14 @@ fn lock_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Valu
     let base = runtime::classes(vm).lock;
     let (cls, exact) = new_class(vm, args, base)?;
     if exact {
-        bind(vm, "Lock", &args[1..], kw, [], 0, 0)?;
+        bind_py(vm, "Lock.__init__", args, kw, ["self"], 1, 1)?;
     }
     Ok(new_lock(vm, cls, exact))
 }
 
 fn lock_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<LockObj>(vm, args, "Lock")?;
-    bind(vm, "Lock", &args[1..], kw, [], 0, 0)?;
+    bind_py(vm, "Lock.__init__", args, kw, ["self"], 1, 1)?;
     if let Some(l) = vm.native_mut::<LockObj>(Value::Obj(r)) {
         l.locked = false;
         l.waiters.clear();
@@ -244,15 +244,26 @@ fn lock_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
     Ok(Value::None)
 }
 
-fn lock_locked(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+/// A method CPython writes in Python with no parameter but `self`:
+/// "Queue.get() takes 1 positional argument but 2 were given".
+fn no_args(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)], qualname: &str) -> PyResult<()> {
+    if args.len() == 1 && kw.is_empty() {
+        return Ok(());
+    }
+    bind_py(vm, qualname, args, kw, ["self"], 1, 1).map(|_| ())
+}
+
+fn lock_locked(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<LockObj>(vm, args, "Lock")?;
+    no_args(vm, args, kw, "Lock.locked")?;
     Ok(Value::Bool(
         vm.native_ref::<LockObj>(Value::Obj(r)).unwrap().locked,
     ))
 }
 
-fn lock_acquire(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn lock_acquire(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<LockObj>(vm, args, "Lock")?;
+    no_args(vm, args, kw, "Lock.acquire")?;
     Ok(op(
         vm,
         WaitKind::LockAcquire { enter: false },
@@ -271,8 +282,9 @@ fn lock_aenter(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<
     ))
 }
 
-fn lock_release(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn lock_release(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<LockObj>(vm, args, "Lock")?;
+    no_args(vm, args, kw, "Lock.release")?;
     sync::lock_release(vm, r)?;
     Ok(Value::None)
 }
@@ -292,7 +304,7 @@ fn event_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
     let base = runtime::classes(vm).event;
     let (cls, exact) = new_class(vm, args, base)?;
     if exact {
-        bind(vm, "Event", &args[1..], kw, [], 0, 0)?;
+        bind_py(vm, "Event.__init__", args, kw, ["self"], 1, 1)?;
     }
     let class = base;
     Ok(alloc_as(
@@ -310,7 +322,7 @@ fn event_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
 
 fn event_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<EventObj>(vm, args, "Event")?;
-    bind(vm, "Event", &args[1..], kw, [], 0, 0)?;
+    bind_py(vm, "Event.__init__", args, kw, ["self"], 1, 1)?;
     if let Some(e) = vm.native_mut::<EventObj>(Value::Obj(r)) {
         e.value = false;
         e.waiters.clear();
@@ -318,27 +330,31 @@ fn event_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Va
     Ok(Value::None)
 }
 
-fn event_is_set(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn event_is_set(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<EventObj>(vm, args, "Event")?;
+    no_args(vm, args, kw, "Event.is_set")?;
     Ok(Value::Bool(
         vm.native_ref::<EventObj>(Value::Obj(r)).unwrap().value,
     ))
 }
 
-fn event_set(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn event_set(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<EventObj>(vm, args, "Event")?;
+    no_args(vm, args, kw, "Event.set")?;
     sync::event_set(vm, r)?;
     Ok(Value::None)
 }
 
-fn event_clear(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn event_clear(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<EventObj>(vm, args, "Event")?;
+    no_args(vm, args, kw, "Event.clear")?;
     sync::event_clear(vm, r);
     Ok(Value::None)
 }
 
-fn event_wait(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn event_wait(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<EventObj>(vm, args, "Event")?;
+    no_args(vm, args, kw, "Event.wait")?;
     Ok(op(vm, WaitKind::EventWait { join: false }, r, Value::None))
 }
 
@@ -368,7 +384,8 @@ fn int_arg(vm: &mut Vm, v: Value) -> PyResult<i64> {
 }
 
 fn sem_value_arg(vm: &mut Vm, name: &str, args: &[Value], kw: &[(Value, Value)]) -> PyResult<i64> {
-    let [value] = bind(vm, name, args, kw, ["value"], 1, 0)?;
+    let init = format!("{name}.__init__");
+    let [_, value] = bind_py(vm, &init, args, kw, ["self", "value"], 2, 1)?;
     let v = int_arg(vm, or(value, Value::Int(1)))?;
     if v < 0 {
         return Err(vm.value_error("Semaphore initial value must be >= 0"));
@@ -400,7 +417,7 @@ fn sem_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
     let base = runtime::classes(vm).semaphore;
     let (cls, exact) = new_class(vm, args, base)?;
     let value = if exact {
-        sem_value_arg(vm, "Semaphore", &args[1..], kw)?
+        sem_value_arg(vm, "Semaphore", args, kw)?
     } else {
         1
     };
@@ -409,7 +426,7 @@ fn sem_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
 
 fn sem_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<SemObj>(vm, args, "Semaphore")?;
-    let value = sem_value_arg(vm, "Semaphore", &args[1..], kw)?;
+    let value = sem_value_arg(vm, "Semaphore", args, kw)?;
     if let Some(s) = vm.native_mut::<SemObj>(Value::Obj(r)) {
         s.value = value;
         s.waiters.clear();
@@ -421,7 +438,7 @@ fn bsem_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Valu
     let base = runtime::classes(vm).bounded_semaphore;
     let (cls, exact) = new_class(vm, args, base)?;
     let value = if exact {
-        sem_value_arg(vm, "BoundedSemaphore", &args[1..], kw)?
+        sem_value_arg(vm, "BoundedSemaphore", args, kw)?
     } else {
         1
     };
@@ -430,7 +447,7 @@ fn bsem_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Valu
 
 fn bsem_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<SemObj>(vm, args, "BoundedSemaphore")?;
-    let value = sem_value_arg(vm, "BoundedSemaphore", &args[1..], kw)?;
+    let value = sem_value_arg(vm, "BoundedSemaphore", args, kw)?;
     if let Some(s) = vm.native_mut::<SemObj>(Value::Obj(r)) {
         s.value = value;
         s.bound_value = Some(value);
@@ -439,13 +456,15 @@ fn bsem_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
     Ok(Value::None)
 }
 
-fn sem_locked(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn sem_locked(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<SemObj>(vm, args, "Semaphore")?;
+    no_args(vm, args, kw, "Semaphore.locked")?;
     Ok(Value::Bool(sync::sem_locked(vm, r)))
 }
 
-fn sem_acquire(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn sem_acquire(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<SemObj>(vm, args, "Semaphore")?;
+    no_args(vm, args, kw, "Semaphore.acquire")?;
     Ok(op(
         vm,
         WaitKind::SemAcquire { enter: false },
@@ -459,8 +478,19 @@ fn sem_aenter(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<V
     Ok(op(vm, WaitKind::SemAcquire { enter: true }, r, Value::None))
 }
 
-fn sem_release(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn sem_release(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<SemObj>(vm, args, "Semaphore")?;
+    if args.len() != 1 || !kw.is_empty() {
+        let bounded = vm
+            .native_ref::<SemObj>(Value::Obj(r))
+            .is_some_and(|s| s.bound_value.is_some());
+        let q = if bounded {
+            "BoundedSemaphore.release"
+        } else {
+            "Semaphore.release"
+        };
+        no_args(vm, args, kw, q)?;
+    }
     sync::sem_release(vm, r)?;
     Ok(Value::None)
 }
@@ -513,7 +543,7 @@ fn queue_kind(vm: &mut Vm, cls: ObjRef) -> QueueKind {
 }
 
 fn maxsize_arg(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<(i64, Value)> {
-    let [m] = bind(vm, "Queue", args, kw, ["maxsize"], 1, 0)?;
+    let [_, m] = bind_py(vm, "Queue.__init__", args, kw, ["self", "maxsize"], 2, 1)?;
     let m = or(m, Value::Int(0));
     let n = match m {
         Value::Int(i) => i,
@@ -530,7 +560,7 @@ fn queue_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
     let c = runtime::classes(vm);
     let exact = [c.queue, c.lifo_queue, c.priority_queue].contains(&cls);
     let (maxsize, maxsize_value) = if exact {
-        maxsize_arg(vm, &args[1..], kw)?
+        maxsize_arg(vm, args, kw)?
     } else {
         (0, Value::Int(0))
     };
@@ -563,7 +593,7 @@ fn queue_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
 
 fn queue_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = this::<QueueObj>(vm, args, "Queue")?;
-    let (maxsize, value) = maxsize_arg(vm, &args[1..], kw)?;
+    let (maxsize, value) = maxsize_arg(vm, args, kw)?;
     let q = sync::queue_mut(vm, r);
     q.maxsize = maxsize;
     q.maxsize_value = value;
@@ -574,52 +604,59 @@ fn q(vm: &mut Vm, args: &[Value]) -> PyResult<ObjRef> {
     this::<QueueObj>(vm, args, "Queue")
 }
 
-fn qsize(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn qsize(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = q(vm, args)?;
+    no_args(vm, args, kw, "Queue.qsize")?;
     Ok(Value::Int(sync::qsize(vm, r) as i64))
 }
 
-fn empty(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn empty(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = q(vm, args)?;
+    no_args(vm, args, kw, "Queue.empty")?;
     Ok(Value::Bool(sync::qsize(vm, r) == 0))
 }
 
-fn full(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn full(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = q(vm, args)?;
+    no_args(vm, args, kw, "Queue.full")?;
     Ok(Value::Bool(sync::full(vm, r)))
 }
 
 fn put(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = q(vm, args)?;
-    let [item] = bind(vm, "put", &args[1..], kw, ["item"], 1, 1)?;
+    let [_, item] = bind_py(vm, "Queue.put", args, kw, ["self", "item"], 2, 2)?;
     Ok(op(vm, WaitKind::QueuePut, r, item))
 }
 
 fn put_nowait(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = q(vm, args)?;
-    let [item] = bind(vm, "put_nowait", &args[1..], kw, ["item"], 1, 1)?;
+    let [_, item] = bind_py(vm, "Queue.put_nowait", args, kw, ["self", "item"], 2, 2)?;
     sync::put_nowait(vm, r, item)?;
     Ok(Value::None)
 }
 
-fn get(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn get(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = q(vm, args)?;
+    no_args(vm, args, kw, "Queue.get")?;
     Ok(op(vm, WaitKind::QueueGet, r, Value::None))
 }
 
-fn get_nowait(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn get_nowait(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = q(vm, args)?;
+    no_args(vm, args, kw, "Queue.get_nowait")?;
     sync::get_nowait(vm, r)
 }
 
-fn task_done(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn task_done(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = q(vm, args)?;
+    no_args(vm, args, kw, "Queue.task_done")?;
     sync::task_done(vm, r)?;
     Ok(Value::None)
 }
 
-fn join(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn join(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = q(vm, args)?;
+    no_args(vm, args, kw, "Queue.join")?;
     let queue = sync::queue_mut(vm, r);
     let finished = queue.finished;
     // `if self._unfinished_tasks > 0: await self._finished.wait()`; the

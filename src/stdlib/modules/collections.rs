@@ -8,6 +8,7 @@
 //! scans that call back into aspy code (`count`, `index`, `remove`, `in`)
 //! compare it to detect "deque mutated during iteration".
 
+use super::collections_records as records;
 use super::support::{
     add_getter, alloc_native, bind, impl_native, index_arg, new_iter_type, new_module, new_type,
     payload, positional, receiver, rooted, set_constructor, state_class, Sig,
@@ -102,6 +103,9 @@ pub fn load(vm: &mut Vm) -> PyResult<Value> {
     vm.module_state.insert(ITER_KEY, Value::Obj(it));
     vm.module_state.insert(REV_ITER_KEY, Value::Obj(rit));
     super::support::add_value(vm, m, "deque", Value::Obj(cls))?;
+    super::support::add_fn(vm, m, "_namedtuple_new", records::namedtuple_new_for)?;
+    super::support::add_fn(vm, m, "_count_elements", records::count_elements)?;
+    super::support::add_fn(vm, m, "_init_fields", records::init_fields)?;
     Ok(m)
 }
 

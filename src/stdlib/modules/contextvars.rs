@@ -1,7 +1,7 @@
 //! `contextvars`: `ContextVar`, `Token`, `Context` and `copy_context`
 //! (the machinery is in `src/runtime/context.rs`).
 
-use super::asyncio::{bind, ensure_runtime, or, set};
+use super::asyncio::{ensure_runtime, set};
 use crate::runtime::context::{self, ContextObj, ContextVarObj, TokenObj};
 use crate::runtime::{self, Classes};
 use crate::stdlib::builtins::{add_method, check_args, native, set_class_attr};
@@ -100,8 +100,35 @@ fn var(vm: &Vm, r: ObjRef) -> &ContextVarObj {
         .expect("a ContextVar")
 }
 
+/// `ContextVar(name, /, *, default=<missing>)`, with the messages of
+/// CPython's argument parser for that signature.
 fn var_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let [name, default] = bind(vm, "ContextVar", &args[1..], kw, ["name", "default"], 1, 1)?;
+    let pos = &args[1..];
+    let given = pos.len() + kw.len();
+    if given > 2 {
+        let msg = format!("ContextVar() takes at most 2 arguments ({given} given)");
+        return Err(vm.type_error(msg));
+    }
+    if pos.len() != 1 {
+        let bound = if pos.is_empty() { "exactly" } else { "at most" };
+        let msg = format!(
+            "ContextVar() takes {bound} 1 positional argument ({} given)",
+            pos.len()
+        );
+        return Err(vm.type_error(msg));
+    }
+    let name = pos[0];
+    let mut default = Value::Unbound;
+    for &(k, v) in kw {
+        if vm.str_of(k) != "default" {
+            let msg = format!(
+                "'{}' is an invalid keyword argument for ContextVar()",
+                vm.str_of(k)
+            );
+            return Err(vm.type_error(msg));
+        }
+        default = v;
+    }
     if vm.as_str(name).is_none() {
         return Err(vm.type_error("context variable name must be a str"));
     }
@@ -120,6 +147,9 @@ fn var_name(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Val
 
 fn var_get(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = var_ref(vm, args)?;
+    if !kw.is_empty() {
+        return Err(vm.type_error("ContextVar.get() takes no keyword arguments"));
+    }
     check_args(vm, "get", &args[1..], kw, 0, 1)?;
     let cur = runtime::rt(vm).context;
     if let Some(v) = context::lookup(vm, cur, r) {
@@ -142,7 +172,7 @@ fn var_get(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
 
 fn var_set(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = var_ref(vm, args)?;
-    check_args(vm, "set", &args[1..], kw, 1, 1)?;
+    check_args(vm, "ContextVar.set", &args[1..], kw, 1, 1)?;
     let ctx = context::current(vm);
     let old = context::lookup(vm, ctx, r).unwrap_or(Value::Unbound);
     context::store(vm, ctx, r, args[1]);
@@ -158,7 +188,7 @@ fn var_set(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
 
 fn var_reset(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let r = var_ref(vm, args)?;
-    check_args(vm, "reset", &args[1..], kw, 1, 1)?;
+    check_args(vm, "ContextVar.reset", &args[1..], kw, 1, 1)?;
     let tv = args[1];
     let Some(token) = vm.native_ref::<TokenObj>(tv) else {
         let msg = format!("expected an instance of Token, got '{}'", vm.type_name(tv));
@@ -258,12 +288,14 @@ fn pairs(vm: &Vm, ctx: Value) -> Vec<(ObjRef, Value)> {
 }
 
 fn ctx_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    check_args(vm, "Context", &args[1..], kw, 0, 0)?;
+    if args.len() > 1 || !kw.is_empty() {
+        return Err(vm.type_error("Context() does not accept any arguments"));
+    }
     Ok(context::new_context(vm, std::rc::Rc::new(Vec::new())))
 }
 
 fn copy_context(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    check_args(vm, "copy_context", args, kw, 0, 0)?;
+    check_args(vm, "_contextvars.copy_context", args, kw, 0, 0)?;
     let c = context::copy_current(vm);
     if c.is_none() {
         return Ok(context::new_context(vm, std::rc::Rc::new(Vec::new())));
@@ -281,8 +313,9 @@ fn ctx_run(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
     context::run_in(vm, ctx, |vm| vm.call(f, &rest, &kw))
 }
 
-fn ctx_copy(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn ctx_copy(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let ctx = ctx_arg(vm, args)?;
+    check_args(vm, "Context.copy", &args[1..], kw, 0, 0)?;
     let vars = vm
         .native_ref::<ContextObj>(ctx)
         .map(|c| c.vars.clone())
@@ -302,9 +335,19 @@ fn var_key(vm: &mut Vm, v: Value) -> PyResult<ObjRef> {
 
 fn ctx_get(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let ctx = ctx_arg(vm, args)?;
-    let [key, default] = bind(vm, "get", &args[1..], kw, ["key", "default"], 2, 1)?;
-    let k = var_key(vm, key)?;
-    Ok(context::lookup(vm, ctx, k).unwrap_or(or(default, Value::None)))
+    if !kw.is_empty() {
+        return Err(vm.type_error("Context.get() takes no keyword arguments"));
+    }
+    let n = args.len() - 1;
+    if !(1..=2).contains(&n) {
+        let (bound, m) = if n == 0 { ("least", 1) } else { ("most", 2) };
+        let s = if m == 1 { "" } else { "s" };
+        let msg = format!("get expected at {bound} {m} argument{s}, got {n}");
+        return Err(vm.type_error(msg));
+    }
+    let k = var_key(vm, args[1])?;
+    let default = args.get(2).copied().unwrap_or(Value::None);
+    Ok(context::lookup(vm, ctx, k).unwrap_or(default))
 }
 
 fn ctx_getitem(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
@@ -336,8 +379,9 @@ fn ctx_len(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Valu
     Ok(Value::Int(pairs(vm, ctx).len() as i64))
 }
 
-fn ctx_keys(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn ctx_keys(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let ctx = ctx_arg(vm, args)?;
+    check_args(vm, "Context.keys", &args[1..], kw, 0, 0)?;
     let keys = pairs(vm, ctx)
         .into_iter()
         .map(|(k, _)| Value::Obj(k))
@@ -345,14 +389,16 @@ fn ctx_keys(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Val
     Ok(vm.new_list(keys))
 }
 
-fn ctx_values(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn ctx_values(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let ctx = ctx_arg(vm, args)?;
+    check_args(vm, "Context.values", &args[1..], kw, 0, 0)?;
     let vals = pairs(vm, ctx).into_iter().map(|(_, v)| v).collect();
     Ok(vm.new_list(vals))
 }
 
-fn ctx_items(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+fn ctx_items(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let ctx = ctx_arg(vm, args)?;
+    check_args(vm, "Context.items", &args[1..], kw, 0, 0)?;
     let mut items = Vec::new();
     for (k, v) in pairs(vm, ctx) {
         let t = vm.new_tuple(vec![Value::Obj(k), v]);

@@ -276,7 +276,7 @@ impl Encoder {
                 self.out.push_str(&s);
             }
             Value::Obj(r) => match vm.heap.get(r) {
-                Object::Str(s) => write_string(&mut self.out, &s.s, self.ensure_ascii),
+                Object::Str(s) => write_string(&mut self.out, s.as_str(), self.ensure_ascii),
                 Object::BigInt(b) => {
                     let _ = write!(self.out, "{b}");
                 }
@@ -432,7 +432,7 @@ impl Encoder {
             Value::None => "null".to_string(),
             Value::Int(i) => i.to_string(),
             Value::Obj(r) => match vm.heap.get(r) {
-                Object::Str(s) => s.s.to_string(),
+                Object::Str(s) => s.as_str().to_string(),
                 Object::BigInt(b) => b.to_string(),
                 _ => return self.bad_key(vm, k),
             },

@@ -43,8 +43,8 @@ pub fn init(vm: &mut Vm) -> PyResult<Value> {
     }
     let environ = vm.new_dict();
     for (k, v) in std::env::vars_os() {
-        let k = vm.new_str(k.to_string_lossy().into_owned());
-        let v = vm.new_str(v.to_string_lossy().into_owned());
+        let k = vm.new_str(k.to_string_lossy());
+        let v = vm.new_str(v.to_string_lossy());
         vm.dict_set(environ, k, v)?;
     }
     m.set(vm, "environ", environ);
@@ -103,7 +103,7 @@ fn getenv(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value>
         return Err(vm.type_error(msg));
     };
     match std::env::var_os(name) {
-        Some(v) => Ok(vm.new_str(v.to_string_lossy().into_owned())),
+        Some(v) => Ok(vm.new_str(v.to_string_lossy())),
         None => Ok(default),
     }
 }
@@ -146,7 +146,7 @@ fn listdir(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value
     };
     let mut names = Vec::new();
     for e in entries.flatten() {
-        names.push(vm.new_str(e.file_name().to_string_lossy().into_owned()));
+        names.push(vm.new_str(e.file_name().to_string_lossy()));
     }
     Ok(vm.new_list(names))
 }

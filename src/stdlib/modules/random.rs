@@ -325,7 +325,7 @@ fn random_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Va
 fn seed_mt(vm: &mut Vm, a: Value, version: Value) -> PyResult<Mt> {
     let text: Option<Vec<u8>> = match a {
         Value::Obj(r) => match vm.heap.get(r) {
-            Object::Str(s) => Some(s.s.as_bytes().to_vec()),
+            Object::Str(s) => Some(s.as_str().as_bytes().to_vec()),
             Object::Bytes(b) => Some(b.to_vec()),
             _ => None,
         },

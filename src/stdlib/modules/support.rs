@@ -194,7 +194,7 @@ pub fn receiver<T: crate::vm::object::NativeObject>(
 /// An integer argument (`__index__` honoured) as i64; TypeError "'X' object
 /// cannot be interpreted as an integer", OverflowError past i64.
 pub fn index_arg(vm: &mut Vm, v: Value) -> PyResult<i64> {
-    match v {
+    match vm.plain_int(v) {
         Value::Int(i) => Ok(i),
         Value::Bool(b) => Ok(b as i64),
         Value::Obj(r) if matches!(vm.heap.get(r), Object::BigInt(_)) => Err(vm.new_error(

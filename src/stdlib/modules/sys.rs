@@ -54,6 +54,7 @@ pub fn init(vm: &mut Vm) -> PyResult<Value> {
             ("setrecursionlimit", setrecursionlimit),
             ("exc_info", exc_info),
             ("exception", exception),
+            ("_getframe", getframe),
             ("intern", intern),
             ("getdefaultencoding", utf8),
             ("getfilesystemencoding", utf8),
@@ -197,10 +198,7 @@ fn make_implementation(vm: &mut Vm, version_info: Value) -> Value {
 /// `namespace(a=1, b='x')`.
 fn namespace_repr(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     let items = match args.first() {
-        Some(&Value::Obj(r)) => match vm.heap.get(r) {
-            Object::Instance(i) => i.attrs.items.clone(),
-            _ => Vec::new(),
-        },
+        Some(&Value::Obj(r)) => vm.own_attr_pairs(r),
         _ => Vec::new(),
     };
     let mut parts = Vec::with_capacity(items.len());
@@ -275,6 +273,25 @@ fn exc_info(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Valu
         vec![Value::Obj(vm.class_of(e)), e, Value::None]
     };
     Ok(vm.new_tuple(items))
+}
+
+/// `sys._getframe(depth=0)`.
+fn getframe(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    check_args(vm, "_getframe", args, kw, 0, 1)?;
+    let depth = match args.first() {
+        Some(&d) => match vm.to_index(d)? {
+            Some(d) => d,
+            None => {
+                let msg = format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    vm.type_name(d)
+                );
+                return Err(vm.type_error(msg));
+            }
+        },
+        None => 0,
+    };
+    crate::stdlib::exc_traceback::frame_at(vm, depth)
 }
 
 fn exception(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {

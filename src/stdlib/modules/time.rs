@@ -265,7 +265,7 @@ fn struct_time_of(vm: &mut Vm, tm: &libc::tm) -> Value {
         // SAFETY: a non-null tm_zone set by the C library points to a
         // NUL-terminated string that lives as long as the time zone data.
         let z = unsafe { CStr::from_ptr(tm.tm_zone) };
-        vm.new_str(z.to_string_lossy().into_owned())
+        vm.new_str(z.to_string_lossy())
     };
     let items = vec![
         Value::Int(tm.tm_year as i64 + 1900),

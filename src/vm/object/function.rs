@@ -12,7 +12,8 @@ use std::rc::Rc;
 pub struct VmCode {
     pub code: Rc<Code>,
     /// A copy of `code.instrs`, one pointer hop closer for the dispatch
-    /// loop, which reloads it on every call and return.
+    /// loop, which reloads it on every call and return, with
+    /// superinstructions fused in (see `load.rs`).
     pub instrs: Box<[Instr]>,
     pub consts: Box<[Value]>,
     pub names: Box<[Value]>,
@@ -21,16 +22,21 @@ pub struct VmCode {
     pub nslots: u32,
     /// Slots plus the deepest operand stack: what a frame reserves on entry.
     pub frame_size: u32,
-    /// True for a plain function whose parameters are all positional (no
-    /// defaults are needed when called with exactly `argcount` arguments),
-    /// with no cells or free variables: the dispatch loop calls it inline.
-    pub simple: bool,
+    /// For a plain function whose parameters are all positional, with no
+    /// cells or free variables, its number of parameters: called with
+    /// exactly that many arguments (so no defaults are needed), the
+    /// dispatch loop calls it inline. [`NOT_INLINE`] for other code. Kept
+    /// here, not only in `code`, to spare a call a pointer hop.
+    pub inline_argc: u32,
     /// One `LoadGlobal` cache entry per name (see [`GlobalCache`]).
     pub global_cache: Box<[Cell<GlobalCache>]>,
     /// One attribute cache entry per name, shared by the `LoadAttr`,
     /// `StoreAttr` and `LoadMethod` instructions naming it (see [`AttrCache`]).
     pub attr_cache: Box<[Cell<AttrCache>]>,
 }
+
+/// `VmCode::inline_argc` of code that is never called inline.
+pub const NOT_INLINE: u32 = u32::MAX;
 
 /// What the class of an object holds under an attribute name, as far as the
 /// fast attribute paths need to know (see [`AttrCache`]).
@@ -48,6 +54,9 @@ pub enum ClassAttr {
     /// A data descriptor (property) or anything else that needs the
     /// general path.
     Other,
+    /// Not a class entry: the value a module namespace held under the
+    /// name, valid while that dict (`class`) is at version `epoch`.
+    Module,
 }
 
 /// An attribute cache entry: what `class` held under the name when
@@ -55,6 +64,9 @@ pub enum ClassAttr {
 /// namespace, and every collection (a freed class's slot may be reused),
 /// advances the epoch, so a matching entry describes the class as it is.
 /// `value` is not traced: while the entry matches, the class holds it.
+/// A [`ClassAttr::Module`] entry instead caches a module attribute: `class`
+/// is the module's dict and `epoch` that dict's version; class lookups
+/// treat such an entry like `Other` should it ever match.
 #[derive(Clone, Copy, Default)]
 pub struct AttrCache {
     pub epoch: u64,
@@ -95,6 +107,8 @@ impl VmCode {
 /// A function defined in aspy code (`def`, `lambda`, comprehension bodies).
 pub struct Function {
     pub code: Rc<VmCode>,
+    /// `code.inline_argc`, one pointer hop closer for calls.
+    pub inline_argc: u32,
     /// The defining module's namespace (a `Dict` object).
     pub globals: ObjRef,
     pub name: Value,
@@ -132,7 +146,8 @@ impl Function {
 /// `obj.method` for a function found on the class: the function and its receiver.
 #[derive(Clone, Copy)]
 pub struct BoundMethod {
-    pub func: Value,
+    /// A function (or anything a classmethod wrapped).
+    pub func: ObjRef,
     pub receiver: Value,
 }
 

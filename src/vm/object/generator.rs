@@ -40,8 +40,7 @@ pub const PARKED: u8 = 8;
 
 /// A generator, coroutine or async generator.
 ///
-/// Stored inline in its heap slot (56 bytes), so creating one allocates
-/// only its value buffer. The saved frame is `ip` and the first `sp` of
+/// Boxed in its heap slot (56 bytes), with its values in a second block. The saved frame is `ip` and the first `sp` of
 /// `values`; the function supplies the globals (and the names).
 pub struct Generator {
     pub kind: CodeKind,
@@ -161,7 +160,11 @@ impl Generator {
 
     pub fn trace(&self, f: &mut dyn FnMut(Value)) {
         self.code.trace(f);
-        self.saved().iter().for_each(|&v| f(v));
+        // While it runs, the buffer holds stale copies of values the
+        // fiber now owns (a deleted local must not stay alive).
+        if self.has_saved_frame() {
+            self.saved().iter().for_each(|&v| f(v));
+        }
         f(self.handled());
         f(Value::Obj(self.func));
     }

@@ -13,6 +13,7 @@ use super::dict::Dict;
 use crate::bytecode::Code;
 use crate::vm::value::{ObjRef, Value};
 use std::rc::Rc;
+use thin_vec::ThinVec;
 
 /// Which built-in type's data layout a class (and its instances) uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,9 +60,15 @@ impl Class {
 
 /// Instance attributes: a short vector of (interned name, value), searched
 /// linearly by identity of the name. Instances rarely have many attributes.
+/// A `ThinVec` is one pointer (length and capacity live in its allocation),
+/// which keeps an [`Instance`] small enough for a heap slot. Once the program
+/// has asked for the object's `__dict__`, the attributes live in that dict
+/// instead and `items` stays empty (`vm/instance_dict.rs`).
 #[derive(Default)]
 pub struct AttrMap {
-    pub items: Vec<(Value, Value)>,
+    pub items: ThinVec<(Value, Value)>,
+    /// The `__dict__` object holding the attributes, once there is one.
+    pub dict: Option<ObjRef>,
 }
 
 impl AttrMap {
@@ -92,10 +99,20 @@ impl AttrMap {
         Some(self.items.remove(i).1)
     }
 
+    /// Does a `__dict__` object hold the attributes (so `get` and `set`
+    /// on this map do not apply)?
+    #[inline]
+    pub fn has_dict(&self) -> bool {
+        self.dict.is_some()
+    }
+
     pub fn trace(&self, f: &mut dyn FnMut(Value)) {
         for &(k, v) in &self.items {
             f(k);
             f(v);
+        }
+        if let Some(d) = self.dict {
+            f(Value::Obj(d));
         }
     }
 }

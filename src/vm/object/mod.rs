@@ -22,7 +22,7 @@ pub mod string;
 
 pub use dict::Dict;
 pub use function::{
-    AttrCache, BoundMethod, Builtin, ClassAttr, Function, GlobalCache, NativeFn, VmCode,
+    AttrCache, BoundMethod, Builtin, ClassAttr, Function, GlobalCache, NativeFn, VmCode, NOT_INLINE,
 };
 pub use generator::{GenOp, GenOpKind, GenOpState, GenState, Generator};
 pub use klass::{AttrMap, Class, ExcData, Instance, Layout, Payload, TraceEntry};
@@ -59,7 +59,7 @@ pub enum Object {
     Module(Box<Module>),
     /// A closure cell; `Value::Unbound` when empty.
     Cell(Value),
-    Generator(Generator),
+    Generator(Box<Generator>),
     /// An awaitable driving an async generator, or a coroutine's `__await__`.
     GenOp(Box<GenOp>),
     Iter(Box<Iter>),
@@ -190,6 +190,13 @@ pub enum Iter {
         seq: Value,
         index: usize,
     },
+    /// The old sequence protocol (CPython's `iterator` type): `seq[index]`
+    /// for index 0, 1, ... until IndexError or StopIteration; `seq` is None
+    /// once exhausted.
+    GetItem {
+        seq: Value,
+        index: usize,
+    },
     /// `iter(callable, sentinel)`.
     Callable {
         func: Value,
@@ -224,7 +231,7 @@ impl Object {
             Object::Slice(parts) => parts.iter().for_each(|&v| f(v)),
             Object::Function(func) => func.trace(f),
             Object::BoundMethod(m) => {
-                f(m.func);
+                f(Value::Obj(m.func));
                 f(m.receiver);
             }
             Object::Builtin(b) => b.trace(f),
@@ -251,7 +258,9 @@ impl Object {
 impl Iter {
     fn trace(&self, f: &mut dyn FnMut(Value)) {
         match self {
-            Iter::Seq { seq, .. } | Iter::Reversed { seq, .. } => f(*seq),
+            Iter::Seq { seq, .. } | Iter::Reversed { seq, .. } | Iter::GetItem { seq, .. } => {
+                f(*seq)
+            }
             Iter::Range { .. } | Iter::Exhausted => {}
             Iter::Str { s, .. } => f(*s),
             Iter::Bytes { b, .. } => f(*b),
@@ -277,3 +286,7 @@ impl Iter {
         }
     }
 }
+// Every object costs one heap slot of this size (the arena holds
+// `Option<Object>`): keep each variant's data at 24 bytes or less, boxing
+// anything bigger.
+const _: () = assert!(std::mem::size_of::<Option<Object>>() == 32);

@@ -7,7 +7,7 @@
 
 use crate::bytecode::{BinaryOp, CompareOp, Instr};
 use crate::vm::exceptions::ExcKind;
-use crate::vm::object::Object;
+use crate::vm::object::{Object, StrObj};
 use crate::vm::value::Value;
 use crate::vm::{PyResult, Vm};
 use num_bigint::BigInt;
@@ -222,6 +222,15 @@ impl Vm {
 
     /// `a op b` for every operand type.
     pub fn binary_op(&mut self, a: Value, b: Value, op: BinaryOp) -> PyResult<Value> {
+        if let (BinaryOp::Add, Value::Obj(x), Value::Obj(y)) = (op, a, b) {
+            // `str + str` (exact strs: a subclass may define `__add__`).
+            if !self.heap.has_ext(x) && !self.heap.has_ext(y) {
+                if let (Object::Str(s), Object::Str(t)) = (self.heap.get(x), self.heap.get(y)) {
+                    let joined = StrObj::concat(s, t);
+                    return Ok(self.alloc(Object::Str(joined)));
+                }
+            }
+        }
         if self.has_user_binary(a, b, op) {
             return self.dunder_binary(a, b, op, false);
         }
@@ -247,8 +256,8 @@ impl Vm {
                     return Ok(v);
                 }
             }
-            // Lists extend in place.
-            if op == BinaryOp::Add {
+            // Lists extend in place (unless a subclass says otherwise).
+            if op == BinaryOp::Add && !self.user_overrides(a, "__iadd__") {
                 if let Object::List(_) = self.heap.get(r) {
                     if let Value::Obj(br) = b {
                         if !matches!(self.heap.get(br), Object::List(_) | Object::Tuple(_)) {
@@ -260,11 +269,19 @@ impl Vm {
                     return Ok(a);
                 }
             }
+            // Mutable built-in sequences repeat in place (`__imul__`).
+            let builtin_imul = op == BinaryOp::Mul
+                && matches!(self.heap.get(r), Object::List(_) | Object::ByteArray(_));
             if matches!(self.heap.get(r), Object::Instance(_) | Object::Native(_))
                 || self.heap.has_ext(r)
+                || builtin_imul
             {
                 let (_, _, iname) = dunder_names(op);
-                if let Some(m) = self.operator_method(a, iname) {
+                let m = match self.operator_method(a, iname) {
+                    None if builtin_imul => self.lookup_special(a, iname),
+                    m => m,
+                };
+                if let Some(m) = m {
                     let v = self.call(m, &[b], &[])?;
                     if !matches!(v, Value::NotImplemented) {
                         return Ok(v);

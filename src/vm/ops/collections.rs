@@ -50,9 +50,25 @@ impl Vm {
             return Ok(None);
         };
         let mut needs_call = false;
+        // A str key (the usual case) is compared with str entries by text
+        // right here, as `native_eq` would.
+        let key_text = match key {
+            Value::Obj(r) if !self.heap.has_ext(r) => match self.heap.get(r) {
+                Object::Str(s) => Some(s.as_str()),
+                _ => None,
+            },
+            _ => None,
+        };
         let found = t.find(hash, |k| {
             if k.is(key) {
                 return true;
+            }
+            if let (Some(text), Value::Obj(r)) = (key_text, k) {
+                if let Object::Str(s) = self.heap.get(r) {
+                    if !self.heap.has_ext(r) {
+                        return s.as_str() == text;
+                    }
+                }
             }
             match self.native_eq(k, key) {
                 Some(r) => r,
@@ -75,6 +91,50 @@ impl Vm {
             }
         }
         Ok(None)
+    }
+
+    /// Looks `key` up in the exact dict `d` when that needs no aspy code:
+    /// the key is an int or an exact str, and every entry with its hash
+    /// compares natively. Returns the key's hash and the entry index (None
+    /// if absent); None when the general path is needed (a dict subclass,
+    /// another kind of key, a candidate key with `__eq__`).
+    #[inline]
+    pub(crate) fn dict_find_native(&self, d: ObjRef, key: Value) -> Option<(i64, Option<usize>)> {
+        if self.heap.has_ext(d) {
+            return None;
+        }
+        let Object::Dict(t) = self.heap.get(d) else {
+            return None;
+        };
+        let (hash, text) = match key {
+            Value::Int(i) => (super::hashing::hash_int(i), None),
+            Value::Obj(r) if !self.heap.has_ext(r) => match self.heap.get(r) {
+                Object::Str(s) => (s.hash(), Some(s.as_str())),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let mut foreign = false;
+        let found = t.find(hash, |k| {
+            if k.is(key) {
+                return true;
+            }
+            if let (Some(text), Value::Obj(r)) = (text, k) {
+                if let Object::Str(s) = self.heap.get(r) {
+                    if !self.heap.has_ext(r) {
+                        return s.as_str() == text;
+                    }
+                }
+            }
+            match self.native_eq(k, key) {
+                Some(eq) => eq,
+                None => {
+                    foreign = true;
+                    false
+                }
+            }
+        });
+        (found.is_some() || !foreign).then_some((hash, found))
     }
 
     /// `d.get(key)` without raising KeyError.
@@ -118,7 +178,7 @@ impl Vm {
         };
         let i = t.find(ks.hash(), |k| {
             k.is(key)
-                || matches!(k, Value::Obj(r) if matches!(self.heap.get(r), Object::Str(s) if s.s == ks.s))
+                || matches!(k, Value::Obj(r) if matches!(self.heap.get(r), Object::Str(s) if s.as_str() == ks.as_str()))
         })?;
         t.entry(i).map(|e| e.value)
     }
@@ -136,7 +196,7 @@ impl Vm {
                 Object::Set(t, _) => t.len(),
                 Object::List(l) => l.len(),
                 Object::Tuple(t) => t.len(),
-                Object::Str(s) => s.nchars,
+                Object::Str(s) => s.nchars(),
                 Object::Bytes(b) => b.len(),
                 Object::ByteArray(b) => b.len(),
                 Object::DictView(d, _) => self.container_len(*d),

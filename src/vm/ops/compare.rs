@@ -132,7 +132,9 @@ fn builtin_compare(vm: &mut Vm, a: Value, b: Value, op: CompareOp) -> PyResult<O
         return Ok(None);
     };
     match (vm.heap.get(x), vm.heap.get(y)) {
-        (Object::Str(s), Object::Str(t)) => Ok(Some(op_from_ordering(op, s.s.cmp(&t.s)))),
+        (Object::Str(s), Object::Str(t)) => {
+            Ok(Some(op_from_ordering(op, s.as_str().cmp(t.as_str()))))
+        }
         (Object::Bytes(_) | Object::ByteArray(_), Object::Bytes(_) | Object::ByteArray(_)) => {
             let o = vm.as_bytes(a).cmp(&vm.as_bytes(b));
             Ok(Some(op_from_ordering(op, o)))

@@ -129,7 +129,23 @@ fn frexp(x: f64) -> (f64, i32) {
 
 impl Vm {
     /// `hash(v)`; TypeError for unhashable values.
+    #[inline]
     pub fn hash_value(&mut self, v: Value) -> PyResult<i64> {
+        // The usual keys first, without the general function's frame.
+        match v {
+            Value::Int(i) => return Ok(hash_int(i)),
+            Value::Obj(r) if !self.heap.has_ext(r) => {
+                if let Object::Str(s) = self.heap.get(r) {
+                    return Ok(s.hash());
+                }
+            }
+            _ => {}
+        }
+        self.hash_value_general(v)
+    }
+
+    /// [`Vm::hash_value`] for every kind of value.
+    fn hash_value_general(&mut self, v: Value) -> PyResult<i64> {
         match v {
             Value::Int(i) => Ok(hash_int(i)),
             Value::Bool(b) => Ok(b as i64),
@@ -249,7 +265,13 @@ impl Vm {
                     return Some(true);
                 }
                 match (self.heap.get(x), self.heap.get(y)) {
-                    (Object::Str(s), Object::Str(t)) => Some(s.s == t.s),
+                    // A str subclass may define `__eq__`.
+                    (Object::Str(_), Object::Str(_))
+                        if self.user_overrides(a, "__eq__") || self.user_overrides(b, "__eq__") =>
+                    {
+                        None
+                    }
+                    (Object::Str(s), Object::Str(t)) => Some(s.as_str() == t.as_str()),
                     (Object::BigInt(s), Object::BigInt(t)) => Some(s == t),
                     (Object::Bytes(s), Object::Bytes(t)) => Some(s == t),
                     (
@@ -276,7 +298,7 @@ impl Vm {
                                 && (p.len() == 1 || p.step == q.step)),
                     ),
                     (Object::BoundMethod(p), Object::BoundMethod(q)) => {
-                        Some(p.func.is(q.func) && p.receiver.is(q.receiver))
+                        Some(p.func == q.func && p.receiver.is(q.receiver))
                     }
                     _ => Some(false),
                 }
@@ -284,6 +306,9 @@ impl Vm {
             (Value::Obj(x), other) | (other, Value::Obj(x)) => match self.heap.get(x) {
                 Object::BigInt(b) => match other {
                     Value::Float(f) => Some(int_float_cmp(b, f) == Some(std::cmp::Ordering::Equal)),
+                    // Only an int subclass instance can equal a small int.
+                    Value::Int(i) => Some(**b == BigInt::from(i)),
+                    Value::Bool(t) => Some(**b == BigInt::from(t as i64)),
                     _ => Some(false),
                 },
                 Object::Instance(_) | Object::Native(_) => None,
@@ -325,7 +350,7 @@ impl Vm {
                 _ if self.user_overrides(v, "__bool__") || self.user_overrides(v, "__len__") => {
                     return self.truthy_via_dunder(v)
                 }
-                Object::Str(s) => !s.s.is_empty(),
+                Object::Str(s) => !s.as_str().is_empty(),
                 Object::List(l) => !l.is_empty(),
                 Object::Tuple(t) => !t.is_empty(),
                 Object::Dict(d) => !d.is_empty(),
@@ -413,7 +438,7 @@ impl Vm {
             match self.heap.get(r) {
                 Object::Str(s) => {
                     return match self.as_str(needle) {
-                        Some(n) => Ok(s.s.contains(n)),
+                        Some(n) => Ok(s.as_str().contains(n)),
                         None => {
                             let msg = format!(
                                 "'in <string>' requires string as left operand, not {}",

@@ -73,8 +73,7 @@ impl Vm {
         }
         if self.lookup_special(v, "__getitem__").is_some() {
             // The old sequence protocol: index until IndexError.
-            let f = self.builtin_value("__seq_iter__")?;
-            return self.call(f, &[v], &[]);
+            return Ok(self.alloc(Object::Iter(Box::new(Iter::GetItem { seq: v, index: 0 }))));
         }
         let msg = format!("'{}' object is not iterable", self.type_name(v));
         Err(self.type_error(msg))
@@ -186,7 +185,7 @@ impl Vm {
                         Ok(Some(if c.is_ascii() {
                             Value::Obj(self.intern(cs))
                         } else {
-                            let obj = crate::vm::object::StrObj::with_nchars(cs.into(), 1);
+                            let obj = crate::vm::object::StrObj::with_nchars(cs, 1);
                             self.alloc(Object::Str(obj))
                         }))
                     }
@@ -318,12 +317,29 @@ impl Vm {
                 }
                 Ok(Some(v))
             }
+            Iter::GetItem { seq, index } => {
+                let (seq, index) = (*seq, *index);
+                if seq.is_none() {
+                    return Ok(None);
+                }
+                let item = self.reversed_item(seq, index)?;
+                if let Object::Iter(it) = self.heap.get_mut(r) {
+                    if let Iter::GetItem { seq, index } = &mut **it {
+                        match item {
+                            Some(_) => *index += 1,
+                            None => *seq = Value::None,
+                        }
+                    }
+                }
+                Ok(item)
+            }
             Iter::Exhausted => Ok(None),
         }
     }
 
-    /// `seq[i]` for `reversed` over a sequence other than a list or tuple;
-    /// None when the sequence reports the end (IndexError, StopIteration).
+    /// `seq[i]` for `reversed` or the old iteration protocol over a
+    /// sequence other than a list or tuple; None when the sequence reports
+    /// the end (IndexError, StopIteration).
     fn reversed_item(&mut self, seq: Value, i: usize) -> PyResult<Option<Value>> {
         match self.get_item(seq, Value::Int(i as i64)) {
             Ok(v) => Ok(Some(v)),

@@ -229,9 +229,30 @@ impl Vm {
             matches!(enter, Value::Obj(r) if matches!(self.heap.get(r), Object::Builtin(_)));
         let r = self.call(enter, &[], &[]);
         self.awaited_call = false;
+        let aw = r.and_then(|v| self.get_with_awaitable(v, "__aenter__"));
         self.temp_roots.pop();
-        let aw = self.get_awaitable(r?)?;
-        Ok((exit, aw))
+        Ok((exit, aw?))
+    }
+
+    /// `GetAwaitable` on what `__aenter__`/`__aexit__` returned: an object
+    /// with no `__await__` gets CPython's `async with` message.
+    pub(crate) fn get_with_awaitable(&mut self, v: Value, method: &str) -> PyResult<Value> {
+        let awaitable = match v {
+            Value::Obj(r) => match self.heap.get(r) {
+                Object::Generator(g) => g.kind == CodeKind::Coroutine,
+                Object::Native(n) => n.awaitable(),
+                _ => self.lookup_special(v, "__await__").is_some(),
+            },
+            _ => false,
+        };
+        if !awaitable {
+            let msg = format!(
+                "'async with' received an object from {method} that does not implement __await__: {}",
+                self.type_name(v)
+            );
+            return Err(self.type_error(msg));
+        }
+        self.get_awaitable(v)
     }
 
     /// `WithExceptStart`: `exit(type, exc, tb)`.

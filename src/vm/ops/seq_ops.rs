@@ -29,10 +29,8 @@ pub fn sequence_binary(vm: &mut Vm, a: Value, b: Value, op: BinaryOp) -> PyResul
             let Value::Obj(y) = b else { return Ok(None) };
             match (vm.heap.get(x), vm.heap.get(y)) {
                 (Object::Str(s), Object::Str(t)) => {
-                    let mut out = String::with_capacity(s.s.len() + t.s.len());
-                    out.push_str(&s.s);
-                    out.push_str(&t.s);
-                    Ok(Some(vm.new_str(out)))
+                    let joined = StrObj::concat(s, t);
+                    Ok(Some(vm.alloc(Object::Str(joined))))
                 }
                 (Object::List(s), Object::List(t)) => {
                     let mut out = Vec::with_capacity(s.len() + t.len());
@@ -51,7 +49,7 @@ pub fn sequence_binary(vm: &mut Vm, a: Value, b: Value, op: BinaryOp) -> PyResul
             }
         }
         BinaryOp::Mul => {
-            let n = match b {
+            let n = match vm.plain_int(b) {
                 Value::Int(n) => n,
                 Value::Bool(v) => v as i64,
                 _ => return Ok(None),
@@ -70,7 +68,7 @@ pub fn sequence_binary(vm: &mut Vm, a: Value, b: Value, op: BinaryOp) -> PyResul
 }
 
 fn sequence_binary_rmul(vm: &mut Vm, a: Value, b: Value) -> PyResult<Option<Value>> {
-    let n = match a {
+    let n = match vm.plain_int(a) {
         Value::Int(n) => n,
         Value::Bool(v) => v as i64,
         _ => return Ok(None),
@@ -83,7 +81,7 @@ fn repeat(vm: &mut Vm, seq: Value, n: i64) -> PyResult<Option<Value>> {
     let Value::Obj(r) = seq else { return Ok(None) };
     let n = n.max(0) as usize;
     let len = match vm.heap.get(r) {
-        Object::Str(s) => s.s.len(),
+        Object::Str(s) => s.as_str().len(),
         Object::List(l) => l.len(),
         Object::Tuple(t) => t.len(),
         Object::Bytes(b) => b.len(),
@@ -95,7 +93,7 @@ fn repeat(vm: &mut Vm, seq: Value, n: i64) -> PyResult<Option<Value>> {
     }
     Ok(Some(match vm.heap.get(r) {
         Object::Str(s) => {
-            let out = s.s.repeat(n);
+            let out = s.as_str().repeat(n);
             vm.new_str(out)
         }
         Object::List(l) => {
@@ -126,19 +124,19 @@ fn str_slice(s: &StrObj, si: &SliceIndices) -> String {
     let start = si.start as usize;
     if si.step == 1 {
         let (a, b) = (s.byte_offset(start), s.byte_offset(start + si.len));
-        return s.s[a..b].to_string();
+        return s.as_str()[a..b].to_string();
     }
     if s.is_ascii() {
-        let bytes = s.s.as_bytes();
+        let bytes = s.as_str().as_bytes();
         return si.indices().map(|i| bytes[i] as char).collect();
     }
     let step = si.step.unsigned_abs() as usize;
     if si.step > 0 {
         let a = s.byte_offset(start);
-        s.s[a..].chars().step_by(step).take(si.len).collect()
+        s.as_str()[a..].chars().step_by(step).take(si.len).collect()
     } else {
         let end = s.byte_offset(start + 1);
-        s.s[..end]
+        s.as_str()[..end]
             .chars()
             .rev()
             .step_by(step)
@@ -178,7 +176,7 @@ impl Vm {
 
     /// An index operand as i64 (ints, bools, `__index__`).
     pub fn to_index(&mut self, v: Value) -> PyResult<Option<i64>> {
-        Ok(match v {
+        Ok(match self.plain_int(v) {
             Value::Int(i) => Some(i),
             Value::Bool(b) => Some(b as i64),
             Value::Obj(r) => match self.heap.get(r) {
@@ -341,14 +339,14 @@ impl Vm {
                     return Err(self.key_error(key));
                 }
                 Object::Str(s) => {
-                    let n = s.nchars;
+                    let n = s.nchars();
                     if self.is_slice(key) {
                         let si = self.slice_indices(key, n)?;
                         let Object::Str(s) = self.heap.get(r) else {
                             unreachable!()
                         };
                         let out = str_slice(s, &si);
-                        let obj = StrObj::with_nchars(out.into_boxed_str(), si.len);
+                        let obj = StrObj::with_nchars(out, si.len);
                         return Ok(self.alloc(Object::Str(obj)));
                     }
                     if self.to_index(key)?.is_none() {

@@ -2,7 +2,7 @@
 //! CPython's exact output for every built-in type (floats included).
 
 use crate::vm::exceptions::ExcKind;
-use crate::vm::object::{Object, SetKind};
+use crate::vm::object::{Object, SetKind, StrObj};
 use crate::vm::value::Value;
 use crate::vm::{PyResult, Vm};
 
@@ -219,7 +219,7 @@ impl Vm {
         let Value::Obj(r) = v else { unreachable!() };
         match self.heap.get(r) {
             _ if self.user_overrides(v, "__repr__") => self.repr_via_dunder(v),
-            Object::Str(s) => Ok(str_repr(&s.s)),
+            Object::Str(s) => Ok(str_repr(s.as_str())),
             Object::BigInt(b) => Ok(b.to_string()),
             Object::Bytes(b) => Ok(bytes_repr(b)),
             Object::ByteArray(b) => Ok(bytearray_repr(b)),
@@ -379,7 +379,7 @@ impl Vm {
                         }
                     };
                 }
-                Object::Str(s) => return Ok(s.s.to_string()),
+                Object::Str(s) => return Ok(s.as_str().to_string()),
                 Object::Instance(_) | Object::Native(_) => {
                     let cls = self.class_of(v);
                     let m = self.class_lookup(cls, "__str__");
@@ -407,10 +407,21 @@ impl Vm {
 
     /// `str(v)` as a value (returns `v` itself for exact strings).
     pub fn to_str_value(&mut self, v: Value) -> PyResult<Value> {
-        if let Value::Obj(r) = v {
-            if let Object::Str(_) = self.heap.get(r) {
-                return Ok(v);
+        match v {
+            // An exact str is its own str; a subclass instance gives an
+            // exact copy (or what its `__str__` returns), as in CPython.
+            Value::Obj(r) if !self.heap.has_ext(r) => {
+                if let Object::Str(_) = self.heap.get(r) {
+                    return Ok(v);
+                }
             }
+            Value::Int(i) => {
+                // The common `str(n)`: digits straight into the string.
+                let mut buf = [0u8; 20];
+                let text = decimal(i, &mut buf);
+                return Ok(self.alloc(Object::Str(StrObj::with_nchars(text, text.len()))));
+            }
+            _ => {}
         }
         let s = self.str_value(v)?;
         Ok(self.new_str(s))
@@ -460,4 +471,25 @@ impl Vm {
         self.set_builtin("_", v);
         Ok(())
     }
+}
+
+/// The decimal digits of `i` (with a leading `-` when negative), written
+/// into the end of `buf` (20 bytes hold any i64).
+pub fn decimal(i: i64, buf: &mut [u8; 20]) -> &str {
+    let mut n = i.unsigned_abs();
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    // Only ASCII digits and '-' were written.
+    std::str::from_utf8(&buf[at..]).unwrap_or("")
 }
