@@ -92,7 +92,10 @@ impl Vm {
         buf[0] = receiver;
         let len = self.fiber.stack.len();
         buf[skip..skip + nargs].copy_from_slice(&self.fiber.stack[len - nargs..]);
+        // A lock/event/queue operation awaited at once runs in its task.
+        self.awaited_call = self.next_instr_awaits();
         let v = self.run_native(f, self_method, &buf[..skip + nargs], &[]);
+        self.awaited_call = false;
         if v.is_ok() {
             self.fiber.stack.truncate(func_pos);
         }
