@@ -13,7 +13,16 @@ use crate::vm::{PyErr, PyResult, Vm};
 
 /// Compiles `src` and runs it as the body of module `name`, which is
 /// registered in `sys.modules` first (so circular imports see it).
-pub fn exec_module_source(vm: &mut Vm, name: &str, filename: &str, src: &str) -> PyResult<Value> {
+/// `package` says whether the module is a package (an `__init__` file): its
+/// `__package__` is then its own name, else its parent's (what relative
+/// imports inside it resolve against).
+pub fn exec_module_source(
+    vm: &mut Vm,
+    name: &str,
+    filename: &str,
+    src: &str,
+    package: bool,
+) -> PyResult<Value> {
     let file = SourceFile::new(filename, src);
     let module_ast = match parse_module(&file, ParseMode::File) {
         Ok(m) => m,
@@ -37,6 +46,14 @@ pub fn exec_module_source(vm: &mut Vm, name: &str, filename: &str, src: &str) ->
     let builtins_key = Value::Obj(vm.intern("__builtins__"));
     let b = Value::Obj(vm.builtins);
     vm.dict_set(Value::Obj(globals), builtins_key, b)?;
+    let parent = if package {
+        name
+    } else {
+        name.rsplit_once('.').map_or("", |(p, _)| p)
+    };
+    let package_key = Value::Obj(vm.intern("__package__"));
+    let package_v = vm.new_str(parent);
+    vm.dict_set(Value::Obj(globals), package_key, package_v)?;
     run_module_code(vm, &code, globals, module)?;
     Ok(module)
 }

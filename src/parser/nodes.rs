@@ -768,15 +768,12 @@ pub fn import_from(
     l: usize,
     r: usize,
 ) -> PResult<Stmt> {
-    let (level, module, ml, mr) = m;
-    if level > 0 {
-        return Err(CompileError::unsupported("relative imports", sp(ml, mr)));
-    }
+    let (level, module, _, _) = m;
     Ok(Stmt::new(
         StmtKind::ImportFrom {
             module,
             names,
-            level: 0,
+            level: level as u32,
         },
         sp(l, r),
     ))

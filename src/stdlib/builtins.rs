@@ -379,12 +379,96 @@ fn build_class(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<V
         return Err(vm.type_error("__build_class__: not enough arguments"));
     }
     let (body, name) = (args[0], args[1]);
-    let bases = check_bases(vm, &args[2..], kw)?;
+    let resolved = resolve_mro_entries(vm, &args[2..])?;
+    let (extra_base, kw) = metaclass_keyword(vm, kw)?;
+    let mut given = resolved.clone().unwrap_or_else(|| args[2..].to_vec());
+    if let Some(b) = extra_base.filter(|b| !given.iter().any(|g| g.is(*b))) {
+        given.push(b);
+    }
+    let bases = check_bases(vm, &given, &kw)?;
     // Run the body with a fresh namespace; the class is made from it after.
     let ns = vm.new_dict();
     vm.temp_roots.push(ns);
-    let r =
-        run_class_body(vm, body, ns).and_then(|cell| create_class(vm, name, &bases, ns, cell, kw));
+    // The classes `__mro_entries__` gave are rooted with the namespace.
+    let entries = vm.new_tuple(resolved.clone().unwrap_or_default());
+    vm.temp_roots.push(entries);
+    let r = (|| {
+        if resolved.is_some() {
+            let orig = vm.new_tuple(args[2..].to_vec());
+            let key = Value::Obj(vm.intern("__orig_bases__"));
+            vm.dict_set(ns, key, orig)?;
+        }
+        let cell = run_class_body(vm, body, ns)?;
+        create_class(vm, name, &bases, ns, cell, &kw)
+    })();
+    vm.temp_roots.truncate(vm.temp_roots.len() - 2);
+    r
+}
+
+/// Keyword arguments as (name, value) pairs.
+type Keywords = Vec<(Value, Value)>;
+
+/// Splits the `metaclass=` keyword off a class statement's keywords.
+/// aspy has no metaclasses: `metaclass=type` changes nothing, and a
+/// stand-in whose `__aspy_metaclass_base__` names a class (`abc.ABCMeta`
+/// names `abc.ABC`) adds that class as the last base, which gives what the
+/// metaclass would. Any other metaclass is refused by `check_bases`.
+fn metaclass_keyword(vm: &mut Vm, kw: &[(Value, Value)]) -> PyResult<(Option<Value>, Keywords)> {
+    let mut rest = Vec::with_capacity(kw.len());
+    let mut base = None;
+    for &(k, v) in kw {
+        if vm.as_str(k) != Some("metaclass") {
+            rest.push((k, v));
+            continue;
+        }
+        if v.is(Value::Obj(vm.types.type_)) {
+            continue;
+        }
+        let hook = Value::Obj(vm.intern("__aspy_metaclass_base__"));
+        match vm.get_attr_opt(v, hook)? {
+            Some(b) => base = Some(b),
+            None => rest.push((k, v)),
+        }
+    }
+    Ok((base, rest))
+}
+
+/// PEP 560: a base that is not a class but has `__mro_entries__` is
+/// replaced by the classes that method returns (how `Generic[T]` or
+/// `NamedTuple` stand in a class statement's bases). None when every base
+/// is a class already. The bases given are rooted by the caller; the
+/// result is not rooted.
+fn resolve_mro_entries(vm: &mut Vm, bases: &[Value]) -> PyResult<Option<Vec<Value>>> {
+    let is_class = |vm: &Vm, b: Value| matches!(b, Value::Obj(r) if matches!(vm.heap.get(r), Object::Class(_)));
+    if bases.iter().all(|&b| is_class(vm, b)) {
+        return Ok(None);
+    }
+    let orig = vm.new_tuple(bases.to_vec());
+    vm.temp_roots.push(orig);
+    let r = (|| {
+        let hook = Value::Obj(vm.intern("__mro_entries__"));
+        let mut out = Vec::with_capacity(bases.len());
+        let mark = vm.temp_roots.len();
+        for &b in bases {
+            let entries = if is_class(vm, b) {
+                None
+            } else {
+                vm.get_attr_opt(b, hook)?
+            };
+            let Some(method) = entries else {
+                out.push(b);
+                continue;
+            };
+            let got = vm.call(method, &[orig], &[])?;
+            let Some(items) = vm.tuple_items(got) else {
+                return Err(vm.type_error("__mro_entries__ must return a tuple"));
+            };
+            vm.temp_roots.extend_from_slice(&items);
+            out.extend(items);
+        }
+        vm.temp_roots.truncate(mark);
+        Ok(Some(out))
+    })();
     vm.temp_roots.pop();
     r
 }
@@ -806,7 +890,9 @@ fn class_matches(vm: &mut Vm, cls: ObjRef, spec: Value, fname: &str) -> PyResult
         }
     }
     match spec {
-        Value::Obj(r) if matches!(vm.heap.get(r), Object::Class(_)) => Ok(vm.is_subclass(cls, r)),
+        Value::Obj(r) if matches!(vm.heap.get(r), Object::Class(_)) => {
+            Ok(vm.is_subclass(cls, r) || subclass_hook(vm, cls, r)?)
+        }
         _ if fname == "issubclass" => {
             Err(vm.type_error("issubclass() arg 2 must be a class, a tuple of classes, or a union"))
         }
@@ -816,8 +902,47 @@ fn class_matches(vm: &mut Vm, cls: ObjRef, spec: Value, fname: &str) -> PyResult
     }
 }
 
+/// The answer of the class `abc`'s `__subclasshook__` (inherited from
+/// anywhere but `object`) about `cls`, asked when the ordinary subclass
+/// check failed: this is how `abc.ABC` and `collections.abc` classes
+/// recognise virtual subclasses without a metaclass. Classes without the
+/// hook pay one failed lookup, on the negative path only.
+fn subclass_hook(vm: &mut Vm, cls: ObjRef, abc: ObjRef) -> PyResult<bool> {
+    let Some(found) = vm.class_lookup(abc, "__subclasshook__") else {
+        return Ok(false);
+    };
+    let object = vm.types.object;
+    if vm
+        .class_lookup(object, "__subclasshook__")
+        .is_some_and(|o| o.is(found))
+    {
+        return Ok(false);
+    }
+    let name = Value::Obj(vm.intern("__subclasshook__"));
+    let hook = vm.get_attr(Value::Obj(abc), name)?;
+    let answer = vm.call(hook, &[Value::Obj(cls)], &[])?;
+    Ok(answer.is(Value::Bool(true)))
+}
+
+/// `type(spec).__instancecheck__` / `__subclasscheck__` of a spec that is
+/// not a class, tuple or union (a `typing` alias), if it has one.
+fn custom_check(vm: &mut Vm, spec: Value, name: &str, arg: Value) -> PyResult<Option<bool>> {
+    let is_class = matches!(spec, Value::Obj(r) if matches!(vm.heap.get(r), Object::Class(_) | Object::Tuple(_)));
+    if is_class || !matches!(spec, Value::Obj(r) if matches!(vm.heap.get(r), Object::Instance(_))) {
+        return Ok(None);
+    }
+    let Some(method) = vm.lookup_special(spec, name) else {
+        return Ok(None);
+    };
+    let answer = vm.call(method, &[arg], &[])?;
+    Ok(Some(vm.truthy(answer)?))
+}
+
 fn isinstance(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     check_args(vm, "isinstance", args, kw, 2, 2)?;
+    if let Some(b) = custom_check(vm, args[1], "__instancecheck__", args[0])? {
+        return Ok(Value::Bool(b));
+    }
     let cls = vm.class_of(args[0]);
     class_matches(vm, cls, args[1], "isinstance").map(Value::Bool)
 }
@@ -826,6 +951,9 @@ fn issubclass(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Va
     check_args(vm, "issubclass", args, kw, 2, 2)?;
     match args[0] {
         Value::Obj(r) if matches!(vm.heap.get(r), Object::Class(_)) => {
+            if let Some(b) = custom_check(vm, args[1], "__subclasscheck__", args[0])? {
+                return Ok(Value::Bool(b));
+            }
             class_matches(vm, r, args[1], "issubclass").map(Value::Bool)
         }
         _ => Err(vm.type_error("issubclass() arg 1 must be a class")),

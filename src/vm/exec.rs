@@ -622,7 +622,8 @@ impl Vm {
             Instr::ImportName(i) => {
                 save_ip!();
                 let name = vcode.names[i as usize];
-                let m = tri!(self.import_module_value(name));
+                let globals = self.fiber.frames[fi].globals;
+                let m = tri!(self.import_module_value(name, globals));
                 push!(m);
             }
             Instr::ImportFrom(i) => {

@@ -211,7 +211,8 @@ impl Vm {
         Err(self.type_error(msg))
     }
 
-    fn tuple_items(&self, v: Value) -> Option<Vec<Value>> {
+    /// The items of `v` if it is exactly a tuple (copied out of the heap).
+    pub(crate) fn tuple_items(&self, v: Value) -> Option<Vec<Value>> {
         match v {
             Value::Obj(r) => match self.heap.get(r) {
                 Object::Tuple(t) => Some(t.to_vec()),

@@ -1,5 +1,5 @@
 //! `_collections`: the native part of `collections` (whose Python-level
-//! layout is `stdlib/collections.aspy`). It holds `deque`, a double-ended
+//! layout is `stdlib/collections/__init__.aspy`). It holds `deque`, a double-ended
 //! queue on a `VecDeque`, with optional `maxlen` (a bounded deque drops items
 //! from the opposite end), and its forward and reverse iterators.
 //!

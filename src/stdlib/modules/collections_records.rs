@@ -1,4 +1,4 @@
-//! Native parts of the record types written in aspy (`collections.aspy`'s
+//! Native parts of the record types written in aspy (`collections/__init__.aspy`'s
 //! namedtuple and Counter, `dataclasses.aspy`), private functions of
 //! `_collections`:
 //!

@@ -74,6 +74,7 @@ pub mod support;
 pub mod sys;
 mod sys_io;
 pub mod time;
+mod traceback;
 
 use crate::stdlib::builtins::native;
 use crate::vm::object::{Layout, NativeFn, Object};
@@ -99,6 +100,7 @@ const MODULES: &[(&str, ModuleInit)] = &[
     ("_asyncio", asyncio::load),
     ("contextvars", contextvars::load),
     ("gc", gc::load),
+    ("_traceback", traceback::load),
 ];
 
 /// Creates and returns the native module `name`, or None if there is no

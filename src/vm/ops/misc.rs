@@ -380,8 +380,20 @@ impl Vm {
     // ---- imports ---------------------------------------------------------
 
     /// `ImportName`: the module named by a (dotted) name string.
-    pub(crate) fn import_module_value(&mut self, name: Value) -> PyResult<Value> {
-        let n = self.str_of(name).to_string();
+    /// A relative name (leading dots) is resolved against the
+    /// `__package__` of `globals`, the importing module's namespace.
+    pub(crate) fn import_module_value(
+        &mut self,
+        name: Value,
+        globals: crate::vm::value::ObjRef,
+    ) -> PyResult<Value> {
+        let mut n = self.str_of(name).to_string();
+        if n.starts_with('.') {
+            let key = Value::Obj(self.intern("__package__"));
+            let package = self.dict_get(Value::Obj(globals), key)?;
+            let package = package.and_then(|p| self.as_str(p).map(str::to_string));
+            n = crate::stdlib::import::resolve_relative(self, &n, package.as_deref())?;
+        }
         crate::stdlib::import::import_module(self, &n)
     }
 
@@ -396,8 +408,16 @@ impl Vm {
                 if let Ok(m) = crate::stdlib::import::import_module(self, &full) {
                     return Ok(m);
                 }
+                // CPython names the module's file, or "unknown location".
+                let file_key = Value::Obj(self.intern("__file__"));
+                let file = match self.get_attr_opt(module, file_key)? {
+                    Some(f) if self.as_str(f).is_some_and(|f| !f.starts_with('<')) => {
+                        self.str_of(f).to_string()
+                    }
+                    _ => "unknown location".to_string(),
+                };
                 let msg = format!(
-                    "cannot import name '{}' from '{}'",
+                    "cannot import name '{}' from '{}' ({file})",
                     self.str_of(name),
                     self.str_of(mname)
                 );
