@@ -78,11 +78,14 @@ impl Vm {
         if nargs >= INLINE_ARGS {
             return None;
         }
-        let (f, receiver, self_method) = match self.heap.get(r) {
-            Object::Builtin(b) => (b.func, b.receiver, b.self_method),
+        let (f, receiver, self_method, builtin) = match self.heap.get(r) {
+            Object::Builtin(b) => (b.func, b.receiver, b.self_method, true),
             // `str(x)`, `int(s)`, ...: the type's `__new__` with the type
             // as its first argument is the whole call.
-            Object::Class(_) => (self.class_call_entry(r).native_new?, Value::Obj(r), false),
+            Object::Class(_) => {
+                let new = self.class_call_entry(r).native_new?;
+                (new, Value::Obj(r), false, false)
+            }
             _ => return None,
         };
         // The arguments stay rooted on the stack; the copy is because the
@@ -93,7 +96,7 @@ impl Vm {
         let len = self.fiber.stack.len();
         buf[skip..skip + nargs].copy_from_slice(&self.fiber.stack[len - nargs..]);
         // A lock/event/queue operation awaited at once runs in its task.
-        self.awaited_call = self.next_instr_awaits();
+        self.awaited_call = builtin && self.next_instr_awaits();
         let v = self.run_native(f, self_method, &buf[..skip + nargs], &[]);
         self.awaited_call = false;
         if v.is_ok() {
