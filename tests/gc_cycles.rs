@@ -1,6 +1,7 @@
-//! The collector reclaims cycles: a program that makes a million cyclic
-//! pairs of objects (and cyclic lists, dicts and closures) in a loop, keeping
-//! none of them, runs in bounded memory.
+//! Memory bounds: the collector reclaims cycles (a program that makes a
+//! million cyclic pairs of objects, and cyclic lists, dicts and closures, in
+//! a loop, keeping none of them, runs in bounded memory), and a task parked
+//! on an Event costs a bounded number of bytes.
 
 use std::process::{Command, Stdio};
 
@@ -60,5 +61,36 @@ fn a_million_cyclic_pairs_run_in_bounded_memory() {
     assert!(
         big_kb < small_kb + 64 * 1024,
         "peak RSS {big_kb} KB for 1M cycles vs {small_kb} KB for 10k"
+    );
+}
+
+const PARKED: &str = "
+import asyncio
+
+async def waiter(ev, i):
+    await ev.wait()
+    return i
+
+async def main():
+    ev = asyncio.Event()
+    tasks = [asyncio.create_task(waiter(ev, i)) for i in range(@N@)]
+    await asyncio.sleep(0)
+    ev.set()
+    print(sum(await asyncio.gather(*tasks)))
+
+asyncio.run(main())
+";
+
+#[test]
+fn a_parked_task_costs_under_520_bytes() {
+    let (small_status, small_kb) = run_measured("few.aspy", &PARKED.replace("@N@", "20_000"));
+    let (big_status, big_kb) = run_measured("many.aspy", &PARKED.replace("@N@", "120_000"));
+    assert_eq!((small_status, big_status), (0, 0));
+    // About 464 bytes each (task, coroutine, their share of the lists and
+    // queues); a per-task wait object or fiber would add 100 or more.
+    let per_task = (big_kb - small_kb) * 1024 / 100_000;
+    assert!(
+        per_task < 520,
+        "{per_task} bytes per parked task ({small_kb} KB for 20k, {big_kb} KB for 120k)"
     );
 }

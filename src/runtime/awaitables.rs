@@ -8,6 +8,7 @@
 //! and one timer-heap entry, and `sleep(0)` no allocation beyond the object.
 
 use super::future::{self, FutState};
+use super::wait_op::{self, Op, OpState, WaitOp};
 use crate::bytecode::opcode::CompareOp;
 use crate::bytecode::Code;
 use crate::vm::gen::GenStep;
@@ -65,8 +66,15 @@ impl NativeObject for SleepObj {
     }
 }
 
-/// A new sleep object.
+/// A new sleep: run inline by the awaiting task when the call is the
+/// operand of an `await` and the result is None (see `wait_op.rs`), else
+/// a sleep object.
 pub fn new_sleep(vm: &mut Vm, delay: Value, result: Value) -> Value {
+    if result.is_none() {
+        if let Some(t) = wait_op::inline_task(vm) {
+            return wait_op::start_inline(vm, t, wait_op::WaitKind::Sleep, t, delay);
+        }
+    }
     let class = super::classes(vm).sleep;
     let origin = creation_site(vm);
     vm.alloc(Object::Native(Box::new(SleepObj {
@@ -103,14 +111,18 @@ pub fn await_step(
     _sent: Value,
     throw: Option<Value>,
 ) -> PyResult<Option<GenStep>> {
-    let Object::Native(n) = vm.heap.get_mut(r) else {
+    let Object::Native(n) = vm.heap.get(r) else {
         return Ok(None);
     };
     let any = n.as_any();
-    if any.is::<super::sync::WaitOp>() {
-        return super::sync::op_step(vm, r, throw).map(Some);
+    if any.is::<WaitOp>() {
+        return wait_op::op_step(vm, Op::Obj(r), throw).map(Some);
     }
-    if any.is::<SleepObj>() {
+    let is_sleep = any.is::<SleepObj>();
+    if wait_op::is_inline(vm, r) {
+        return wait_op::op_step(vm, Op::Inline(r), throw).map(Some);
+    }
+    if is_sleep {
         if let Some(exc) = throw {
             finish_sleep(vm, r);
             return Err(crate::vm::PyErr(exc));
@@ -151,18 +163,7 @@ fn sleep_step(vm: &mut Vm, r: ObjRef) -> PyResult<GenStep> {
             // Started: if the delay is bad, the sleep ends with the error.
             s.state = SleepState::Finished;
             started(vm);
-            let secs = match crate::vm::ops::arith::to_f64(vm, delay) {
-                Some(f) => f,
-                None => {
-                    // Not a number: let the comparison raise CPython's error.
-                    let le = vm.compare_op(delay, Value::Int(0), CompareOp::Le)?;
-                    if vm.truthy(le)? {
-                        0.0
-                    } else {
-                        f64::INFINITY
-                    }
-                }
-            };
+            let secs = delay_seconds(vm, delay)?;
             if secs <= 0.0 {
                 sleep_mut(vm, r).state = SleepState::Yielded;
                 return Ok(GenStep::Yield(Value::None));
@@ -175,6 +176,17 @@ fn sleep_step(vm: &mut Vm, r: ObjRef) -> PyResult<GenStep> {
             Ok(GenStep::Yield(Value::Obj(r)))
         }
     }
+}
+
+/// A sleep's delay in seconds: a number, or anything comparable with 0
+/// (CPython's `if delay <= 0`), which then means 0 or forever.
+pub fn delay_seconds(vm: &mut Vm, delay: Value) -> PyResult<f64> {
+    if let Some(f) = crate::vm::ops::arith::to_f64(vm, delay) {
+        return Ok(f);
+    }
+    // Not a number: let the comparison raise CPython's error.
+    let le = vm.compare_op(delay, Value::Int(0), CompareOp::Le)?;
+    Ok(if vm.truthy(le)? { 0.0 } else { f64::INFINITY })
 }
 
 /// The due time of a sleep that has yielded itself, if `v` is one.
@@ -202,9 +214,9 @@ pub fn close_unstarted(vm: &mut Vm, r: ObjRef) {
             s.state = SleepState::Finished;
             started(vm);
         }
-    } else if let Some(o) = vm.native_mut::<super::sync::WaitOp>(Value::Obj(r)) {
-        if o.state == super::sync::OpState::Init {
-            o.state = super::sync::OpState::Done;
+    } else if let Some(o) = vm.native_mut::<WaitOp>(Value::Obj(r)) {
+        if o.data.state == OpState::Init {
+            o.data.state = OpState::Done;
             started(vm);
         }
     }

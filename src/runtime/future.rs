@@ -8,8 +8,8 @@
 //! (CPython's `call_soon` for each), so they run on the next pass of the
 //! loop, never inside the call that completed it.
 
-use super::sync::WaitOp;
 use super::task::TaskObj;
+use super::wait_op::WaitOp;
 use super::{EventLoop, Ready};
 use crate::vm::exceptions::ExcKind;
 use crate::vm::object::{NativeObject, Object};
@@ -71,14 +71,14 @@ pub enum Callbacks {
     #[default]
     None,
     One(Callback),
-    Many(Vec<Callback>),
+    Many(Box<Vec<Callback>>),
 }
 
 impl Callbacks {
     pub fn push(&mut self, cb: Callback) {
         *self = match std::mem::take(self) {
             Callbacks::None => Callbacks::One(cb),
-            Callbacks::One(first) => Callbacks::Many(vec![first, cb]),
+            Callbacks::One(first) => Callbacks::Many(Box::new(vec![first, cb])),
             Callbacks::Many(mut v) => {
                 v.push(cb);
                 Callbacks::Many(v)
@@ -112,12 +112,16 @@ impl Callbacks {
     }
 }
 
-/// The rarely used part of a future's state: why it was cancelled.
+/// The rarely used part of a future's state: why it was cancelled, and
+/// the length of its exception's traceback.
 #[derive(Clone, Copy)]
-pub struct CancelInfo {
+pub struct FutureExtra {
     pub message: Value,
     /// The CancelledError that cancelled a task, re-raised by `result()`.
     pub exc: Value,
+    /// Length of the exception's traceback when it was set: re-raising it
+    /// restores that traceback (CPython's `with_traceback(_exception_tb)`).
+    pub exc_tb_len: u32,
 }
 
 /// The state of a future (also embedded in every task).
@@ -129,15 +133,12 @@ pub struct FutureCore {
     pub log_traceback: bool,
     /// `_asyncio_future_blocking`.
     pub blocking: bool,
-    /// Length of the exception's traceback when it was set: re-raising it
-    /// restores that traceback (CPython's `with_traceback(_exception_tb)`).
-    pub exc_tb_len: u32,
     /// The event loop (an `EventLoop` object).
     pub event_loop: ObjRef,
     /// The result, or the exception when `failed`.
     outcome: Value,
     pub callbacks: Callbacks,
-    cancel: Option<Box<CancelInfo>>,
+    extra: Option<Box<FutureExtra>>,
 }
 
 impl FutureCore {
@@ -147,18 +148,17 @@ impl FutureCore {
             failed: false,
             log_traceback: false,
             blocking: false,
-            exc_tb_len: 0,
             event_loop,
             outcome: Value::None,
             callbacks: Callbacks::None,
-            cancel: None,
+            extra: None,
         }
     }
 
     pub fn trace(&self, f: &mut dyn FnMut(Value)) {
         f(self.outcome);
         f(Value::Obj(self.event_loop));
-        if let Some(c) = &self.cancel {
+        if let Some(c) = &self.extra {
             f(c.message);
             f(c.exc);
         }
@@ -198,38 +198,46 @@ impl FutureCore {
     pub fn fail_with(&mut self, exc: Value, tb_len: usize) {
         self.outcome = exc;
         self.failed = true;
-        self.exc_tb_len = tb_len as u32;
+        if tb_len != 0 || self.extra.is_some() {
+            self.extra().exc_tb_len = tb_len as u32;
+        }
         self.state = FutState::Finished;
         self.log_traceback = true;
     }
 
+    /// Length of the exception's traceback when it was set.
+    pub fn exc_tb_len(&self) -> u32 {
+        self.extra.as_ref().map_or(0, |c| c.exc_tb_len)
+    }
+
     pub fn cancel_message(&self) -> Value {
-        self.cancel.as_ref().map_or(Value::None, |c| c.message)
+        self.extra.as_ref().map_or(Value::None, |c| c.message)
     }
 
     pub fn set_cancel_message(&mut self, msg: Value) {
-        if msg.is_none() && self.cancel.is_none() {
+        if msg.is_none() && self.extra.is_none() {
             return;
         }
-        self.cancel_info().message = msg;
+        self.extra().message = msg;
     }
 
     pub fn cancelled_exc(&self) -> Value {
-        self.cancel.as_ref().map_or(Value::None, |c| c.exc)
+        self.extra.as_ref().map_or(Value::None, |c| c.exc)
     }
 
     pub fn set_cancelled_exc(&mut self, exc: Value) {
-        if exc.is_none() && self.cancel.is_none() {
+        if exc.is_none() && self.extra.is_none() {
             return;
         }
-        self.cancel_info().exc = exc;
+        self.extra().exc = exc;
     }
 
-    fn cancel_info(&mut self) -> &mut CancelInfo {
-        self.cancel.get_or_insert_with(|| {
-            Box::new(CancelInfo {
+    fn extra(&mut self) -> &mut FutureExtra {
+        self.extra.get_or_insert_with(|| {
+            Box::new(FutureExtra {
                 message: Value::None,
                 exc: Value::None,
+                exc_tb_len: 0,
             })
         })
     }
@@ -445,7 +453,7 @@ pub fn result(vm: &mut Vm, fut: ObjRef) -> PyResult<Value> {
             if exc.is_none() {
                 return Ok(c.result_value());
             }
-            let len = c.exc_tb_len as usize;
+            let len = c.exc_tb_len() as usize;
             if let Some(d) = vm.exc_data_mut(exc) {
                 d.traceback.truncate(len);
             }

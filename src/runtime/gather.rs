@@ -85,30 +85,42 @@ pub fn gather(vm: &mut Vm, args: &[Value], return_exceptions: bool) -> PyResult<
         future::set_result(vm, o, empty)?;
         return Ok(outer);
     }
+    // CPython's `arg_to_fut`, for the arguments whose repeats cannot be
+    // told otherwise: a pending future given again already has this
+    // gather's callback, so the usual case (tasks) needs no map.
     let mut seen: FxHashMap<ObjRef, ObjRef> = FxHashMap::default();
     let mut outer: Option<ObjRef> = None;
     let mark = vm.temp_roots.len();
+    // The futures made so far are rooted as the children of `outer`, which
+    // is rooted from its creation on (there is no safe point between the
+    // first `ensure_future` and it).
     let r = (|| -> PyResult<ObjRef> {
         for &arg in args {
-            if let Some(&fut) = arg.as_obj().and_then(|a| seen.get(&a)) {
+            let repeat = match (arg, outer) {
+                (Value::Obj(a), Some(o)) if has_callback(vm, a, o) => Some(a),
+                (Value::Obj(a), _) => seen.get(&a).copied(),
+                _ => None,
+            };
+            if let Some(fut) = repeat {
                 gathering(vm, outer.unwrap()).children.push(fut);
                 continue;
             }
             let lp = outer.map(|o| future::expect(vm, o).event_loop);
             let fut = ensure_future(vm, arg, lp)?;
-            vm.temp_roots.push(Value::Obj(fut));
             let o = match outer {
                 Some(o) => o,
                 None => {
                     let lp = future::expect(vm, fut).event_loop;
-                    let o = new_gathering(vm, lp, return_exceptions);
+                    let o = new_gathering(vm, lp, return_exceptions, args.len());
                     vm.temp_roots.push(Value::Obj(o));
                     outer = Some(o);
                     o
                 }
             };
             if let Value::Obj(a) = arg {
-                seen.insert(a, fut);
+                if a != fut || future::expect(vm, fut).done() {
+                    seen.insert(a, fut);
+                }
             }
             let g = gathering(vm, o);
             g.nfuts += 1;
@@ -121,13 +133,19 @@ pub fn gather(vm: &mut Vm, args: &[Value], return_exceptions: bool) -> PyResult<
     r.map(Value::Obj)
 }
 
-fn new_gathering(vm: &mut Vm, lp: ObjRef, return_exceptions: bool) -> ObjRef {
+/// Does the pending future `f` already have `outer`'s gather callback?
+fn has_callback(vm: &Vm, f: ObjRef, outer: ObjRef) -> bool {
+    future::core(vm, f)
+        .is_some_and(|c| !c.done() && c.callbacks.as_slice().contains(&Callback::Gather(outer)))
+}
+
+fn new_gathering(vm: &mut Vm, lp: ObjRef, return_exceptions: bool, n: usize) -> ObjRef {
     let class = classes(vm).gathering_future;
     let v = vm.alloc(Object::Native(Box::new(FutureObj {
         class,
         core: FutureCore::new(lp),
         gather: Some(Box::new(Gather {
-            children: Vec::new(),
+            children: Vec::with_capacity(n),
             nfuts: 0,
             nfinished: 0,
             return_exceptions,
@@ -177,9 +195,10 @@ pub fn child_done(vm: &mut Vm, outer: ObjRef, fut: ObjRef) -> PyResult<()> {
     if !finished_all {
         return Ok(());
     }
-    let children = gathering(vm, outer).children.clone();
-    let mut results = Vec::with_capacity(children.len());
-    for child in children {
+    let n = gathering(vm, outer).children.len();
+    let mut results = Vec::with_capacity(n);
+    for i in 0..n {
+        let child = gathering(vm, outer).children[i];
         let c = future::expect(vm, child);
         let v = if c.state == FutState::Cancelled {
             let msg = c.cancel_message();

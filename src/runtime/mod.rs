@@ -26,8 +26,10 @@ pub mod report;
 pub mod sync;
 pub mod task;
 pub mod timers;
+pub mod wait_op;
 
 use crate::vm::exceptions::ExcKind;
+use crate::vm::frame::Fiber;
 use crate::vm::object::{NativeObject, Object};
 use crate::vm::value::{ObjRef, Value};
 use crate::vm::{PyErr, PyResult, Vm, VmExtension};
@@ -89,6 +91,9 @@ pub struct Runtime {
     /// Async generators first iterated under a running loop, with that
     /// loop (the generators are held weakly: the collector reports deaths).
     pub agen_loops: Vec<(ObjRef, ObjRef)>,
+    /// An empty fiber whose buffers the next task step runs on (a task
+    /// parked at its root coroutine keeps no fiber of its own).
+    pub spare_fiber: Fiber,
 }
 
 impl VmExtension for Runtime {
@@ -150,6 +155,7 @@ pub fn install(vm: &mut Vm, classes: Classes, helpers: Value, wrapper: Value) {
         wrapper,
         helpers,
         agen_loops: Vec::new(),
+        spare_fiber: Fiber::default(),
     }));
     vm.await_hook = Some(awaitables::await_step);
     vm.agen_firstiter_hook = Some(report::agen_firstiter);

@@ -6,7 +6,7 @@
 //! generator first-iteration hook.
 
 use super::future::{self, Callback, FutState};
-use super::task::{self, as_task, TaskObj, Waiter};
+use super::task::{self, as_task, Waiter};
 use super::timers::HandleObj;
 use super::{clock, rt, EventLoop, Ready};
 use crate::bytecode::CodeKind;
@@ -161,7 +161,10 @@ fn future_repr_unguarded(vm: &mut Vm, f: ObjRef) -> String {
         }
         let tname = task::name(vm, f);
         info.insert(1, format!("name={}", safe_repr(vm, tname)));
-        info.insert(2, format!("coro=<{}>", coroutine_repr(vm, f, coro)));
+        info.insert(
+            2,
+            format!("coro=<{}>", coroutine_repr(vm, f, Value::Obj(coro))),
+        );
         if let Some(w) = waiter_repr(vm, lp, waiter) {
             info.insert(3, format!("wait_for={w}"));
         }
@@ -178,12 +181,14 @@ fn waiter_repr(vm: &mut Vm, lp: ObjRef, waiter: Waiter) -> Option<String> {
         Waiter::None => None,
         Waiter::Future(w)
             if vm
-                .native_ref::<super::sync::WaitOp>(Value::Obj(w))
+                .native_ref::<super::wait_op::WaitOp>(Value::Obj(w))
                 .is_some() =>
         {
             Some(format!("<Future {}>", future_info(vm, w).join(" ")))
         }
         Waiter::Future(w) => Some(future_repr(vm, w)),
+        // The waiter future the task stands in for, as CPython shows it.
+        Waiter::Inline => Some("<Future pending cb=[Task.task_wakeup()]>".into()),
         Waiter::Timer(_) if super::EventLoop::get(vm, lp).closed => {
             // Closing the loop dropped the timer; the sleep never ends.
             Some("<Future pending cb=[Task.task_wakeup()]>".into())
@@ -204,7 +209,7 @@ fn coroutine_repr(vm: &mut Vm, t: ObjRef, coro: Value) -> String {
     let Value::Obj(c) = coro else {
         return safe_repr(vm, coro);
     };
-    if let Some(op) = vm.native_ref::<super::sync::WaitOp>(coro) {
+    if let Some(op) = vm.native_ref::<super::wait_op::WaitOp>(coro) {
         // A native coroutine has no code object: CPython's format for one.
         return format!("{}()", op.qualname());
     }
@@ -214,10 +219,10 @@ fn coroutine_repr(vm: &mut Vm, t: ObjRef, coro: Value) -> String {
     let Object::Generator(g) = vm.heap.get(c) else {
         return safe_repr(vm, coro);
     };
-    let qual = vm.str_of(g.qualname).to_string();
+    let qual = vm.str_of(vm.generator_names(g).1).to_string();
     let state = g.state;
-    let saved = g.frame.as_ref().map(|fr| (fr.code.code.clone(), fr.ip));
-    let gen_code = g.code.clone();
+    let saved = g.has_saved_frame().then(|| (g.code.code.clone(), g.ip));
+    let gen_code = g.code.code.clone();
     if state == GenState::Finished {
         let line = gen_code.source.line_of(gen_code.span.start);
         let file = &gen_code.source.name;
@@ -246,15 +251,13 @@ fn coroutine_repr(vm: &mut Vm, t: ObjRef, coro: Value) -> String {
 
 /// The code and current line of a started task's root frame.
 fn task_root_frame(vm: &mut Vm, t: ObjRef) -> Option<(std::rc::Rc<crate::bytecode::Code>, usize)> {
-    let running = rt(vm).current_task == Some(t);
-    let fiber = if running {
-        &vm.fiber
+    let (code, ip) = if rt(vm).current_task == Some(t) {
+        let fr = vm.fiber.frames.first()?;
+        (fr.code.code.clone(), fr.ip)
     } else {
-        &vm.native_ref::<TaskObj>(Value::Obj(t))?.fiber
+        task::frame_positions(vm, t).pop()?
     };
-    let fr = fiber.frames.first()?;
-    let code = fr.code.code.clone();
-    let line = code.line_of(fr.ip.saturating_sub(1) as usize);
+    let line = code.line_of(ip.saturating_sub(1) as usize);
     Some((code, line))
 }
 
@@ -440,8 +443,10 @@ pub fn deadlock(vm: &mut Vm, lp: ObjRef, main: Option<ObjRef>) -> PyErr {
         let name = vm.str_of(name).to_string();
         let is_main = main == Some(t);
         let place = waiting_place(vm, t);
-        let waits_for = match task::task_mut(vm, t).waiter {
+        let task = task::task_mut(vm, t);
+        let waits_for = match task.waiter {
             Waiter::Future(f) => format!(" on {}", short_future(vm, f)),
+            Waiter::Inline => format!(" on {}()", task.op.kind.qualname()),
             _ => String::new(),
         };
         lines.push(format!(
@@ -466,7 +471,7 @@ pub fn deadlock(vm: &mut Vm, lp: ObjRef, main: Option<ObjRef>) -> PyErr {
 }
 
 fn short_future(vm: &mut Vm, f: ObjRef) -> String {
-    if let Some(op) = vm.native_ref::<super::sync::WaitOp>(Value::Obj(f)) {
+    if let Some(op) = vm.native_ref::<super::wait_op::WaitOp>(Value::Obj(f)) {
         return format!("{}()", op.qualname());
     }
     if as_task(vm, Value::Obj(f)).is_some() {
@@ -480,11 +485,9 @@ fn short_future(vm: &mut Vm, f: ObjRef) -> String {
 /// `file:line in function` for each frame of a suspended task, innermost
 /// first, stopping after the first frame in the user's own code.
 fn waiting_place(vm: &mut Vm, t: ObjRef) -> String {
-    let task = task::task_mut(vm, t);
     let mut parts = Vec::new();
-    for fr in task.fiber.frames.iter().rev() {
-        let code = &fr.code.code;
-        let line = code.line_of(fr.ip.saturating_sub(1) as usize);
+    for (code, ip) in task::frame_positions(vm, t) {
+        let line = code.line_of(ip.saturating_sub(1) as usize);
         let file = code.source.name.to_string();
         parts.push(format!("{file}:{line} in {}", code.name));
         if !file.starts_with("<aspy stdlib") {
@@ -581,7 +584,7 @@ fn destroy_pending_tasks(vm: &mut Vm, lp: ObjRef) {
     for t in tasks {
         if let Some(exc) = task::close_destroyed(vm, t) {
             let coro = task::task_mut(vm, t).coro;
-            unraisable(vm, coro, exc);
+            unraisable(vm, Value::Obj(coro), exc);
         }
     }
 }

@@ -2,15 +2,19 @@
 //! (`asyncio/locks.py`, `asyncio/queues.py`) with the same waiter order and
 //! the same behaviour under cancellation, without an aspy frame per call.
 //!
-//! A waiter is a Future in the primitive's FIFO, as in CPython. What
-//! CPython writes as a coroutine (`acquire`, `wait`, `get`, `put`, ...) is a
-//! [`WaitOp`]: a native awaitable that does nothing until awaited (as a
+//! A waiter is a future in the primitive's FIFO, as in CPython. What
+//! CPython writes as a coroutine (`acquire`, `wait`, `get`, `put`, ...) is
+//! a wait operation (`wait_op.rs`): it does nothing until awaited (as a
 //! coroutine body), then either finishes at once or yields its waiter
-//! future; resumed, it finishes the algorithm; an exception thrown in while
-//! it waits runs CPython's `finally`/`except` clean-up first.
+//! future; resumed, it finishes the algorithm here; an exception thrown in
+//! while it waits runs CPython's `finally`/`except` clean-up first.
 //! Condition, Barrier and the queue subclasses' hooks stay in aspy.
 
-use super::future::{self, FutState};
+use super::wait_op::{
+    cancel_waiter, data, finish, is_cancelled, is_done, new_waiter, wait_on, wake, Op,
+};
+pub use super::wait_op::{is_op, new_op, WaitOp};
+pub use super::wait_op::{OpState, WaitKind};
 use super::{classes, rt};
 use crate::vm::exceptions::ExcKind;
 use crate::vm::gen::GenStep;
@@ -114,119 +118,6 @@ native_object!(QueueObj, |s, f| {
     s.bound.iter().for_each(|&l| f(Value::Obj(l)));
 });
 
-/// What a [`WaitOp`] does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WaitKind {
-    /// `Lock.acquire()`; `__aenter__` returns None instead of True.
-    LockAcquire {
-        enter: bool,
-    },
-    /// `Lock.__aexit__` / `Semaphore.__aexit__`: release.
-    Release,
-    SemAcquire {
-        enter: bool,
-    },
-    /// `Event.wait()`; for `Queue.join()` (waiting on the queue's
-    /// finished event) the result is None.
-    EventWait {
-        join: bool,
-    },
-    QueueGet,
-    QueuePut,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OpState {
-    Init,
-    Waiting,
-    Done,
-}
-
-/// A native coroutine-like awaitable running one primitive operation.
-/// While it waits it is also its own waiter future (`core`): the primitive's
-/// waiter list holds it and the task waits on it, so a waiting task costs
-/// one object here rather than a coroutine and a Future.
-pub struct WaitOp {
-    pub class: ObjRef,
-    pub kind: WaitKind,
-    pub target: ObjRef,
-    pub state: OpState,
-    /// Itself while waiting (the waiter future), else None.
-    pub fut: Option<ObjRef>,
-    /// `Queue.put`'s item.
-    pub item: Value,
-    /// The waiter-future state (fresh each time it starts waiting).
-    pub core: future::FutureCore,
-    /// Where it was created, for the "never awaited" warning.
-    pub origin: Option<(std::rc::Rc<crate::bytecode::Code>, u32)>,
-}
-
-impl NativeObject for WaitOp {
-    fn class(&self) -> ObjRef {
-        self.class
-    }
-    fn trace(&self, f: &mut dyn FnMut(Value)) {
-        f(Value::Obj(self.target));
-        self.fut.iter().for_each(|&r| f(Value::Obj(r)));
-        f(self.item);
-        self.core.trace(f);
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
-    fn awaitable(&self) -> bool {
-        true
-    }
-    fn unawaited(&self) -> Option<crate::vm::heap::Unawaited> {
-        (self.state == OpState::Init).then(|| crate::vm::heap::Unawaited {
-            qualname: self.qualname().into(),
-            origin: self.origin.clone(),
-        })
-    }
-}
-
-impl WaitOp {
-    /// The qualified name shown in its repr (`<coroutine object Lock.acquire at ...>`).
-    pub fn qualname(&self) -> &'static str {
-        match self.kind {
-            WaitKind::LockAcquire { enter: false } => "Lock.acquire",
-            WaitKind::LockAcquire { enter: true } | WaitKind::SemAcquire { enter: true } => {
-                "_ContextManagerMixin.__aenter__"
-            }
-            WaitKind::Release => "_ContextManagerMixin.__aexit__",
-            WaitKind::SemAcquire { enter: false } => "Semaphore.acquire",
-            WaitKind::EventWait { join: false } => "Event.wait",
-            WaitKind::EventWait { join: true } => "Queue.join",
-            WaitKind::QueueGet => "Queue.get",
-            WaitKind::QueuePut => "Queue.put",
-        }
-    }
-}
-
-/// A new wait operation on `target`.
-pub fn new_op(vm: &mut Vm, kind: WaitKind, target: ObjRef, item: Value) -> Value {
-    let class = classes(vm).sleep;
-    let origin = super::awaitables::creation_site(vm);
-    vm.alloc(Object::Native(Box::new(WaitOp {
-        class,
-        kind,
-        target,
-        state: OpState::Init,
-        fut: None,
-        item,
-        // Re-made on the loop the primitive is bound to before any wait.
-        core: future::FutureCore::new(target),
-        origin,
-    })))
-}
-
-fn op_mut(vm: &mut Vm, r: ObjRef) -> &mut WaitOp {
-    vm.native_mut::<WaitOp>(Value::Obj(r)).expect("a wait op")
-}
-
 fn lock_mut(vm: &mut Vm, r: ObjRef) -> &mut LockObj {
     vm.native_mut::<LockObj>(Value::Obj(r)).expect("a lock")
 }
@@ -245,7 +136,7 @@ pub fn queue_mut(vm: &mut Vm, r: ObjRef) -> &mut QueueObj {
 
 /// CPython's `_LoopBoundMixin._get_loop`: the running loop, which must be
 /// the one the primitive first ran under.
-fn bound_loop(vm: &mut Vm, target: ObjRef) -> PyResult<ObjRef> {
+pub fn bound_loop(vm: &mut Vm, target: ObjRef) -> PyResult<ObjRef> {
     let running = rt(vm).running_loop;
     let slot: &mut Option<ObjRef> = match vm.heap.get_mut(target) {
         Object::Native(n) => {
@@ -278,21 +169,6 @@ fn bound_loop(vm: &mut Vm, target: ObjRef) -> PyResult<ObjRef> {
     Ok(running.unwrap())
 }
 
-/// The operation as a fresh pending waiter future on the primitive's loop.
-fn new_waiter(vm: &mut Vm, op: ObjRef, target: ObjRef) -> PyResult<ObjRef> {
-    let lp = bound_loop(vm, target)?;
-    op_mut(vm, op).core = future::FutureCore::new(lp);
-    Ok(op)
-}
-
-fn is_cancelled(vm: &Vm, f: ObjRef) -> bool {
-    future::core(vm, f).is_some_and(|c| c.state == FutState::Cancelled)
-}
-
-fn is_done(vm: &Vm, f: ObjRef) -> bool {
-    future::core(vm, f).is_some_and(|c| c.done())
-}
-
 fn remove_waiter(q: &mut VecDeque<ObjRef>, f: ObjRef) -> bool {
     match q.iter().position(|&w| w == f) {
         Some(i) => {
@@ -320,18 +196,18 @@ fn lock_wake_first(vm: &mut Vm, l: ObjRef) -> PyResult<()> {
         return Ok(());
     };
     if !is_done(vm, first) {
-        future::set_result(vm, first, Value::Bool(true))?;
+        wake(vm, first, Value::Bool(true))?;
     }
     Ok(())
 }
 
-fn lock_step(vm: &mut Vm, op: ObjRef, l: ObjRef, enter: bool) -> PyResult<GenStep> {
+fn lock_step(vm: &mut Vm, op: Op, l: ObjRef, enter: bool, state: OpState) -> PyResult<GenStep> {
     let done = if enter {
         Value::None
     } else {
         Value::Bool(true)
     };
-    match op_mut(vm, op).state {
+    match state {
         OpState::Init => {
             let lock = lock_mut(vm, l);
             let waiters: Vec<ObjRef> = lock.waiters.iter().copied().collect();
@@ -344,20 +220,16 @@ fn lock_step(vm: &mut Vm, op: ObjRef, l: ObjRef, enter: bool) -> PyResult<GenSte
             lock_mut(vm, l).waiters.push_back(fut);
             wait_on(vm, op, fut)
         }
-        OpState::Waiting => {
-            let fut = op_mut(vm, op).fut.unwrap();
-            remove_waiter(&mut lock_mut(vm, l).waiters, fut);
+        _ => {
+            remove_waiter(&mut lock_mut(vm, l).waiters, op.waiter());
             lock_mut(vm, l).locked = true;
             finish(vm, op, done)
         }
-        OpState::Done => Err(reused(vm)),
     }
 }
 
-fn lock_throw(vm: &mut Vm, op: ObjRef, l: ObjRef, exc: Value) -> PyResult<()> {
-    if let Some(fut) = op_mut(vm, op).fut {
-        remove_waiter(&mut lock_mut(vm, l).waiters, fut);
-    }
+fn lock_throw(vm: &mut Vm, op: Op, l: ObjRef, exc: Value) -> PyResult<()> {
+    remove_waiter(&mut lock_mut(vm, l).waiters, op.waiter());
     if super::task::is_cancelled_error(vm, exc) && !lock_mut(vm, l).locked {
         lock_wake_first(vm, l)?;
     }
@@ -373,11 +245,13 @@ pub fn event_set(vm: &mut Vm, e: ObjRef) -> PyResult<()> {
         return Ok(());
     }
     ev.value = true;
-    let waiters: Vec<ObjRef> = ev.waiters.iter().copied().collect();
-    for fut in waiters {
+    // Waking a waiter does not touch the FIFO: walk it in place.
+    let mut i = 0;
+    while let Some(&fut) = event_mut(vm, e).waiters.get(i) {
         if !is_done(vm, fut) {
-            future::set_result(vm, fut, Value::Bool(true))?;
+            wake(vm, fut, Value::Bool(true))?;
         }
+        i += 1;
     }
     Ok(())
 }
@@ -387,9 +261,9 @@ pub fn event_clear(vm: &mut Vm, e: ObjRef) {
     event_mut(vm, e).value = false;
 }
 
-fn event_step(vm: &mut Vm, op: ObjRef, e: ObjRef, join: bool) -> PyResult<GenStep> {
+fn event_step(vm: &mut Vm, op: Op, e: ObjRef, join: bool, state: OpState) -> PyResult<GenStep> {
     let done = if join { Value::None } else { Value::Bool(true) };
-    match op_mut(vm, op).state {
+    match state {
         OpState::Init => {
             if event_mut(vm, e).value {
                 return finish(vm, op, done);
@@ -398,12 +272,10 @@ fn event_step(vm: &mut Vm, op: ObjRef, e: ObjRef, join: bool) -> PyResult<GenSte
             event_mut(vm, e).waiters.push_back(fut);
             wait_on(vm, op, fut)
         }
-        OpState::Waiting => {
-            let fut = op_mut(vm, op).fut.unwrap();
-            remove_waiter(&mut event_mut(vm, e).waiters, fut);
+        _ => {
+            remove_waiter(&mut event_mut(vm, e).waiters, op.waiter());
             finish(vm, op, done)
         }
-        OpState::Done => Err(reused(vm)),
     }
 }
 
@@ -434,19 +306,19 @@ fn sem_wake_next(vm: &mut Vm, s: ObjRef) -> PyResult<()> {
     for fut in waiters {
         if !is_done(vm, fut) {
             sem_mut(vm, s).value -= 1;
-            return future::set_result(vm, fut, Value::Bool(true));
+            return wake(vm, fut, Value::Bool(true));
         }
     }
     Ok(())
 }
 
-fn sem_step(vm: &mut Vm, op: ObjRef, s: ObjRef, enter: bool) -> PyResult<GenStep> {
+fn sem_step(vm: &mut Vm, op: Op, s: ObjRef, enter: bool, state: OpState) -> PyResult<GenStep> {
     let done = if enter {
         Value::None
     } else {
         Value::Bool(true)
     };
-    match op_mut(vm, op).state {
+    match state {
         OpState::Init => {
             if !sem_locked(vm, s) {
                 sem_mut(vm, s).value -= 1;
@@ -456,22 +328,18 @@ fn sem_step(vm: &mut Vm, op: ObjRef, s: ObjRef, enter: bool) -> PyResult<GenStep
             sem_mut(vm, s).waiters.push_back(fut);
             wait_on(vm, op, fut)
         }
-        OpState::Waiting => {
-            let fut = op_mut(vm, op).fut.unwrap();
-            remove_waiter(&mut sem_mut(vm, s).waiters, fut);
+        _ => {
+            remove_waiter(&mut sem_mut(vm, s).waiters, op.waiter());
             if sem_mut(vm, s).value > 0 {
                 sem_wake_next(vm, s)?;
             }
             finish(vm, op, done)
         }
-        OpState::Done => Err(reused(vm)),
     }
 }
 
-fn sem_throw(vm: &mut Vm, op: ObjRef, s: ObjRef, exc: Value) -> PyResult<()> {
-    let Some(fut) = op_mut(vm, op).fut else {
-        return Ok(());
-    };
+fn sem_throw(vm: &mut Vm, op: Op, s: ObjRef, exc: Value) -> PyResult<()> {
+    let fut = op.waiter();
     remove_waiter(&mut sem_mut(vm, s).waiters, fut);
     if super::task::is_cancelled_error(vm, exc) && !is_cancelled(vm, fut) {
         sem_mut(vm, s).value += 1;
@@ -506,7 +374,7 @@ fn wakeup_next(vm: &mut Vm, q: ObjRef, getters: bool) -> PyResult<()> {
             return Ok(());
         };
         if !is_done(vm, w) {
-            return future::set_result(vm, w, Value::None);
+            return wake(vm, w, Value::None);
         }
     }
 }
@@ -570,12 +438,8 @@ pub fn task_done(vm: &mut Vm, q: ObjRef) -> PyResult<()> {
     Ok(())
 }
 
-fn queue_get_step(vm: &mut Vm, op: ObjRef, q: ObjRef) -> PyResult<GenStep> {
-    if op_mut(vm, op).state == OpState::Done {
-        return Err(reused(vm));
-    }
+fn queue_get_step(vm: &mut Vm, op: Op, q: ObjRef) -> PyResult<GenStep> {
     // Woken, or first time round CPython's `while self.empty()` loop.
-    op_mut(vm, op).fut = None;
     if !queue_mut(vm, q).items.is_empty() {
         let item = get_nowait(vm, q)?;
         return finish(vm, op, item);
@@ -585,13 +449,9 @@ fn queue_get_step(vm: &mut Vm, op: ObjRef, q: ObjRef) -> PyResult<GenStep> {
     wait_on(vm, op, getter)
 }
 
-fn queue_put_step(vm: &mut Vm, op: ObjRef, q: ObjRef) -> PyResult<GenStep> {
-    if op_mut(vm, op).state == OpState::Done {
-        return Err(reused(vm));
-    }
-    op_mut(vm, op).fut = None;
+fn queue_put_step(vm: &mut Vm, op: Op, q: ObjRef) -> PyResult<GenStep> {
     if !full(vm, q) {
-        let item = op_mut(vm, op).item;
+        let item = data(vm, op).item;
         put_nowait(vm, q, item)?;
         return finish(vm, op, Value::None);
     }
@@ -601,11 +461,9 @@ fn queue_put_step(vm: &mut Vm, op: ObjRef, q: ObjRef) -> PyResult<GenStep> {
 }
 
 /// CPython's `except:` clause of `Queue.get`/`put` while waiting.
-fn queue_throw(vm: &mut Vm, op: ObjRef, q: ObjRef, getters: bool) -> PyResult<()> {
-    let Some(w) = op_mut(vm, op).fut else {
-        return Ok(());
-    };
-    super::task::cancel_any(vm, w, Value::None)?;
+fn queue_throw(vm: &mut Vm, op: Op, q: ObjRef, getters: bool) -> PyResult<()> {
+    let w = op.waiter();
+    cancel_waiter(vm, w)?;
     let queue = queue_mut(vm, q);
     let list = if getters {
         &mut queue.getters
@@ -707,77 +565,23 @@ fn sift_up(vm: &mut Vm, q: ObjRef, mut pos: usize) -> PyResult<()> {
     r
 }
 
-// ---- the awaitable ---------------------------------------------------------------
+// ---- dispatch ----------------------------------------------------------------
 
-fn wait_on(vm: &mut Vm, op: ObjRef, fut: ObjRef) -> PyResult<GenStep> {
-    let o = op_mut(vm, op);
-    o.state = OpState::Waiting;
-    o.fut = Some(fut);
-    future::expect(vm, fut).blocking = true;
-    Ok(GenStep::Yield(Value::Obj(fut)))
-}
-
-fn finish(vm: &mut Vm, op: ObjRef, v: Value) -> PyResult<GenStep> {
-    let o = op_mut(vm, op);
-    o.state = OpState::Done;
-    o.fut = None;
-    Ok(GenStep::Return(v))
-}
-
-fn reused(vm: &mut Vm) -> PyErr {
-    vm.new_error(
-        ExcKind::RuntimeError,
-        "cannot reuse already awaited coroutine",
-    )
-}
-
-/// One step of a wait operation: `throw` is an exception thrown in while
-/// it waits (CPython's clean-up runs, then it propagates).
-pub fn op_step(vm: &mut Vm, op: ObjRef, throw: Option<Value>) -> PyResult<GenStep> {
-    let o = op_mut(vm, op);
-    let (kind, target, state) = (o.kind, o.target, o.state);
-    if state == OpState::Init {
-        super::awaitables::started(vm);
-    }
-    let o = op_mut(vm, op);
-    if let Some(exc) = throw {
-        o.state = OpState::Done;
-        if state == OpState::Waiting {
-            match kind {
-                WaitKind::LockAcquire { .. } => lock_throw(vm, op, target, exc)?,
-                WaitKind::SemAcquire { .. } => sem_throw(vm, op, target, exc)?,
-                WaitKind::EventWait { .. } => {
-                    if let Some(fut) = op_mut(vm, op).fut {
-                        remove_waiter(&mut event_mut(vm, target).waiters, fut);
-                    }
-                }
-                WaitKind::QueueGet => queue_throw(vm, op, target, true)?,
-                WaitKind::QueuePut => queue_throw(vm, op, target, false)?,
-                WaitKind::Release => {}
-            }
-        }
-        op_mut(vm, op).fut = None;
-        return Err(PyErr(exc));
-    }
-    if state == OpState::Waiting {
-        // Resumed before its waiter finished: keep waiting (CPython would
-        // raise "await wasn't used with future").
-        let fut = op_mut(vm, op).fut.unwrap();
-        if !is_done(vm, fut) {
-            future::expect(vm, fut).blocking = true;
-            return Ok(GenStep::Yield(Value::Obj(fut)));
-        }
-    }
+/// One step of operation `op` (state `state`, not Done) on `target`.
+pub fn step(
+    vm: &mut Vm,
+    op: Op,
+    kind: WaitKind,
+    target: ObjRef,
+    state: OpState,
+) -> PyResult<GenStep> {
     match kind {
-        WaitKind::LockAcquire { enter } => lock_step(vm, op, target, enter),
-        WaitKind::SemAcquire { enter } => sem_step(vm, op, target, enter),
-        WaitKind::EventWait { join } => event_step(vm, op, target, join),
+        WaitKind::LockAcquire { enter } => lock_step(vm, op, target, enter, state),
+        WaitKind::SemAcquire { enter } => sem_step(vm, op, target, enter, state),
+        WaitKind::EventWait { join } => event_step(vm, op, target, join, state),
         WaitKind::QueueGet => queue_get_step(vm, op, target),
         WaitKind::QueuePut => queue_put_step(vm, op, target),
         WaitKind::Release => {
-            if state == OpState::Done {
-                return Err(reused(vm));
-            }
             if vm.native_ref::<LockObj>(Value::Obj(target)).is_some() {
                 lock_release(vm, target)?;
             } else {
@@ -785,12 +589,24 @@ pub fn op_step(vm: &mut Vm, op: ObjRef, throw: Option<Value>) -> PyResult<GenSte
             }
             finish(vm, op, Value::None)
         }
+        WaitKind::Sleep => unreachable!("sleeps step in wait_op.rs"),
     }
 }
 
-/// Is `v` a wait operation?
-pub fn is_op(vm: &Vm, v: Value) -> bool {
-    vm.native_ref::<WaitOp>(v).is_some()
+/// CPython's `finally`/`except` clean-up of an operation that was waiting
+/// when `exc` was thrown in.
+pub fn clean_up(vm: &mut Vm, op: Op, kind: WaitKind, target: ObjRef, exc: Value) -> PyResult<()> {
+    match kind {
+        WaitKind::LockAcquire { .. } => lock_throw(vm, op, target, exc),
+        WaitKind::SemAcquire { .. } => sem_throw(vm, op, target, exc),
+        WaitKind::EventWait { .. } => {
+            remove_waiter(&mut event_mut(vm, target).waiters, op.waiter());
+            Ok(())
+        }
+        WaitKind::QueueGet => queue_throw(vm, op, target, true),
+        WaitKind::QueuePut => queue_throw(vm, op, target, false),
+        WaitKind::Release | WaitKind::Sleep => Ok(()),
+    }
 }
 
 /// A new queue-finished event for a queue being created.

@@ -15,13 +15,16 @@
 
 use super::future::{self, Callback, FutureCore};
 use super::timers::{TimerAction, TimerId};
+use super::wait_op::{self, OpData, WaitKind};
 use super::{awaitables, context, gather, rt, EventLoop, Ready};
 use crate::bytecode::CodeKind;
 use crate::vm::exceptions::ExcKind;
 use crate::vm::frame::{Fiber, FrameMode};
 use crate::vm::interp::Exit;
+use crate::vm::object::generator::PARKED;
+use crate::vm::object::GenState;
 use crate::vm::object::{NativeObject, Object};
-use crate::vm::value::{ObjRef, Value};
+use crate::vm::value::{ObjRef, OptRef, Value};
 use crate::vm::{PyErr, PyResult, Vm};
 use std::any::Any;
 
@@ -34,29 +37,76 @@ pub enum Waiter {
     Future(ObjRef),
     /// The timer of a sleep.
     Timer(TimerId),
+    /// The waiter of its inline wait operation (`op`): the task stands in
+    /// for that future.
+    Inline,
 }
 
+/// A task's name: its number (`Task-<number>`) until the name is asked
+/// for or set, then the string. CPython numbers a task when it is made
+/// without a name; the string is only made when needed.
+#[derive(Clone, Copy)]
+pub struct TaskName(u64);
+
+impl TaskName {
+    /// Tags a string's handle (numbers stay below it).
+    const STR: u64 = 1 << 63;
+
+    fn number(n: u64) -> TaskName {
+        TaskName(n & !TaskName::STR)
+    }
+
+    fn string(s: ObjRef) -> TaskName {
+        TaskName(TaskName::STR | s.0 as u64)
+    }
+
+    /// The name string, if it exists.
+    fn get(self) -> Option<ObjRef> {
+        (self.0 & TaskName::STR != 0).then_some(ObjRef(self.0 as u32))
+    }
+}
+
+/// An asyncio Task. Kept small (128 bytes): a parked task is this, its
+/// heap slot and its coroutine.
 pub struct TaskObj {
-    pub class: ObjRef,
     pub core: FutureCore,
+    /// The lock, event, queue or sleep operation its innermost frame
+    /// awaits, when run inline (see `wait_op.rs`).
+    pub op: OpData,
+    /// The task's frames while it is parked with more than its root
+    /// coroutine's frame (a parked root alone is saved in the coroutine).
+    pub fiber: Option<Box<Fiber>>,
+    name: TaskName,
+    pub class: ObjRef,
     /// What the task was created with (`get_coro()`).
-    pub coro: Value,
+    pub coro: ObjRef,
     /// The coroutine at the root of the fiber (`coro`, or a wrapper
     /// coroutine awaiting it when it is another kind of awaitable).
     pub root: ObjRef,
-    /// The task's frames while it is not running.
-    pub fiber: Fiber,
-    pub started: bool,
-    /// The name (a str), or None for `Task-<number>`.
-    pub name: Value,
-    pub number: u64,
     /// The contextvars Context the task runs in (None: empty so far).
-    pub context: Value,
-    pub must_cancel: bool,
+    context: OptRef,
     pub num_cancels_requested: u32,
-    pub waiter: Waiter,
     /// Position in the runtime's pending list while not done.
-    pub pending_index: usize,
+    pub pending_index: u32,
+    pub waiter: Waiter,
+    pub started: bool,
+    pub must_cancel: bool,
+}
+
+impl TaskObj {
+    /// The contextvars Context the task runs in (None: empty so far).
+    pub fn context(&self) -> Value {
+        self.context.value()
+    }
+
+    pub fn set_context(&mut self, ctx: Value) {
+        self.context = OptRef::from_value(ctx);
+    }
+
+    /// Names the task (`s` is a str).
+    pub fn set_name(&mut self, s: ObjRef) {
+        self.name = TaskName::string(s);
+    }
 }
 
 impl NativeObject for TaskObj {
@@ -68,14 +118,19 @@ impl NativeObject for TaskObj {
     }
     fn trace(&self, f: &mut dyn FnMut(Value)) {
         self.core.trace(f);
-        f(self.coro);
+        f(Value::Obj(self.coro));
         f(Value::Obj(self.root));
-        self.fiber.trace(f);
-        f(self.name);
-        f(self.context);
+        if let Some(fiber) = &self.fiber {
+            fiber.trace(f);
+        }
+        if let Some(s) = self.name.get() {
+            f(Value::Obj(s));
+        }
+        f(self.context.value());
         if let Waiter::Future(w) = self.waiter {
             f(Value::Obj(w));
         }
+        self.op.trace(f);
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -108,7 +163,7 @@ pub fn is_coroutine(vm: &mut Vm, v: Value) -> bool {
         Object::Generator(g) => g.kind != CodeKind::AsyncGenerator,
         Object::GenOp(op) => !matches!(op.kind, crate::vm::object::GenOpKind::Await),
         Object::Native(n) => {
-            n.as_any().is::<awaitables::SleepObj>() || n.as_any().is::<super::sync::WaitOp>()
+            n.as_any().is::<awaitables::SleepObj>() || n.as_any().is::<super::wait_op::WaitOp>()
         }
         Object::Instance(_) => ["send", "throw", "close", "__await__"]
             .iter()
@@ -136,18 +191,19 @@ pub fn create(vm: &mut Vm, lp: ObjRef, coro: Value, name: Value, ctx: Value) -> 
             }
         }
     };
-    let name = if name.is_none() {
-        Value::None
-    } else {
-        let s = vm.str_value(name)?;
-        vm.new_str(s)
-    };
-    let number = if name.is_none() {
-        let r = rt(vm);
-        r.task_counter += 1;
-        r.task_counter
-    } else {
-        0
+    let name = match name {
+        Value::None => {
+            let r = rt(vm);
+            r.task_counter += 1;
+            TaskName::number(r.task_counter)
+        }
+        _ => {
+            let s = vm.str_value(name)?;
+            match vm.new_str(s) {
+                Value::Obj(r) => TaskName::string(r),
+                _ => unreachable!("a str is an object"),
+            }
+        }
     };
     let context = if ctx.is_none() {
         context::copy_current(vm)
@@ -155,21 +211,24 @@ pub fn create(vm: &mut Vm, lp: ObjRef, coro: Value, name: Value, ctx: Value) -> 
         ctx
     };
     let class = super::classes(vm).task;
-    let pending_index = rt(vm).pending.len();
+    let pending_index = rt(vm).pending.len() as u32;
+    let Value::Obj(coro) = coro else {
+        unreachable!("is_coroutine accepts objects only")
+    };
     let t = vm.alloc(Object::Native(Box::new(TaskObj {
-        class,
         core: FutureCore::new(lp),
+        op: OpData::EMPTY,
+        fiber: None,
+        name,
+        class,
         coro,
         root,
-        fiber: Fiber::default(),
-        started: false,
-        name,
-        number,
-        context,
-        must_cancel: false,
+        context: OptRef::from_value(context),
         num_cancels_requested: 0,
-        waiter: Waiter::None,
         pending_index,
+        waiter: Waiter::None,
+        started: false,
+        must_cancel: false,
     })));
     let Value::Obj(tr) = t else { unreachable!() };
     rt(vm).pending.push(tr);
@@ -180,25 +239,27 @@ pub fn create(vm: &mut Vm, lp: ObjRef, coro: Value, name: Value, ctx: Value) -> 
 /// The task's name as a string value.
 pub fn name(vm: &mut Vm, t: ObjRef) -> Value {
     let task = task_mut(vm, t);
-    if !task.name.is_none() {
-        return task.name;
+    if let Some(s) = task.name.get() {
+        return Value::Obj(s);
     }
-    let n = task.number;
+    let n = task.name.0;
     let s = vm.new_str(format!("Task-{n}"));
-    task_mut(vm, t).name = s;
+    if let Value::Obj(r) = s {
+        task_mut(vm, t).set_name(r);
+    }
     s
 }
 
 /// Removes a finished task from the pending list.
 fn unregister(vm: &mut Vm, t: ObjRef) {
-    let i = task_mut(vm, t).pending_index;
+    let i = task_mut(vm, t).pending_index as usize;
     let pending = &mut rt(vm).pending;
     if pending.get(i) != Some(&t) {
         return;
     }
     pending.swap_remove(i);
     if let Some(&moved) = pending.get(i) {
-        task_mut(vm, moved).pending_index = i;
+        task_mut(vm, moved).pending_index = i as u32;
     }
 }
 
@@ -220,7 +281,7 @@ pub fn step(vm: &mut Vm, t: ObjRef, exc: Option<Value>) -> PyResult<()> {
     }
     let task = task_mut(vm, t);
     task.waiter = Waiter::None;
-    let ctx = task.context;
+    let ctx = task.context();
     let r = rt(vm);
     let prev_task = r.current_task.replace(t);
     let prev_ctx = std::mem::replace(&mut r.context, ctx);
@@ -228,7 +289,7 @@ pub fn step(vm: &mut Vm, t: ObjRef, exc: Option<Value>) -> PyResult<()> {
     let r = rt(vm);
     let ctx = std::mem::replace(&mut r.context, prev_ctx);
     r.current_task = prev_task;
-    task_mut(vm, t).context = ctx;
+    task_mut(vm, t).set_context(ctx);
     match outcome {
         Ok(Exit::Suspend(y)) => suspended(vm, t, y),
         Ok(Exit::Return(v) | Exit::Yield(v)) => {
@@ -277,13 +338,12 @@ fn set_task_exception(vm: &mut Vm, t: ObjRef, exc: Value) {
 /// The task is done: leave the pending list, run the callbacks.
 fn finished(vm: &mut Vm, t: ObjRef) {
     let task = task_mut(vm, t);
-    task.fiber = Fiber::default();
+    task.fiber = None;
     // A wrapped native awaitable the task never got to run (cancelled
     // before its first step) was closed with it, not left "never awaited".
-    if let Value::Obj(c) = task.coro {
-        if c != task.root {
-            awaitables::close_unstarted(vm, c);
-        }
+    if task.coro != task.root {
+        let c = task.coro;
+        awaitables::close_unstarted(vm, c);
     }
     unregister(vm, t);
     future::schedule_callbacks(vm, t);
@@ -300,19 +360,17 @@ pub fn is_cancelled_error(vm: &mut Vm, exc: Value) -> bool {
 /// as never awaited, and it leaves the pending list (`all_tasks`).
 pub fn destroy_unstarted(vm: &mut Vm, t: ObjRef) {
     let task = task_mut(vm, t);
-    let (coro, root) = (task.coro, task.root);
-    if let Value::Obj(c) = coro {
-        let report = vm.heap.unawaited_of(c);
-        if c != root {
-            // The wrapper coroutine of a native awaitable: silently.
-            let _ = vm.gen_close(root);
-            awaitables::close_unstarted(vm, c);
-        } else {
-            let _ = vm.gen_close(c);
-        }
-        if let Some(u) = report {
-            vm.warn_unawaited(vec![u]);
-        }
+    let (c, root) = (task.coro, task.root);
+    let report = vm.heap.unawaited_of(c);
+    if c != root {
+        // The wrapper coroutine of a native awaitable: silently.
+        let _ = vm.gen_close(root);
+        awaitables::close_unstarted(vm, c);
+    } else {
+        let _ = vm.gen_close(c);
+    }
+    if let Some(u) = report {
+        vm.warn_unawaited(vec![u]);
     }
     unregister(vm, t);
 }
@@ -339,26 +397,44 @@ pub fn close_destroyed(vm: &mut Vm, t: ObjRef) -> Option<Value> {
     }
 }
 
-/// Swaps the task's fiber in, resumes it and swaps it out.
+/// Swaps the task's fiber in (its own, or the spare one for a task parked
+/// at its root), resumes it and swaps it out. A task that suspends with
+/// only its root frame saves that frame in the root coroutine and gives
+/// the buffers back as the spare fiber, so a parked task keeps no fiber.
 fn run_fiber(vm: &mut Vm, t: ObjRef, exc: Option<Value>) -> PyResult<Exit> {
     let task = task_mut(vm, t);
-    let fiber = std::mem::take(&mut task.fiber);
+    let mut own = task.fiber.take();
     let started = std::mem::replace(&mut task.started, true);
     let root = task.root;
+    let fiber = match &mut own {
+        Some(b) => std::mem::take(&mut **b),
+        None => std::mem::take(&mut rt(vm).spare_fiber),
+    };
     let outer = std::mem::replace(&mut vm.fiber, fiber);
     vm.parked.push(outer);
     vm.native_depth += 1;
     let r = resume(vm, root, started, exc);
+    if matches!(r, Ok(Exit::Suspend(_))) && vm.fiber.frames.len() == 1 {
+        vm.save_top_frame(GenState::Running, 0);
+    }
     vm.native_depth -= 1;
     let outer = vm.parked.pop().expect("parked fiber");
     let fiber = std::mem::replace(&mut vm.fiber, outer);
-    task_mut(vm, t).fiber = fiber;
+    if fiber.frames.is_empty() {
+        rt(vm).spare_fiber = fiber;
+    } else {
+        let mut b = own.unwrap_or_default();
+        *b = fiber;
+        task_mut(vm, t).fiber = Some(b);
+    }
     r
 }
 
 fn resume(vm: &mut Vm, root: ObjRef, started: bool, exc: Option<Value>) -> PyResult<Exit> {
     let resumed = if !started {
         vm.resume_generator(root, Value::None, exc, FrameMode::TaskRoot)
+    } else if vm.fiber.frames.is_empty() {
+        vm.push_generator_frame(root, Value::None, exc, FrameMode::TaskRoot)
     } else if let Some(e) = exc {
         vm.throw_into_top(e)
     } else {
@@ -374,9 +450,32 @@ fn resume(vm: &mut Vm, root: ObjRef, started: bool, exc: Option<Value>) -> PyRes
     vm.run_frames(0)
 }
 
+/// Where a suspended task is, innermost frame first: the code and the
+/// index of its next instruction.
+pub fn frame_positions(vm: &Vm, t: ObjRef) -> Vec<(std::rc::Rc<crate::bytecode::Code>, u32)> {
+    let Some(task) = vm.native_ref::<TaskObj>(Value::Obj(t)) else {
+        return Vec::new();
+    };
+    if let Some(fiber) = &task.fiber {
+        return fiber
+            .frames
+            .iter()
+            .rev()
+            .map(|f| (f.code.code.clone(), f.ip))
+            .collect();
+    }
+    match vm.heap.get(task.root) {
+        Object::Generator(g) if g.flags & PARKED != 0 => vec![(g.code.code.clone(), g.ip)],
+        _ => Vec::new(),
+    }
+}
+
 /// The task's frames yielded `y`: decide what it waits for.
 fn suspended(vm: &mut Vm, t: ObjRef, y: Value) -> PyResult<()> {
     let lp = task_mut(vm, t).core.event_loop;
+    if y.is(Value::Obj(t)) && task_mut(vm, t).op.active() {
+        return wait_inline(vm, t, lp);
+    }
     if let Value::Obj(f) = y {
         if let Some(c) = future::core_mut(vm, f) {
             let (blocking, f_loop) = (c.blocking, c.event_loop);
@@ -418,16 +517,7 @@ fn suspended(vm: &mut Vm, t: ObjRef, y: Value) -> PyResult<()> {
             return Ok(());
         }
         if let Some(when) = awaitables::sleep_due(vm, y) {
-            let id = EventLoop::get_mut(vm, lp)
-                .timers
-                .add(when, TimerAction::Wake(t));
-            let task = task_mut(vm, t);
-            task.waiter = Waiter::Timer(id);
-            if task.must_cancel {
-                task.must_cancel = false;
-                let msg = task.core.cancel_message();
-                cancel_sleep(vm, t, lp, id, msg);
-            }
+            sleep_until(vm, t, lp, when);
             return Ok(());
         }
     }
@@ -450,6 +540,41 @@ fn suspended(vm: &mut Vm, t: ObjRef, y: Value) -> PyResult<()> {
 
 fn repr_of(vm: &mut Vm, v: Value) -> String {
     vm.repr_value(v).unwrap_or_else(|_| "<?>".into())
+}
+
+/// The task waits on its inline operation: a timed sleep's timer, or the
+/// waiter the task stands in for.
+fn wait_inline(vm: &mut Vm, t: ObjRef, lp: ObjRef) -> PyResult<()> {
+    let op = task_mut(vm, t).op;
+    if op.kind == WaitKind::Sleep {
+        if let Value::Float(when) = op.item {
+            sleep_until(vm, t, lp, when);
+        }
+        return Ok(());
+    }
+    let task = task_mut(vm, t);
+    task.waiter = Waiter::Inline;
+    if task.must_cancel {
+        let msg = task.core.cancel_message();
+        if wait_op::cancel_inline(vm, t, msg) {
+            task_mut(vm, t).must_cancel = false;
+        }
+    }
+    Ok(())
+}
+
+/// The task sleeps until `when`: a timer wakes it.
+fn sleep_until(vm: &mut Vm, t: ObjRef, lp: ObjRef, when: f64) {
+    let id = EventLoop::get_mut(vm, lp)
+        .timers
+        .add(when, TimerAction::Wake(t));
+    let task = task_mut(vm, t);
+    task.waiter = Waiter::Timer(id);
+    if task.must_cancel {
+        task.must_cancel = false;
+        let msg = task.core.cancel_message();
+        cancel_sleep(vm, t, lp, id, msg);
+    }
 }
 
 /// Schedules a step that throws RuntimeError(msg) into the task.
@@ -496,6 +621,11 @@ pub fn cancel(vm: &mut Vm, t: ObjRef, msg: Value) -> PyResult<bool> {
                 // as CPython's `_fut_waiter` does: a second cancel() then
                 // sets `must_cancel`, and reprs show the cancelled future.
                 cancel_sleep(vm, t, lp, id, msg);
+                return Ok(true);
+            }
+        }
+        Waiter::Inline => {
+            if wait_op::cancel_inline(vm, t, msg) {
                 return Ok(true);
             }
         }

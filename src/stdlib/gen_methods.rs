@@ -252,16 +252,10 @@ fn delegate_of(vm: &Vm, g: ObjRef) -> Value {
     let Object::Generator(gen) = vm.heap.get(g) else {
         return Value::None;
     };
-    let at_send = |f: &crate::vm::frame::Frame| {
-        f.ip > 0
-            && matches!(
-                f.code.code.instrs[f.ip as usize - 1],
-                crate::bytecode::Instr::Send(_)
-            )
-    };
-    if let Some(frame) = &gen.frame {
-        if gen.state == GenState::Suspended && at_send(frame) {
-            return gen.stack.last().copied().unwrap_or(Value::None);
+    let at_send = |f: &crate::vm::frame::Frame| crate::vm::gen::at_send(&f.code, f.ip);
+    if gen.has_saved_frame() {
+        if gen.state != GenState::Created && crate::vm::gen::at_send(&gen.code, gen.ip) {
+            return gen.saved().last().copied().unwrap_or(Value::None);
         }
         return Value::None;
     }
@@ -323,15 +317,16 @@ fn frame_position(vm: &Vm, v: Value) -> Option<(std::rc::Rc<crate::bytecode::Cod
     let Object::Generator(gen) = vm.heap.get(g) else {
         return None;
     };
-    let frame = match &gen.frame {
-        Some(f) => f,
-        None => vm.fiber.frames.iter().find(|f| f.generator == Some(g))?,
+    let (code, ip) = if gen.has_saved_frame() {
+        (gen.code.code.clone(), gen.ip)
+    } else {
+        let f = vm.fiber.frames.iter().find(|f| f.generator == Some(g))?;
+        (f.code.code.clone(), f.ip)
     };
-    let code = frame.code.code.clone();
-    let line = if frame.ip == 0 {
+    let line = if ip == 0 {
         code.source.line_of(code.span.start)
     } else {
-        code.line_of(frame.ip as usize - 1)
+        code.line_of(ip as usize - 1)
     };
     Some((code, line))
 }

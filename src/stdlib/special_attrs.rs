@@ -140,8 +140,8 @@ pub fn get(vm: &mut Vm, obj: Value, name: &str) -> PyResult<Option<Value>> {
             _ => return Ok(None),
         },
         Object::Generator(g) => match name {
-            "__name__" => g.name,
-            "__qualname__" => g.qualname,
+            "__name__" => vm.generator_names(g).0,
+            "__qualname__" => vm.generator_names(g).1,
             _ => return super::gen_methods::generator_attr(vm, r, name),
         },
         Object::Instance(_) => match name {
@@ -255,7 +255,8 @@ pub fn object_repr(vm: &mut Vm, v: Value) -> String {
                 crate::bytecode::CodeKind::AsyncGenerator => "async_generator",
                 _ => "generator",
             };
-            format!("<{what} object {} at {addr:#x}>", vm.str_of(g.qualname))
+            let qualname = vm.generator_names(g).1;
+            format!("<{what} object {} at {addr:#x}>", vm.str_of(qualname))
         }
         Object::Cell(_) => format!("<cell at {addr:#x}>"),
         _ => {

@@ -78,11 +78,14 @@ impl Vm {
         if nargs >= INLINE_ARGS {
             return None;
         }
-        let (f, receiver, self_method) = match self.heap.get(r) {
-            Object::Builtin(b) => (b.func, b.receiver, b.self_method),
+        let (f, receiver, self_method, builtin) = match self.heap.get(r) {
+            Object::Builtin(b) => (b.func, b.receiver, b.self_method, true),
             // `str(x)`, `int(s)`, ...: the type's `__new__` with the type
             // as its first argument is the whole call.
-            Object::Class(_) => (self.class_call_entry(r).native_new?, Value::Obj(r), false),
+            Object::Class(_) => {
+                let new = self.class_call_entry(r).native_new?;
+                (new, Value::Obj(r), false, false)
+            }
             _ => return None,
         };
         // The arguments stay rooted on the stack; the copy is because the
@@ -92,7 +95,10 @@ impl Vm {
         buf[0] = receiver;
         let len = self.fiber.stack.len();
         buf[skip..skip + nargs].copy_from_slice(&self.fiber.stack[len - nargs..]);
+        // A lock/event/queue operation awaited at once runs in its task.
+        self.awaited_call = builtin && self.next_instr_awaits();
         let v = self.run_native(f, self_method, &buf[..skip + nargs], &[]);
+        self.awaited_call = false;
         if v.is_ok() {
             self.fiber.stack.truncate(func_pos);
         }
@@ -108,14 +114,32 @@ impl Vm {
         };
         let args = self.fiber.stack.pop().unwrap();
         let func_pos = self.fiber.stack.len() - 1;
+        if let Some(v) = self.call_ex_builtin(func_pos, args, kwargs)? {
+            return Ok(CallOutcome::Done(v));
+        }
         // Keep the parts rooted while we spread them onto the stack.
         self.temp_roots.push(args);
         self.temp_roots.push(kwargs);
-        let pos = self.seq_items(args).map(|s| s.to_vec());
-        let pos = match pos {
-            Some(p) => p,
+        // A tuple or list is copied straight onto the stack.
+        let items: Option<&[Value]> = match args {
+            Value::Obj(r) => match self.heap.get(r) {
+                Object::Tuple(t) => Some(t),
+                Object::List(l) => Some(l),
+                _ => None,
+            },
+            _ => None,
+        };
+        let nargs = match items {
+            Some(items) => {
+                self.fiber.stack.extend_from_slice(items);
+                items.len()
+            }
             None => match self.collect_iterable(args) {
-                Ok(p) => p,
+                Ok(p) => {
+                    let n = p.len();
+                    self.fiber.stack.extend(p);
+                    n
+                }
                 Err(e) => {
                     let callee = self.fiber.stack[func_pos];
                     let e = self.star_error(e, args, Some(callee));
@@ -124,8 +148,6 @@ impl Vm {
                 }
             },
         };
-        let nargs = pos.len();
-        self.fiber.stack.extend(pos);
         let mut kwnames = None;
         if let Value::Obj(r) = kwargs {
             let entries: Vec<(Value, Value)> = match self.heap.get(r) {
@@ -150,6 +172,56 @@ impl Vm {
         let callee = self.fiber.stack[func_pos];
         let _ = nargs;
         self.call_at(callee, func_pos, func_pos + 1, total, kwnames, false)
+    }
+
+    /// `CallEx` of a built-in function with no bound receiver and no
+    /// keyword arguments, from a tuple or list: the function gets the items
+    /// of a tuple (the list's copied into one, as CPython does) without
+    /// spreading them onto the stack and copying them again. None if the
+    /// call is not of that kind.
+    fn call_ex_builtin(
+        &mut self,
+        func_pos: usize,
+        args: Value,
+        kwargs: Value,
+    ) -> PyResult<Option<Value>> {
+        let (Value::Obj(f), Value::Obj(a)) = (self.fiber.stack[func_pos], args) else {
+            return Ok(None);
+        };
+        let Object::Builtin(b) = self.heap.get(f) else {
+            return Ok(None);
+        };
+        let (func, self_method) = (b.func, b.self_method);
+        let no_kwargs = match kwargs {
+            Value::None => true,
+            Value::Obj(k) => matches!(self.heap.get(k), Object::Dict(d) if d.is_empty()),
+            _ => false,
+        };
+        if !b.receiver.is_unbound() || !no_kwargs {
+            return Ok(None);
+        }
+        let tuple = match self.heap.get(a) {
+            Object::Tuple(_) => args,
+            Object::List(l) => {
+                let items = l.to_vec();
+                self.new_tuple(items)
+            }
+            _ => return Ok(None),
+        };
+        let Object::Tuple(items) = self.heap.get(tuple.as_obj().unwrap_or(a)) else {
+            unreachable!("a tuple")
+        };
+        let items: *const [Value] = &**items;
+        self.temp_roots.push(tuple);
+        self.awaited_call = self.next_instr_awaits();
+        // SAFETY: a tuple never changes and its items live in their own
+        // allocation, which stays put while the tuple is alive; it is
+        // rooted until the call returns.
+        let r = self.run_native(func, self_method, unsafe { &*items }, &[]);
+        self.awaited_call = false;
+        self.temp_roots.pop();
+        self.fiber.stack.truncate(func_pos);
+        r.map(Some)
     }
 
     /// Calls `callee` whose arguments are `stack[args_start..args_start+nargs]`
@@ -200,9 +272,13 @@ impl Vm {
                 buf[0] = receiver;
                 buf[skip..skip + nargs]
                     .copy_from_slice(&self.fiber.stack[args_start..args_start + nargs]);
-                let v = self.run_native(f, self_method, &buf[..skip + nargs], &[])?;
+                if !native {
+                    self.awaited_call = self.next_instr_awaits();
+                }
+                let v = self.run_native(f, self_method, &buf[..skip + nargs], &[]);
+                self.awaited_call = false;
                 self.fiber.stack.truncate(func_pos);
-                Ok(CallOutcome::Done(v))
+                Ok(CallOutcome::Done(v?))
             }
             Object::Builtin(b) => {
                 let (f, receiver, self_method) = (b.func, b.receiver, b.self_method);
@@ -269,6 +345,17 @@ impl Vm {
         r
     }
 
+    /// Is the instruction after the running call a `GetAwaitable` (the
+    /// call is the operand of an `await`)?
+    fn next_instr_awaits(&self) -> bool {
+        self.fiber.frames.last().is_some_and(|f| {
+            matches!(
+                f.code.instrs.get(f.ip as usize),
+                Some(crate::bytecode::Instr::GetAwaitable)
+            )
+        })
+    }
+
     /// Copies positional arguments into `out` and returns keyword pairs.
     fn split_kwargs(
         &mut self,
@@ -328,12 +415,8 @@ impl Vm {
         }
         self.init_cells(fref, &code, args_start);
         if c.is_resumable() {
-            // Room for the frame's whole operand stack: a running generator
-            // never reallocates its saved buffer.
-            let mut stack = Vec::with_capacity(nslots + c.max_stack as usize);
-            stack.extend(self.fiber.stack.drain(args_start..));
+            let gen = self.new_generator(fref, code, args_start);
             self.fiber.stack.truncate(func_pos);
-            let gen = self.new_generator(fref, code, globals, stack);
             return Ok(CallOutcome::Done(gen));
         }
         if self.fiber.frames.len() >= self.config.recursion_limit {

@@ -624,28 +624,8 @@ impl Vm {
                 let r = tri!(self.with_except_start(exit, exc));
                 push!(r);
             }
-            Instr::YieldValue => {
-                let v = pop!();
-                save_ip!();
-                match self.yield_from_frame(v, true) {
-                    Ok(Some(exit)) => return Ok(Flow::Exit(exit)),
-                    Ok(None) => return Ok(Flow::Frames),
-                    Err(e) => {
-                        // Raised in the frame now on top (the one awaiting
-                        // an async generator's aclose).
-                        return Ok(match self.unwind(e, stop) {
-                            Ok(()) => Flow::Frames,
-                            Err(e) => Flow::Fail(e),
-                        });
-                    }
-                }
-            }
-            Instr::Send(_) => {
-                save_ip!();
-                match tri!(self.send_instr()) {
-                    Some(exit) => return Ok(Flow::Exit(exit)),
-                    None => return Ok(Flow::Frames),
-                }
+            Instr::YieldValue | Instr::Send(_) | Instr::GetANext => {
+                return self.exec_gen(instr, fi, ip, stop, vcode);
             }
             Instr::GetYieldFromIter => {
                 let v = top!();
@@ -667,12 +647,6 @@ impl Vm {
                 let v = top!();
                 let it = tri!(self.get_aiter(v));
                 *self.fiber.stack.last_mut().unwrap() = it;
-            }
-            Instr::GetANext => {
-                save_ip!();
-                let v = top!();
-                let aw = tri!(self.get_anext(v));
-                push!(aw);
             }
             Instr::EndAsyncFor => {
                 let exc = pop!();

@@ -45,15 +45,17 @@ impl Vm {
         {
             return;
         }
-        let Some(frame) = &gen.frame else { return };
-        let code = &frame.code.code;
-        let ip = frame.ip.saturating_sub(1);
+        if gen.state != GenState::Suspended {
+            return;
+        }
+        let code = &gen.code.code;
+        let ip = gen.ip.saturating_sub(1);
         let in_handler = !code.exception_table.is_empty() && code.handler_for(ip).is_some();
+        // The saved values are the slots then the operands: the last one
+        // is the top of the stack, the delegate of a `yield from`.
+        let top = (gen.sp as usize).checked_sub(1).map(|i| gen.values[i]);
         let delegates = matches!(code.instrs.get(ip as usize), Some(Instr::Send(_)))
-            && gen
-                .stack
-                .last()
-                .is_some_and(|&v| self.fin_suspect(v).is_some());
+            && top.is_some_and(|v| self.fin_suspect(v).is_some());
         if in_handler || delegates {
             self.fin_flag(g);
         }

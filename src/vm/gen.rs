@@ -23,8 +23,10 @@
 
 use super::exceptions::ExcKind;
 use super::frame::{Frame, FrameMode};
-use super::interp::Exit;
-use super::object::generator::{AG_CLOSED, AG_RUNNING_ASYNC, GEN_FINALIZED, GEN_NEEDS_FIN};
+use super::interp::{Exit, Flow};
+use super::object::generator::{
+    AG_CLOSED, AG_HOOKS_INITED, AG_RUNNING_ASYNC, GEN_FINALIZED, GEN_NEEDS_FIN, PARKED,
+};
 use super::object::{GenOpKind, GenOpState, GenState, Generator, Object, VmCode};
 use super::value::{ObjRef, Value};
 use super::{PyErr, PyResult, Vm};
@@ -48,21 +50,10 @@ enum AgenAwaiter {
 
 impl Vm {
     /// A new generator, coroutine or async generator for a call of `fref`
-    /// whose bound slots are `stack`.
-    pub(crate) fn new_generator(
-        &mut self,
-        fref: ObjRef,
-        code: Rc<VmCode>,
-        globals: ObjRef,
-        stack: Vec<Value>,
-    ) -> Value {
-        let (name, qualname) = match self.heap.get(fref) {
-            Object::Function(f) => (f.name, f.qualname),
-            _ => (Value::None, Value::None),
-        };
-        let kind = code.code.kind;
-        let gen_code = code.code.clone();
-        let origin = if kind == CodeKind::Coroutine {
+    /// whose bound slots are the fiber's values from `start` (taken off
+    /// the stack).
+    pub(crate) fn new_generator(&mut self, fref: ObjRef, code: Rc<VmCode>, start: usize) -> Value {
+        let origin = if code.code.kind == CodeKind::Coroutine {
             self.unstarted_coroutines += 1;
             self.fiber.frames.last().map(|f| {
                 let ip = f.ip.saturating_sub(1);
@@ -71,27 +62,17 @@ impl Vm {
         } else {
             None
         };
-        self.alloc(Object::Generator(Box::new(Generator {
-            kind,
-            state: GenState::Created,
-            frame: Some(Frame {
-                code,
-                ip: 0,
-                base: 0,
-                ret_sp: 0,
-                globals,
-                locals: Value::None,
-                mode: FrameMode::Call,
-                generator: None,
-            }),
-            stack,
-            handled: Value::None,
-            name,
-            qualname,
-            flags: 0,
-            code: gen_code,
-            origin,
-        })))
+        let gen = Generator::new(fref, code, &self.fiber.stack[start..], origin);
+        self.fiber.stack.truncate(start);
+        self.alloc(Object::Generator(Box::new(gen)))
+    }
+
+    /// A generator's `__name__` and `__qualname__`: its function's.
+    pub fn generator_names(&self, gen: &Generator) -> (Value, Value) {
+        match self.heap.get(gen.func) {
+            Object::Function(f) => (f.name, f.qualname),
+            _ => (Value::None, Value::None),
+        }
     }
 
     /// Pushes a suspended generator's frame onto the current fiber, in
@@ -133,8 +114,8 @@ impl Vm {
                         self.unstarted_coroutines = self.unstarted_coroutines.saturating_sub(1);
                     }
                     gen.state = GenState::Finished;
-                    gen.frame = None;
-                    gen.stack = Vec::new();
+                    gen.clear();
+                    gen.clear_origin();
                     gen.flags &= !AG_RUNNING_ASYNC;
                     return Err(PyErr(exc));
                 }
@@ -150,40 +131,61 @@ impl Vm {
         let was_created = gen.state == GenState::Created;
         if was_created && gen.kind == CodeKind::Coroutine {
             self.unstarted_coroutines = self.unstarted_coroutines.saturating_sub(1);
+            gen.clear_origin();
         }
         gen.state = GenState::Running;
-        let mut frame = gen.frame.take().unwrap();
+        self.push_generator_frame(g, sent, throw, mode)
+    }
+
+    /// Moves generator `g`'s saved frame onto the fiber in `mode` (its
+    /// state already says Running) and delivers `sent` or raises `throw`
+    /// as `resume_generator` describes.
+    pub(crate) fn push_generator_frame(
+        &mut self,
+        g: ObjRef,
+        sent: Value,
+        throw: Option<Value>,
+        mode: FrameMode,
+    ) -> PyResult<()> {
+        let base = self.fiber.stack.len();
+        let Object::Generator(gen) = self.heap.get_mut(g) else {
+            unreachable!()
+        };
+        gen.flags &= !PARKED;
         // While running, the generator keeps the resumer's handled
         // exception and sees it unless it handles one of its own (CPython
         // looks down its stack of exception states).
         let outer = self.fiber.handled;
-        let own = std::mem::replace(&mut gen.handled, outer);
+        let own = gen.handled();
+        gen.set_handled(outer);
         self.fiber.handled = if own.is_none() { outer } else { own };
-        let base = self.fiber.stack.len();
-        frame.base = base as u32;
-        frame.ret_sp = base as u32;
-        frame.mode = mode;
-        frame.generator = Some(g);
-        let at_send = !was_created && frame_at_send(&frame);
-        // Copy the saved values out, keeping the generator's buffer for the
-        // next suspension (no allocation per resume/yield).
-        if base == 0 {
-            // A fresh fiber (a task's first step): the generator's buffer
-            // becomes the fiber's stack.
-            std::mem::swap(&mut self.fiber.stack, &mut gen.stack);
-        } else {
-            self.fiber.stack.extend_from_slice(&gen.stack);
-            gen.stack.clear();
-        }
-        if throw.is_none() && at_send {
-            // The `Send` runs again with the value sent.
-            frame.ip -= 1;
-        }
+        let ip = gen.ip;
+        let was_created = ip == 0;
+        let code = gen.code.clone();
+        let func = gen.func;
+        // The values are copied onto the fiber; the generator keeps its
+        // buffer for the next suspension (no allocation per resume/yield).
+        self.fiber.stack.extend_from_slice(gen.saved());
+        let globals = match self.heap.get(func) {
+            Object::Function(f) => f.globals,
+            _ => unreachable!("a generator's function"),
+        };
+        let at_send = !was_created && at_send(&code, ip);
         if self.fiber.frames.capacity() == 0 {
             // Most tasks never await deeper than a frame or two.
             self.fiber.frames.reserve_exact(1);
         }
-        self.fiber.frames.push(frame);
+        // Written in place (a `Frame` built and copied in would stall).
+        self.fiber
+            .push_call_frame(code, base as u32, base as u32, globals, mode, Value::None);
+        let frame = self.fiber.frames.last_mut().unwrap();
+        frame.generator = Some(g);
+        // At a `Send`, the `Send` runs again with the value sent.
+        frame.ip = if throw.is_none() && at_send {
+            ip - 1
+        } else {
+            ip
+        };
         if self.fiber.frames.len() > self.config.recursion_limit {
             return Err(self.new_error(ExcKind::RecursionError, "maximum recursion depth exceeded"));
         }
@@ -191,7 +193,15 @@ impl Vm {
             Some(exc) if at_send => self.throw_into_delegate(exc),
             Some(exc) => Err(PyErr(exc)),
             None => {
-                if !was_created {
+                if was_created {
+                    return Ok(());
+                }
+                let frame = self.fiber.frames.last_mut().unwrap();
+                if !at_send && matches!(frame.code.instrs.get(ip as usize), Some(Instr::Pop)) {
+                    // `yield x` as a statement: the sent value is dropped
+                    // at once, so skip pushing it and the `Pop`.
+                    frame.ip += 1;
+                } else {
                     self.fiber.stack.push(sent);
                 }
                 Ok(())
@@ -251,6 +261,83 @@ impl Vm {
         } else {
             Err(PyErr(exc))
         }
+    }
+
+    /// `YieldValue`, `Send` and `GetANext` (with the `LoadNone; Send` of
+    /// `async for` after it), straight from the dispatch loop: the stack
+    /// is synced, `ip` is the index after `instr` in the frame at `fi`.
+    #[inline(never)]
+    pub(crate) fn exec_gen(
+        &mut self,
+        instr: Instr,
+        fi: usize,
+        ip: &mut usize,
+        stop: usize,
+        vcode: &VmCode,
+    ) -> PyResult<Flow> {
+        self.fiber.frames[fi].ip = *ip as u32;
+        match instr {
+            Instr::YieldValue => {
+                let v = self.fiber.stack.pop().unwrap_or(Value::None);
+                match self.yield_from_frame(v, true) {
+                    Ok(Some(exit)) => Ok(Flow::Exit(exit)),
+                    Ok(None) => Ok(Flow::Frames),
+                    // Raised in the frame now on top (the one awaiting an
+                    // async generator's aclose).
+                    Err(e) => Ok(match self.unwind(e, stop) {
+                        Ok(()) => Flow::Frames,
+                        Err(e) => Flow::Fail(e),
+                    }),
+                }
+            }
+            Instr::Send(_) => self.send_flow(),
+            _ => {
+                let v = *self.fiber.stack.last().unwrap();
+                // `async for` continues with `LoadNone; Send`: run them now
+                // rather than dispatching each.
+                let fused = matches!(
+                    vcode.instrs.get(*ip..*ip + 2),
+                    Some([Instr::LoadNone, Instr::Send(_)])
+                );
+                if fused && self.async_for_ready(v) {
+                    *ip += 2;
+                    self.fiber.frames[fi].ip = *ip as u32;
+                    self.fiber.stack.push(v);
+                    self.async_for_step(v)?;
+                    return Ok(Flow::Frames);
+                }
+                let aw = self.get_anext(v)?;
+                self.fiber.stack.push(aw);
+                if !fused {
+                    return Ok(Flow::Next);
+                }
+                *ip += 2;
+                self.fiber.frames[fi].ip = *ip as u32;
+                self.fiber.stack.push(Value::None);
+                self.send_flow()
+            }
+        }
+    }
+
+    /// `Send` as a flow of the dispatch loop.
+    fn send_flow(&mut self) -> PyResult<Flow> {
+        Ok(match self.send_instr()? {
+            Some(exit) => Flow::Exit(exit),
+            None => Flow::Frames,
+        })
+    }
+
+    /// Would a yield from the top frame's `Send` reach a task (every frame
+    /// from the top down awaits the next, down to a `TaskRoot`)?
+    pub fn awaits_reach_task(&self) -> bool {
+        for f in self.fiber.frames.iter().rev() {
+            match f.mode {
+                FrameMode::Delegate => continue,
+                FrameMode::TaskRoot => return true,
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// The error for resuming a generator whose frame is already on a fiber.
@@ -338,16 +425,13 @@ impl Vm {
     /// awaitable that resumed it.
     fn agen_value_yield(&mut self, g: ObjRef, v: Value) -> PyResult<Option<Exit>> {
         let mode = self.fiber.frames.last().unwrap().mode;
-        self.suspend_top_frame();
-        if let Object::Generator(gen) = self.heap.get_mut(g) {
-            gen.flags &= !AG_RUNNING_ASYNC;
-        }
+        self.save_top_frame(GenState::Suspended, AG_RUNNING_ASYNC);
         if mode != FrameMode::Delegate {
             // Driven from Rust (`gen_op_resume`): it sees the generator
             // suspended and takes `v` as the awaitable's result.
             return Ok(Some(Exit::Return(v)));
         }
-        match self.close_awaiter() {
+        match self.close_awaiter(g) {
             AgenAwaiter::Close => Err(self.new_error(
                 ExcKind::RuntimeError,
                 "async generator ignored GeneratorExit",
@@ -360,10 +444,15 @@ impl Vm {
     }
 
     /// The frame awaiting an async generator (the top frame, at a `Send`):
-    /// marks its awaitable done and says what kind it was.
-    fn close_awaiter(&mut self) -> AgenAwaiter {
+    /// marks its awaitable done and says what kind it was (`g` is the
+    /// async generator).
+    fn close_awaiter(&mut self, g: ObjRef) -> AgenAwaiter {
         let sub = *self.fiber.stack.last().unwrap();
         if let Value::Obj(r) = sub {
+            if r == g {
+                // `async for` awaits the generator itself: nothing to close.
+                return AgenAwaiter::Next;
+            }
             if let Object::GenOp(op) = self.heap.get_mut(r) {
                 op.state = GenOpState::Closed;
                 if matches!(op.kind, GenOpKind::AClose) {
@@ -381,7 +470,7 @@ impl Vm {
     pub(crate) fn delegate_returned(&mut self, g: Option<ObjRef>, v: Value) -> PyResult<()> {
         if let Some(g) = g {
             if self.is_async_generator(g) {
-                return match self.close_awaiter() {
+                return match self.close_awaiter(g) {
                     AgenAwaiter::Close => {
                         self.finish_send(Value::None);
                         Ok(())
@@ -402,7 +491,7 @@ impl Vm {
         if !self.is_async_generator(g) {
             return false;
         }
-        let closing = self.close_awaiter() == AgenAwaiter::Close;
+        let closing = self.close_awaiter(g) == AgenAwaiter::Close;
         if closing
             && (self.exc_matches(exc, ExcKind::GeneratorExit)
                 || self.exc_matches(exc, ExcKind::StopAsyncIteration))
@@ -413,7 +502,7 @@ impl Vm {
         false
     }
 
-    pub(crate) fn clear_agen_flag(&mut self, g: ObjRef, flag: u32) {
+    pub(crate) fn clear_agen_flag(&mut self, g: ObjRef, flag: u8) {
         if let Object::Generator(gen) = self.heap.get_mut(g) {
             gen.flags &= !flag;
         }
@@ -421,25 +510,37 @@ impl Vm {
 
     /// Moves the top frame (a generator's) back into its generator object.
     pub(crate) fn suspend_top_frame(&mut self) {
-        let frame = self.fiber.frames.pop().unwrap();
-        let base = frame.base as usize;
-        let Some(g) = frame.generator else {
+        self.save_top_frame(GenState::Suspended, 0);
+    }
+
+    /// Pops the top frame into its generator object, which takes `state`
+    /// (Running with `PARKED` for a parked task's root) and loses the
+    /// `clear` flags.
+    pub(crate) fn save_top_frame(&mut self, state: GenState, clear: u8) {
+        // Field by field: moving the whole frame out would read it back in
+        // wide chunks right after its fields were stored (a stall).
+        let frame = self.fiber.frames.last().unwrap();
+        let (base, ip, generator) = (frame.base as usize, frame.ip, frame.generator);
+        self.fiber.frames.truncate(self.fiber.frames.len() - 1);
+        let Some(g) = generator else {
             self.fiber.stack.truncate(base);
             return;
         };
         let current = self.fiber.handled;
         if let Object::Generator(gen) = self.heap.get_mut(g) {
-            gen.state = GenState::Suspended;
-            gen.stack.clear();
-            gen.stack.extend_from_slice(&self.fiber.stack[base..]);
+            gen.state = state;
+            gen.flags &= !clear;
+            if state == GenState::Running {
+                gen.flags |= PARKED;
+            }
+            gen.save(ip, &self.fiber.stack[base..]);
             self.fiber.stack.truncate(base);
-            gen.frame = Some(frame);
-            let outer = gen.handled;
-            gen.handled = if current.is(outer) {
+            let outer = gen.handled();
+            gen.set_handled(if current.is(outer) {
                 Value::None
             } else {
                 current
-            };
+            });
             self.fiber.handled = outer;
             if gen.flags & (GEN_NEEDS_FIN | GEN_FINALIZED) == 0 {
                 self.fin_note_suspended(g);
@@ -451,10 +552,10 @@ impl Vm {
     pub(crate) fn generator_finished(&mut self, g: ObjRef) {
         if let Object::Generator(gen) = self.heap.get_mut(g) {
             gen.state = GenState::Finished;
-            gen.frame = None;
-            gen.stack = Vec::new();
+            gen.clear();
             gen.flags &= !AG_RUNNING_ASYNC;
-            self.fiber.handled = std::mem::replace(&mut gen.handled, Value::None);
+            self.fiber.handled = gen.handled();
+            gen.set_handled(Value::None);
             if gen.flags & GEN_NEEDS_FIN != 0 {
                 self.fin_unflag(g, false);
             }
@@ -579,6 +680,14 @@ impl Vm {
         let Object::Generator(gen) = self.heap.get_mut(g) else {
             unreachable!()
         };
+        if gen.state == GenState::Suspended
+            && gen.flags & (AG_RUNNING_ASYNC | AG_HOOKS_INITED) == AG_HOOKS_INITED
+        {
+            // The usual step of `async for`: straight to the frame.
+            gen.flags |= AG_RUNNING_ASYNC;
+            gen.state = GenState::Running;
+            return self.push_generator_frame(g, value, None, FrameMode::Delegate);
+        }
         if gen.state == GenState::Finished {
             return Err(self.new_exc_no_args(ExcKind::StopAsyncIteration));
         }
@@ -589,11 +698,36 @@ impl Vm {
                 return Err(self.already_running(g, FrameMode::Delegate));
             }
             gen.flags |= AG_RUNNING_ASYNC;
-            if gen.flags & super::object::generator::AG_HOOKS_INITED == 0 {
+            if gen.flags & AG_HOOKS_INITED == 0 {
                 self.agen_first_iteration(g);
             }
         }
         self.resume_generator(g, value, None, FrameMode::Delegate)
+    }
+
+    /// Is `v` an async generator (not a subclass instance) ready for the
+    /// usual step of `async for`: suspended, its hooks run, no step in
+    /// progress?
+    #[inline]
+    pub(crate) fn async_for_ready(&self, v: Value) -> bool {
+        let Value::Obj(r) = v else { return false };
+        matches!(self.heap.get(r), Object::Generator(gen)
+            if gen.kind == CodeKind::AsyncGenerator
+                && gen.state == GenState::Suspended
+                && gen.flags & (AG_RUNNING_ASYNC | AG_HOOKS_INITED) == AG_HOOKS_INITED)
+            && !self.heap.has_ext(r)
+    }
+
+    /// The usual step of `async for` on `v` (see `async_for_ready`),
+    /// awaited by the top frame's `Send` (already passed): the generator's
+    /// frame goes on top.
+    pub(crate) fn async_for_step(&mut self, v: Value) -> PyResult<()> {
+        let Value::Obj(g) = v else { unreachable!() };
+        if let Object::Generator(gen) = self.heap.get_mut(g) {
+            gen.flags |= AG_RUNNING_ASYNC;
+            gen.state = GenState::Running;
+        }
+        self.push_generator_frame(g, Value::None, None, FrameMode::Delegate)
     }
 
     /// `Send` on a [`GenOp`]: starts or continues the operation with the
@@ -696,8 +830,7 @@ impl Vm {
             // Throwing into an unstarted generator finishes it at once.
             if let Object::Generator(gen) = self.heap.get_mut(g) {
                 gen.state = GenState::Finished;
-                gen.frame = None;
-                gen.stack = Vec::new();
+                gen.clear();
                 if closing {
                     gen.flags |= AG_CLOSED;
                 }
@@ -719,7 +852,7 @@ impl Vm {
         Ok(AgenStart::Resume(Value::None, Some(exc)))
     }
 
-    pub(crate) fn set_agen_flag(&mut self, g: ObjRef, flag: u32) {
+    pub(crate) fn set_agen_flag(&mut self, g: ObjRef, flag: u8) {
         if let Object::Generator(gen) = self.heap.get_mut(g) {
             gen.flags |= flag;
         }
@@ -753,11 +886,12 @@ pub(crate) enum AgenStart {
 
 /// Is this (suspended) frame paused at a `Send`?
 fn frame_at_send(frame: &Frame) -> bool {
-    frame.ip > 0
-        && matches!(
-            frame.code.code.instrs[frame.ip as usize - 1],
-            Instr::Send(_)
-        )
+    at_send(&frame.code, frame.ip)
+}
+
+/// Is a frame of `code` whose next instruction is `ip` paused at a `Send`?
+pub fn at_send(code: &VmCode, ip: u32) -> bool {
+    ip > 0 && matches!(code.instrs[ip as usize - 1], Instr::Send(_))
 }
 
 /// "generator", "coroutine" or "async generator", for messages.

@@ -26,8 +26,8 @@ impl Vm {
         match gen.state {
             GenState::Created => {
                 gen.state = GenState::Finished;
-                gen.frame = None;
-                gen.stack = Vec::new();
+                gen.clear();
+                gen.clear_origin();
                 if gen.kind == CodeKind::Coroutine {
                     self.unstarted_coroutines = self.unstarted_coroutines.saturating_sub(1);
                 }
@@ -162,13 +162,7 @@ impl Vm {
     pub fn gen_is_delegating(&self, g: ObjRef) -> bool {
         match self.heap.get(g) {
             Object::Generator(gen) if gen.state == GenState::Suspended => {
-                gen.frame.as_ref().is_some_and(|f| {
-                    f.ip > 0
-                        && matches!(
-                            f.code.code.instrs[f.ip as usize - 1],
-                            crate::bytecode::Instr::Send(_)
-                        )
-                })
+                super::gen::at_send(&gen.code, gen.ip)
             }
             _ => false,
         }

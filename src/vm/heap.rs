@@ -1,7 +1,8 @@
 //! The heap: an arena of objects and a precise mark-and-sweep collector.
 //!
 //! Every heap object lives in one slot of `slots`; an [`ObjRef`] is a slot
-//! index. Freed slots go on a free list and are reused. There are no object
+//! index. Freed slots go on a free list and are reused. The slot array
+//! grows without copying (see `slot_vec.rs`). There are no object
 //! headers: the mark bits live in a separate bit vector, so an object costs
 //! only its slot.
 //!
@@ -14,6 +15,7 @@
 //! does not call back into aspy code needs no rooting.
 
 use super::object::{AttrMap, Object};
+use super::slot_vec::SlotVec;
 use super::value::{ObjRef, Value};
 use rustc_hash::FxHashMap;
 
@@ -28,7 +30,7 @@ pub struct SubclassExt {
 
 /// The object arena and collector state.
 pub struct Heap {
-    slots: Vec<Option<Object>>,
+    slots: SlotVec<Option<Object>>,
     free: Vec<u32>,
     marks: Vec<u64>,
     live: usize,
@@ -73,6 +75,8 @@ pub struct Heap {
     /// started by `next(gen())` is dropped when the call returns).
     /// Forgotten at a collection.
     pub fin_recent: Vec<ObjRef>,
+    /// The collector's work lists, kept between collections.
+    mark_stack: Vec<ObjRef>,
 }
 
 /// A coroutine collected before it was ever awaited.
@@ -101,7 +105,7 @@ impl Heap {
         Heap {
             // Room for the built-in types and functions and a small
             // program, so starting up does not regrow the arena.
-            slots: Vec::with_capacity(INITIAL_SLOTS),
+            slots: SlotVec::with_capacity(INITIAL_SLOTS),
             free: Vec::new(),
             marks: Vec::new(),
             live: 0,
@@ -121,6 +125,7 @@ impl Heap {
             fin_budget: FIN_BUDGET_MAX,
             fin_deferred: Vec::new(),
             fin_recent: Vec::new(),
+            mark_stack: Vec::new(),
         }
     }
 
@@ -215,24 +220,30 @@ impl Heap {
         self.allocated_since_gc >= self.threshold || self.stress
     }
 
-    /// Marks everything reachable from `roots`, then frees the rest.
-    /// Returns the number of objects freed.
-    pub fn collect(&mut self, roots: impl IntoIterator<Item = Value>) -> usize {
+    /// Marks everything reachable from the roots `roots` reports (through
+    /// the function it is given), then frees the rest. Returns the number
+    /// of objects freed.
+    pub fn collect(&mut self, roots: impl FnOnce(&mut dyn FnMut(Value))) -> usize {
         self.fin_deferred.clear();
         self.fin_recent.clear();
         self.marks.clear();
         self.marks.resize(self.slots.len().div_ceil(64), 0);
-        let mut stack: Vec<ObjRef> = Vec::new();
-        for v in roots {
+        // The mark stack keeps its capacity from
+        // one collection to the next: a big heap would otherwise allocate
+        // and free megabytes per collection.
+        let mut stack = std::mem::take(&mut self.mark_stack);
+        let (slots, marks, ext_bits) = (&self.slots, &mut self.marks, &self.ext_bits);
+        roots(&mut |v| {
             if let Value::Obj(r) = v {
-                self.mark_push(r, &mut stack);
+                mark(marks, slots, ext_bits, r, &mut stack);
             }
-        }
+        });
         self.drain(&mut stack);
         if self.fin_count > 0 {
             self.resurrect_finalizable(&mut stack);
         }
         self.resurrect_watched(&mut stack);
+        self.mark_stack = stack;
         self.sweep()
     }
 
@@ -241,13 +252,14 @@ impl Heap {
     pub fn mark_only(&mut self, roots: impl IntoIterator<Item = Value>) {
         self.marks.clear();
         self.marks.resize(self.slots.len().div_ceil(64), 0);
-        let mut stack: Vec<ObjRef> = Vec::new();
+        let mut stack = std::mem::take(&mut self.mark_stack);
         for v in roots {
             if let Value::Obj(r) = v {
-                self.mark_push(r, &mut stack);
+                mark(&mut self.marks, &self.slots, &self.ext_bits, r, &mut stack);
             }
         }
         self.drain(&mut stack);
+        self.mark_stack = stack;
     }
 
     /// Was `r` reached by the last marking?
@@ -269,7 +281,7 @@ impl Heap {
         }
         let queue = std::mem::take(&mut self.fin_queue);
         for &r in &queue {
-            self.mark_push(r, stack);
+            mark(&mut self.marks, &self.slots, &self.ext_bits, r, stack);
         }
         self.fin_queue = queue;
         self.drain(stack);
@@ -302,18 +314,10 @@ impl Heap {
             }
         }
         self.watched = kept;
-        let dying = std::mem::take(&mut self.dying);
-        for &r in &dying {
-            self.mark_push(r, stack);
+        for &r in &self.dying {
+            mark(&mut self.marks, &self.slots, &self.ext_bits, r, stack);
         }
-        self.dying = dying;
         self.drain(stack);
-    }
-
-    /// Marks `r` and schedules its children; used while tracing.
-    #[inline]
-    fn mark_push(&mut self, r: ObjRef, stack: &mut Vec<ObjRef>) {
-        mark(&mut self.marks, &self.slots, &self.ext_bits, r, stack);
     }
 
     /// Traces the objects on `stack` (already marked) until everything
@@ -376,8 +380,8 @@ fn unawaited(obj: &Object) -> Option<Unawaited> {
                 return None;
             }
             Some(Unawaited {
-                qualname: g.code.qualname.clone(),
-                origin: g.origin.clone(),
+                qualname: g.code.code.qualname.clone(),
+                origin: g.origin(),
             })
         }
         Object::Native(n) => n.unawaited(),

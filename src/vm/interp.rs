@@ -750,6 +750,18 @@ impl Vm {
                         self.maybe_collect();
                         continue 'frames;
                     }
+                    // Generator and coroutine switches, without the
+                    // second dispatch of `exec_slow`.
+                    Instr::YieldValue | Instr::Send(_) | Instr::GetANext => {
+                        sync!();
+                        match self.exec_gen(instr, fi, &mut ip, stop, vcode) {
+                            Ok(Flow::Next) => reload!(),
+                            Ok(Flow::Frames) => continue 'frames,
+                            Ok(Flow::Exit(exit)) => return Ok(exit),
+                            Ok(Flow::Fail(e)) => return Err(e),
+                            Err(e) => break 'inner e,
+                        }
+                    }
                     Instr::ReturnValue => {
                         let v = peek!(1);
                         let frame = &self.fiber.frames[fi];

@@ -27,6 +27,7 @@ pub mod interp;
 pub mod load;
 pub mod object;
 pub mod ops;
+pub mod slot_vec;
 pub mod subclass;
 pub mod suggestions;
 pub mod traceback;
@@ -126,6 +127,12 @@ pub struct Vm {
     /// Installed by the asyncio runtime: one `await` step on a native
     /// awaitable (Future, Task, sleep). None if the object is not one.
     pub await_hook: Option<AwaitHook>,
+    /// Set while a built-in function runs as the operand of an `await`
+    /// (`await q.get()`: its result goes straight to `GetAwaitable`, or it
+    /// is an `async with` manager's `__aenter__`). A native awaitable
+    /// factory may then run its operation inline in the awaiting task
+    /// (`runtime/wait_op.rs`); it must take the flag before anything else.
+    pub awaited_call: bool,
     /// Installed by the asyncio runtime: called the first time an async
     /// generator is iterated, so the running loop can finalise it.
     pub agen_firstiter_hook: Option<fn(&mut Vm, ObjRef)>,
@@ -203,6 +210,7 @@ impl Vm {
             object_str: Value::None,
             exc_init: Value::None,
             await_hook: None,
+            awaited_call: false,
             agen_firstiter_hook: None,
             finalize_hook: None,
             unstarted_coroutines: 0,
@@ -311,7 +319,9 @@ impl Vm {
         // A freed class's slot may be reused by a new class.
         self.class_epoch += 1;
         let roots = self.gc_roots();
-        let freed = self.heap.collect(roots);
+        let freed = self
+            .heap
+            .collect(|push| roots.iter().for_each(|&v| push(v)));
         if !self.heap.unawaited.is_empty() {
             self.report_unawaited();
         }

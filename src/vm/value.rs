@@ -32,6 +32,41 @@ impl fmt::Debug for ObjRef {
     }
 }
 
+/// An optional object reference in four bytes (`Option<ObjRef>` takes
+/// eight), for compact object layouts: `None` or `Value::Obj`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct OptRef(u32);
+
+impl OptRef {
+    pub const NONE: OptRef = OptRef(u32::MAX);
+
+    #[inline]
+    pub fn get(self) -> Option<ObjRef> {
+        (self != OptRef::NONE).then_some(ObjRef(self.0))
+    }
+
+    /// As a value: None, or the object.
+    #[inline]
+    pub fn value(self) -> Value {
+        self.get().map_or(Value::None, Value::Obj)
+    }
+
+    /// From a value that is None or an object (anything else is None).
+    #[inline]
+    pub fn from_value(v: Value) -> OptRef {
+        match v {
+            Value::Obj(r) => OptRef(r.0),
+            _ => OptRef::NONE,
+        }
+    }
+}
+
+impl fmt::Debug for OptRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.get().fmt(f)
+    }
+}
+
 /// An aspy value.
 ///
 /// `repr(u64)` puts every payload at offset 8 behind an 8-byte tag, so a

@@ -468,8 +468,9 @@ fn create_task(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<V
     if !name.is_none() {
         if let Some(tr) = task::as_task(vm, t) {
             let s = vm.str_value(name)?;
-            let s = vm.new_str(s);
-            task::task_mut(vm, tr).name = s;
+            if let Value::Obj(s) = vm.new_str(s) {
+                task::task_mut(vm, tr).set_name(s);
+            }
         }
     }
     Ok(t)
@@ -622,11 +623,8 @@ fn sleep_close(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<
         .is_some()
     {
         awaitables::finish_sleep(vm, r);
-    } else if let Some(o) = vm.native_mut::<crate::runtime::sync::WaitOp>(Value::Obj(r)) {
-        if o.state == crate::runtime::sync::OpState::Init {
-            o.state = crate::runtime::sync::OpState::Done;
-            awaitables::started(vm);
-        }
+    } else {
+        awaitables::close_unstarted(vm, r);
     }
     Ok(Value::None)
 }

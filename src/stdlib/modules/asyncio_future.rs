@@ -304,7 +304,7 @@ fn log_traceback(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResul
 fn get_coro(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let t = task_ref(vm, args)?;
     arity(vm, args, kw, "get_coro", 0)?;
-    Ok(task::task_mut(vm, t).coro)
+    Ok(Value::Obj(task::task_mut(vm, t).coro))
 }
 
 fn get_name(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
@@ -317,22 +317,23 @@ fn set_name(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Valu
     let t = task_ref(vm, args)?;
     arity(vm, args, kw, "set_name", 1)?;
     let s = vm.str_value(args[1])?;
-    let s = vm.new_str(s);
-    task::task_mut(vm, t).name = s;
+    if let Value::Obj(s) = vm.new_str(s) {
+        task::task_mut(vm, t).set_name(s);
+    }
     Ok(Value::None)
 }
 
 fn get_context(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     let t = task_ref(vm, args)?;
     arity(vm, args, kw, "get_context", 0)?;
-    let ctx = task::task_mut(vm, t).context;
+    let ctx = task::task_mut(vm, t).context();
     if !ctx.is_none() {
         return Ok(ctx);
     }
     // Materialise the empty context so the task and the caller share it.
     let running = runtime::rt(vm).current_task == Some(t);
     let c = context::new_context(vm, std::rc::Rc::new(Vec::new()));
-    task::task_mut(vm, t).context = c;
+    task::task_mut(vm, t).set_context(c);
     if running {
         runtime::rt(vm).context = c;
     }

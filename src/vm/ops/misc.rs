@@ -224,7 +224,11 @@ impl Vm {
             return Err(self.type_error(msg));
         };
         self.temp_roots.push(exit);
+        // A built-in `__aenter__` is the operand of this `await`.
+        self.awaited_call =
+            matches!(enter, Value::Obj(r) if matches!(self.heap.get(r), Object::Builtin(_)));
         let r = self.call(enter, &[], &[]);
+        self.awaited_call = false;
         let aw = r.and_then(|v| self.get_with_awaitable(v, "__aenter__"));
         self.temp_roots.pop();
         Ok((exit, aw?))
