@@ -83,6 +83,29 @@ impl Default for Config {
     }
 }
 
+/// Reports every GC root of the VM `$vm` to `$push` (a `&mut dyn
+/// FnMut(Value)`). A macro, not a method, so that a closure using it
+/// borrows only these fields and `vm.heap` stays free for the collector.
+macro_rules! trace_roots {
+    ($vm:expr, $push:expr) => {{
+        let push: &mut dyn FnMut(Value) = $push;
+        $vm.fiber.trace(push);
+        for f in &$vm.parked {
+            f.trace(push);
+        }
+        $vm.temp_roots.iter().for_each(|&v| push(v));
+        push(Value::Obj($vm.builtins));
+        push(Value::Obj($vm.modules));
+        $vm.types.trace(push);
+        $vm.interned.values().for_each(|&r| push(Value::Obj(r)));
+        $vm.module_state.values().for_each(|&v| push(v));
+        $vm.repr_guard.iter().for_each(|&v| push(v));
+        if let Some(rt) = &$vm.runtime {
+            rt.trace(push);
+        }
+    }};
+}
+
 pub struct Vm {
     pub heap: Heap,
     /// The fiber running now.
@@ -318,10 +341,10 @@ impl Vm {
     pub fn collect_garbage(&mut self) -> usize {
         // A freed class's slot may be reused by a new class.
         self.class_epoch += 1;
-        let roots = self.gc_roots();
-        let freed = self
-            .heap
-            .collect(|push| roots.iter().for_each(|&v| push(v)));
+        // The roots are reported straight to the marker, field by field, so
+        // a collection allocates no list of them (with 200k parked tasks it
+        // would be megabytes).
+        let freed = self.heap.collect(|push| trace_roots!(self, push));
         if !self.heap.unawaited.is_empty() {
             self.report_unawaited();
         }
@@ -334,24 +357,11 @@ impl Vm {
         freed
     }
 
-    /// The collector's roots: everything the VM holds directly.
+    /// The collector's roots: everything the VM holds directly (for a
+    /// marking that excludes nothing; see `trace_roots!`).
     pub(crate) fn gc_roots(&self) -> Vec<Value> {
         let mut roots: Vec<Value> = Vec::with_capacity(1024);
-        let mut push = |v: Value| roots.push(v);
-        self.fiber.trace(&mut push);
-        for f in &self.parked {
-            f.trace(&mut push);
-        }
-        self.temp_roots.iter().for_each(|&v| push(v));
-        push(Value::Obj(self.builtins));
-        push(Value::Obj(self.modules));
-        self.types.trace(&mut push);
-        self.interned.values().for_each(|&r| push(Value::Obj(r)));
-        self.module_state.values().for_each(|&v| push(v));
-        self.repr_guard.iter().for_each(|&v| push(v));
-        if let Some(rt) = &self.runtime {
-            rt.trace(&mut push);
-        }
+        trace_roots!(self, &mut |v: Value| roots.push(v));
         roots
     }
 
