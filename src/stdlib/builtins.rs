@@ -909,11 +909,11 @@ fn class_matches(vm: &mut Vm, cls: ObjRef, spec: Value, fname: &str) -> PyResult
     }
 }
 
-/// The answer of the class `abc`'s `__subclasshook__` (inherited from
-/// anywhere but `object`) about `cls`, asked when the ordinary subclass
-/// check failed: this is how `abc.ABC` and `collections.abc` classes
-/// recognise virtual subclasses without a metaclass. Classes without the
-/// hook pay one failed lookup, on the negative path only.
+/// The answer of a class's `__subclasshook__` (inherited from anywhere
+/// but `object`) about `cls`, asked when the ordinary subclass check
+/// failed: how `typing.Protocol` classes (which have no metaclass here)
+/// recognise structural subclasses. Classes without the hook pay one
+/// failed lookup, on the negative path only.
 fn subclass_hook(vm: &mut Vm, cls: ObjRef, abc: ObjRef) -> PyResult<bool> {
     let Some(found) = vm.class_lookup(abc, "__subclasshook__") else {
         return Ok(false);
