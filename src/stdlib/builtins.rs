@@ -148,6 +148,7 @@ pub fn install(vm: &mut Vm) {
     def(vm, "hasattr", hasattr);
     def(vm, "delattr", delattr);
     super::types_core::install(vm);
+    super::metaclass::install(vm);
     super::functions::install(vm);
     super::builtins_numeric::install(vm);
     super::builtins_text::install(vm);
@@ -206,6 +207,15 @@ fn install_object(vm: &mut Vm) {
     let f = native(vm, "__init_subclass__", object_init_subclass);
     let f = vm.alloc(Object::ClassMethod(f));
     set_class_attr(vm, object, "__init_subclass__", f);
+    let f = native(vm, "__subclasshook__", object_subclasshook);
+    let f = vm.alloc(Object::ClassMethod(f));
+    set_class_attr(vm, object, "__subclasshook__", f);
+}
+
+/// `object.__subclasshook__(C)`: NotImplemented (the ordinary check
+/// decides), what `abc.ABCMeta` asks first.
+fn object_subclasshook(_vm: &mut Vm, _args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+    Ok(Value::NotImplemented)
 }
 
 fn object_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
@@ -380,18 +390,33 @@ fn build_class(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<V
     }
     let (body, name) = (args[0], args[1]);
     let resolved = resolve_mro_entries(vm, &args[2..])?;
-    let (extra_base, kw) = metaclass_keyword(vm, kw)?;
-    let mut given = resolved.clone().unwrap_or_else(|| args[2..].to_vec());
-    if let Some(b) = extra_base.filter(|b| !given.iter().any(|g| g.is(*b))) {
-        given.push(b);
-    }
-    let bases = check_bases(vm, &given, &kw)?;
-    // Run the body with a fresh namespace; the class is made from it after.
-    let ns = vm.new_dict();
-    vm.temp_roots.push(ns);
+    let (meta, kw) = metaclass_keyword(vm, kw);
+    let given = resolved.clone().unwrap_or_else(|| args[2..].to_vec());
     // The classes `__mro_entries__` gave are rooted with the namespace.
     let entries = vm.new_tuple(resolved.clone().unwrap_or_default());
     vm.temp_roots.push(entries);
+    let meta = match super::metaclass::statement_meta(vm, meta, &given) {
+        Ok(m) => m,
+        Err(e) => {
+            vm.temp_roots.pop();
+            return Err(e);
+        }
+    };
+    if !meta.is(Value::Obj(vm.types.type_)) {
+        let r = super::metaclass::build_with_meta(vm, body, name, &args[2..], &given, meta, &kw);
+        vm.temp_roots.pop();
+        return r;
+    }
+    let bases = match check_bases(vm, &given) {
+        Ok(b) => b,
+        Err(e) => {
+            vm.temp_roots.pop();
+            return Err(e);
+        }
+    };
+    // Run the body with a fresh namespace; the class is made from it after.
+    let ns = vm.new_dict();
+    vm.temp_roots.push(ns);
     let r = (|| {
         if resolved.is_some() {
             let orig = vm.new_tuple(args[2..].to_vec());
@@ -399,7 +424,7 @@ fn build_class(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<V
             vm.dict_set(ns, key, orig)?;
         }
         let cell = run_class_body(vm, body, ns)?;
-        create_class(vm, name, &bases, ns, cell, &kw)
+        create_class(vm, name, &bases, ns, cell, &kw, None)
     })();
     vm.temp_roots.truncate(vm.temp_roots.len() - 2);
     r
@@ -409,28 +434,17 @@ fn build_class(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<V
 type Keywords = Vec<(Value, Value)>;
 
 /// Splits the `metaclass=` keyword off a class statement's keywords.
-/// aspy has no metaclasses: `metaclass=type` changes nothing, and a
-/// stand-in whose `__aspy_metaclass_base__` names a class (`abc.ABCMeta`
-/// names `abc.ABC`) adds that class as the last base, which gives what the
-/// metaclass would. Any other metaclass is refused by `check_bases`.
-fn metaclass_keyword(vm: &mut Vm, kw: &[(Value, Value)]) -> PyResult<(Option<Value>, Keywords)> {
+fn metaclass_keyword(vm: &Vm, kw: &[(Value, Value)]) -> (Option<Value>, Keywords) {
     let mut rest = Vec::with_capacity(kw.len());
-    let mut base = None;
+    let mut meta = None;
     for &(k, v) in kw {
-        if vm.as_str(k) != Some("metaclass") {
+        if vm.as_str(k) == Some("metaclass") {
+            meta = Some(v);
+        } else {
             rest.push((k, v));
-            continue;
-        }
-        if v.is(Value::Obj(vm.types.type_)) {
-            continue;
-        }
-        let hook = Value::Obj(vm.intern("__aspy_metaclass_base__"));
-        match vm.get_attr_opt(v, hook)? {
-            Some(b) => base = Some(b),
-            None => rest.push((k, v)),
         }
     }
-    Ok((base, rest))
+    (meta, rest)
 }
 
 /// PEP 560: a base that is not a class but has `__mro_entries__` is
@@ -473,9 +487,8 @@ fn resolve_mro_entries(vm: &mut Vm, bases: &[Value]) -> PyResult<Option<Vec<Valu
     r
 }
 
-/// Checks the bases of a new class (default: `object`) and refuses
-/// metaclasses, which aspy does not support.
-pub fn check_bases(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Vec<ObjRef>> {
+/// Checks the bases of a new class (default: `object`).
+pub fn check_bases(vm: &mut Vm, args: &[Value]) -> PyResult<Vec<ObjRef>> {
     let mut bases: Vec<ObjRef> = Vec::new();
     for &b in args {
         match b {
@@ -483,15 +496,6 @@ pub fn check_bases(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResu
             _ => {
                 return Err(vm.type_error("bases must be types"));
             }
-        }
-    }
-    for (k, _) in kw {
-        let k = vm.str_of(*k).to_string();
-        if k == "metaclass" {
-            return Err(vm.new_error(
-                ExcKind::NotImplementedError,
-                "aspy does not support metaclasses",
-            ));
         }
     }
     if bases.is_empty() {
@@ -503,7 +507,8 @@ pub fn check_bases(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResu
 /// Makes a class from its namespace `ns` (a dict), as `type.__new__`
 /// does: MRO, `__qualname__` and `__doc__` handling, the `__class__` cell
 /// of the body (`cell`, or None), `__set_name__`, then the parent's
-/// `__init_subclass__` with the class keywords.
+/// `__init_subclass__` with the class keywords. `meta` is the metaclass
+/// when it is not `type`.
 pub fn create_class(
     vm: &mut Vm,
     name: Value,
@@ -511,6 +516,7 @@ pub fn create_class(
     ns: Value,
     cell: Value,
     kw: &[(Value, Value)],
+    meta: Option<ObjRef>,
 ) -> PyResult<Value> {
     for (i, &b) in bases.iter().enumerate() {
         if bases[..i].contains(&b) {
@@ -585,6 +591,7 @@ pub fn create_class(
         dict,
         layout,
         version: 0,
+        meta,
     })));
     let mut mro = vec![cls];
     mro.extend(mro_tail);
@@ -657,7 +664,7 @@ fn init_subclass(vm: &mut Vm, cls: ObjRef, kw: &[(Value, Value)]) -> PyResult<()
 
 /// Runs a class body function with `ns` as its namespace; returns the
 /// `__class__` cell the body returned (or None).
-fn run_class_body(vm: &mut Vm, body: Value, ns: Value) -> PyResult<Value> {
+pub fn run_class_body(vm: &mut Vm, body: Value, ns: Value) -> PyResult<Value> {
     let Value::Obj(fr) = body else {
         return Err(vm.type_error("__build_class__: func must be a function"));
     };
@@ -902,11 +909,11 @@ fn class_matches(vm: &mut Vm, cls: ObjRef, spec: Value, fname: &str) -> PyResult
     }
 }
 
-/// The answer of the class `abc`'s `__subclasshook__` (inherited from
-/// anywhere but `object`) about `cls`, asked when the ordinary subclass
-/// check failed: this is how `abc.ABC` and `collections.abc` classes
-/// recognise virtual subclasses without a metaclass. Classes without the
-/// hook pay one failed lookup, on the negative path only.
+/// The answer of a class's `__subclasshook__` (inherited from anywhere
+/// but `object`) about `cls`, asked when the ordinary subclass check
+/// failed: how `typing.Protocol` classes (which have no metaclass here)
+/// recognise structural subclasses. Classes without the hook pay one
+/// failed lookup, on the negative path only.
 fn subclass_hook(vm: &mut Vm, cls: ObjRef, abc: ObjRef) -> PyResult<bool> {
     let Some(found) = vm.class_lookup(abc, "__subclasshook__") else {
         return Ok(false);
@@ -940,24 +947,76 @@ fn custom_check(vm: &mut Vm, spec: Value, name: &str, arg: Value) -> PyResult<Op
 
 fn isinstance(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     check_args(vm, "isinstance", args, kw, 2, 2)?;
-    if let Some(b) = custom_check(vm, args[1], "__instancecheck__", args[0])? {
-        return Ok(Value::Bool(b));
+    instance_check(vm, args[0], args[1]).map(Value::Bool)
+}
+
+/// `isinstance(obj, spec)`: the exact class, then a metaclass's or a
+/// typing alias's `__instancecheck__`, then the ordinary check.
+fn instance_check(vm: &mut Vm, obj: Value, spec: Value) -> PyResult<bool> {
+    let cls = vm.class_of(obj);
+    if spec.is(Value::Obj(cls)) {
+        return Ok(true);
     }
-    let cls = vm.class_of(args[0]);
-    class_matches(vm, cls, args[1], "isinstance").map(Value::Bool)
+    if let Some(b) = custom_check(vm, spec, "__instancecheck__", obj)? {
+        return Ok(b);
+    }
+    if let Some(b) = super::metaclass::meta_check(vm, spec, "__instancecheck__", obj)? {
+        return Ok(b);
+    }
+    if let Some(items) = custom_meta_items(vm, spec) {
+        for t in items {
+            if instance_check(vm, obj, t)? {
+                return Ok(true);
+            }
+        }
+        return Ok(false);
+    }
+    class_matches(vm, cls, spec, "isinstance")
+}
+
+/// The items of an exact tuple spec when one of them is a class with a
+/// metaclass (whose checks must run one by one); None otherwise. The
+/// items stay rooted by the tuple.
+fn custom_meta_items(vm: &Vm, spec: Value) -> Option<Vec<Value>> {
+    let Value::Obj(r) = spec else { return None };
+    let Object::Tuple(items) = vm.heap.get(r) else {
+        return None;
+    };
+    if vm.heap.has_ext(r) || !items.iter().any(|&t| vm.custom_meta(t).is_some()) {
+        return None;
+    }
+    Some(items.to_vec())
 }
 
 fn issubclass(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
     check_args(vm, "issubclass", args, kw, 2, 2)?;
     match args[0] {
         Value::Obj(r) if matches!(vm.heap.get(r), Object::Class(_)) => {
-            if let Some(b) = custom_check(vm, args[1], "__subclasscheck__", args[0])? {
-                return Ok(Value::Bool(b));
-            }
-            class_matches(vm, r, args[1], "issubclass").map(Value::Bool)
+            subclass_check(vm, r, args[1]).map(Value::Bool)
         }
         _ => Err(vm.type_error("issubclass() arg 1 must be a class")),
     }
+}
+
+/// `issubclass(cls, spec)`: a metaclass's or a typing alias's
+/// `__subclasscheck__`, then the ordinary check.
+fn subclass_check(vm: &mut Vm, cls: ObjRef, spec: Value) -> PyResult<bool> {
+    let c = Value::Obj(cls);
+    if let Some(b) = custom_check(vm, spec, "__subclasscheck__", c)? {
+        return Ok(b);
+    }
+    if let Some(b) = super::metaclass::meta_check(vm, spec, "__subclasscheck__", c)? {
+        return Ok(b);
+    }
+    if let Some(items) = custom_meta_items(vm, spec) {
+        for t in items {
+            if subclass_check(vm, cls, t)? {
+                return Ok(true);
+            }
+        }
+        return Ok(false);
+    }
+    class_matches(vm, cls, spec, "issubclass")
 }
 
 fn iter(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {

@@ -1,7 +1,7 @@
 //! Constructors and methods of the descriptor and helper types:
 //! `classmethod`, `staticmethod`, `property` (with `getter`/`setter`/
-//! `deleter`), `super` (with and without arguments), `slice`, and the
-//! three-argument form of `type`.
+//! `deleter`), `super` (with and without arguments), `slice`, and
+//! `type.mro`.
 //!
 //! The lookup side of the descriptor protocol lives in `vm/descr.rs`.
 
@@ -257,7 +257,7 @@ fn super_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
         }
     };
     if !obj.is_unbound() {
-        let owner = vm.super_self_class(obj);
+        let owner = vm.super_self_class(start, obj);
         let is_class = matches!(obj, Value::Obj(r) if matches!(vm.heap.get(r), Object::Class(_)));
         let ok = vm.is_subclass(owner, start) || (is_class && vm.is_instance(obj, start));
         if !ok {
@@ -321,57 +321,4 @@ fn type_mro(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Valu
         return Err(vm.type_error(msg));
     }
     Ok(vm.new_list(mro))
-}
-
-/// `type(name, bases, dict)`: a new class from a namespace dict.
-pub fn type_new3(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
-    let [name, bases, ns] = [args[0], args[1], args[2]];
-    let checks = [
-        (name, vm.types.str_, 1, "str"),
-        (bases, vm.types.tuple, 2, "tuple"),
-        (ns, vm.types.dict, 3, "dict"),
-    ];
-    for (v, cls, pos, want) in checks {
-        if !vm.is_instance(v, cls) {
-            let msg = format!(
-                "type.__new__() argument {pos} must be {want}, not {}",
-                vm.type_name(v)
-            );
-            return Err(vm.type_error(msg));
-        }
-    }
-    let base_values = vm
-        .seq_items(bases)
-        .map(<[Value]>::to_vec)
-        .unwrap_or_default();
-    let is_class = |vm: &Vm, v: Value| matches!(v, Value::Obj(r) if matches!(vm.heap.get(r), Object::Class(_)));
-    if !base_values.iter().all(|&b| is_class(vm, b)) {
-        return Err(vm.type_error(
-            "metaclass conflict: the metaclass of a derived class must be a (non-strict) \
-             subclass of the metaclasses of all its bases",
-        ));
-    }
-    let bases = super::builtins::check_bases(vm, &base_values, kw)?;
-    let copy = vm.new_dict();
-    vm.temp_roots.push(copy);
-    let r = fill_namespace(vm, copy, ns)
-        .and_then(|_| super::builtins::create_class(vm, name, &bases, copy, Value::None, kw));
-    vm.temp_roots.pop();
-    r
-}
-
-/// Copies the class namespace and adds `__module__` from the caller's
-/// globals when it is missing.
-fn fill_namespace(vm: &mut Vm, copy: Value, ns: Value) -> PyResult<()> {
-    vm.dict_update(copy, ns, false)?;
-    let module_key = Value::Obj(vm.intern("__module__"));
-    if vm.dict_get(copy, module_key)?.is_none() {
-        if let Some(globals) = vm.fiber.frames.last().map(|f| f.globals) {
-            let name_key = Value::Obj(vm.intern("__name__"));
-            if let Some(m) = vm.dict_get(Value::Obj(globals), name_key)? {
-                vm.dict_set(copy, module_key, m)?;
-            }
-        }
-    }
-    Ok(())
 }

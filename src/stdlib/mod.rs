@@ -27,6 +27,7 @@ pub mod generic_alias;
 pub mod import;
 pub mod iterator_methods;
 pub mod list_methods;
+pub mod metaclass;
 pub mod method_args;
 pub mod modules;
 pub mod number_dunders;

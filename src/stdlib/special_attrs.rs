@@ -217,7 +217,7 @@ pub fn object_repr(vm: &mut Vm, v: Value) -> String {
             let this = if obj.is_unbound() {
                 "NULL".to_string()
             } else {
-                let owner = vm.super_self_class(obj);
+                let owner = vm.super_self_class(start, obj);
                 format!("<{} object>", vm.class_name(owner))
             };
             format!("<super: <class '{}'>, {this}>", vm.class_name(start))

@@ -133,7 +133,7 @@ fn set_init(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Valu
 
 pub fn install(vm: &mut Vm) {
     let t = &vm.types;
-    let (int, float, str_, bool_, list, tuple, dict, set, frozenset, range, type_, bytes) = (
+    let (int, float, str_, bool_, list, tuple, dict, set, frozenset, range, bytes) = (
         t.int,
         t.float,
         t.str_,
@@ -144,7 +144,6 @@ pub fn install(vm: &mut Vm) {
         t.set,
         t.frozenset,
         t.range,
-        t.type_,
         t.bytes,
     );
     set_new(vm, int, subclassable_new!(int, int_new));
@@ -161,7 +160,6 @@ pub fn install(vm: &mut Vm) {
     set_new(vm, set, subclassable_new!(set));
     set_new(vm, frozenset, subclassable_new!(frozenset, frozenset_new));
     set_new(vm, range, range_new);
-    set_new(vm, type_, type_new);
     set_new(
         vm,
         bytes,
@@ -408,14 +406,6 @@ fn range_new(vm: &mut Vm, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Val
         0 => Err(vm.type_error("range expected at least 1 argument, got 0")),
         1..=3 => super::big_range::construct(vm, a),
         k => Err(vm.type_error(format!("range expected at most 3 arguments, got {k}"))),
-    }
-}
-
-fn type_new(vm: &mut Vm, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    match args.len() {
-        2 => Ok(Value::Obj(vm.class_of(args[1]))),
-        4 => super::descriptors::type_new3(vm, &args[1..], _kw),
-        _ => Err(vm.type_error("type() takes 1 or 3 arguments")),
     }
 }
 

@@ -206,9 +206,22 @@ impl Vm {
         Ok(self.bind(d, obj, cls))
     }
 
-    /// Attribute lookup on a class object: along its MRO, binding
-    /// classmethods to the class; then the metaclass (`type`) attributes.
+    /// Attribute lookup on a class object, as `type.__getattribute__`:
+    /// a data descriptor of the metaclass (a property on it) first, then
+    /// the class's MRO (binding classmethods to the class), then the
+    /// metaclass's other attributes (its methods, bound to the class).
     fn class_get_attr(&mut self, cls: ObjRef, name: Value) -> PyResult<Option<Value>> {
+        let meta = match self.heap.get(cls) {
+            Object::Class(c) => c.meta,
+            _ => None,
+        };
+        if let Some(m) = meta {
+            if let Some(d) = self.class_lookup_ref(m, name) {
+                if self.is_data_descriptor(d) {
+                    return self.descriptor_get(d, Value::Obj(cls), m).map(Some);
+                }
+            }
+        }
         if let Some(v) = self.class_lookup_ref(cls, name) {
             if let Value::Obj(r) = v {
                 match self.heap.get(r) {
@@ -233,7 +246,7 @@ impl Vm {
             }
             return Ok(Some(v));
         }
-        let type_cls = self.types.type_;
+        let type_cls = meta.unwrap_or(self.types.type_);
         if let Some(d) = self.class_lookup_ref(type_cls, name) {
             return self.descriptor_get(d, Value::Obj(cls), type_cls).map(Some);
         }
@@ -258,13 +271,7 @@ impl Vm {
         match self.heap.get(r) {
             Object::Instance(_) => self.instance_set_attr(obj, name, value),
             _ if has_ext => self.instance_set_attr(obj, name, value),
-            Object::Class(_) => {
-                let n = self.str_of(name).to_string();
-                if !crate::stdlib::special_attrs::set_class_special(self, r, &n, value)? {
-                    self.namespace_set_class(r, name, value)?;
-                }
-                Ok(())
-            }
+            Object::Class(_) => self.class_set_attr(r, name, Some(value)),
             Object::Module(m) => {
                 let d = m.dict;
                 self.dict_set(Value::Obj(d), name, value)
@@ -311,6 +318,9 @@ impl Vm {
                 if matches!(self.heap.get(r), Object::Instance(_)) || self.heap.has_ext(r) {
                     return self.instance_store(obj, n, Some(value));
                 }
+                if matches!(self.heap.get(r), Object::Class(_)) {
+                    return self.class_store(r, Value::Obj(n), Some(value));
+                }
                 self.set_attr(obj, Value::Obj(n), value)
             }
             _ => Err(self.attribute_error_set(obj, name)),
@@ -324,6 +334,9 @@ impl Vm {
                 let n = self.interned_name(name);
                 if matches!(self.heap.get(r), Object::Instance(_)) || self.heap.has_ext(r) {
                     return self.instance_store(obj, n, None);
+                }
+                if matches!(self.heap.get(r), Object::Class(_)) {
+                    return self.class_store(r, Value::Obj(n), None);
                 }
                 self.del_attr(obj, Value::Obj(n))
             }
@@ -388,7 +401,12 @@ impl Vm {
         }
     }
 
-    fn namespace_set_class(&mut self, cls: ObjRef, name: Value, value: Value) -> PyResult<()> {
+    pub(crate) fn namespace_set_class(
+        &mut self,
+        cls: ObjRef,
+        name: Value,
+        value: Value,
+    ) -> PyResult<()> {
         let hash = self.hash_value(name)?;
         if let Object::Class(c) = self.heap.get(cls) {
             let idx = c
@@ -415,19 +433,7 @@ impl Vm {
             match self.heap.get(r) {
                 Object::Instance(_) => return self.instance_del_attr(obj, name),
                 _ if self.heap.has_ext(r) => return self.instance_del_attr(obj, name),
-                Object::Class(_) => {
-                    let hash = self.hash_value(name)?;
-                    if let Object::Class(c) = self.heap.get(r) {
-                        if let Some(i) = c.dict.find(hash, |k| k.is(name)) {
-                            if let Object::Class(c) = self.heap.get_mut(r) {
-                                c.dict.remove_at(i);
-                                c.version += 1;
-                            }
-                            self.class_epoch += 1;
-                            return Ok(());
-                        }
-                    }
-                }
+                Object::Class(_) => return self.class_set_attr(r, name, None),
                 Object::Module(m) => {
                     let d = m.dict;
                     return self.delete_name_in(Value::Obj(d), name);
@@ -615,7 +621,9 @@ impl Vm {
     /// Reads from a namespace: a dict, or any mapping with `__getitem__`.
     pub(crate) fn namespace_get(&mut self, ns: Value, name: Value) -> PyResult<Option<Value>> {
         if let Value::Obj(r) = ns {
-            if matches!(self.heap.get(r), Object::Dict(_)) {
+            // An exact dict; a dict subclass (a metaclass's `__prepare__`
+            // may return one) goes through its `__getitem__`.
+            if matches!(self.heap.get(r), Object::Dict(_)) && !self.heap.has_ext(r) {
                 return Ok(self.dict_get_str(r, name));
             }
             if ns.is_none() {
@@ -632,7 +640,7 @@ impl Vm {
 
     pub(crate) fn namespace_set(&mut self, ns: Value, name: Value, v: Value) -> PyResult<()> {
         if let Value::Obj(r) = ns {
-            if matches!(self.heap.get(r), Object::Dict(_)) {
+            if matches!(self.heap.get(r), Object::Dict(_)) && !self.heap.has_ext(r) {
                 return self.dict_set_str(r, name, v);
             }
         }

@@ -36,6 +36,11 @@ pub(crate) struct InitCache {
     /// a built-in function and whose `__init__` is `object.__init__`: that
     /// function, which alone makes the value of a call of the class.
     native_new: Option<super::object::NativeFn>,
+    /// The `__call__` of the class's metaclass when it is not
+    /// `type.__call__` (a singleton metaclass, say): calls of the class go
+    /// to it instead of making an instance. None for every class whose
+    /// metaclass is `type`.
+    meta_call: Option<Value>,
 }
 
 impl Vm {
@@ -671,8 +676,10 @@ impl Vm {
         }
         let new = self.class_lookup(cls, "__new__");
         let init = self.class_lookup(cls, "__init__");
+        let meta_call = self.meta_call(cls);
         let plain = matches!(self.heap.get(cls), Object::Class(c) if c.layout == Layout::Object)
-            && new.is_none_or(|n| n.is(self.object_new));
+            && new.is_none_or(|n| n.is(self.object_new))
+            && meta_call.is_none();
         let plain_init = match init {
             Some(Value::Obj(f)) if plain && matches!(self.heap.get(f), Object::Function(_)) => {
                 Some(f)
@@ -682,7 +689,9 @@ impl Vm {
         let builtin_type =
             matches!(self.heap.get(cls), Object::Class(c) if c.layout == Layout::Builtin);
         let native_new = match new {
-            Some(Value::Obj(n)) if builtin_type && init.is_some_and(|i| i.is(self.object_init)) => {
+            Some(Value::Obj(n))
+                if builtin_type && init.is_some_and(|i| self.is_default_init(i)) =>
+            {
                 // `__new__` is stored as a static method.
                 let f = match self.heap.get(n) {
                     Object::StaticMethod(Value::Obj(f)) => *f,
@@ -702,9 +711,28 @@ impl Vm {
             init,
             plain_init,
             native_new,
+            meta_call,
         };
         self.init_cache[slot] = e;
         e
+    }
+
+    /// The `__call__` of `cls`'s metaclass, unless the class has none
+    /// (`type`) or it is `type.__call__`.
+    fn meta_call(&mut self, cls: ObjRef) -> Option<Value> {
+        let meta = match self.heap.get(cls) {
+            Object::Class(c) => c.meta?,
+            _ => return None,
+        };
+        self.class_lookup(meta, "__call__")
+            .filter(|m| !m.is(self.type_call))
+    }
+
+    /// `object.__init__` or `type.__init__`: an `__init__` that does
+    /// nothing after a built-in `__new__`.
+    #[inline]
+    fn is_default_init(&self, init: Value) -> bool {
+        init.is(self.object_init) || init.is(self.type_init)
     }
 
     /// A new instance of a plain class, with no attributes yet.
@@ -719,6 +747,58 @@ impl Vm {
 
     /// Calling a class: make an instance and run `__init__`.
     fn call_class(
+        &mut self,
+        cls: ObjRef,
+        func_pos: usize,
+        args_start: usize,
+        nargs: usize,
+        kwnames: Option<Value>,
+        native: bool,
+    ) -> PyResult<CallOutcome> {
+        if let Some(m) = self.class_call_entry(cls).meta_call {
+            // `type(cls).__call__(cls, *args)`, as for any callable object.
+            let m = self.bind(m, Value::Obj(cls), self.class_of(Value::Obj(cls)));
+            self.fiber.stack[func_pos] = m;
+            return self.call_at(m, func_pos, args_start, nargs, kwnames, native);
+        }
+        self.instantiate_at(cls, func_pos, args_start, nargs, kwnames, native)
+    }
+
+    /// `type.__call__(cls, *args, **kw)`: makes an instance of `cls` the
+    /// ordinary way (`__new__`, then `__init__`), whatever its metaclass's
+    /// `__call__` is.
+    pub fn instantiate(
+        &mut self,
+        cls: ObjRef,
+        args: &[Value],
+        kw: &[(Value, Value)],
+    ) -> PyResult<Value> {
+        let func_pos = self.fiber.stack.len();
+        self.fiber.stack.push(Value::Obj(cls));
+        self.fiber.stack.extend_from_slice(args);
+        let mut kwnames = None;
+        if !kw.is_empty() {
+            let names: Vec<Value> = kw.iter().map(|&(k, _)| k).collect();
+            self.fiber.stack.extend(kw.iter().map(|&(_, v)| v));
+            let t = self.new_tuple(names);
+            self.temp_roots.push(t);
+            kwnames = Some(t);
+        }
+        let n = args.len() + kw.len();
+        let r = self.instantiate_at(cls, func_pos, func_pos + 1, n, kwnames, true);
+        if kwnames.is_some() {
+            self.temp_roots.pop();
+        }
+        self.fiber.stack.truncate(func_pos);
+        match r? {
+            CallOutcome::Done(v) => Ok(v),
+            CallOutcome::Pushed => unreachable!("native calls complete"),
+        }
+    }
+
+    /// The body of a class call: `__new__`, then `__init__` if the result
+    /// is an instance of `cls`.
+    fn instantiate_at(
         &mut self,
         cls: ObjRef,
         func_pos: usize,
@@ -753,9 +833,10 @@ impl Vm {
                     self.fiber.stack.truncate(func_pos);
                     return Ok(CallOutcome::Done(inst));
                 }
+
                 let is_builtin_new =
                     matches!(n, Value::Obj(r) if matches!(self.heap.get(r), Object::Builtin(_)));
-                if is_builtin_new && class_init.is_some_and(|i| i.is(self.object_init)) {
+                if is_builtin_new && class_init.is_some_and(|i| self.is_default_init(i)) {
                     self.fiber.stack.truncate(func_pos);
                     return Ok(CallOutcome::Done(inst));
                 }

@@ -219,7 +219,7 @@ impl Vm {
         let (start, obj) = (*start, *obj);
         let text = self.str_of(name).to_string();
         if !obj.is_unbound() && text != "__class__" {
-            let owner = self.super_self_class(obj);
+            let owner = self.super_self_class(start, obj);
             let mro = match self.heap.get(owner) {
                 Object::Class(c) => c.mro.clone(),
                 _ => Vec::new(),
@@ -250,17 +250,24 @@ impl Vm {
         Ok(match text.as_str() {
             "__thisclass__" => Some(Value::Obj(start)),
             "__self__" if !obj.is_unbound() => Some(obj),
-            "__self_class__" if !obj.is_unbound() => Some(Value::Obj(self.super_self_class(obj))),
+            "__self_class__" if !obj.is_unbound() => {
+                Some(Value::Obj(self.super_self_class(start, obj)))
+            }
             "__self__" | "__self_class__" => Some(Value::None),
             _ => None,
         })
     }
 
     /// The type whose MRO a super object searches: the receiver itself when
-    /// it is a class (`super(C, cls)` in class methods), else its type.
-    pub(crate) fn super_self_class(&self, obj: Value) -> ObjRef {
+    /// it is a subclass of `start` (`super(C, cls)` in class methods), else
+    /// its type (a class receiving a metaclass's method: `super(Meta, C)`).
+    pub(crate) fn super_self_class(&self, start: ObjRef, obj: Value) -> ObjRef {
         match obj {
-            Value::Obj(r) if matches!(self.heap.get(r), Object::Class(_)) => r,
+            Value::Obj(r)
+                if matches!(self.heap.get(r), Object::Class(_)) && self.is_subclass(r, start) =>
+            {
+                r
+            }
             _ => self.class_of(obj),
         }
     }

@@ -25,6 +25,7 @@ pub mod heap;
 pub mod instance_dict;
 pub mod interp;
 pub mod load;
+pub mod meta;
 pub mod object;
 pub mod ops;
 pub mod slot_vec;
@@ -143,6 +144,11 @@ pub struct Vm {
     pub object_hash: Value,
     pub object_repr: Value,
     pub object_str: Value,
+    /// `type.__call__`: a metaclass whose `__call__` is this one makes
+    /// instances the ordinary way (see `InitCache::meta_call`).
+    pub type_call: Value,
+    /// `type.__init__`, which does nothing after `type.__new__`.
+    pub type_init: Value,
     /// `BaseException.__init__`: constructing an exception whose class
     /// keeps it (and `object.__new__`) skips the call, as the new instance
     /// already holds its args.
@@ -231,6 +237,8 @@ impl Vm {
             object_hash: Value::None,
             object_repr: Value::None,
             object_str: Value::None,
+            type_call: Value::None,
+            type_init: Value::None,
             exc_init: Value::None,
             await_hook: None,
             awaited_call: false,

@@ -56,7 +56,9 @@ impl Vm {
                     continue;
                 }
                 Layout::Subclass(base) => base,
+                Layout::Type => self.types.type_,
                 Layout::Builtin if b == self.types.object => continue,
+                Layout::Builtin if b == self.types.type_ => b,
                 Layout::Builtin => {
                     if !self.is_subclassable_builtin(b) {
                         let name = self.class_name(b).to_string();
@@ -88,6 +90,7 @@ impl Vm {
             Some(_) if exception => {
                 Err(self.type_error("multiple bases have instance lay-out conflict"))
             }
+            Some(base) if base == self.types.type_ => Ok(Layout::Type),
             Some(base) => Ok(Layout::Subclass(base)),
             None if exception => Ok(Layout::Exception),
             None => Ok(Layout::Object),

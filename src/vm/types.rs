@@ -230,6 +230,7 @@ impl Vm {
             dict: Dict::new(),
             layout,
             version: 0,
+            meta: None,
         })));
         let mut full = vec![cls];
         full.extend(mro);
@@ -297,7 +298,7 @@ impl Vm {
                 Object::Function(_) => t.function,
                 Object::Builtin(_) => t.builtin_function,
                 Object::BoundMethod(_) => t.method,
-                Object::Class(_) => t.type_,
+                Object::Class(c) => c.meta.unwrap_or(t.type_),
                 Object::Bytes(_) => t.bytes,
                 Object::ByteArray(_) => t.bytearray,
                 Object::Set(_, k) => match k {

@@ -29,6 +29,9 @@ pub enum Layout {
     /// frozenset, tuple, str, bytes): its instances are that type's objects
     /// carrying a `SubclassExt` (see `vm/heap.rs` and `vm/subclass.rs`).
     Subclass(ObjRef),
+    /// A metaclass: a user class deriving from `type`. Its instances are
+    /// classes (`Object::Class` values whose `meta` names it).
+    Type,
 }
 
 pub struct Class {
@@ -45,6 +48,10 @@ pub struct Class {
     pub layout: Layout,
     /// Incremented whenever this class's namespace changes (attribute caches).
     pub version: u64,
+    /// The class's metaclass when it is not `type` (a user subclass of
+    /// `type`). None, the common case, keeps every class operation on its
+    /// fast path.
+    pub meta: Option<ObjRef>,
 }
 
 impl Class {
@@ -55,6 +62,9 @@ impl Class {
         self.bases.iter().for_each(|&b| f(Value::Obj(b)));
         self.mro.iter().for_each(|&b| f(Value::Obj(b)));
         self.dict.trace(f);
+        if let Some(m) = self.meta {
+            f(Value::Obj(m));
+        }
     }
 }
 

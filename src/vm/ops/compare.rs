@@ -44,7 +44,13 @@ pub fn rich_compare(vm: &mut Vm, a: Value, b: Value, op: CompareOp) -> PyResult<
     {
         return Ok(Value::Bool(op == CompareOp::Ne));
     }
-    let user = |vm: &Vm, v: Value| matches!(v, Value::Obj(r) if vm.heap.has_ext(r) || matches!(vm.heap.get(r), Object::Instance(_) | Object::Native(_)));
+    let user = |vm: &Vm, v: Value| {
+        matches!(v, Value::Obj(r) if vm.heap.has_ext(r) || match vm.heap.get(r) {
+            Object::Instance(_) | Object::Native(_) => true,
+            Object::Class(c) => c.meta.is_some(),
+            _ => false,
+        })
+    };
     // A built-in subclass instance only dispatches to methods a user class
     // defines: the built-in type's own comparison is `builtin_compare`.
     let special = |vm: &mut Vm, v: Value, name: &str| match v {

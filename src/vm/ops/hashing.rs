@@ -364,6 +364,7 @@ impl Vm {
                     .is_some_and(|b| !num_traits::Zero::is_zero(&b.len())),
                 Object::Native(n) if n.native_len().is_some() => n.native_len() != Some(0),
                 Object::Instance(_) | Object::Native(_) => return self.truthy_via_dunder(v),
+                Object::Class(c) if c.meta.is_some() => return self.truthy_via_dunder(v),
                 _ => true,
             },
         })

@@ -383,9 +383,15 @@ impl Vm {
                 Object::BigRange(_) => {
                     return crate::stdlib::range_methods::range_getitem(self, c, key);
                 }
-                Object::Class(_) => {
-                    // `list[int]` and friends: generic aliases are not modelled;
-                    // `__class_getitem__` if defined.
+                Object::Class(k) => {
+                    // The metaclass's `__getitem__` (`Color['RED']`) comes
+                    // before `__class_getitem__`, as in CPython.
+                    if k.meta.is_some() {
+                        if let Some(m) = self.lookup_special(c, "__getitem__") {
+                            return self.call(m, &[key], &[]);
+                        }
+                    }
+                    // `list[int]` and friends: `__class_getitem__` if defined.
                     let n = Value::Obj(self.intern("__class_getitem__"));
                     if let Some(m) = self.get_attr_opt(c, n)? {
                         return self.call(m, &[key], &[]);

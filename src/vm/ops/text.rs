@@ -243,6 +243,10 @@ impl Vm {
                 Ok(format!("slice({a}, {b}, {c})"))
             }
             Object::Instance(_) | Object::Native(_) => self.repr_via_dunder(v),
+            Object::Class(c) if c.meta.is_some() => match self.meta_text(v, "__repr__")? {
+                Some(s) => Ok(s),
+                None => Ok(crate::stdlib::special_attrs::object_repr(self, v)),
+            },
             _ => Ok(crate::stdlib::special_attrs::object_repr(self, v)),
         }
     }
@@ -380,6 +384,11 @@ impl Vm {
                     };
                 }
                 Object::Str(s) => return Ok(s.as_str().to_string()),
+                Object::Class(c) if c.meta.is_some() => {
+                    if let Some(s) = self.meta_text(v, "__str__")? {
+                        return Ok(s);
+                    }
+                }
                 Object::Instance(_) | Object::Native(_) => {
                     let cls = self.class_of(v);
                     let m = self.class_lookup(cls, "__str__");
