@@ -393,6 +393,7 @@ impl Vm {
             return self.set_own_dict(r, value);
         }
         match value {
+            Some(_) if !self.slots_allow(cls, name_v) => Err(self.attribute_error(obj, name_v)),
             Some(v) => self.store_instance_attr(r, name, v),
             None => match self.remove_own_attr(r, name)? {
                 Some(_) => Ok(()),

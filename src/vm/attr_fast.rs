@@ -55,7 +55,10 @@ impl Vm {
             epoch: self.class_epoch,
             class: Some(cls),
             kind,
-            plain_setattr: setattr.is_none_or(|f| f.is(self.object_setattr)),
+            // A class with `__slots__` checks new attributes on the
+            // general path (`vm/slots.rs`).
+            plain_setattr: setattr.is_none_or(|f| f.is(self.object_setattr))
+                && self.slot_names(cls).is_none(),
             value: found.unwrap_or(Value::None),
         };
         code.attr_cache[i as usize].set(entry);

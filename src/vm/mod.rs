@@ -29,6 +29,7 @@ pub mod meta;
 pub mod object;
 pub mod ops;
 pub mod slot_vec;
+pub mod slots;
 pub mod subclass;
 pub mod suggestions;
 pub mod traceback;
