@@ -764,17 +764,18 @@ impl Vm {
         self.instantiate_at(cls, func_pos, args_start, nargs, kwnames, native)
     }
 
-    /// `type.__call__(cls, *args, **kw)`: makes an instance of `cls` the
-    /// ordinary way (`__new__`, then `__init__`), whatever its metaclass's
-    /// `__call__` is.
-    pub fn instantiate(
+    /// Lays a call from Rust out on the stack as the dispatch loop does:
+    /// the callee, the positional arguments, the keyword values. Returns
+    /// the callee's position, the number of arguments and the tuple of
+    /// keyword names, which is pushed on `temp_roots` (the caller pops it).
+    fn spread_call(
         &mut self,
-        cls: ObjRef,
+        callee: Value,
         args: &[Value],
         kw: &[(Value, Value)],
-    ) -> PyResult<Value> {
+    ) -> (usize, usize, Option<Value>) {
         let func_pos = self.fiber.stack.len();
-        self.fiber.stack.push(Value::Obj(cls));
+        self.fiber.stack.push(callee);
         self.fiber.stack.extend_from_slice(args);
         let mut kwnames = None;
         if !kw.is_empty() {
@@ -784,7 +785,19 @@ impl Vm {
             self.temp_roots.push(t);
             kwnames = Some(t);
         }
-        let n = args.len() + kw.len();
+        (func_pos, args.len() + kw.len(), kwnames)
+    }
+
+    /// `type.__call__(cls, *args, **kw)`: makes an instance of `cls` the
+    /// ordinary way (`__new__`, then `__init__`), whatever its metaclass's
+    /// `__call__` is.
+    pub fn instantiate(
+        &mut self,
+        cls: ObjRef,
+        args: &[Value],
+        kw: &[(Value, Value)],
+    ) -> PyResult<Value> {
+        let (func_pos, n, kwnames) = self.spread_call(Value::Obj(cls), args, kw);
         let r = self.instantiate_at(cls, func_pos, func_pos + 1, n, kwnames, true);
         if kwnames.is_some() {
             self.temp_roots.pop();
@@ -947,18 +960,7 @@ impl Vm {
                 return self.run_native(func, self_method, &all, kw);
             }
         }
-        let func_pos = self.fiber.stack.len();
-        self.fiber.stack.push(f);
-        self.fiber.stack.extend_from_slice(args);
-        let mut kwnames = None;
-        if !kw.is_empty() {
-            let names: Vec<Value> = kw.iter().map(|&(k, _)| k).collect();
-            self.fiber.stack.extend(kw.iter().map(|&(_, v)| v));
-            let t = self.new_tuple(names);
-            self.temp_roots.push(t);
-            kwnames = Some(t);
-        }
-        let n = args.len() + kw.len();
+        let (func_pos, n, kwnames) = self.spread_call(f, args, kw);
         let r = self.call_at(f, func_pos, func_pos + 1, n, kwnames, true);
         if kwnames.is_some() {
             self.temp_roots.pop();

@@ -178,6 +178,13 @@ impl Vm {
                         }
                     }};
                 }
+                // Raises UnboundLocalError for the empty slot `$i`.
+                macro_rules! unbound {
+                    ($i:expr) => {{
+                        sync!();
+                        break 'inner self.unbound_local(&vcode.code, $i as u32);
+                    }};
+                }
                 // The general implementation of the current instruction.
                 macro_rules! slow {
                     ($instr:expr) => {{
@@ -202,8 +209,7 @@ impl Vm {
                     Instr::LoadLocal(i) => {
                         let v = slot!(i);
                         if v.is_unbound() {
-                            sync!();
-                            break 'inner self.unbound_local(&vcode.code, i);
+                            unbound!(i);
                         }
                         push!(v);
                     }
@@ -223,8 +229,7 @@ impl Vm {
                     Instr::LoadLocal2(a, b) => {
                         let (x, y) = (slot!(a), slot!(b));
                         if x.is_unbound() {
-                            sync!();
-                            break 'inner self.unbound_local(&vcode.code, a as u32);
+                            unbound!(a);
                         }
                         push!(x);
                         if !y.is_unbound() {
@@ -235,8 +240,7 @@ impl Vm {
                     Instr::LoadLocalInt(a, k) => {
                         let x = slot!(a);
                         if x.is_unbound() {
-                            sync!();
-                            break 'inner self.unbound_local(&vcode.code, a as u32);
+                            unbound!(a);
                         }
                         push!(x);
                         push!(Value::Int(k as i64));
@@ -249,10 +253,7 @@ impl Vm {
                                 push!(v);
                                 ip += 2;
                             }
-                            None if x.is_unbound() => {
-                                sync!();
-                                break 'inner self.unbound_local(&vcode.code, a as u32);
-                            }
+                            None if x.is_unbound() => unbound!(a),
                             None => push!(x),
                         }
                     }
@@ -263,10 +264,7 @@ impl Vm {
                                 push!(r);
                                 ip += 2;
                             }
-                            None if x.is_unbound() => {
-                                sync!();
-                                break 'inner self.unbound_local(&vcode.code, a as u32);
-                            }
+                            None if x.is_unbound() => unbound!(a),
                             None => push!(x),
                         }
                     }
@@ -277,10 +275,7 @@ impl Vm {
                                 push!(r);
                                 ip += 2;
                             }
-                            None if x.is_unbound() => {
-                                sync!();
-                                break 'inner self.unbound_local(&vcode.code, a as u32);
-                            }
+                            None if x.is_unbound() => unbound!(a),
                             None => push!(x),
                         }
                     }
@@ -323,10 +318,7 @@ impl Vm {
                                 push!(v);
                                 ip += 1;
                             }
-                            None if x.is_unbound() => {
-                                sync!();
-                                break 'inner self.unbound_local(&vcode.code, a as u32);
-                            }
+                            None if x.is_unbound() => unbound!(a),
                             None => push!(x),
                         }
                     }
@@ -338,8 +330,7 @@ impl Vm {
                             drop_n!(1);
                             ip += 1;
                         } else if x.is_unbound() {
-                            sync!();
-                            break 'inner self.unbound_local(&vcode.code, a as u32);
+                            unbound!(a);
                         } else {
                             push!(x);
                         }
@@ -352,10 +343,7 @@ impl Vm {
                                 push!(recv);
                                 ip += 1;
                             }
-                            None if x.is_unbound() => {
-                                sync!();
-                                break 'inner self.unbound_local(&vcode.code, a as u32);
-                            }
+                            None if x.is_unbound() => unbound!(a),
                             None => push!(x),
                         }
                     }
@@ -366,10 +354,7 @@ impl Vm {
                                 set_top!(r);
                                 ip += 1;
                             }
-                            None if y.is_unbound() => {
-                                sync!();
-                                break 'inner self.unbound_local(&vcode.code, a as u32);
-                            }
+                            None if y.is_unbound() => unbound!(a),
                             None => push!(y),
                         }
                     }
@@ -380,10 +365,7 @@ impl Vm {
                                 push!(Value::Bool(r));
                                 ip += 2;
                             }
-                            None if x.is_unbound() => {
-                                sync!();
-                                break 'inner self.unbound_local(&vcode.code, a as u32);
-                            }
+                            None if x.is_unbound() => unbound!(a),
                             None => push!(x),
                         }
                     }
