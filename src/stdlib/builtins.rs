@@ -897,9 +897,7 @@ fn class_matches(vm: &mut Vm, cls: ObjRef, spec: Value, fname: &str) -> PyResult
         }
     }
     match spec {
-        Value::Obj(r) if matches!(vm.heap.get(r), Object::Class(_)) => {
-            Ok(vm.is_subclass(cls, r) || subclass_hook(vm, cls, r)?)
-        }
+        Value::Obj(r) if matches!(vm.heap.get(r), Object::Class(_)) => Ok(vm.is_subclass(cls, r)),
         _ if fname == "issubclass" => {
             Err(vm.type_error("issubclass() arg 2 must be a class, a tuple of classes, or a union"))
         }
@@ -907,28 +905,6 @@ fn class_matches(vm: &mut Vm, cls: ObjRef, spec: Value, fname: &str) -> PyResult
             "{fname}() arg 2 must be a type, a tuple of types, or a union"
         ))),
     }
-}
-
-/// The answer of a class's `__subclasshook__` (inherited from anywhere
-/// but `object`) about `cls`, asked when the ordinary subclass check
-/// failed: how `typing.Protocol` classes (which have no metaclass here)
-/// recognise structural subclasses. Classes without the hook pay one
-/// failed lookup, on the negative path only.
-fn subclass_hook(vm: &mut Vm, cls: ObjRef, abc: ObjRef) -> PyResult<bool> {
-    let Some(found) = vm.class_lookup(abc, "__subclasshook__") else {
-        return Ok(false);
-    };
-    let object = vm.types.object;
-    if vm
-        .class_lookup(object, "__subclasshook__")
-        .is_some_and(|o| o.is(found))
-    {
-        return Ok(false);
-    }
-    let name = Value::Obj(vm.intern("__subclasshook__"));
-    let hook = vm.get_attr(Value::Obj(abc), name)?;
-    let answer = vm.call(hook, &[Value::Obj(cls)], &[])?;
-    Ok(answer.is(Value::Bool(true)))
 }
 
 /// `type(spec).__instancecheck__` / `__subclasscheck__` of a spec that is
